@@ -1,0 +1,43 @@
+# Two commands do all the set-up on a fresh machine:
+#   make app    install everything, then start the chat on the bundled corpus and model
+#   make test   install everything (chromium included), then run the test suite
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip
+
+.PHONY: setup app test browser eval bench lint clean
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	python3 -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+	# the CPU build on this machine's disk; an unpinned torch pulls a multi-GB CUDA build
+	$(PIP) install -q torch==2.13.0
+	$(PIP) install -q -e ".[dev]"
+	touch $@
+
+app: setup
+	$(PY) app.py
+
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing Debian's chromium for the browser tests"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium chromium-driver >/dev/null; }
+
+test: setup browser
+	$(PY) -m pytest -q
+
+eval: setup
+	$(VENV)/bin/briefqa eval --report eval-report.md
+
+bench: setup
+	$(PY) -m benchmarks.run
+
+lint: setup
+	$(VENV)/bin/ruff check src tests benchmarks app.py
+
+clean:
+	rm -rf index/ .pytest_cache

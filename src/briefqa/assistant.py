@@ -1,0 +1,182 @@
+"""Assistant: the public entry point that opens (building or refreshing) an index and answers."""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import time
+from pathlib import Path
+
+from .answer import Answer, compose_answer, normalise_question
+from .errors import BriefqaError, CorpusError, DocumentError, IndexStateError
+from .index import IndexData, Indexer, RefreshReport, SourceInfo, open_index
+from .ingest import Document, parse_document
+from .retrieve import hybrid_search
+from .settings import SUPPORTED_SUFFIXES, Settings
+
+log = logging.getLogger(__name__)
+
+
+class Assistant:
+    """Answers questions from the documents of a corpus, citing the sentences it uses.
+
+    >>> qa = Assistant.open(corpus_dir="corpus", index_dir="index")
+    >>> qa.ask("How many Hopper GPUs does MareNostrum 5 have?").text
+    """
+
+    def __init__(self, settings: Settings, index: IndexData) -> None:
+        self.settings = settings
+        self._index = index
+        self._write_lock = threading.Lock()
+        self._torch_encoder = None
+        self._query_encoder = None
+        self._encoder_lock = threading.Lock()
+        self.last_refresh: RefreshReport | None = None
+
+    # -- opening ------------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, corpus_dir: str | Path = "corpus", index_dir: str | Path = "index", *,
+             settings: Settings | None = None, refresh: bool = True,
+             progress: bool = False) -> Assistant:
+        """Open the index, first building it when missing or refreshing it when stale (only
+        changed files are re-processed). With refresh=False the index is opened as it is."""
+        settings = (settings or Settings.from_env()).with_(corpus_dir=Path(corpus_dir),
+                                                            index_dir=Path(index_dir))
+        report = None
+        placeholder = cls(settings, None)  # type: ignore[arg-type]
+        if refresh:
+            try:
+                report = placeholder._indexer(progress).refresh()
+            except (IndexStateError, CorpusError) as exc:
+                # Serving the index we have beats refusing to serve: say why it is not fresh.
+                if not (settings.index_dir / "manifest.json").exists():
+                    raise
+                log.warning("serving the existing index as it is: %s", exc)
+        placeholder._index = open_index(settings.index_dir)
+        placeholder.last_refresh = report
+        return placeholder
+
+    def _indexer(self, progress: bool = False) -> Indexer:
+        return Indexer(self.settings, self._torch, show_progress=progress)
+
+    def _torch(self):
+        with self._encoder_lock:
+            if self._torch_encoder is None:
+                from .embed import TorchEncoder
+
+                self._torch_encoder = TorchEncoder(self.settings.resolved_model_path())
+            return self._torch_encoder
+
+    def _encode_query(self, text: str):
+        encoder = self._query_encoder
+        if encoder is None:
+            with self._encoder_lock:
+                if self._query_encoder is None:
+                    self._query_encoder = self._make_query_encoder()
+                encoder = self._query_encoder
+        return encoder.encode([text])[0]
+
+    def _make_query_encoder(self):
+        if self.settings.query_encoder == "onnx":
+            from .onnx_export import onnx_encoder
+
+            encoder = onnx_encoder(self.settings)
+            if encoder is not None:
+                return encoder
+        from .embed import TorchEncoder
+
+        return self._torch_encoder or TorchEncoder(self.settings.resolved_model_path())
+
+    # -- asking -------------------------------------------------------------------------------
+
+    def ask(self, question: str) -> Answer:
+        """Answer from the documents: sentences with [n] markers and their citations, or
+        grounded=False with the closest passages as related citations."""
+        started = time.perf_counter()
+        text = normalise_question(question, self.settings.max_question_chars)
+        index = self._index
+        vector = self._encode_query(text)
+        hits = hybrid_search(index, vector, text, self.settings.candidates)
+        answer = compose_answer(text, hits, index, self.settings.max_answer_sentences,
+                                self.settings.related_citations)
+        answer.seconds = time.perf_counter() - started
+        return answer
+
+    # -- the documents ------------------------------------------------------------------------
+
+    def sources(self) -> list[SourceInfo]:
+        return self._index.sources()
+
+    def document(self, source: str) -> Document:
+        try:
+            return self._index.documents[source]
+        except KeyError:
+            raise BriefqaError(f"no indexed document named {source!r}") from None
+
+    def source_text(self, source: str) -> str:
+        """The extracted text of one document, which citation offsets index into."""
+        return self.document(source).text
+
+    @property
+    def unit_count(self) -> int:
+        return len(self._index.units)
+
+    @property
+    def manifest(self) -> dict:
+        return self._index.manifest
+
+    # -- changing the corpus ------------------------------------------------------------------
+
+    def refresh(self, progress: bool = False) -> RefreshReport:
+        """Re-index what changed in the corpus folder and start answering from the result."""
+        with self._write_lock:
+            report = self._indexer(progress).refresh()
+            if report.touched or report.skipped:
+                self._index = open_index(self.settings.index_dir)
+            self.last_refresh = report
+            return report
+
+    def add_document(self, filename: str, data: bytes) -> SourceInfo:
+        """Check an uploaded file, save it into the corpus folder and index it. A file that
+        cannot be read changes nothing."""
+        name = safe_filename(filename)
+        suffix = Path(name).suffix.lower()
+        if suffix not in SUPPORTED_SUFFIXES:
+            raise DocumentError(f"{name}: unsupported file type; upload one of "
+                                f"{', '.join(SUPPORTED_SUFFIXES)}")
+        if len(data) > self.settings.upload_max_bytes:
+            raise DocumentError(f"{name}: {len(data) / 1e6:.1f} MB is over the upload limit of "
+                                f"{self.settings.upload_max_bytes / 1e6:.0f} MB")
+        source = f"uploads/{name}"
+        parse_document(data, source, suffix)  # raises DocumentError before anything is saved
+        target = self.settings.corpus_dir / "uploads" / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(f".{name}.part")
+        tmp.write_bytes(data)
+        tmp.replace(target)
+        try:
+            self.refresh()
+        except BriefqaError:
+            target.unlink(missing_ok=True)
+            raise
+        for info in self.sources():
+            if info.source == source:
+                return info
+        target.unlink(missing_ok=True)
+        reason = (self.last_refresh.skipped.get(source) if self.last_refresh else None)
+        raise DocumentError(reason or f"{name} could not be indexed")
+
+
+def safe_filename(filename: str) -> str:
+    """A plain file name: no folders, no '..', no control characters, nothing hidden."""
+    name = Path(str(filename).replace("\\", "/")).name
+    name = re.sub(r"[\x00-\x1f\x7f/]", "", name).strip().lstrip(".")
+    name = re.sub(r"\s+", " ", name)
+    if not name or name in (".", ".."):
+        raise DocumentError("the file needs a name")
+    if len(name) > 150:
+        stem, suffix = Path(name).stem, Path(name).suffix
+        name = stem[: 150 - len(suffix)] + suffix
+    return name

@@ -1,0 +1,188 @@
+"""CLI: `briefqa index | ask | sources | eval | serve`, human output or --json."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+from .errors import BriefqaError
+
+DEFAULT_SUITE = "evals/facts.jsonl"
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="briefqa",
+        description="Grounded, cited answers from the EU AI Factories brief and related "
+                    "EuroHPC documents.")
+    parser.add_argument("--version", action="version", version="briefqa 0.1.0")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--corpus", help="corpus folder (default: corpus, or BRIEFQA_CORPUS_DIR)")
+    common.add_argument("--index", help="index folder (default: index, or BRIEFQA_INDEX_DIR)")
+    common.add_argument("--model", help="sentence-transformers model folder (default: bundled)")
+    common.add_argument("--json", action="store_true", help="print JSON instead of text")
+    common.add_argument("--quiet", action="store_true", help="no progress bars or warnings")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("index", parents=[common], help="build or refresh the index")
+    p.add_argument("--rebuild", action="store_true", help="rebuild everything from scratch")
+
+    p = sub.add_parser("ask", parents=[common], help="answer a question with citations")
+    p.add_argument("question", nargs="+", help="the question (quote it or not)")
+
+    sub.add_parser("sources", parents=[common], help="list the indexed documents")
+
+    p = sub.add_parser("eval", parents=[common], help="run the fact-check suite")
+    p.add_argument("--suite", default=DEFAULT_SUITE, help=f"suite file (default: {DEFAULT_SUITE})")
+    p.add_argument("--report", help="also write a Markdown report to this file")
+    p.add_argument("--min-accuracy", type=float, default=None,
+                   help="exit 1 when answer accuracy is below this share (0-1)")
+
+    p = sub.add_parser("serve", parents=[common], help="start the browser chat")
+    p.add_argument("--host", help="address to bind (default: 127.0.0.1)")
+    p.add_argument("--port", type=int, help="port (default: 7860)")
+    p.add_argument("--username", help="require this user name (with --password)")
+    p.add_argument("--password", help="require this password (with --username)")
+    p.add_argument("--concurrency", type=int, help="questions answered at once (default: 4)")
+    return parser
+
+
+def _settings(args):
+    from .settings import Settings
+
+    return Settings.from_env(corpus_dir=args.corpus, index_dir=args.index,
+                             model_path=args.model,
+                             host=getattr(args, "host", None), port=getattr(args, "port", None),
+                             username=getattr(args, "username", None),
+                             password=getattr(args, "password", None),
+                             concurrency=getattr(args, "concurrency", None))
+
+
+def _open(args, settings, progress: bool):
+    from .assistant import Assistant
+
+    return Assistant.open(settings.corpus_dir, settings.index_dir, settings=settings,
+                          progress=progress)
+
+
+def _print_json(data) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def cmd_index(args, settings) -> int:
+    from .assistant import Assistant
+    from .index import Indexer
+
+    helper = Assistant(settings, None)  # type: ignore[arg-type]
+    indexer = Indexer(settings, helper._torch, show_progress=not (args.quiet or args.json))
+    report = indexer.refresh(force=args.rebuild)
+    if args.json:
+        _print_json(report.to_dict())
+        return 0
+    if not report.touched and not args.rebuild:
+        print(f"index is up to date: {report.units} units from {len(report.unchanged)} files")
+    else:
+        print(f"indexed {report.units} units in {report.seconds:.1f} s "
+              f"(added {len(report.added)}, changed {len(report.changed)}, "
+              f"removed {len(report.removed)}, unchanged {len(report.unchanged)})")
+    for source, reason in report.skipped.items():
+        print(f"skipped {source}: {reason}", file=sys.stderr)
+    return 0
+
+
+def cmd_ask(args, settings) -> int:
+    qa = _open(args, settings, progress=not (args.quiet or args.json))
+    answer = qa.ask(" ".join(args.question))
+    if args.json:
+        _print_json(answer.to_dict())
+        return 0
+    print(answer.text)
+    if answer.citations:
+        print()
+        print("Related passages:" if not answer.grounded else "Sources:")
+    for c in answer.citations:
+        where = ", ".join(x for x in (c.section, f"page {c.page}" if c.page else None) if x)
+        print(f"  [{c.id}] {c.title} ({c.source}){' - ' + where if where else ''}")
+        print(f"      \"{' '.join(c.quote.split())}\"")
+    return 0
+
+
+def cmd_sources(args, settings) -> int:
+    qa = _open(args, settings, progress=not (args.quiet or args.json))
+    sources = qa.sources()
+    if args.json:
+        _print_json([s.to_dict() for s in sources])
+        return 0
+    width = max((len(s.source) for s in sources), default=10)
+    for s in sources:
+        print(f"{s.source:<{width}}  {s.units:>6} units  {s.bytes / 1024:>8.1f} KiB  {s.title}")
+    return 0
+
+
+def cmd_eval(args, settings) -> int:
+    from .evaluate import run_suite
+
+    qa = _open(args, settings, progress=not (args.quiet or args.json))
+    report = run_suite(qa, args.suite, progress=not (args.quiet or args.json))
+    if args.report:
+        Path(args.report).write_text(report.to_markdown(), encoding="utf-8")
+    summary = report.summary()
+    if args.json:
+        _print_json(report.to_dict())
+    else:
+        for r in report.results:
+            mark = "PASS" if r.passed else "FAIL"
+            print(f"{mark}  {r.case.id:<22} {r.case.question}")
+            print(f"      answer: {' '.join(r.answer.split())[:200]}")
+            if r.first_citation:
+                print(f"      cites:  {' '.join(r.first_citation.split())[:200]}")
+        print()
+        print(f"answer accuracy      {summary['answer_accuracy']:.1%} "
+              f"({summary['answerable']} answerable)")
+        print(f"citation precision   {summary['citation_precision']:.1%}")
+        print(f"verbatim citations   {summary['verbatim_citations']:.1%}")
+        print(f"abstention accuracy  {summary['abstention_accuracy']:.1%} "
+              f"({summary['unanswerable']} unanswerable)")
+        print(f"latency p50 / p95    {summary['latency_p50_ms']:.0f} ms / "
+              f"{summary['latency_p95_ms']:.0f} ms")
+        if args.report:
+            print(f"report written to {args.report}")
+    if args.min_accuracy is not None and report.answer_accuracy < args.min_accuracy:
+        return 1
+    return 0
+
+
+def cmd_serve(args, settings) -> int:
+    from .ui import serve
+
+    serve(settings)
+    return 0
+
+
+COMMANDS = {"index": cmd_index, "ask": cmd_ask, "sources": cmd_sources, "eval": cmd_eval,
+            "serve": cmd_serve}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.ERROR if args.quiet or args.json else logging.WARNING,
+                        format="briefqa: %(message)s")
+    try:
+        settings = _settings(args)
+        return COMMANDS[args.command](args, settings)
+    except BriefqaError as exc:
+        print(f"briefqa: error: {exc}", file=sys.stderr)
+        return 2
+    except ValueError as exc:  # a bad setting from the environment
+        print(f"briefqa: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("briefqa: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

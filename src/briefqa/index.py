@@ -1,0 +1,547 @@
+"""Index: build, refresh, persist and open the FAISS + BM25 index of a corpus, atomically.
+
+On disk, under the index folder:
+  manifest.json       what was indexed (file hashes), with which model and parameters, and
+                      which generation folder holds the combined index; replaced atomically last
+  cache/KEY.json      one document's extracted text, blocks and sentence units (KEY: the file's
+  cache/KEY.npy       sha256 and the parameters) and its unit vectors, so a refresh re-embeds
+                      only changed files
+  gen-ID/             vectors.faiss (FAISS), bm25.npz + bm25_vocabulary.json (lexical index)
+  .lock               held while writing, so two writers never interleave
+A crash at any point leaves the previous manifest pointing at a complete generation.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import hashlib
+import json
+import logging
+import os
+import shutil
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .chunk import Unit, chunk_document
+from .errors import CorpusError, DocumentError, IndexDamagedError, IndexLockedError, \
+    IndexWriteError
+from .ingest import Document, load_document
+from .lexical import BM25
+from .settings import SUPPORTED_SUFFIXES, Settings
+
+log = logging.getLogger(__name__)
+
+FORMAT = "briefqa-index"
+VERSION = 1
+# Changing how text is read or split changes every unit: part of each cache key.
+PIPELINE_VERSION = "2026-11-25.1"
+REBUILD_HINT = "rebuild it with `briefqa index --rebuild` (or delete the index folder)"
+
+
+@dataclass
+class SourceInfo:
+    source: str
+    title: str
+    units: int
+    bytes: int
+    format: str
+
+    def to_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+@dataclass
+class RefreshReport:
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    skipped: dict[str, str] = field(default_factory=dict)
+    units: int = 0
+    seconds: float = 0.0
+
+    @property
+    def touched(self) -> bool:
+        return bool(self.added or self.changed or self.removed)
+
+    def to_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+@dataclass
+class IndexData:
+    """An opened index: everything a question needs, in memory (vectors memory-mapped)."""
+
+    folder: Path
+    manifest: dict
+    units: list[Unit]
+    faiss_index: object
+    bm25: BM25
+    documents: dict[str, Document]
+
+    @property
+    def dimension(self) -> int:
+        return int(self.manifest["dimension"])
+
+    def vectors_for(self, ids) -> np.ndarray:
+        return np.vstack([self.faiss_index.reconstruct(int(i)) for i in ids]) if len(ids) else \
+            np.zeros((0, self.dimension), dtype=np.float32)
+
+    def sources(self) -> list[SourceInfo]:
+        files = self.manifest["files"]
+        return [SourceInfo(s, f["title"], f["units"], f["size"], f["format"])
+                for s, f in sorted(files.items())]
+
+
+# ---------------------------------------------------------------------------------------------
+# Files
+
+
+def corpus_files(corpus_dir: Path, settings: Settings) -> dict[str, Path]:
+    """Every indexable file under the corpus folder, keyed by its '/'-separated relative path.
+    Symlinks that lead outside the corpus folder are skipped: a corpus cannot reach out."""
+    if not corpus_dir.is_dir():
+        raise CorpusError(f"corpus folder {corpus_dir} does not exist")
+    root = corpus_dir.resolve()
+    found: dict[str, Path] = {}
+    for path in sorted(corpus_dir.rglob("*")):
+        rel = path.relative_to(corpus_dir)
+        if any(part.startswith(".") for part in rel.parts):
+            continue
+        if len(rel.parts) == 1 and rel.name in settings.ignored_files:
+            continue
+        if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+            continue
+        try:
+            real = path.resolve()
+            if not real.is_relative_to(root):
+                log.warning("skipping %s: it links outside the corpus folder", rel.as_posix())
+                continue
+            if not real.is_file():
+                continue
+        except OSError:
+            continue
+        found[rel.as_posix()] = path
+    return found
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+    try:
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+
+
+def _fsync_dir(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+@contextlib.contextmanager
+def write_lock(index_dir: Path, timeout: float):
+    """Exclusive lock for writers: a second writer waits, then fails with a clear error."""
+    try:
+        index_dir.mkdir(parents=True, exist_ok=True)
+        handle = open(index_dir / ".lock", "a+")
+    except OSError as exc:
+        raise _write_error(index_dir, exc) from exc
+    deadline = time.monotonic() + timeout
+    try:
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise IndexLockedError(
+                        f"another process is writing the index at {index_dir} and did not "
+                        f"finish within {timeout:.0f} s; try again when it is done") from None
+                time.sleep(0.2)
+        yield
+    finally:
+        with contextlib.suppress(OSError):
+            fcntl.flock(handle, fcntl.LOCK_UN)
+        handle.close()
+
+
+def _write_error(index_dir: Path, exc: OSError) -> IndexWriteError:
+    reason = {errno.ENOSPC: "the disk is full", errno.EROFS: "the file system is read-only",
+              errno.EACCES: "permission denied", errno.EPERM: "permission denied",
+              errno.EDQUOT: "the disk quota is exceeded"}.get(exc.errno, str(exc))
+    return IndexWriteError(f"cannot write the index at {index_dir}: {reason}")
+
+
+# ---------------------------------------------------------------------------------------------
+# Building
+
+
+class Indexer:
+    """Brings an index folder up to date with a corpus folder, re-processing only what changed."""
+
+    def __init__(self, settings: Settings, encoder_factory, show_progress: bool = False) -> None:
+        self.settings = settings
+        self.encoder_factory = encoder_factory
+        self.show_progress = show_progress
+        self._encoder = None
+
+    @property
+    def encoder(self):
+        if self._encoder is None:
+            self._encoder = self.encoder_factory()
+        return self._encoder
+
+    def params(self) -> dict:
+        return {"pipeline": PIPELINE_VERSION, "model": self.model_fingerprint(),
+                "embedding_text": "sentence+section"}
+
+    def model_fingerprint(self) -> str:
+        from .embed import model_fingerprint
+
+        return model_fingerprint(self.settings.resolved_model_path())
+
+    def params_key(self) -> str:
+        return hashlib.sha256(json.dumps(self.params(), sort_keys=True).encode()).hexdigest()[:12]
+
+    # -- planning -----------------------------------------------------------------------------
+
+    def plan(self, manifest: dict | None) -> tuple[dict[str, Path], dict[str, dict], bool]:
+        """Which corpus files need processing, and whether the index is stale at all."""
+        files = corpus_files(self.settings.corpus_dir, self.settings)
+        previous = (manifest or {}).get("files", {})
+        skipped_before = (manifest or {}).get("skipped", {})
+        compatible = manifest is not None and manifest.get("params") == self.params()
+        stale = not compatible or set(previous) | set(skipped_before) != set(files)
+        if not stale:
+            for source, path in files.items():
+                known = previous.get(source) or skipped_before.get(source)
+                stat = path.stat()
+                if (known["size"], known["mtime_ns"]) != (stat.st_size, stat.st_mtime_ns) and \
+                        known["sha256"] != file_sha256(path):
+                    stale = True
+                    break
+        return files, previous if compatible else {}, stale
+
+    # -- the build ----------------------------------------------------------------------------
+
+    def refresh(self, force: bool = False) -> RefreshReport:
+        started = time.perf_counter()
+        index_dir = self.settings.index_dir
+        with write_lock(index_dir, self.settings.lock_timeout_seconds):
+            manifest = read_manifest(index_dir, missing_ok=True, quiet=True)
+            if manifest is not None:
+                try:
+                    validate_generation(index_dir, manifest)
+                except IndexDamagedError as exc:
+                    log.warning("%s; rebuilding", exc)
+                    manifest, force = None, True
+            files, previous, stale = self.plan(None if force else manifest)
+            report = RefreshReport()
+            if not stale and manifest is not None:
+                report.unchanged = sorted(files)
+                report.units = int(manifest["units"])
+                report.seconds = time.perf_counter() - started
+                return report
+            try:
+                self._rebuild(index_dir, files, previous, manifest, report)
+            except OSError as exc:
+                raise _write_error(index_dir, exc) from exc
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def _rebuild(self, index_dir, files, previous, old_manifest, report) -> None:
+        cache = index_dir / "cache"
+        cache.mkdir(parents=True, exist_ok=True)
+        key_suffix = self.params_key()
+        entries: dict[str, dict] = {}
+        todo: list[tuple[str, Path, str, dict]] = []
+        skipped_before = (old_manifest or {}).get("skipped", {})
+        for source, path in files.items():
+            stat = path.stat()
+            known = previous.get(source) or skipped_before.get(source)
+            if known and (known["size"], known["mtime_ns"]) == (stat.st_size, stat.st_mtime_ns):
+                sha = known["sha256"]
+            else:
+                sha = file_sha256(path)
+            entry = {"sha256": sha, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns,
+                     "cache": f"{sha[:32]}-{key_suffix}"}
+            if source in skipped_before and skipped_before[source]["sha256"] == sha:
+                report.skipped[source] = skipped_before[source]["reason"]
+                entries[source] = {**entry, "reason": skipped_before[source]["reason"]}
+                continue
+            if (cache / f"{entry['cache']}.json").exists() and \
+                    (cache / f"{entry['cache']}.npy").exists():
+                (report.unchanged if source in previous else report.added).append(source)
+                entries[source] = entry
+            else:
+                todo.append((source, path, sha, entry))
+        report.removed = sorted(set(previous) - set(files))
+
+        progress = _progress(self.show_progress)
+        documents: dict[str, tuple[Document, list[Unit]]] = {}
+        for source, path, _sha, entry in progress(todo, "reading", unit="file"):
+            try:
+                document = load_document(path, source, self.settings.max_file_bytes)
+                units = chunk_document(document)
+                if not units:
+                    raise DocumentError(f"{source}: no sentences found")
+            except DocumentError as exc:
+                log.warning("skipping %s", exc)
+                report.skipped[source] = str(exc)
+                entries[source] = {**entry, "reason": str(exc)}
+                continue
+            documents[source] = (document, units)
+            entries[source] = entry
+            (report.changed if source in previous else report.added).append(source)
+
+        all_new_units = [(s, u) for s, (_, units) in documents.items() for u in units]
+        if all_new_units:
+            texts = [embedding_text(u) for _, u in all_new_units]
+            bar = _bar(self.show_progress, len(texts), "embedding", "unit")
+            vectors = self.encoder.encode(texts, self.settings.embed_batch_size,
+                                          progress=bar.update if bar else None)
+            if bar:
+                bar.close()
+            position = 0
+            for source, (document, units) in documents.items():
+                block = vectors[position:position + len(units)]
+                position += len(units)
+                key = entries[source]["cache"]
+                _write_atomic(cache / f"{key}.npy", _npy_bytes(block))
+                payload = {"document": document.to_dict(), "units": [u.to_dict() for u in units]}
+                _write_atomic(cache / f"{key}.json",
+                              json.dumps(payload, ensure_ascii=False).encode("utf-8"))
+
+        indexed = {s: e for s, e in entries.items() if "reason" not in e}
+        skipped = {s: e for s, e in entries.items() if "reason" in e}
+        if not indexed:
+            raise CorpusError(f"nothing in {self.settings.corpus_dir} could be indexed"
+                              + (f" ({'; '.join(report.skipped.values())})"
+                                 if report.skipped else ""))
+        self._write_generation(index_dir, indexed, skipped, report)
+
+    def _write_generation(self, index_dir, indexed, skipped, report) -> None:
+        import faiss
+
+        cache = index_dir / "cache"
+        all_units: list[Unit] = []
+        vector_blocks = []
+        for source in sorted(indexed):
+            entry = indexed[source]
+            payload = json.loads((cache / f"{entry['cache']}.json").read_text("utf-8"))
+            vectors = np.load(cache / f"{entry['cache']}.npy", allow_pickle=False)
+            units = [Unit(**u) for u in payload["units"]]
+            if len(units) != len(vectors):
+                raise IndexDamagedError(f"cache for {source} is inconsistent; {REBUILD_HINT}")
+            entry.update(title=payload["document"]["title"], units=len(units),
+                         format=payload["document"]["format"])
+            all_units.extend(units)
+            vector_blocks.append(vectors)
+        matrix = np.ascontiguousarray(np.vstack(vector_blocks), dtype=np.float32)
+        dimension = matrix.shape[1]
+        approximate = len(matrix) > self.settings.approximate_above_units
+        if approximate:
+            vector_index = faiss.IndexHNSWFlat(dimension, 32, faiss.METRIC_INNER_PRODUCT)
+            vector_index.hnsw.efConstruction = 80
+        else:
+            vector_index = faiss.IndexFlatIP(dimension)
+        vector_index.add(matrix)
+        bm25 = BM25.build([lexical_text(u) for u in all_units])
+
+        generation = f"gen-{time.strftime('%Y%m%d%H%M%S')}-{uuid.uuid4().hex[:8]}"
+        tmp = index_dir / f".{generation}.tmp"
+        tmp.mkdir(parents=True)
+        try:
+            faiss.write_index(vector_index, str(tmp / "vectors.faiss"))
+            names = ["vectors.faiss", *bm25.save(tmp)]
+            artifacts = {}
+            for name in names:
+                with open(tmp / name, "rb") as fh:
+                    os.fsync(fh.fileno())
+                artifacts[name] = {"size": (tmp / name).stat().st_size,
+                                   "sha256": file_sha256(tmp / name)}
+            os.replace(tmp, index_dir / generation)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        _fsync_dir(index_dir)
+        manifest = {
+            "format": FORMAT, "version": VERSION, "params": self.params(),
+            "model_path": self.settings.model_path or "bundled",
+            "generation": generation, "artifacts": artifacts,
+            "units": len(all_units), "dimension": int(dimension),
+            "vector_index": "hnsw" if approximate else "flat",
+            "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            "files": indexed, "skipped": skipped,
+        }
+        _write_atomic(index_dir / "manifest.json",
+                      json.dumps(manifest, indent=1, ensure_ascii=False).encode("utf-8"))
+        _fsync_dir(index_dir)
+        report.units = len(all_units)
+        _collect_garbage(index_dir, manifest)
+
+
+def _npy_bytes(array: np.ndarray) -> bytes:
+    import io
+
+    buffer = io.BytesIO()
+    np.save(buffer, array, allow_pickle=False)
+    return buffer.getvalue()
+
+
+def _collect_garbage(index_dir: Path, manifest: dict) -> None:
+    """Drop generations and cache entries the new manifest no longer names (keeping the
+    previous generation a moment longer for readers that opened it just before)."""
+    generations = sorted((p for p in index_dir.glob("gen-*") if p.is_dir()),
+                         key=lambda p: p.stat().st_mtime)
+    keep = {manifest["generation"]}
+    older = [g for g in generations if g.name not in keep]
+    for stale in older[:-1]:
+        shutil.rmtree(stale, ignore_errors=True)
+    for leftover in index_dir.glob(".gen-*.tmp"):
+        shutil.rmtree(leftover, ignore_errors=True)
+    wanted = {e["cache"] for e in manifest["files"].values()}
+    for path in (index_dir / "cache").glob("*"):
+        if path.stem not in wanted and not path.name.startswith("."):
+            with contextlib.suppress(OSError):
+                path.unlink()
+
+
+def embedding_text(unit: Unit) -> str:
+    """What the dense index sees: the sentence, with its section for context."""
+    section = (unit.section or "").rsplit(" > ", 1)[-1]
+    return f"{unit.text} ({section})" if section and unit.kind != "table_row" else unit.text
+
+
+def lexical_text(unit: Unit) -> str:
+    return f"{unit.section or ''} {unit.text}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Opening
+
+
+def read_manifest(index_dir: Path, missing_ok: bool = False, quiet: bool = False) -> dict | None:
+    path = index_dir / "manifest.json"
+    if not path.exists():
+        if missing_ok:
+            return None
+        raise IndexDamagedError(f"no index at {index_dir}; build it with `briefqa index`")
+    try:
+        manifest = json.loads(path.read_text("utf-8"))
+        if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+            raise ValueError("not a briefqa manifest")
+        if manifest.get("version") != VERSION:
+            raise IndexDamagedError(
+                f"the index at {index_dir} was made by an incompatible version of briefqa "
+                f"(format {manifest.get('version')}, expected {VERSION}); {REBUILD_HINT}")
+        for key in ("generation", "artifacts", "files", "units", "dimension", "params"):
+            if key not in manifest:
+                raise ValueError(f"missing {key!r}")
+    except IndexDamagedError:
+        raise
+    except (ValueError, UnicodeDecodeError, OSError) as exc:
+        raise IndexDamagedError(f"the index manifest at {path} is damaged ({exc}); "
+                                f"{REBUILD_HINT}") from exc
+    return manifest
+
+
+def validate_generation(index_dir: Path, manifest: dict, hash_limit: int = 64 << 20) -> None:
+    """Every artifact the manifest names is there, with its size; small ones by hash too."""
+    generation = index_dir / str(manifest["generation"])
+    if "/" in str(manifest["generation"]) or not generation.is_dir():
+        raise IndexDamagedError(f"the index at {index_dir} is incomplete (missing "
+                                f"{manifest['generation']}); {REBUILD_HINT}")
+    for name, expected in manifest["artifacts"].items():
+        path = generation / name
+        if not path.is_file() or path.stat().st_size != expected["size"]:
+            raise IndexDamagedError(f"index file {name} is missing or truncated; "
+                                    f"{REBUILD_HINT}")
+        if expected["size"] <= hash_limit and file_sha256(path) != expected["sha256"]:
+            raise IndexDamagedError(f"index file {name} does not match its manifest "
+                                    f"(changed or foreign); {REBUILD_HINT}")
+    for source, entry in manifest["files"].items():
+        for suffix in (".json", ".npy"):
+            if not (index_dir / "cache" / f"{entry['cache']}{suffix}").is_file():
+                raise IndexDamagedError(f"the cached text of {source} is missing from the "
+                                        f"index; {REBUILD_HINT}")
+
+
+def open_index(index_dir: Path) -> IndexData:
+    """Load a built index, checking it at every step; any damage is an IndexDamagedError."""
+    import faiss
+
+    manifest = read_manifest(index_dir)
+    validate_generation(index_dir, manifest)
+    generation = index_dir / manifest["generation"]
+    try:
+        faiss_index = faiss.read_index(str(generation / "vectors.faiss"))
+        bm25 = BM25.load(generation)
+        units: list[Unit] = []
+        documents: dict[str, Document] = {}
+        for source in sorted(manifest["files"]):
+            entry = manifest["files"][source]
+            payload = json.loads((index_dir / "cache" / f"{entry['cache']}.json")
+                                 .read_text("utf-8"))
+            document = Document.from_dict(payload["document"])
+            doc_units = [Unit(**u) for u in payload["units"]]
+            if document.source != source or len(doc_units) != entry["units"]:
+                raise ValueError(f"cached text of {source} does not match the manifest")
+            documents[source] = document
+            units.extend(doc_units)
+    except IndexDamagedError:
+        raise
+    except (RuntimeError, ValueError, KeyError, TypeError, OSError) as exc:
+        raise IndexDamagedError(f"the index at {index_dir} cannot be read ({exc}); "
+                                f"{REBUILD_HINT}") from exc
+    if faiss_index.ntotal != len(units) or faiss_index.d != manifest["dimension"] or \
+            bm25.matrix.shape[0] != len(units) or len(units) != manifest["units"]:
+        raise IndexDamagedError(f"the parts of the index at {index_dir} disagree on its size; "
+                                f"{REBUILD_HINT}")
+    if hasattr(faiss_index, "hnsw"):
+        faiss_index.hnsw.efSearch = 128
+    return IndexData(index_dir, manifest, units, faiss_index, bm25, documents)
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def _progress(enabled: bool):
+    def wrap(items, desc, unit):
+        if not enabled or not items:
+            return items
+        from tqdm import tqdm
+
+        return tqdm(items, desc=desc, unit=unit, leave=False)
+
+    return wrap
+
+
+def _bar(enabled: bool, total: int, desc: str, unit: str):
+    if not enabled:
+        return None
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc=desc, unit=unit, leave=True)
