@@ -115,3 +115,14 @@ def chunk_document(document: Document) -> list[Unit]:
 
 def is_list_or_row(unit: Unit) -> bool:
     return unit.kind in (LIST_ITEM, TABLE_ROW)
+
+
+def embedding_text(unit: Unit) -> str:
+    """What the dense index sees: the sentence, with its section for context."""
+    section = (unit.section or "").rsplit(" > ", 1)[-1]
+    return f"{unit.text} ({section})" if section and unit.kind != TABLE_ROW else unit.text
+
+
+def lexical_text(unit: Unit) -> str:
+    """What the BM25 index sees: the section's words count for the sentence too."""
+    return f"{unit.section or ''} {unit.text}"

@@ -28,9 +28,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .chunk import Unit, chunk_document
-from .errors import CorpusError, DocumentError, IndexDamagedError, IndexLockedError, \
-    IndexWriteError
+from .chunk import Unit, chunk_document, embedding_text, lexical_text
+from .errors import CorpusError, DocumentError, IndexDamagedError, IndexLockedError, IndexWriteError
 from .ingest import Document, load_document
 from .lexical import BM25
 from .settings import SUPPORTED_SUFFIXES, Settings
@@ -226,6 +225,15 @@ class Indexer:
     def params_key(self) -> str:
         return hashlib.sha256(json.dumps(self.params(), sort_keys=True).encode()).hexdigest()[:12]
 
+    def _export_query_encoder(self) -> None:
+        """Export the fast query encoder next to the index while torch is loaded anyway."""
+        from .onnx_export import ensure_exported
+
+        try:
+            ensure_exported(self.settings)
+        except Exception as exc:  # the torch encoder still answers; only speed is lost
+            log.warning("could not export the ONNX query encoder (%s); using torch", exc)
+
     # -- planning -----------------------------------------------------------------------------
 
     def plan(self, manifest: dict | None) -> tuple[dict[str, Path], dict[str, dict], bool]:
@@ -269,6 +277,7 @@ class Indexer:
                 self._rebuild(index_dir, files, previous, manifest, report)
             except OSError as exc:
                 raise _write_error(index_dir, exc) from exc
+            self._export_query_encoder()
         report.seconds = time.perf_counter() - started
         return report
 
@@ -427,16 +436,6 @@ def _collect_garbage(index_dir: Path, manifest: dict) -> None:
         if path.stem not in wanted and not path.name.startswith("."):
             with contextlib.suppress(OSError):
                 path.unlink()
-
-
-def embedding_text(unit: Unit) -> str:
-    """What the dense index sees: the sentence, with its section for context."""
-    section = (unit.section or "").rsplit(" > ", 1)[-1]
-    return f"{unit.text} ({section})" if section and unit.kind != "table_row" else unit.text
-
-
-def lexical_text(unit: Unit) -> str:
-    return f"{unit.section or ''} {unit.text}"
 
 
 # ---------------------------------------------------------------------------------------------
