@@ -111,9 +111,12 @@ def decode_text(data: bytes, name: str) -> str:
         text = data[3:].decode("utf-8", errors="replace")
     elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
         text = data.decode("utf-16", errors="replace")
-    else:
-        if b"\x00" in data[:8192]:
+    elif b"\x00" in data[:8192]:
+        encoding = _bomless_utf16(data[:8192])
+        if encoding is None:
             raise DocumentError(f"{name}: looks like a binary file, not text")
+        text = data.decode(encoding, errors="replace")
+    else:
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError:
@@ -124,6 +127,18 @@ def decode_text(data: bytes, name: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     # Control characters other than line breaks and tabs carry nothing a reader can see.
     return re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", " ", text)
+
+
+def _bomless_utf16(head: bytes) -> str | None:
+    """UTF-16 saved without a BOM: mostly ASCII, so every other byte is zero."""
+    even, odd = head[0::2], head[1::2]
+    if len(head) < 8:
+        return None
+    if odd.count(0) > 0.9 * len(odd) and even.count(0) < 0.1 * len(even):
+        return "utf-16-le"
+    if even.count(0) > 0.9 * len(even) and odd.count(0) < 0.1 * len(odd):
+        return "utf-16-be"
+    return None
 
 
 def _humanise(stem: str) -> str:
@@ -160,9 +175,11 @@ def load_txt(text: str, source: str, stem: str) -> Document:
         for m in re.finditer(r"\S(?:.*\S)?(?:\n(?!\s*\n).*\S)*", text):
             paragraphs.append((m.start(), m.end()))
     else:
-        for m in re.finditer(r"[^\n]*\S[^\n]*", text):
-            start = m.start() + (len(m.group()) - len(m.group().lstrip()))
-            paragraphs.append((start, m.start() + len(m.group().rstrip())))
+        for m in re.finditer(r"[^\n]+", text):
+            line = m.group()
+            if line.strip():
+                start = m.start() + (len(line) - len(line.lstrip()))
+                paragraphs.append((start, m.start() + len(line.rstrip())))
 
     blocks: list[Block] = []
     sections = _Sections()
@@ -218,11 +235,14 @@ def _first_line(text: str) -> str:
 # Markdown
 
 _LINK_DEF = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*\S+")
-_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+# Possessive quantifiers and bounded character classes throughout: a hostile line of many
+# spaces or brackets must cost linear time, not quadratic or cubic.
+_HEADING = re.compile(r"^(#{1,6})\s++(.*)$")
 _FENCE = re.compile(r"^(\s*)(```+|~~~+)")
-_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_TABLE_RULE = re.compile(r"^\s*+\|?\s*+:?-{2,}+:?\s*+(?:\|\s*+:?-{2,}+:?\s*+)*+\|?\s*+$")
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
-_ADMONITION = re.compile(r'^(\s*)(?:!!!|\?\?\?\+?|===)\s*(\w[\w-]*)?\s*(?:"(.*)")?\s*$')
+_ADMONITION = re.compile(
+    r'^(\s*+)(?:!!!|\?\?\?\+?|===)\s*+(\w[\w-]*+)?\s*+(?:"(.*)")?\s*+$')
 
 
 _INLINE_HTML = re.compile(
@@ -230,11 +250,15 @@ _INLINE_HTML = re.compile(
     r"\b[^>\n]{0,200}>", re.I)
 
 
+# A link's target, which may hold one level of parentheses (Wikipedia-style URLs).
+_LINK_TARGET = r"\((?:[^()]|\([^()]*\))*\)"
+
+
 def clean_inline_markdown(text: str) -> str:
-    text = re.sub(r"!\[([^\]]*)\]\([^)]*\)", r"\1", text)
-    text = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", text)
-    text = re.sub(r"\[([^\]]+)\]\[[^\]]*\]", r"\1", text)
-    text = re.sub(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1", r"\2", text)
+    text = re.sub(r"!\[([^\[\]]*)\]" + _LINK_TARGET, r"\1", text)
+    text = re.sub(r"\[([^\[\]]+)\]" + _LINK_TARGET, r"\1", text)
+    text = re.sub(r"\[([^\[\]]+)\]\[[^\[\]]*\]", r"\1", text)
+    text = re.sub(r"(\*\*|__)(?=\S)((?:(?!\1).)+?)(?<=\S)\1", r"\2", text)
     text = re.sub(r"(?<![\w*])\*(?=\S)([^*]+?)(?<=\S)\*(?![\w*])", r"\1", text)
     text = re.sub(r"`([^`]+)`", r"\1", text)
     text = _INLINE_HTML.sub("", text)
@@ -293,7 +317,8 @@ def load_markdown(text: str, source: str, stem: str) -> Document:
         heading = _HEADING.match(line) if not line.startswith(" ") else None
         if heading:
             flush()
-            level, name = len(heading.group(1)), clean_inline_markdown(heading.group(2))
+            name = heading.group(2).rstrip().rstrip("#").rstrip()
+            level, name = len(heading.group(1)), clean_inline_markdown(name)
             if title is None and level == 1:
                 title = name
                 out.add(name, HEADING, None)
@@ -336,7 +361,7 @@ def load_markdown(text: str, source: str, stem: str) -> Document:
             while i < len(lines) and lines[i].strip():
                 html_lines.append(lines[i])
                 i += 1
-            inner = re.sub(r"<[^>]*>", " ", "\n".join(html_lines), flags=re.S)
+            inner = re.sub(r"<[^<>]*>", " ", "\n".join(html_lines))
             inner = re.sub(r"\s+", " ", inner).strip()
             if inner:
                 out.add(inner, PARAGRAPH, sections.path)
@@ -425,11 +450,21 @@ def load_html(text: str, source: str, stem: str) -> Document:
                 self.buffer.append(data)
 
     reader = Reader()
-    reader.feed(text)
+    reader.feed(_defuse_markup(text))
     reader.close()
     reader.flush()
     return Document(source, state["title"] or _humanise(stem), builder.text(), "html",
                     builder.blocks)
+
+
+def _defuse_markup(text: str) -> str:
+    """html.parser rescans the rest of the page for every '<' that is never closed (quadratic
+    on a hostile page) and asserts on a '<![' that names nothing; a '<' after the last '>'
+    cannot open anything, so both become text."""
+    last = text.rfind(">")
+    if "<" in text[last + 1:]:
+        text = text[:last + 1] + text[last + 1:].replace("<", "&lt;")
+    return re.sub(r"<!\[(?![A-Za-z])", "&lt;![", text)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -442,7 +477,12 @@ def load_csv(text: str, source: str, stem: str) -> Document:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t|")
     except csv.Error:
         dialect = csv.excel
-    rows = list(csv.reader(io.StringIO(text), dialect))
+    # A cell can be as long as the file (whose size is limited before this).
+    csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
+    try:
+        rows = list(csv.reader(io.StringIO(text), dialect))
+    except csv.Error as exc:
+        raise DocumentError(f"{source}: not a readable CSV file ({exc})") from exc
     rows = [r for r in rows if any(cell.strip() for cell in r)]
     if not rows:
         raise DocumentError(f"{source}: the CSV file has no rows")
@@ -562,7 +602,8 @@ def _repeated_lines(pages) -> set[str]:
 # ---------------------------------------------------------------------------------------------
 
 
-def load_document(path: Path, source: str, max_bytes: int | None = None) -> Document:
+def load_document(path: Path, source: str, max_bytes: int | None = None,
+                  max_chars: int | None = None) -> Document:
     """Read any supported file; raise DocumentError with the reason when it cannot be read."""
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
@@ -576,20 +617,36 @@ def load_document(path: Path, source: str, max_bytes: int | None = None) -> Docu
         data = path.read_bytes()
     except OSError as exc:
         raise DocumentError(f"{source}: cannot be read ({exc.strerror or exc})") from exc
-    return parse_document(data, source, suffix)
+    return parse_document(data, source, suffix, max_chars)
 
 
-def parse_document(data: bytes, source: str, suffix: str) -> Document:
+def parse_document(data: bytes, source: str, suffix: str,
+                   max_chars: int | None = None) -> Document:
+    """A file's bytes as a Document; whatever goes wrong is a DocumentError naming the file."""
     stem = Path(source).stem
     if not data.strip():
         raise DocumentError(f"{source}: the file is empty")
-    if suffix == ".pdf":
-        document = load_pdf(data, source, stem)
-    else:
-        text = decode_text(data, source)
-        loader = {".md": load_markdown, ".markdown": load_markdown, ".html": load_html,
-                  ".htm": load_html, ".csv": load_csv}.get(suffix, load_txt)
-        document = loader(text, source, stem)
+    try:
+        if suffix == ".pdf":
+            document = load_pdf(data, source, stem)
+            _check_length(document.text, source, max_chars)
+        else:
+            text = decode_text(data, source)
+            _check_length(text, source, max_chars)
+            loader = {".md": load_markdown, ".markdown": load_markdown, ".html": load_html,
+                      ".htm": load_html, ".csv": load_csv}.get(suffix, load_txt)
+            document = loader(text, source, stem)
+    except DocumentError:
+        raise
+    except Exception as exc:  # a reader's bug on one strange file must not stop the others
+        raise DocumentError(f"{source}: could not be read ({type(exc).__name__}: "
+                            f"{str(exc)[:200]})") from exc
     if not any(b.kind != HEADING for b in document.blocks):
         raise DocumentError(f"{source}: no readable text found")
     return document
+
+
+def _check_length(text: str, source: str, max_chars: int | None) -> None:
+    if max_chars is not None and len(text) > max_chars:
+        raise DocumentError(f"{source}: its text is {len(text):,} characters long, over the "
+                            f"{max_chars:,} limit for one document (BRIEFQA_MAX_DOCUMENT_CHARS)")

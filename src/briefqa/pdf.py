@@ -40,8 +40,8 @@ def read_pdf_lines(data: bytes, source: str) -> list[list[PdfLine]]:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, OSError,
             RecursionError, AssertionError, ZeroDivisionError) as exc:
-        raise DocumentError(f"{source}: not a readable PDF ({type(exc).__name__}: {exc})") \
-            from exc
+        raise DocumentError(f"{source}: not a readable PDF, perhaps truncated or damaged "
+                            f"({type(exc).__name__}: {exc})") from exc
     return pages
 
 
