@@ -20,6 +20,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import shutil
 import time
 import uuid
@@ -118,13 +119,20 @@ def corpus_files(corpus_dir: Path, settings: Settings) -> dict[str, Path]:
         if path.suffix.lower() not in SUPPORTED_SUFFIXES:
             continue
         try:
+            rel.as_posix().encode("utf-8")
+        except UnicodeEncodeError:
+            log.warning("skipping %r: its name is not valid UTF-8; rename it", rel.as_posix())
+            continue
+        try:
             real = path.resolve()
             if not real.is_relative_to(root):
                 log.warning("skipping %s: it links outside the corpus folder", rel.as_posix())
                 continue
             if not real.is_file():
                 continue
-        except OSError:
+        except (OSError, RuntimeError):  # RuntimeError: a symlink loop
+            log.warning("skipping %s: it cannot be resolved (a broken or looping link?)",
+                        rel.as_posix())
             continue
         found[rel.as_posix()] = path
     return found
@@ -246,9 +254,13 @@ class Indexer:
         if not stale:
             for source, path in files.items():
                 known = previous.get(source) or skipped_before.get(source)
-                stat = path.stat()
-                if (known["size"], known["mtime_ns"]) != (stat.st_size, stat.st_mtime_ns) and \
-                        known["sha256"] != file_sha256(path):
+                try:
+                    stat = path.stat()
+                    changed = (known["size"], known["mtime_ns"]) != \
+                        (stat.st_size, stat.st_mtime_ns) and known["sha256"] != file_sha256(path)
+                except OSError:
+                    changed = True
+                if changed:
                     stale = True
                     break
         return files, previous if compatible else {}, stale
@@ -259,13 +271,15 @@ class Indexer:
         started = time.perf_counter()
         index_dir = self.settings.index_dir
         with write_lock(index_dir, self.settings.lock_timeout_seconds):
-            manifest = read_manifest(index_dir, missing_ok=True, quiet=True)
-            if manifest is not None:
-                try:
+            # A damaged index is rebuilt from the corpus (the unchanged files' caches are
+            # kept when they read back whole), never patched.
+            try:
+                manifest = read_manifest(index_dir, missing_ok=True, quiet=True)
+                if manifest is not None:
                     validate_generation(index_dir, manifest)
-                except IndexDamagedError as exc:
-                    log.warning("%s; rebuilding", exc)
-                    manifest, force = None, True
+            except IndexDamagedError as exc:
+                log.warning("%s; rebuilding", str(exc).split("; rebuild")[0])
+                manifest, force = None, True
             files, previous, stale = self.plan(None if force else manifest)
             report = RefreshReport()
             if not stale and manifest is not None:
@@ -289,20 +303,26 @@ class Indexer:
         todo: list[tuple[str, Path, str, dict]] = []
         skipped_before = (old_manifest or {}).get("skipped", {})
         for source, path in files.items():
-            stat = path.stat()
             known = previous.get(source) or skipped_before.get(source)
-            if known and (known["size"], known["mtime_ns"]) == (stat.st_size, stat.st_mtime_ns):
-                sha = known["sha256"]
-            else:
-                sha = file_sha256(path)
+            try:
+                stat = path.stat()
+                if known and (known["size"], known["mtime_ns"]) == \
+                        (stat.st_size, stat.st_mtime_ns):
+                    sha = known["sha256"]
+                else:
+                    sha = file_sha256(path)
+            except OSError as exc:
+                reason = f"{source}: cannot be read ({exc.strerror or exc})"
+                log.warning("skipping %s", reason)
+                report.skipped[source] = reason
+                continue
             entry = {"sha256": sha, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns,
                      "cache": f"{sha[:32]}-{key_suffix}"}
             if source in skipped_before and skipped_before[source]["sha256"] == sha:
                 report.skipped[source] = skipped_before[source]["reason"]
                 entries[source] = {**entry, "reason": skipped_before[source]["reason"]}
                 continue
-            if (cache / f"{entry['cache']}.json").exists() and \
-                    (cache / f"{entry['cache']}.npy").exists():
+            if _cache_usable(cache, entry["cache"]):
                 (report.unchanged if source in previous else report.added).append(source)
                 entries[source] = entry
             else:
@@ -313,14 +333,17 @@ class Indexer:
         documents: dict[str, tuple[Document, list[Unit]]] = {}
         for source, path, _sha, entry in progress(todo, "reading", unit="file"):
             try:
-                document = load_document(path, source, self.settings.max_file_bytes)
+                document = load_document(path, source, self.settings.max_file_bytes,
+                                         self.settings.max_document_chars)
                 units = chunk_document(document)
                 if not units:
                     raise DocumentError(f"{source}: no sentences found")
-            except DocumentError as exc:
-                log.warning("skipping %s", exc)
-                report.skipped[source] = str(exc)
-                entries[source] = {**entry, "reason": str(exc)}
+            except Exception as exc:  # one unreadable file never stops the others
+                reason = str(exc) if isinstance(exc, DocumentError) else \
+                    f"{source}: could not be split into sentences ({type(exc).__name__}: {exc})"
+                log.warning("skipping %s", reason)
+                report.skipped[source] = reason
+                entries[source] = {**entry, "reason": reason}
                 continue
             documents[source] = (document, units)
             entries[source] = entry
@@ -340,7 +363,8 @@ class Indexer:
                 position += len(units)
                 key = entries[source]["cache"]
                 _write_atomic(cache / f"{key}.npy", _npy_bytes(block))
-                payload = {"document": document.to_dict(), "units": [u.to_dict() for u in units]}
+                payload = {"key": key, "document": document.to_dict(),
+                           "units": [u.to_dict() for u in units]}
                 _write_atomic(cache / f"{key}.json",
                               json.dumps(payload, ensure_ascii=False).encode("utf-8"))
 
@@ -360,13 +384,11 @@ class Indexer:
         vector_blocks = []
         for source in sorted(indexed):
             entry = indexed[source]
-            payload = json.loads((cache / f"{entry['cache']}.json").read_text("utf-8"))
-            vectors = np.load(cache / f"{entry['cache']}.npy", allow_pickle=False)
-            units = [Unit(**u) for u in payload["units"]]
-            if len(units) != len(vectors):
-                raise IndexDamagedError(f"cache for {source} is inconsistent; {REBUILD_HINT}")
+            payload, vectors, digest = _read_cache(cache, entry["cache"])
+            # The cache is keyed by content: an identical file elsewhere shares the entry.
+            units = [Unit(**{**u, "source": source}) for u in payload["units"]]
             entry.update(title=payload["document"]["title"], units=len(units),
-                         format=payload["document"]["format"])
+                         format=payload["document"]["format"], cache_sha256=digest)
             all_units.extend(units)
             vector_blocks.append(vectors)
         matrix = np.ascontiguousarray(np.vstack(vector_blocks), dtype=np.float32)
@@ -384,7 +406,10 @@ class Indexer:
         tmp = index_dir / f".{generation}.tmp"
         tmp.mkdir(parents=True)
         try:
-            faiss.write_index(vector_index, str(tmp / "vectors.faiss"))
+            # Through Python rather than faiss.write_index, which reports a full disk as a
+            # RuntimeError without saying why.
+            with open(tmp / "vectors.faiss", "wb") as fh:
+                fh.write(faiss.serialize_index(vector_index).tobytes())
             names = ["vectors.faiss", *bm25.save(tmp)]
             artifacts = {}
             for name in names:
@@ -432,10 +457,41 @@ def _collect_garbage(index_dir: Path, manifest: dict) -> None:
     for leftover in index_dir.glob(".gen-*.tmp"):
         shutil.rmtree(leftover, ignore_errors=True)
     wanted = {e["cache"] for e in manifest["files"].values()}
-    for path in (index_dir / "cache").glob("*"):
-        if path.stem not in wanted and not path.name.startswith("."):
+    # Under the write lock, a temporary file is what a killed writer left behind.
+    leftovers = [*index_dir.glob(".*.tmp"), *(index_dir / "cache").glob(".*.tmp")]
+    for path in [*leftovers, *(index_dir / "cache").glob("*")]:
+        if path.is_file() and (path in leftovers or
+                               (path.stem not in wanted and not path.name.startswith("."))):
             with contextlib.suppress(OSError):
                 path.unlink()
+
+
+def _read_cache(cache: Path, key: str) -> tuple[dict, np.ndarray, str]:
+    """One file's cached text, units and vectors, checked to agree; and the text's sha256."""
+    try:
+        raw = (cache / f"{key}.json").read_bytes()
+        payload = json.loads(raw)
+        vectors = np.load(cache / f"{key}.npy", allow_pickle=False)
+        if not isinstance(payload, dict) or payload.get("key", key) != key or \
+                not isinstance(payload["units"], list) or not isinstance(payload["document"], dict):
+            raise ValueError("not this entry's text")
+        if vectors.ndim != 2 or vectors.dtype != np.float32 or \
+                len(vectors) != len(payload["units"]):
+            raise ValueError("its text and vectors disagree")
+    except (OSError, ValueError, KeyError, TypeError, EOFError) as exc:
+        raise IndexDamagedError(f"the cached entry {key} is damaged ({exc}); "
+                                f"{REBUILD_HINT}") from exc
+    return payload, vectors, hashlib.sha256(raw).hexdigest()
+
+
+def _cache_usable(cache: Path, key: str) -> bool:
+    try:
+        _read_cache(cache, key)
+    except IndexDamagedError as exc:
+        if (cache / f"{key}.json").exists():
+            log.warning("%s; re-reading the file", str(exc).split(";")[0])
+        return False
+    return True
 
 
 # ---------------------------------------------------------------------------------------------
@@ -459,12 +515,40 @@ def read_manifest(index_dir: Path, missing_ok: bool = False, quiet: bool = False
         for key in ("generation", "artifacts", "files", "units", "dimension", "params"):
             if key not in manifest:
                 raise ValueError(f"missing {key!r}")
+        _check_manifest_fields(manifest)
     except IndexDamagedError:
         raise
-    except (ValueError, UnicodeDecodeError, OSError) as exc:
-        raise IndexDamagedError(f"the index manifest at {path} is damaged ({exc}); "
+    except (ValueError, UnicodeDecodeError, OSError, TypeError, KeyError, AttributeError) as exc:
+        reason = f"no field {exc}" if isinstance(exc, KeyError) else str(exc)
+        raise IndexDamagedError(f"the index manifest at {path} is damaged ({reason}); "
                                 f"{REBUILD_HINT}") from exc
     return manifest
+
+
+# What the manifest may name inside the index folder: plain names, never a path.
+_PLAIN_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,199}")
+
+
+def _check_manifest_fields(manifest: dict) -> None:
+    """The manifest decides which files are opened: it may name only files inside the index
+    folder, with the fields the reader needs."""
+    names = [manifest["generation"], *manifest["artifacts"],
+             *(entry["cache"] for entry in manifest["files"].values())]
+    for name in names:
+        if not isinstance(name, str) or not _PLAIN_NAME.fullmatch(name) or ".." in name:
+            raise ValueError(f"it names {name!r}, which is not a plain file name")
+    for expected in manifest["artifacts"].values():
+        if not isinstance(expected["size"], int) or not isinstance(expected["sha256"], str):
+            raise ValueError("an artifact without size or checksum")
+    for entry in manifest["files"].values():
+        if not isinstance(entry["units"], int) or not isinstance(entry["cache_sha256"], str):
+            raise ValueError("a file entry without unit count or checksum")
+    for entry in [*manifest["files"].values(), *manifest.get("skipped", {}).values()]:
+        if not (isinstance(entry["size"], int) and isinstance(entry["mtime_ns"], int)
+                and isinstance(entry["sha256"], str)):
+            raise ValueError("a file entry without size, time or checksum")
+    if not isinstance(manifest["units"], int) or not isinstance(manifest["dimension"], int):
+        raise ValueError("no unit count or dimension")
 
 
 def validate_generation(index_dir: Path, manifest: dict, hash_limit: int = 64 << 20) -> None:
@@ -486,6 +570,9 @@ def validate_generation(index_dir: Path, manifest: dict, hash_limit: int = 64 <<
             if not (index_dir / "cache" / f"{entry['cache']}{suffix}").is_file():
                 raise IndexDamagedError(f"the cached text of {source} is missing from the "
                                         f"index; {REBUILD_HINT}")
+        if file_sha256(index_dir / "cache" / f"{entry['cache']}.json") != entry["cache_sha256"]:
+            raise IndexDamagedError(f"the cached text of {source} does not match its manifest "
+                                    f"(changed or foreign); {REBUILD_HINT}")
 
 
 def open_index(index_dir: Path) -> IndexData:
@@ -505,9 +592,11 @@ def open_index(index_dir: Path) -> IndexData:
             payload = json.loads((index_dir / "cache" / f"{entry['cache']}.json")
                                  .read_text("utf-8"))
             document = Document.from_dict(payload["document"])
-            doc_units = [Unit(**u) for u in payload["units"]]
-            if document.source != source or len(doc_units) != entry["units"]:
+            document.source = source
+            doc_units = [Unit(**{**u, "source": source}) for u in payload["units"]]
+            if len(doc_units) != entry["units"]:
                 raise ValueError(f"cached text of {source} does not match the manifest")
+            _check_offsets(document, doc_units)
             documents[source] = document
             units.extend(doc_units)
     except IndexDamagedError:
@@ -522,6 +611,16 @@ def open_index(index_dir: Path) -> IndexData:
     if hasattr(faiss_index, "hnsw"):
         faiss_index.hnsw.efSearch = 128
     return IndexData(index_dir, manifest, units, faiss_index, bm25, documents)
+
+
+def _check_offsets(document: Document, units: list[Unit]) -> None:
+    """Every citation quotes text[start:end]: a unit that does not would cite wrongly."""
+    size = len(document.text)
+    for unit in units:
+        if not (0 <= unit.start <= unit.end <= size and 0 <= unit.context_start <= size
+                and 0 <= unit.context_end <= size) or \
+                document.text[unit.start:unit.end] != unit.text:
+            raise ValueError(f"a sentence of {document.source} is not where its offsets say")
 
 
 # ---------------------------------------------------------------------------------------------
