@@ -1,0 +1,586 @@
+"""The browser chat (Gradio): cited answers with their sources in context, follow-ups, uploads."""
+
+from __future__ import annotations
+
+import html
+import logging
+import os
+import re
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .errors import BriefqaError, DocumentError, QuestionError
+from .followup import resolve_followup
+from .settings import SUPPORTED_SUFFIXES, Settings
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .answer import Answer, Citation
+    from .assistant import Assistant
+    from .index import SourceInfo
+
+log = logging.getLogger(__name__)
+
+TITLE = "briefqa"
+TAGLINE = ("Answers from the EU AI Factories policy brief and related EuroHPC documents, "
+           "in their own words, with the source of every sentence.")
+EXAMPLES = (
+    "How many AI factories were selected before October 2025?",
+    "What rank does Jupiter hold on the TOP500?",
+    "Which AI factory exclusively targets the automotive industry?",
+    "Who dominates the AI factory consortia?",
+    "How many of the factories are in capital regions?",
+)
+MAX_RELATED = 3
+UPLOAD_TYPES = (".pdf", ".txt", ".md", ".html", ".csv")
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+
+def esc(text: object) -> str:
+    """Document text as HTML text: every <, >, & and quote escaped, so it never becomes markup."""
+    return html.escape("" if text is None else str(text), quote=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Formatting: every piece of document or user text goes through esc()
+
+
+def render_user(question: str) -> str:
+    return f'<div class="bq-question">{esc(question)}</div>'
+
+
+def render_text_with_markers(text: str, ids: set[int]) -> str:
+    """The answer text, escaped, with its " [n]" markers made into links to source n."""
+    def marker(match: re.Match) -> str:
+        n = int(match.group(1))
+        if n not in ids:
+            return match.group(0)
+        return (f'<a class="bq-ref" href="#" data-n="{n}" title="Show source {n}">'
+                f'[{n}]</a>')
+
+    return re.sub(r"(?<=\s)\[(\d{1,3})\](?=[\s.,;:!?]|$)", marker, esc(text))
+
+
+def split_context(c: Citation) -> tuple[str, str, str]:
+    """The citation's passage as (before, quote, after), the quote where its offsets put it."""
+    context = c.context or ""
+    s, e = c.start - c.context_start, c.end - c.context_start
+    if context and 0 <= s <= e <= len(context) and context[s:e] == c.quote:
+        return context[:s], c.quote, context[e:]
+    at = context.find(c.quote) if c.quote else -1
+    if at >= 0:
+        return context[:at], c.quote, context[at + len(c.quote):]
+    return "", c.quote, ""
+
+
+def render_context(c: Citation) -> str:
+    before, quote, after = split_context(c)
+    return (f'<div class="bq-context">{esc(before)}<mark class="bq-mark">{esc(quote)}</mark>'
+            f'{esc(after)}</div>')
+
+
+def where(c: Citation) -> str:
+    """"Section · p. 3" (what there is of it)."""
+    parts = [c.section, f"p. {c.page}" if c.page else None]
+    return " · ".join(p for p in parts if p)
+
+
+def render_citation(c: Citation, related: bool = False) -> str:
+    label = ('<span class="bq-badge">Related (not an answer)</span>' if related
+             else f'<span class="bq-num">{c.id}</span>')
+    place = where(c)
+    place_html = f'<span class="bq-where">{esc(place)}</span>' if place else ""
+    quote = " ".join(c.quote.split())
+    return (
+        f'<details class="bq-source{" bq-related" if related else ""}" data-n="{c.id}">'
+        f'<summary><span class="bq-head">{label}<span class="bq-doc">{esc(c.title)}</span>'
+        f'{place_html}<span class="bq-file">{esc(c.source)}</span></span>'
+        f'<span class="bq-quote">“{esc(quote)}”</span></summary>'
+        f'<div class="bq-in-context"><span class="bq-label">In context</span>'
+        f'{render_context(c)}</div></details>')
+
+
+def answer_markdown(answer: Answer, asked: str | None = None) -> str:
+    """What the copy button copies: the question, the answer and its sources, in Markdown."""
+    question = asked or answer.question
+    head = f"**Q:** {question}\n\n"
+    if asked and " ".join(asked.split()) != answer.question:
+        head += f"_(read as: {answer.question})_\n\n"
+    return head + answer.to_markdown()
+
+
+def render_answer(answer: Answer, asked: str | None = None) -> str:
+    """One assistant message: the answer with [n] markers, then its numbered sources (or,
+    when the documents do not answer, a plain "no" and a few passages marked as related)."""
+    parts = ['<div class="bq-answer' + ("" if answer.grounded else " bq-abstained") + '">']
+    if asked is not None and " ".join(asked.split()) != answer.question:
+        parts.append(f'<div class="bq-read-as">Read as: <q>{esc(answer.question)}</q></div>')
+    if answer.grounded:
+        cited = [c for c in answer.citations if not c.related]
+        ids = {c.id for c in cited}
+        parts.append(f'<p class="bq-text">{render_text_with_markers(answer.text, ids)}</p>')
+        if cited:
+            parts.append('<div class="bq-sources"><div class="bq-sources-head">Sources</div>')
+            parts.extend(render_citation(c) for c in cited)
+            parts.append("</div>")
+    else:
+        parts.append(f'<p class="bq-text bq-no-answer">{esc(answer.text)}</p>')
+        related = answer.citations[:MAX_RELATED]
+        if related:
+            parts.append('<div class="bq-sources bq-related-list"><div class="bq-sources-head">'
+                         'Related passages, not an answer</div>')
+            parts.extend(render_citation(c, related=True) for c in related)
+            parts.append("</div>")
+    parts.append(
+        '<div class="bq-actions"><button type="button" class="bq-copy" '
+        'title="Copy the answer and its sources as Markdown">Copy as Markdown</button>'
+        f'<pre class="bq-md" hidden>{esc(answer_markdown(answer, asked))}</pre></div>')
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def render_notice(message: str, kind: str = "error") -> str:
+    return f'<div class="bq-notice bq-{esc(kind)}">{esc(message)}</div>'
+
+
+def human_size(n: int) -> str:
+    if n < 1024:
+        return f"{n} B"
+    if n < 1024 * 1024:
+        return f"{n / 1024:.1f} KB"
+    return f"{n / (1024 * 1024):.1f} MB"
+
+
+def render_sources(sources: list[SourceInfo]) -> str:
+    """The documents panel: each indexed document with its size and number of units."""
+    if not sources:
+        return '<div class="bq-docs bq-empty">No documents are indexed yet.</div>'
+    rows = []
+    for s in sources:
+        rows.append(
+            f'<tr><td><span class="bq-doc">{esc(s.title)}</span>'
+            f'<span class="bq-file">{esc(s.source)}</span></td>'
+            f'<td class="bq-n">{esc(human_size(s.bytes))}</td>'
+            f'<td class="bq-n">{s.units:,}</td></tr>')
+    total = sum(s.bytes for s in sources)
+    units = sum(s.units for s in sources)
+    return (f'<table class="bq-docs"><thead><tr><th>Document</th><th>Size</th><th>Units</th>'
+            f'</tr></thead><tbody>{"".join(rows)}</tbody><tfoot><tr><td>{len(sources)} '
+            f'documents</td><td class="bq-n">{esc(human_size(total))}</td>'
+            f'<td class="bq-n">{units:,}</td></tr></tfoot></table>')
+
+
+def render_about(settings: Settings, units: int, documents: int,
+                 manifest: dict | None = None) -> str:
+    manifest = manifest or {}
+    shown = settings.public()
+    rows = [
+        ("Corpus", shown["corpus_dir"]),
+        ("Index", shown["index_dir"]),
+        ("Model", shown["model_path"]),
+        ("Documents", f"{documents:,}"),
+        ("Units (sentences)", f"{units:,}"),
+        ("Index built", manifest.get("built_at", "")),
+        ("Vector index", manifest.get("vector_index", "")),
+        ("Answers at once", shown["concurrency"]),
+        ("Upload limit", human_size(int(shown["upload_max_bytes"]))),
+        ("Address", f"{shown['host']}:{shown['port']}"),
+        ("Sign-in", "required" if settings.username and settings.password else "none"),
+    ]
+    body = "".join(f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in rows if v != "")
+    return f'<table class="bq-about">{body}</table>'
+
+
+# ---------------------------------------------------------------------------------------------
+# The chat, independent of Gradio: one session's conversation and the handlers' logic
+
+
+@dataclass
+class Session:
+    """One browser session's conversation (kept in gr.State, never shared)."""
+
+    messages: list[dict[str, str]] = field(default_factory=list)
+    previous: str | None = None  # the last question asked, as read (frame for follow-ups)
+
+
+class ChatApp:
+    """The handlers behind the page, around one Assistant (the only way anything is answered)."""
+
+    def __init__(self, assistant: Assistant, settings: Settings | None = None,
+                 examples: tuple[str, ...] = EXAMPLES) -> None:
+        self.assistant = assistant
+        self.settings = settings or assistant.settings
+        self.examples = examples
+
+    # -- asking -------------------------------------------------------------------------------
+
+    def reply(self, question: str, session: Session) -> tuple[str, Session]:
+        """The assistant's message (HTML) for a question, and the session after it."""
+        resolved = resolve_followup(question, session.previous)
+        try:
+            answer = self.assistant.ask(resolved)
+        except QuestionError as exc:
+            return render_notice(str(exc).capitalize(), "info"), session
+        except BriefqaError as exc:
+            log.warning("could not answer %r: %s", resolved, exc)
+            return render_notice(f"Could not answer: {exc}"), session
+        except Exception:  # one failing question must not end the conversation
+            log.exception("error answering %r", resolved)
+            return render_notice("Something went wrong answering this question; the error "
+                                 "is in the server log. Please try again."), session
+        return render_answer(answer, asked=question), Session(session.messages,
+                                                              answer.question)
+
+    def ask(self, question: str | None, session: Session | None):
+        """Gradio handler (a generator): show the question at once, then the answer."""
+        session = session if isinstance(session, Session) else Session()
+        text = " ".join((question or "").split())
+        if not text:
+            yield "", session.messages, session
+            return
+        messages = [*session.messages, {"role": "user", "content": render_user(text)}]
+        yield "", messages, session
+        content, after = self.reply(text, session)
+        messages = [*messages, {"role": "assistant", "content": content}]
+        after = Session(messages, after.previous)
+        yield "", messages, after
+
+    def ask_example(self, session: Session | None, evt: Any):
+        value = getattr(evt, "value", None)
+        question = value.get("text") if isinstance(value, dict) else str(value or "")
+        yield from self.ask(question, session)
+
+    @staticmethod
+    def clear() -> tuple[str, list, Session]:
+        return "", [], Session()
+
+    # -- documents ----------------------------------------------------------------------------
+
+    def sources_html(self) -> str:
+        return render_sources(self.assistant.sources())
+
+    def about_html(self) -> str:
+        sources = self.assistant.sources()
+        return render_about(self.settings, sum(s.units for s in sources), len(sources),
+                            getattr(self.assistant, "manifest", None))
+
+    def add_upload(self, filename: str, data: bytes, progress=None) -> tuple[bool, str]:
+        """Check and index one uploaded file; (whether it was added, a message for the page).
+        The check and the indexing run in a worker so progress can be shown meanwhile."""
+        result: dict[str, Any] = {}
+
+        def work() -> None:
+            try:
+                result["info"] = self.assistant.add_document(filename, data)
+            except BaseException as exc:  # reported below, in the handler's thread
+                result["error"] = exc
+
+        shown = Path(str(filename).replace("\\", "/")).name or "the file"
+        worker = threading.Thread(target=work, name="briefqa-upload", daemon=True)
+        started = time.perf_counter()
+        worker.start()
+        expected = 3.0 + len(data) / 200_000  # seconds, roughly, on two cores
+        while worker.is_alive():
+            worker.join(0.25)
+            if progress is not None:
+                elapsed = time.perf_counter() - started
+                progress(min(0.95, elapsed / (elapsed + expected)),
+                         desc=f"Indexing {shown} ({elapsed:.0f} s)")
+        error = result.get("error")
+        if isinstance(error, DocumentError):
+            return False, render_notice(f"Not added: {error}. Nothing was changed.")
+        if isinstance(error, BriefqaError):
+            return False, render_notice(f"Not added: {error}")
+        if error is not None:
+            log.error("upload of %r failed", filename, exc_info=error)
+            return False, render_notice("Not added: something went wrong while indexing; the "
+                                        "error is in the server log.")
+        info = result["info"]
+        return True, render_notice(
+            f"Added {info.source} ({human_size(info.bytes)}, {info.units:,} units) in "
+            f"{time.perf_counter() - started:.1f} s. Ask about it in the chat.", "ok")
+
+    def upload(self, path: str | None, progress=None):
+        """Gradio handler: (status, documents panel, about panel, cleared file input)."""
+        if not path:
+            return "", self.sources_html(), self.about_html(), None
+        name = Path(path).name
+        limit = self.settings.upload_max_bytes
+        try:
+            size = os.path.getsize(path)
+        except OSError:
+            return (render_notice(f"Not added: {name} could not be read."),
+                    self.sources_html(), self.about_html(), None)
+        if size > limit:
+            message = (f"Not added: {name}: {size / 1e6:.1f} MB is over the upload limit of "
+                       f"{limit / 1e6:.0f} MB. Nothing was changed.")
+            return render_notice(message), self.sources_html(), self.about_html(), None
+        if progress is not None:
+            progress(0.02, desc=f"Checking {name}")
+        data = Path(path).read_bytes()
+        _ok, message = self.add_upload(name, data, progress)
+        return message, self.sources_html(), self.about_html(), None
+
+    # -- the page -----------------------------------------------------------------------------
+
+    def build(self):
+        """The Gradio Blocks of the page (not launched)."""
+        import gradio as gr
+
+        def ask(question, session):
+            yield from self.ask(question, session)
+
+        def ask_example(session, evt):
+            yield from self.ask_example(session, evt)
+
+        # a real annotation (not a string): Gradio passes the SelectData by its type
+        ask_example.__annotations__["evt"] = gr.SelectData
+
+        def upload(path, progress=gr.Progress()):  # noqa: B008 (how Gradio injects progress)
+            return self.upload(path, progress)
+
+        upload_label = (f"Add a document ({', '.join(UPLOAD_TYPES)}; up to "
+                        f"{human_size(self.settings.upload_max_bytes)})")
+        with gr.Blocks(title=f"{TITLE}: AI Factories brief", analytics_enabled=False) as demo:
+            session = gr.State(None)
+            with gr.Row(elem_classes="bq-top"):
+                gr.HTML(f'<div class="bq-title"><h1>{esc(TITLE)}</h1><p>{esc(TAGLINE)}</p></div>',
+                        js_on_load=None)
+            with gr.Row(equal_height=False):
+                with gr.Column(scale=3, min_width=420):
+                    chatbot = gr.Chatbot(
+                        value=[], label="Chat", show_label=False, elem_id="bq-chat",
+                        height=640, layout="panel", render_markdown=False,
+                        sanitize_html=True, allow_tags=False, latex_delimiters=[],
+                        buttons=[], feedback_options=None, autoscroll=True,
+                        group_consecutive_messages=False,
+                        placeholder=("<div class='bq-placeholder'><strong>Ask about the AI "
+                                     "Factories brief</strong><br>Every answer quotes the "
+                                     "documents and shows where each sentence comes from. Try "
+                                     "one of these:</div>"),
+                        examples=[{"text": q} for q in self.examples])
+                    with gr.Row(equal_height=True):
+                        question = gr.Textbox(
+                            show_label=False, placeholder="Ask a question about the documents, "
+                            "or a follow-up such as “and LUMI?”", elem_id="bq-question",
+                            scale=8, lines=1, max_lines=4, autofocus=True,
+                            max_length=self.settings.max_question_chars)
+                        send = gr.Button("Ask", variant="primary", scale=1, min_width=80,
+                                         elem_id="bq-ask")
+                        clear = gr.Button("Clear", variant="secondary", scale=1, min_width=80,
+                                          elem_id="bq-clear")
+                with gr.Column(scale=2, min_width=300):
+                    with gr.Accordion("Documents", open=True, elem_id="bq-documents"):
+                        documents = gr.HTML(self.sources_html, js_on_load=None,
+                                            elem_id="bq-doc-list")
+                        upload_file = gr.File(label=upload_label, type="filepath",
+                                              file_count="single", elem_id="bq-upload")
+                        status = gr.HTML("", js_on_load=None, elem_id="bq-upload-status")
+                    with gr.Accordion("About", open=False, elem_id="bq-about"):
+                        about = gr.HTML(self.about_html, js_on_load=None)
+
+            outputs = [question, chatbot, session]
+            question.submit(ask, [question, session], outputs, api_name="ask",
+                            show_progress="minimal")
+            send.click(ask, [question, session], outputs, api_visibility="private",
+                       show_progress="minimal")
+            chatbot.example_select(ask_example, [session], outputs, api_visibility="private",
+                                   show_progress="minimal")
+            clear.click(self.clear, None, outputs, queue=False, api_visibility="private")
+            # the chat's own trash icon clears the conversation too, not just what is shown
+            chatbot.clear(self.clear, None, outputs, queue=False, api_visibility="private")
+            upload_file.upload(upload, [upload_file], [status, documents, about, upload_file],
+                               api_visibility="private", concurrency_limit=1,
+                               concurrency_id="indexing", show_progress="full")
+        demo.queue(default_concurrency_limit=self.settings.concurrency)
+        return demo
+
+
+# ---------------------------------------------------------------------------------------------
+# Serving
+
+
+CSS = """
+.bq-top { margin-bottom: 4px; }
+.bq-title h1 { font-size: 1.5rem; margin: 0; }
+.bq-title p { margin: 2px 0 0; color: var(--body-text-color-subdued); }
+.bq-placeholder { text-align: center; line-height: 1.6; color: var(--body-text-color-subdued); }
+.bq-question { white-space: pre-wrap; font-weight: 600; padding: 6px 10px; border-radius: 8px;
+  background: var(--color-accent-soft); display: inline-block; }
+.bq-answer { line-height: 1.55; }
+.bq-text { margin: 0 0 10px; }
+.bq-no-answer { font-weight: 600; }
+.bq-read-as { font-size: 0.85em; color: var(--body-text-color-subdued); margin-bottom: 6px; }
+a.bq-ref { text-decoration: none; font-weight: 600; font-size: 0.85em;
+  color: var(--color-accent); vertical-align: super; }
+.bq-sources { border-top: 1px solid var(--border-color-primary); padding-top: 8px; }
+.bq-sources-head { font-size: 0.78em; text-transform: uppercase; letter-spacing: 0.06em;
+  color: var(--body-text-color-subdued); margin-bottom: 6px; font-weight: 600; }
+details.bq-source { border: 1px solid var(--border-color-primary); border-radius: 8px;
+  margin: 0 0 8px; background: var(--background-fill-secondary); }
+details.bq-source > summary { cursor: pointer; padding: 8px 10px; list-style: none; }
+details.bq-source > summary::-webkit-details-marker { display: none; }
+details.bq-source > summary::after { content: "Show in context ▸"; display: block;
+  font-size: 0.78em; color: var(--color-accent); margin-top: 4px; }
+details.bq-source[open] > summary::after { content: "Hide context ▾"; }
+.bq-head { display: flex; flex-wrap: wrap; align-items: baseline; gap: 4px 8px; }
+.bq-num { display: inline-block; min-width: 1.5em; text-align: center; border-radius: 4px;
+  background: var(--color-accent); color: white; font-size: 0.8em; font-weight: 700; }
+.bq-badge { display: inline-block; border-radius: 4px; padding: 0 6px; font-size: 0.75em;
+  font-weight: 700; background: #fde68a; color: #78350f; }
+.bq-doc { font-weight: 600; }
+.bq-where { color: var(--body-text-color-subdued); font-size: 0.9em; }
+.bq-file { color: var(--body-text-color-subdued); font-size: 0.8em;
+  font-family: var(--font-mono); overflow-wrap: anywhere; }
+.bq-quote { display: block; margin-top: 4px; font-style: italic; overflow-wrap: anywhere; }
+.bq-related .bq-quote { font-style: normal; color: var(--body-text-color-subdued); }
+.bq-in-context { padding: 0 10px 10px; }
+.bq-label { display: block; font-size: 0.75em; text-transform: uppercase; letter-spacing: 0.06em;
+  color: var(--body-text-color-subdued); margin-bottom: 2px; }
+.bq-context { white-space: pre-line; overflow-wrap: anywhere; font-size: 0.95em;
+  border-left: 3px solid var(--border-color-accent); padding-left: 8px; }
+mark.bq-mark { background: #fef08a; color: #1f2937; padding: 0 2px; border-radius: 2px; }
+.bq-actions { margin-top: 4px; }
+.bq-md, pre.bq-md { display: none !important; }
+button.bq-copy { font-size: 0.8em; padding: 2px 8px; border-radius: 6px; cursor: pointer;
+  border: 1px solid var(--border-color-primary); background: var(--background-fill-primary);
+  color: var(--body-text-color); }
+.bq-notice { padding: 6px 10px; border-radius: 6px; overflow-wrap: anywhere; }
+.bq-error { background: #fee2e2; color: #7f1d1d; }
+.bq-info { background: #e0f2fe; color: #0c4a6e; }
+.bq-ok { background: #dcfce7; color: #14532d; }
+table.bq-docs, table.bq-about { width: 100%; border-collapse: collapse; font-size: 0.9em;
+  border: none !important; margin: 0; }
+table.bq-docs th, table.bq-docs td, table.bq-about th, table.bq-about td {
+  text-align: left; padding: 4px 6px; border: none !important;
+  border-bottom: 1px solid var(--border-color-primary) !important; vertical-align: top;
+  background: transparent !important; }
+table.bq-docs thead th { font-size: 0.8em; text-transform: uppercase; letter-spacing: 0.05em;
+  color: var(--body-text-color-subdued); }
+table.bq-docs .bq-doc, table.bq-docs .bq-file { display: block; }
+table.bq-docs td.bq-n { text-align: right; white-space: nowrap; }
+table.bq-docs tfoot td { font-weight: 600; border-bottom: none !important; }
+table.bq-about th { font-weight: 600; white-space: nowrap; width: 40%; }
+table.bq-about td { overflow-wrap: anywhere; }
+"""
+
+# Clicking a [n] marker opens source n; the copy button copies the answer's Markdown.
+HEAD = """<script>
+(function () {
+  function copyText(text) {
+    if (navigator.clipboard && window.isSecureContext) {
+      return navigator.clipboard.writeText(text);
+    }
+    var area = document.createElement("textarea");
+    area.value = text; area.style.position = "fixed"; area.style.left = "-9999px";
+    document.body.appendChild(area); area.select();
+    try { document.execCommand("copy"); } finally { area.remove(); }
+    return Promise.resolve();
+  }
+  document.addEventListener("click", function (event) {
+    var target = event.target;
+    if (!target || !target.closest) { return; }
+    var button = target.closest("button.bq-copy");
+    if (button) {
+      var answer = button.closest(".bq-answer");
+      var source = answer && answer.querySelector(".bq-md");
+      copyText(source ? source.textContent : "").then(function () {
+        button.textContent = "Copied";
+        button.setAttribute("data-copied", "true");
+        setTimeout(function () { button.textContent = "Copy as Markdown"; }, 1500);
+      });
+      return;
+    }
+    var ref = target.closest("a.bq-ref");
+    if (ref) {
+      event.preventDefault();
+      var box = ref.closest(".bq-answer");
+      var details = box && box.querySelector('details.bq-source[data-n="' +
+        ref.getAttribute("data-n") + '"]');
+      if (details) { details.open = true; details.scrollIntoView({block: "nearest"}); }
+    }
+  }, true);
+})();
+</script>"""
+
+
+def launch_options(settings: Settings) -> dict[str, Any]:
+    """The keyword arguments of Blocks.launch for these settings."""
+    import gradio as gr
+
+    if bool(settings.username) != bool(settings.password):
+        raise BriefqaError("sign-in needs both a user name and a password "
+                           "(--username and --password, or BRIEFQA_USERNAME and "
+                           "BRIEFQA_PASSWORD)")
+    auth = (settings.username, settings.password) if settings.username else None
+    if settings.host not in LOCAL_HOSTS and auth is None:
+        log.warning("listening on %s without a user name and password: anyone who can reach "
+                    "this address can use the chat and upload documents", settings.host)
+    font = ["ui-sans-serif", "system-ui", "-apple-system", "Segoe UI", "Roboto", "sans-serif"]
+    mono = ["ui-monospace", "SFMono-Regular", "Menlo", "Consolas", "monospace"]
+    return dict(
+        server_name=settings.host, server_port=settings.port, auth=auth,
+        auth_message="Sign in to the briefqa chat." if auth else None,
+        # the file limit is checked by the handler, with a clear message; this only stops
+        # far larger uploads from reaching the disk at all
+        max_file_size=max(settings.upload_max_bytes * 4, 1024 * 1024),
+        show_error=False, quiet=True, footer_links=[], run_history=False, ssr_mode=False,
+        mcp_server=False, enable_monitoring=False,
+        theme=gr.themes.Soft(font=font, font_mono=mono), css=CSS, head=HEAD,
+    )
+
+
+def serve(settings: Settings | None = None, *, block: bool = True):
+    """Open (or build) the index, then serve the chat; print where it listens. With
+    block=False, return (demo, url) and leave the server running in the background."""
+    from .assistant import Assistant
+
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    settings = settings or Settings.from_env()
+    started = time.perf_counter()
+    fresh = not (settings.index_dir / "manifest.json").exists()
+    if fresh:
+        print(f"briefqa: no index in {settings.index_dir} yet: building it from "
+              f"{settings.corpus_dir} (once; about half a minute)", flush=True)
+    qa = Assistant.open(settings.corpus_dir, settings.index_dir, settings=settings,
+                        progress=True)
+    sources = qa.sources()
+    print(f"briefqa: index ready: {qa.unit_count:,} units from {len(sources)} documents "
+          f"({time.perf_counter() - started:.1f} s)", flush=True)
+    app = ChatApp(qa, settings)
+    demo = app.build()
+    options = launch_options(settings)
+    demo.launch(prevent_thread_lock=True, **options)
+    url = f"http://{_url_host(settings.host)}:{demo.server_port}/"
+    print(f"briefqa: chat running at {url} (started in {time.perf_counter() - started:.1f} s; "
+          f"Ctrl+C stops it)", flush=True)
+    threading.Thread(target=_warm_up, args=(qa,), name="briefqa-warm-up", daemon=True).start()
+    if not block:
+        return demo, url
+    try:
+        demo.block_thread()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        demo.close()
+    return demo, url
+
+
+def _url_host(host: str) -> str:
+    if host in ("0.0.0.0", "::", ""):
+        return "127.0.0.1"
+    return f"[{host}]" if ":" in host else host
+
+
+def _warm_up(qa: Assistant) -> None:
+    """Load the query encoder now, so the first person to ask does not wait for it."""
+    try:
+        qa.ask("What are AI factories?")
+    except Exception as exc:  # only speed is at stake
+        log.debug("warm-up failed: %s", exc)
+
+
+__all__ = ["ChatApp", "Session", "render_answer", "render_sources", "render_about", "serve",
+           "esc", "SUPPORTED_SUFFIXES"]
