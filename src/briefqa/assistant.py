@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import logging
+import os
 import re
 import threading
 import time
+import unicodedata
+import uuid
 from pathlib import Path
 
 from .answer import Answer, compose_answer, normalise_question
@@ -95,6 +98,9 @@ class Assistant:
         """Answer from the documents: sentences with [n] markers and their citations, or
         grounded=False with the closest passages as related citations."""
         started = time.perf_counter()
+        if isinstance(question, str):
+            # A lone surrogate (valid in JSON, not in UTF-8) would crash the tokenizer.
+            question = question.encode("utf-8", "replace").decode("utf-8")
         text = normalise_question(question, self.settings.max_question_chars)
         index = self._index
         vector = self._encode_query(text)
@@ -132,15 +138,18 @@ class Assistant:
     def refresh(self, progress: bool = False) -> RefreshReport:
         """Re-index what changed in the corpus folder and start answering from the result."""
         with self._write_lock:
-            report = self._indexer(progress).refresh()
-            if report.touched or report.skipped:
-                self._index = open_index(self.settings.index_dir)
-            self.last_refresh = report
-            return report
+            return self._refresh_locked(progress)
+
+    def _refresh_locked(self, progress: bool = False) -> RefreshReport:
+        report = self._indexer(progress).refresh()
+        if report.touched or report.skipped:
+            self._index = open_index(self.settings.index_dir)
+        self.last_refresh = report
+        return report
 
     def add_document(self, filename: str, data: bytes) -> SourceInfo:
         """Check an uploaded file, save it into the corpus folder and index it. A file that
-        cannot be read changes nothing."""
+        cannot be read changes nothing, and an upload never replaces another file."""
         name = safe_filename(filename)
         suffix = Path(name).suffix.lower()
         if suffix not in SUPPORTED_SUFFIXES:
@@ -149,34 +158,79 @@ class Assistant:
         if len(data) > self.settings.upload_max_bytes:
             raise DocumentError(f"{name}: {len(data) / 1e6:.1f} MB is over the upload limit of "
                                 f"{self.settings.upload_max_bytes / 1e6:.0f} MB")
-        source = f"uploads/{name}"
-        parse_document(data, source, suffix)  # raises DocumentError before anything is saved
-        target = self.settings.corpus_dir / "uploads" / name
+        # raises DocumentError before anything is saved
+        parse_document(data, f"uploads/{name}", suffix, self.settings.max_document_chars)
+        with self._write_lock:
+            target = self._upload_path(name, data)
+            source = f"uploads/{target.name}"
+            created = not os.path.lexists(target)
+            if created:
+                _save_upload(target, data)
+            try:
+                self._refresh_locked()
+            except BriefqaError:
+                if created:
+                    target.unlink(missing_ok=True)
+                raise
+            for info in self.sources():
+                if info.source == source:
+                    return info
+            if created:
+                target.unlink(missing_ok=True)
+            reason = (self.last_refresh.skipped.get(source) if self.last_refresh else None)
+            raise DocumentError(reason or f"{name} could not be indexed")
+
+    def _upload_path(self, name: str, data: bytes) -> Path:
+        """Where an upload goes: its own name, or "name (2).ext" when another file has it
+        (the same bytes uploaded again reuse their file)."""
+        corpus = self.settings.corpus_dir.resolve()
+        folder = self.settings.corpus_dir / "uploads"
+        if os.path.lexists(folder) and not folder.resolve().is_relative_to(corpus):
+            raise CorpusError(f"{folder} leads outside the corpus folder; uploads are not "
+                              f"saved there")
+        stem, suffix = Path(name).stem, Path(name).suffix
+        candidate, n = folder / name, 2
+        while os.path.lexists(candidate):
+            if candidate.is_file() and not candidate.is_symlink() and \
+                    candidate.stat().st_size == len(data) and candidate.read_bytes() == data:
+                return candidate
+            candidate, n = folder / f"{stem} ({n}){suffix}", n + 1
+        return candidate
+
+
+def _save_upload(target: Path, data: bytes) -> None:
+    """Write the whole file under a hidden name, then rename it: never a half-saved upload."""
+    tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.part")
+    try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(f".{name}.part")
         tmp.write_bytes(data)
-        tmp.replace(target)
+        os.replace(tmp, target)
+    except OSError as exc:
         try:
-            self.refresh()
-        except BriefqaError:
-            target.unlink(missing_ok=True)
-            raise
-        for info in self.sources():
-            if info.source == source:
-                return info
-        target.unlink(missing_ok=True)
-        reason = (self.last_refresh.skipped.get(source) if self.last_refresh else None)
-        raise DocumentError(reason or f"{name} could not be indexed")
+            tmp.unlink(missing_ok=True)
+        except OSError:
+            pass
+        raise CorpusError(f"cannot save {target.name} into {target.parent}: "
+                          f"{exc.strerror or exc}") from exc
 
 
 def safe_filename(filename: str) -> str:
-    """A plain file name: no folders, no '..', no control characters, nothing hidden."""
-    name = Path(str(filename).replace("\\", "/")).name
-    name = re.sub(r"[\x00-\x1f\x7f/]", "", name).strip().lstrip(".")
+    """A plain file name: no folders, no '..', no control characters, nothing hidden, nothing
+    invisible, no characters a shell or Markdown would read as syntax."""
+    name = unicodedata.normalize("NFC", Path(str(filename).replace("\\", "/")).name)
+    # Invisible and direction-changing characters can make "x\u202etxt.exe" show as "xexe.txt".
+    name = "".join(ch for ch in name if unicodedata.category(ch) not in ("Cc", "Cf", "Cs", "Co"))
+    name = re.sub(r"[^\w .,()+&'@=~!-]",
+                  lambda m: m.group() if unicodedata.category(m.group()) == "So" else "_",
+                  name).strip().lstrip(".")
     name = re.sub(r"\s+", " ", name)
     if not name or name in (".", ".."):
         raise DocumentError("the file needs a name")
+    stem, suffix = Path(name).stem, Path(name).suffix
     if len(name) > 150:
-        stem, suffix = Path(name).stem, Path(name).suffix
         name = stem[: 150 - len(suffix)] + suffix
+    # File systems count bytes (255 at most), and " (2)" or a temporary suffix may be added.
+    while len(name.encode("utf-8")) > 180:
+        stem = Path(name).stem[:-1]
+        name = stem + suffix
     return name
