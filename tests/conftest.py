@@ -47,3 +47,21 @@ def small_corpus(tmp_path) -> Path:
         "# Beta Notes\n\n## Storage\n\nThe Beta archive keeps 40 PB of tape storage.\n\n"
         "| site | nodes |\n| --- | --- |\n| Oulu | 64 |\n| Turku | 128 |\n", encoding="utf-8")
     return corpus
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "load: concurrent users against the running app")
+
+
+@pytest.fixture(scope="session")
+def app_server(assistant, corpus_copy, index_dir, tmp_path_factory):
+    """The real chat (`python app.py`) on a free 127.0.0.1 port, over the session's index."""
+    import sys
+
+    sys.path.insert(0, str(ROOT))
+    from benchmarks.load import free_port, start_app, stop_app
+
+    port = free_port()
+    process = start_app(corpus_copy, index_dir, port, tmp_path_factory.mktemp("app") / "app.log")
+    yield f"http://127.0.0.1:{port}/", process
+    stop_app(process)
