@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+
+import numpy as np
 from dataclasses import asdict, dataclass, field
 
 from .errors import QuestionError
@@ -15,10 +17,11 @@ NOT_ANSWERED = "The documents do not answer this question."
 
 # Thresholds on cosine similarity (all-MiniLM-L6-v2) and on the share of the question's
 # weighted words that a sentence holds: below both, a sentence is related, not an answer.
-MIN_DENSE_ALONE = 0.62
-MIN_DENSE = 0.30
-MIN_COVERAGE = 0.34
-EXTRA_SENTENCE_RATIO = 0.92
+MIN_DENSE_ALONE = 0.65
+MIN_DENSE = 0.40
+MIN_COVERAGE = 0.30
+# A runner-up this close to the best sentence is shown with it.
+EXTRA_SENTENCE_RATIO = 0.88
 
 
 @dataclass
@@ -88,30 +91,32 @@ def normalise_question(question: object, max_chars: int) -> str:
 # What kind of fact is asked for
 
 
-_NUMBER_WORDS = r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|" \
-    r"fourteen|fifteen|twenty|thirty|fifty|hundred|thousand|million|billion|dozen|half|twice)"
+_NUMBER = re.compile(r"\d[\d,.]*|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
+                     r"twelve|thirteen|fourteen|fifteen|twenty|thirty|forty|fifty|hundred|"
+                     r"thousand|million|billion|trillion|dozen|half|twice|twofold|threefold|"
+                     r"fourfold|quarter|third)s?\b", re.I)
 _MONTHS = r"(?:January|February|March|April|May|June|July|August|September|October|" \
     r"November|December)"
+_DATE = re.compile(rf"\b(?:19|20)\d\d\b|\b{_MONTHS}\b|\b(?:this|next|last) year\b|"
+                   r"\bby the end of\b|\bsince\b", re.I)
+_CAPITALISED = re.compile(r"\b[A-Z][\w’'&+-]*")
 _EXPECTS = [
     ("number", re.compile(r"\bhow (?:many|much|large|big|long|fast|often|old)\b|"
                           r"\b(?:what|which) (?:number|percentage|share|proportion|amount|"
-                          r"size|capacity|performance|price|cost)\b|\bnumber of\b", re.I)),
+                          r"size|capacity|performance|price|cost|rank)\b|\bnumber of\b", re.I)),
     ("date", re.compile(r"\bwhen\b|\b(?:what|which) (?:year|date|month|day)\b|\bsince when\b",
                         re.I)),
     ("name", re.compile(r"^\s*(?:who|whom|whose)\b|\bwhich (?:\w+ ){0,2}"
-                        r"(?:factory|factories|supercomputer|system|country|countries|city|"
-                        r"company|organisation|organization|partner|region|project|model)\b|"
+                        r"(?:factory|factories|supercomputer|supercomputers|system|systems|"
+                        r"country|countries|city|cities|company|companies|organisation|"
+                        r"organization|partner|partners|region|project|model)\b|"
                         r"\bwhat is the name\b|\bname (?:of|the)\b", re.I)),
-    ("place", re.compile(r"^\s*where\b|\bin which (?:city|country|region)\b", re.I)),
+    ("place", re.compile(r"^\s*where\b|\bin which (?:city|country|region|town)\b", re.I)),
 ]
-_HAS = {
-    "number": re.compile(rf"\d|\b{_NUMBER_WORDS}\b", re.I),
-    "date": re.compile(rf"\b(?:1[89]|20)\d\d\b|\b{_MONTHS}\b|\b(?:this|next|last) year\b",
-                       re.I),
-    "name": re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w’'&+-]*[A-Z0-9][\w’'&+-]*|"
-                       r"(?<!^)(?<![.!?] )\b[A-Z][a-z]+"),
-    "place": re.compile(r"\bin [A-Z][\w-]+|(?<!^)\b[A-Z][a-z]+"),
-}
+# Words that point at the documents rather than at what is asked about.
+_META_WORDS = frozenset(words("brief paper report document documents authors author according "
+                              "say says mention mentions describe describes state states "
+                              "policy executive summary put simply"))
 
 
 def expected_kind(question: str) -> str | None:
@@ -121,8 +126,25 @@ def expected_kind(question: str) -> str | None:
     return None
 
 
+def brings_new(kind: str, question: str, text: str) -> bool:
+    """Does the sentence hold a fact of the asked-for kind that the question does not?"""
+    asked = fold(question)
+    if kind == "number":
+        return any(fold(m) not in asked for m in _NUMBER.findall(text))
+    if kind == "date":
+        return any(fold(m) not in asked for m in _DATE.findall(text))
+    question_words = set(words(question))
+    for m in _CAPITALISED.finditer(text):
+        if m.start() > 0 and set(words(m.group())) - question_words:
+            return True
+    return False
+
+
 # ---------------------------------------------------------------------------------------------
 # Choosing sentences
+
+# Weights of the evidence a sentence holds; see _score.
+W_DENSE, W_DENSE_PAIR, W_COVERAGE, W_KIND, W_SHORT = 0.4, 0.4, 0.35, 0.2, 0.2
 
 
 @dataclass
@@ -131,21 +153,23 @@ class Scored:
     score: float
     coverage: float
     covered: set[str]
-    type_match: bool
+    dense: float
+    has_kind: bool  # holds a new fact of the asked-for kind (or no kind was asked for)
 
 
-def compose_answer(question: str, hits: list[Hit], index: IndexData, max_sentences: int,
-                   related_count: int) -> Answer:
+def compose_answer(question: str, hits: list[Hit], index: IndexData, query_vector,
+                   max_sentences: int, related_count: int) -> Answer:
     """The shortest set of sentences (1 to `max_sentences`) that answers the question, each
     cited; when none does, say so and offer the closest passages as related."""
     asked = _question_terms(question, index)
     kind = expected_kind(question)
-    scored = [_score(hit, index, asked, kind) for hit in hits]
+    pair_dense = _pair_similarities(hits, index, query_vector)
+    scored = [_score(hit, pair_dense[hit.unit_id], index, question, asked, kind)
+              for hit in hits]
     scored.sort(key=lambda s: -s.score)
 
-    unknown_names = _unknown_names(question, index)
     best = scored[0] if scored else None
-    grounded = best is not None and not unknown_names and _is_answer(best)
+    grounded = best is not None and _is_answer(best)
     if not grounded:
         related = _distinct(scored, index)[:related_count]
         citations = [_citation(n + 1, s, index, related=True) for n, s in enumerate(related)]
@@ -153,55 +177,69 @@ def compose_answer(question: str, hits: list[Hit], index: IndexData, max_sentenc
                       confidence=best.score if best else 0.0)
 
     chosen = [best]
-    covered = set(best.covered)
     for candidate in _distinct(scored[1:], index, exclude=[best]):
-        if len(chosen) >= max_sentences:
+        # A close runner-up is shown too: two cited sentences beat one wrong one.
+        if len(chosen) >= max_sentences or candidate.score < EXTRA_SENTENCE_RATIO * best.score:
             break
-        adds = candidate.covered - covered
-        if candidate.score >= EXTRA_SENTENCE_RATIO * best.score and _is_answer(candidate) \
-                and sum(asked.get(w, 0) for w in adds) >= 0.15 * sum(asked.values()):
+        if _is_answer(candidate):
             chosen.append(candidate)
-            covered |= candidate.covered
     citations = [_citation(n + 1, s, index) for n, s in enumerate(chosen)]
     text = " ".join(f"{_as_sentence(c.quote)} [{c.id}]" for c in citations)
     return Answer(question, text, True, citations, confidence=best.score)
 
 
 def _question_terms(question: str, index: IndexData) -> dict[str, float]:
-    """The question's words, weighted by rarity in the corpus (words it never uses weigh 0)."""
+    """The question's words, weighted by rarity in the corpus. A word the corpus never uses
+    takes the weight of its closest spelling there ("organisation" for "organization"), or,
+    when it is a name, the weight of the rarest word: asking about something the documents
+    never name must count against every sentence."""
     terms: dict[str, float] = {}
+    names = {w for token in _CAPITALISED.findall(question[1:]) for w in words(token)}
+    rarest = float(index.bm25.idf.max()) if len(index.bm25.idf) else 1.0
     for word in words(question):
-        terms[word] = max(terms.get(word, 0.0), index.bm25.document_frequency(word))
+        if word in _META_WORDS:
+            continue
+        weight = index.bm25.document_frequency(word)
+        if weight == 0.0 and word in names and not word.isdigit():
+            weight = rarest
+        terms[word] = max(terms.get(word, 0.0), weight)
     return terms
 
 
-def _unknown_names(question: str, index: IndexData) -> list[str]:
-    """Capitalised names in the question (not its first word) that no document mentions:
-    a question about something the corpus never names cannot be answered from it."""
-    unknown = []
-    for match in re.finditer(r"(?<!^)(?<![.?!] )\b([A-Z][\w-]*[A-Za-z0-9])", question.strip()):
-        token = match.group(1)
-        folded = words(token)
-        if folded and all(index.bm25.document_frequency(w) == 0 for w in folded):
-            unknown.append(token)
-    return unknown
+def _pair_similarities(hits: list[Hit], index: IndexData, query_vector) -> dict[int, float]:
+    """Similarity of the question to each sentence read together with the one before it, so
+    that "But alone it is not enough." is found through what it answers."""
+    ids = [h.unit_id for h in hits]
+    previous = [i - 1 if i > 0 and _continues(index.units[i - 1], index.units[i]) else i
+                for i in ids]
+    vectors = index.vectors_for(sorted(set(ids) | set(previous)))
+    position = {u: n for n, u in enumerate(sorted(set(ids) | set(previous)))}
+    pair = {}
+    for hit, prev in zip(ids, previous):
+        v = vectors[position[hit]] + (vectors[position[prev]] if prev != hit else 0)
+        pair[hit] = float(v @ query_vector / max(float(np.linalg.norm(v)), 1e-9))
+    return pair
 
 
-def _score(hit: Hit, index: IndexData, asked: dict[str, float], kind: str | None) -> Scored:
+def _continues(before, unit) -> bool:
+    return before.source == unit.source and before.section == unit.section and \
+        unit.kind != "table_row"
+
+
+def _score(hit: Hit, pair_dense: float, index: IndexData, question: str,
+           asked: dict[str, float], kind: str | None) -> Scored:
     unit = index.units[hit.unit_id]
     present = set(words(f"{unit.section or ''} {unit.text}"))
-    present |= {a + b for a, b in zip(*(2 * [words(unit.text)]))}
-    joined = set(words(unit.text))
-    for w in list(joined):
-        present.add(w)
     covered = {w for w in asked if w in present or _joined_match(w, unit.text)}
     total = sum(asked.values()) or 1.0
     coverage = sum(asked[w] for w in covered) / total
-    type_match = kind is not None and bool(_HAS[kind].search(unit.text))
-    score = 0.55 * hit.dense + 0.35 * coverage + (0.08 if type_match else 0.0)
-    if kind is not None and not type_match:
-        score -= 0.08
-    return Scored(hit, score, coverage, covered, type_match)
+    score = W_DENSE * hit.dense + W_DENSE_PAIR * pair_dense + W_COVERAGE * coverage
+    has_kind = kind is None or brings_new(kind, question, unit.text)
+    if kind is not None:
+        score += W_KIND if has_kind else -W_KIND
+    if len(unit.text.split()) < 5:
+        score -= W_SHORT
+    return Scored(hit, score, coverage, covered, hit.dense, has_kind)
 
 
 def _joined_match(word: str, text: str) -> bool:
@@ -210,8 +248,10 @@ def _joined_match(word: str, text: str) -> bool:
 
 
 def _is_answer(s: Scored) -> bool:
-    return s.hit.dense >= MIN_DENSE_ALONE or (s.hit.dense >= MIN_DENSE and
-                                             s.coverage >= MIN_COVERAGE)
+    """Close enough in meaning, or in meaning and words; and, for "how many" or "when"
+    questions, holding a number or date the question does not already give."""
+    close = s.dense >= MIN_DENSE_ALONE or (s.dense >= MIN_DENSE and s.coverage >= MIN_COVERAGE)
+    return close and s.has_kind
 
 
 def _distinct(scored: list[Scored], index: IndexData, exclude=()) -> list[Scored]:

@@ -105,7 +105,7 @@ class Assistant:
         index = self._index
         vector = self._encode_query(text)
         hits = hybrid_search(index, vector, text, self.settings.candidates)
-        answer = compose_answer(text, hits, index, self.settings.max_answer_sentences,
+        answer = compose_answer(text, hits, index, vector, self.settings.max_answer_sentences,
                                 self.settings.related_citations)
         answer.seconds = time.perf_counter() - started
         return answer
