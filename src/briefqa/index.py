@@ -283,7 +283,10 @@ class Indexer:
             files, previous, stale = self.plan(None if force else manifest)
             report = RefreshReport()
             if not stale and manifest is not None:
-                report.unchanged = sorted(files)
+                # Skipped files are named on every refresh, so they are never forgotten.
+                skipped = manifest.get("skipped", {})
+                report.skipped = {s: e["reason"] for s, e in sorted(skipped.items())}
+                report.unchanged = sorted(set(files) - set(skipped))
                 report.units = int(manifest["units"])
                 report.seconds = time.perf_counter() - started
                 return report
@@ -547,6 +550,8 @@ def _check_manifest_fields(manifest: dict) -> None:
         if not (isinstance(entry["size"], int) and isinstance(entry["mtime_ns"], int)
                 and isinstance(entry["sha256"], str)):
             raise ValueError("a file entry without size, time or checksum")
+    if not all(isinstance(e["reason"], str) for e in manifest.get("skipped", {}).values()):
+        raise ValueError("a skipped file without its reason")
     if not isinstance(manifest["units"], int) or not isinstance(manifest["dimension"], int):
         raise ValueError("no unit count or dimension")
 
