@@ -91,15 +91,15 @@ def abstained(n=3, question="What is the capital of Mongolia?") -> Answer:
 def test_markers_become_links_to_their_sources():
     out = render_text_with_markers("Jupiter is #4 [1] and LUMI #9 [2].", {1, 2})
     assert out.count('class="bq-ref"') == 2
-    assert 'data-n="1"' in out and 'data-n="2"' in out
+    assert "bq-ref-1" in out and "bq-ref-2" in out
 
 
 def test_only_known_markers_are_linked_and_text_is_escaped():
     out = render_text_with_markers("See note[3] and <b>bold</b> [7] [1]", {1})
-    assert 'data-n="7"' not in out and "[7]" in out      # no such citation: left as text
+    assert "bq-ref-7" not in out and "[7]" in out        # no such citation: left as text
     assert "note[3]" in out                                # a document's own footnote
     assert "&lt;b&gt;bold&lt;/b&gt;" in out and "<b>" not in out
-    assert 'data-n="1"' in out
+    assert "bq-ref-1" in out
 
 
 def test_a_cited_answer_shows_numbered_sources_with_title_section_and_quote():
@@ -114,8 +114,8 @@ def test_a_cited_answer_shows_numbered_sources_with_title_section_and_quote():
     assert "AI Factories in Focus &gt; Scale and Access" in out
     assert "european-ai-infrastructure-map/MAP.md" in out
     assert "“Jupiter in Jülich is #4 on the TOP500.”" in out
-    numbers = [dict(a).get("data-n") for t, a in parsed.tags if t == "details"]
-    assert numbers == ["1", "2"]
+    classes = [dict(a).get("class") for t, a in parsed.tags if t == "details"]
+    assert classes == ["bq-source bq-src-1", "bq-source bq-src-2"]
     assert_inert(out)
 
 

@@ -57,8 +57,8 @@ def render_text_with_markers(text: str, ids: set[int]) -> str:
         n = int(match.group(1))
         if n not in ids:
             return match.group(0)
-        return (f'<a class="bq-ref" href="#" data-n="{n}" title="Show source {n}">'
-                f'[{n}]</a>')
+        # numbered by class: the chat's sanitizer drops data-* attributes
+        return (f'<a class="bq-ref bq-ref-{n}" href="#" title="Show source {n}">[{n}]</a>')
 
     return re.sub(r"(?<=\s)\[(\d{1,3})\](?=[\s.,;:!?]|$)", marker, esc(text))
 
@@ -94,7 +94,7 @@ def render_citation(c: Citation, related: bool = False) -> str:
     place_html = f'<span class="bq-where">{esc(place)}</span>' if place else ""
     quote = " ".join(c.quote.split())
     return (
-        f'<details class="bq-source{" bq-related" if related else ""}" data-n="{c.id}">'
+        f'<details class="bq-source bq-src-{c.id}{" bq-related" if related else ""}">'
         f'<summary><span class="bq-head">{label}<span class="bq-doc">{esc(c.title)}</span>'
         f'{place_html}<span class="bq-file">{esc(c.source)}</span></span>'
         f'<span class="bq-quote">“{esc(quote)}”</span></summary>'
@@ -261,6 +261,9 @@ class ChatApp:
     def sources_html(self) -> str:
         return render_sources(self.assistant.sources())
 
+    def panels(self) -> tuple[str, str]:
+        return self.sources_html(), self.about_html()
+
     def about_html(self) -> str:
         sources = self.assistant.sources()
         return render_about(self.settings, sum(s.units for s in sources), len(sources),
@@ -363,8 +366,8 @@ class ChatApp:
                         examples=[{"text": q} for q in self.examples])
                     with gr.Row(equal_height=True):
                         question = gr.Textbox(
-                            show_label=False, placeholder="Ask a question about the documents, "
-                            "or a follow-up such as “and LUMI?”", elem_id="bq-question",
+                            show_label=False, placeholder="Ask about the documents, or follow "
+                            "up: “and LUMI?”", elem_id="bq-question",
                             scale=8, lines=1, max_lines=4, autofocus=True,
                             max_length=self.settings.max_question_chars)
                         send = gr.Button("Ask", variant="primary", scale=1, min_width=80,
@@ -373,14 +376,17 @@ class ChatApp:
                                           elem_id="bq-clear")
                 with gr.Column(scale=2, min_width=300):
                     with gr.Accordion("Documents", open=True, elem_id="bq-documents"):
-                        documents = gr.HTML(self.sources_html, js_on_load=None,
-                                            elem_id="bq-doc-list")
+                        documents = gr.HTML('<div class="bq-loading">Loading…</div>',
+                                            js_on_load=None, elem_id="bq-doc-list")
                         upload_file = gr.File(label=upload_label, type="filepath",
                                               file_count="single", elem_id="bq-upload")
                         status = gr.HTML("", js_on_load=None, elem_id="bq-upload-status")
                     with gr.Accordion("About", open=False, elem_id="bq-about"):
-                        about = gr.HTML(self.about_html, js_on_load=None)
+                        about = gr.HTML("", js_on_load=None, elem_id="bq-about-table")
 
+            # the panels are filled when a page opens, so each shows the documents as they are
+            demo.load(self.panels, None, [documents, about], api_visibility="private",
+                      show_progress="hidden")
             outputs = [question, chatbot, session]
             question.submit(ask, [question, session], outputs, api_name="ask",
                             show_progress="minimal")
@@ -457,6 +463,8 @@ table.bq-docs th, table.bq-docs td, table.bq-about th, table.bq-about td {
   text-align: left; padding: 4px 6px; border: none !important;
   border-bottom: 1px solid var(--border-color-primary) !important; vertical-align: top;
   background: transparent !important; }
+table.bq-docs tr, table.bq-about tr, table.bq-docs thead, table.bq-docs tbody,
+table.bq-docs tfoot { border: none !important; background: transparent !important; }
 table.bq-docs thead th { font-size: 0.8em; text-transform: uppercase; letter-spacing: 0.05em;
   color: var(--body-text-color-subdued); }
 table.bq-docs .bq-doc, table.bq-docs .bq-file { display: block; }
@@ -497,8 +505,8 @@ HEAD = """<script>
     if (ref) {
       event.preventDefault();
       var box = ref.closest(".bq-answer");
-      var details = box && box.querySelector('details.bq-source[data-n="' +
-        ref.getAttribute("data-n") + '"]');
+      var n = (ref.className.match(/bq-ref-(\d+)/) || [])[1];
+      var details = box && n && box.querySelector("details.bq-src-" + n);
       if (details) { details.open = true; details.scrollIntoView({block: "nearest"}); }
     }
   }, true);

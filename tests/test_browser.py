@@ -1,0 +1,279 @@
+"""End to end in a real headless Chromium: the real app (`python app.py`) on a free port, over a
+copy of the corpus, driven by Playwright as a person would use it."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update"]
+UPLOAD_LIMIT = 20 * 1024 * 1024  # the default, so the screenshot shows what staff see
+START_TIMEOUT = 240  # seconds: the first start builds the index (about half a minute)
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed at "
+                       "/usr/bin/chromium (apt-get install chromium; `make browser` does it)"),
+]
+
+# A document whose text holds markup: it must be shown as text, never run or rendered.
+MARKUP_DOC = (
+    "Markup Test Note\n"
+    "The Quillon test array has 42 sensors <script>window.__bq_pwned = 'script'</script> "
+    "<img src=x onerror=\"window.__bq_pwned = 'img'\"> according to the markup test note.\n"
+)
+UPLOAD_DOC = (
+    "Vireo Cluster Notes\n"
+    "The Vireo cluster in Tartu has 96 GPUs and was opened in 2023 by the Estonian "
+    "research network.\n"
+)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """The real app, started as staff start it, on a private copy of the corpus."""
+    root = tmp_path_factory.mktemp("browser")
+    corpus = root / "corpus"
+    shutil.copytree(ROOT / "corpus", corpus)
+    port = free_port()
+    env = {**os.environ, "BRIEFQA_CORPUS_DIR": str(corpus),
+           "BRIEFQA_INDEX_DIR": str(root / "index"),
+           "BRIEFQA_UPLOAD_MAX_BYTES": str(UPLOAD_LIMIT), "GRADIO_ANALYTICS_ENABLED": "False",
+           "PYTHONUNBUFFERED": "1"}
+    log_path = root / "server.log"
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen([sys.executable, str(ROOT / "app.py"), "--port", str(port)],
+                                   cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/"
+    started = time.perf_counter()
+    try:
+        while True:
+            output = log_path.read_text(errors="replace")
+            if f"chat running at {url}" in output:
+                break
+            if process.poll() is not None:
+                pytest.fail(f"the app exited ({process.returncode}):\n{output[-3000:]}")
+            if time.perf_counter() - started > START_TIMEOUT:
+                pytest.fail(f"the app did not start in {START_TIMEOUT} s:\n{output[-3000:]}")
+            time.sleep(0.5)
+        yield {"url": url, "corpus": corpus, "root": root, "log": log_path,
+               "startup_seconds": time.perf_counter() - started}
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    context = browser.new_context(viewport={"width": 1360, "height": 960})
+    tab = context.new_page()
+    errors: list[str] = []
+    tab.on("pageerror", lambda exc: errors.append(str(exc)))
+    tab.goto(server["url"])
+    tab.wait_for_selector("#bq-question textarea")
+    settle(tab)
+    tab.errors = errors
+    yield tab
+    context.close()
+
+
+def settle(page) -> None:
+    """Wait until the page has filled its documents panel (done when a page opens)."""
+    page.wait_for_selector("#bq-doc-list table.bq-docs")
+
+
+def upload(page, path: Path) -> str:
+    """Upload a file through the documents panel; the status message it ends with."""
+    page.locator("#bq-upload input[type=file]").set_input_files(str(path))
+    status = page.locator("#bq-upload-status .bq-notice")
+    status.wait_for(timeout=120_000)
+    return status.inner_text()
+
+
+def replies(page) -> int:
+    return page.locator("#bq-chat .bq-answer, #bq-chat .bq-notice").count()
+
+
+def ask(page, question: str):
+    """Type a question, press Enter, wait for its reply; the reply's locator."""
+    before = replies(page)
+    box = page.locator("#bq-question textarea")
+    box.fill(question)
+    box.press("Enter")
+    page.wait_for_function(
+        "n => document.querySelectorAll('#bq-chat .bq-answer, #bq-chat .bq-notice').length > n",
+        arg=before, timeout=90_000)
+    return page.locator("#bq-chat .bq-answer, #bq-chat .bq-notice").last
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def test_a_cited_answer_opens_its_source_in_context(page, server):
+    # example questions greet a new conversation; clicking one asks it
+    example = page.get_by_text("Which AI factory exclusively targets the automotive industry?")
+    example.click()
+    page.wait_for_selector("#bq-chat .bq-answer", timeout=90_000)
+    reply = page.locator("#bq-chat .bq-answer").last
+    assert "HammerHAI" in reply.locator(".bq-text").inner_text()
+    assert reply.locator("a.bq-ref").first.inner_text() == "[1]"
+    source = reply.locator("details.bq-source").first
+    assert source.locator(".bq-doc").inner_text() == "The European Union’s AI Factories"
+    assert source.locator(".bq-file").inner_text() == "eu-ai-factories-policy-brief.txt"
+    assert source.locator(".bq-where").inner_text()  # the section
+    quote = source.locator(".bq-quote").inner_text().strip("“”")
+    assert "HammerHAI" in quote
+    # the context is hidden until the source is opened, then shows the quote highlighted
+    assert not source.locator(".bq-context").is_visible()
+    source.locator("summary").click()
+    context = source.locator(".bq-context")
+    context.wait_for(state="visible")
+    assert source.locator("mark").inner_text() == quote
+    assert len(context.inner_text()) > len(quote)  # the surrounding paragraph
+    if os.environ.get("BRIEFQA_UPDATE_SCREENSHOT"):
+        page.screenshot(path=str(ROOT / "docs" / "screenshot.png"))
+    page.screenshot(path=str(server["root"] / "cited-answer.png"))
+    # clicking a [n] marker opens its source too
+    source.locator("summary").click()
+    reply.locator("a.bq-ref").first.click()
+    context.wait_for(state="visible")
+    assert page.errors == []
+
+
+def test_a_follow_up_is_answered_about_the_new_subject(page):
+    first = ask(page, "What rank does Jupiter hold on the TOP500?")
+    assert "JUPITER" in first.inner_text().upper()
+    second = ask(page, "and LUMI?")
+    assert "What rank does LUMI hold on the TOP500?" in second.locator(".bq-read-as").inner_text()
+    text = second.locator(".bq-text").inner_text()
+    assert "LUMI" in text and ("#9" in text or "top 10" in text.lower())
+    assert second.locator("details.bq-source").count() >= 1
+
+
+def test_an_unanswerable_question_is_declined_with_related_passages(page):
+    reply = ask(page, "What is the capital of Mongolia?")
+    assert "do not answer" in reply.locator(".bq-no-answer").inner_text()
+    related = reply.locator("details.bq-related")
+    assert 1 <= related.count() <= 3
+    for i in range(related.count()):
+        assert related.nth(i).locator(".bq-badge").inner_text() == "Related (not an answer)"
+    assert reply.locator("a.bq-ref").count() == 0
+
+
+def test_document_markup_is_shown_as_text_never_run(page, tmp_path):
+    note = tmp_path / "markup-test-note.txt"
+    note.write_text(MARKUP_DOC, encoding="utf-8")
+    assert upload(page, note).startswith("Added uploads/markup-test-note.txt")
+    reply = ask(page, "How many sensors does the Quillon test array have?")
+    source = reply.locator("details.bq-source").first
+    assert source.locator(".bq-file").inner_text() == "uploads/markup-test-note.txt"
+    shown = reply.locator(".bq-text").inner_text()
+    assert "<script>window.__bq_pwned = 'script'</script>" in shown
+    assert "<img src=x onerror=" in shown
+    source.locator("summary").click()
+    assert "<script>" in source.locator(".bq-context").inner_text()
+    chat = page.locator("#bq-chat")
+    assert chat.locator("script").count() == 0 and chat.locator("img[src='x']").count() == 0
+    page.wait_for_timeout(500)
+    assert page.evaluate("window.__bq_pwned") is None
+    # the copy button copies the answer and its sources as Markdown
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    reply.locator("button.bq-copy").click()
+    page.wait_for_selector("button.bq-copy[data-copied='true']")
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied.startswith("**Q:** How many sensors does the Quillon test array have?")
+    assert "[1]" in copied and "uploads/markup-test-note.txt" in copied
+
+
+def test_an_uploaded_document_is_indexed_and_cited(page, server, tmp_path):
+    documents = page.locator("#bq-doc-list")
+    assert "Vireo" not in documents.inner_text()
+    doc = tmp_path / "vireo-notes.txt"
+    doc.write_text(UPLOAD_DOC, encoding="utf-8")
+    assert upload(page, doc).startswith("Added uploads/vireo-notes.txt")
+    assert "uploads/vireo-notes.txt" in documents.inner_text()
+    assert (server["corpus"] / "uploads" / "vireo-notes.txt").is_file()
+    reply = ask(page, "How many GPUs does the Vireo cluster have?")
+    assert "96 GPUs" in reply.locator(".bq-text").inner_text()
+    assert reply.locator(".bq-file").first.inner_text() == "uploads/vireo-notes.txt"
+
+
+@pytest.mark.parametrize("name, data, message", [
+    ("installer.exe", b"MZ\x90\x00\x03", "unsupported file type"),
+    ("too-big.txt", b"lorem ipsum\n" * (UPLOAD_LIMIT // 12 + 1), "over the upload limit"),
+    ("damaged.pdf", b"%PDF-1.7\nthis is not a real PDF\n", "damaged"),
+])
+def test_a_bad_upload_is_refused_with_a_message_and_changes_nothing(page, server, tmp_path,
+                                                                    name, data, message):
+    before = page.locator("#bq-doc-list").inner_text()
+    path = tmp_path / name
+    path.write_bytes(data)
+    text = upload(page, path)
+    assert page.locator("#bq-upload-status .bq-error").count() == 1
+    assert text.startswith("Not added") and name in text
+    if message != "damaged":
+        assert message in text
+    assert page.locator("#bq-doc-list").inner_text() == before
+    assert not (server["corpus"] / "uploads" / name).exists()
+
+
+def test_each_browser_session_keeps_its_own_conversation(browser, server):
+    one = browser.new_context().new_page()
+    two = browser.new_context().new_page()
+    try:
+        for tab in (one, two):
+            tab.goto(server["url"])
+            tab.wait_for_selector("#bq-question textarea")
+        ask(one, "How many of the factories are in capital regions?")
+        two.reload()
+        two.wait_for_selector("#bq-question textarea")
+        assert two.locator("#bq-chat .bq-question").count() == 0
+        assert one.locator("#bq-chat .bq-question").count() == 1
+        # a follow-up in the second session has no frame from the first
+        reply = ask(two, "and LUMI?")
+        assert reply.locator(".bq-read-as").count() == 0
+        # the clear button empties a conversation and brings the examples back
+        one.locator("#bq-clear").click()
+        one.wait_for_function("!document.querySelector('#bq-chat .bq-question')")
+        one.get_by_text("What rank does Jupiter hold on the TOP500?").wait_for()
+    finally:
+        one.context.close()
+        two.context.close()
+
+
+def test_the_about_panel_shows_the_settings(page, server):
+    page.locator("#bq-about").get_by_text("About").click()
+    about = page.locator("table.bq-about")
+    about.wait_for()
+    text = about.inner_text()
+    assert str(server["corpus"]) in text and "bundled all-MiniLM-L6-v2" in text
+    assert "Units" in text and "Index" in text
