@@ -273,12 +273,15 @@ class Indexer:
         with write_lock(index_dir, self.settings.lock_timeout_seconds):
             # A damaged index is rebuilt from the corpus (the unchanged files' caches are
             # kept when they read back whole), never patched.
+            manifest = None
             try:
                 manifest = read_manifest(index_dir, missing_ok=True, quiet=True)
                 if manifest is not None:
                     validate_generation(index_dir, manifest)
             except IndexDamagedError as exc:
                 log.warning("%s; rebuilding", str(exc).split("; rebuild")[0])
+                if manifest is not None:
+                    _drop_changed_caches(index_dir, manifest)
                 manifest, force = None, True
             files, previous, stale = self.plan(None if force else manifest)
             report = RefreshReport()
@@ -391,7 +394,8 @@ class Indexer:
             # The cache is keyed by content: an identical file elsewhere shares the entry.
             units = [Unit(**{**u, "source": source}) for u in payload["units"]]
             entry.update(title=payload["document"]["title"], units=len(units),
-                         format=payload["document"]["format"], cache_sha256=digest)
+                         format=payload["document"]["format"], cache_sha256=digest,
+                         vectors_sha256=file_sha256(cache / f"{entry['cache']}.npy"))
             all_units.extend(units)
             vector_blocks.append(vectors)
         matrix = np.ascontiguousarray(np.vstack(vector_blocks), dtype=np.float32)
@@ -481,6 +485,8 @@ def _read_cache(cache: Path, key: str) -> tuple[dict, np.ndarray, str]:
         if vectors.ndim != 2 or vectors.dtype != np.float32 or \
                 len(vectors) != len(payload["units"]):
             raise ValueError("its text and vectors disagree")
+        _check_offsets(Document.from_dict(payload["document"]),
+                       [Unit(**u) for u in payload["units"]])
     except (OSError, ValueError, KeyError, TypeError, EOFError) as exc:
         raise IndexDamagedError(f"the cached entry {key} is damaged ({exc}); "
                                 f"{REBUILD_HINT}") from exc
@@ -544,7 +550,8 @@ def _check_manifest_fields(manifest: dict) -> None:
         if not isinstance(expected["size"], int) or not isinstance(expected["sha256"], str):
             raise ValueError("an artifact without size or checksum")
     for entry in manifest["files"].values():
-        if not isinstance(entry["units"], int) or not isinstance(entry["cache_sha256"], str):
+        if not isinstance(entry["units"], int) or not isinstance(entry["cache_sha256"], str) \
+                or not isinstance(entry["vectors_sha256"], str):
             raise ValueError("a file entry without unit count or checksum")
     for entry in [*manifest["files"].values(), *manifest.get("skipped", {}).values()]:
         if not (isinstance(entry["size"], int) and isinstance(entry["mtime_ns"], int)
@@ -575,9 +582,27 @@ def validate_generation(index_dir: Path, manifest: dict, hash_limit: int = 64 <<
             if not (index_dir / "cache" / f"{entry['cache']}{suffix}").is_file():
                 raise IndexDamagedError(f"the cached text of {source} is missing from the "
                                         f"index; {REBUILD_HINT}")
-        if file_sha256(index_dir / "cache" / f"{entry['cache']}.json") != entry["cache_sha256"]:
+        if not _cache_matches(index_dir, entry):
             raise IndexDamagedError(f"the cached text of {source} does not match its manifest "
                                     f"(changed or foreign); {REBUILD_HINT}")
+
+
+def _cache_matches(index_dir: Path, entry: dict) -> bool:
+    path = index_dir / "cache" / f"{entry['cache']}.json"
+    return file_sha256(path) == entry["cache_sha256"] and \
+        file_sha256(path.with_suffix(".npy")) == entry["vectors_sha256"]
+
+
+def _drop_changed_caches(index_dir: Path, manifest: dict) -> None:
+    """A cached entry that no longer matches the checksums its manifest recorded is made
+    again from the corpus, never reused."""
+    for entry in manifest["files"].values():
+        path = index_dir / "cache" / f"{entry['cache']}.json"
+        with contextlib.suppress(OSError):
+            if path.is_file() and path.with_suffix(".npy").is_file() and \
+                    not _cache_matches(index_dir, entry):
+                path.unlink()
+                path.with_suffix(".npy").unlink()
 
 
 def open_index(index_dir: Path) -> IndexData:
