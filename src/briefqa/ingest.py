@@ -643,7 +643,13 @@ def parse_document(data: bytes, source: str, suffix: str,
                             f"{str(exc)[:200]})") from exc
     if not any(b.kind != HEADING for b in document.blocks):
         raise DocumentError(f"{source}: no readable text found")
+    # HTML entities (&#27;) and PDF text can still carry control characters, which a terminal
+    # would obey; one space for one character keeps every offset.
+    document.text = _INVISIBLE_CONTROLS.sub(" ", document.text)
     return document
+
+
+_INVISIBLE_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def _check_length(text: str, source: str, max_chars: int | None) -> None:
