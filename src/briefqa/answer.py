@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-
-import numpy as np
 from dataclasses import asdict, dataclass, field
 
+import numpy as np
+
+from .chunk import lexical_text
 from .errors import QuestionError
 from .index import IndexData
 from .lexical import fold, words
@@ -17,7 +18,7 @@ NOT_ANSWERED = "The documents do not answer this question."
 
 # Thresholds on cosine similarity (all-MiniLM-L6-v2) and on the share of the question's
 # weighted words that a sentence holds: below both, a sentence is related, not an answer.
-MIN_DENSE_ALONE = 0.65
+MIN_DENSE_ALONE = 0.66
 MIN_DENSE = 0.40
 MIN_COVERAGE = 0.30
 # A runner-up this close to the best sentence is shown with it.
@@ -116,7 +117,7 @@ _EXPECTS = [
 # Words that point at the documents rather than at what is asked about.
 _META_WORDS = frozenset(words("brief paper report document documents authors author according "
                               "say says mention mentions describe describes state states "
-                              "policy executive summary put simply"))
+                              "policy put simply"))
 
 
 def expected_kind(question: str) -> str | None:
@@ -229,7 +230,7 @@ def _continues(before, unit) -> bool:
 def _score(hit: Hit, pair_dense: float, index: IndexData, question: str,
            asked: dict[str, float], kind: str | None) -> Scored:
     unit = index.units[hit.unit_id]
-    present = set(words(f"{unit.section or ''} {unit.text}"))
+    present = set(words(lexical_text(unit)))
     covered = {w for w in asked if w in present or _joined_match(w, unit.text)}
     total = sum(asked.values()) or 1.0
     coverage = sum(asked[w] for w in covered) / total

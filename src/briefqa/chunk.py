@@ -6,6 +6,7 @@ import re
 from dataclasses import asdict, dataclass
 
 from .ingest import CODE, HEADING, LIST_ITEM, TABLE_ROW, Document
+from .lexical import without_urls
 
 MAX_UNIT_CHARS = 1200
 CONTEXT_SENTENCES = 2
@@ -118,11 +119,12 @@ def is_list_or_row(unit: Unit) -> bool:
 
 
 def embedding_text(unit: Unit) -> str:
-    """What the dense index sees: the sentence, with its section for context."""
+    """What the dense index sees: the sentence (web addresses left out), with its section."""
+    text = without_urls(unit.text)
     section = (unit.section or "").rsplit(" > ", 1)[-1]
-    return f"{unit.text} ({section})" if section and unit.kind != TABLE_ROW else unit.text
+    return f"{text} ({section})" if section and unit.kind != TABLE_ROW else text
 
 
 def lexical_text(unit: Unit) -> str:
     """What the BM25 index sees: the section's words count for the sentence too."""
-    return f"{unit.section or ''} {unit.text}"
+    return f"{unit.section or ''} {without_urls(unit.text)}"

@@ -27,6 +27,12 @@ your yours s t don now many much tell give list name say said does did get got
 """.split())
 
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+")
+_URL = re.compile(r"\b(?:https?://|www\.)\S+", re.I)
+
+
+def without_urls(text: str) -> str:
+    """Addresses are not prose: their fragments would match every question about the EU."""
+    return _URL.sub(" ", text)
 
 
 def fold(text: str) -> str:
