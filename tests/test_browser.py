@@ -159,6 +159,12 @@ def test_a_cited_answer_opens_its_source_in_context(page, server):
     context.wait_for(state="visible")
     assert source.locator("mark").inner_text() == quote
     assert len(context.inner_text()) > len(quote)  # the surrounding paragraph
+    # show the conversation from its question down (the chat scrolls to a new answer's end
+    # a moment after it arrives)
+    page.wait_for_timeout(800)
+    page.evaluate("""() => document.querySelectorAll('#bq-chat, #bq-chat *').forEach(
+        e => { if (e.scrollHeight > e.clientHeight + 4) { e.scrollTop = 0; } })""")
+    page.wait_for_timeout(300)
     if os.environ.get("BRIEFQA_UPDATE_SCREENSHOT"):
         page.screenshot(path=str(ROOT / "docs" / "screenshot.png"))
     page.screenshot(path=str(server["root"] / "cited-answer.png"))

@@ -90,7 +90,7 @@ def abstained(n=3, question="What is the capital of Mongolia?") -> Answer:
 
 def test_markers_become_links_to_their_sources():
     out = render_text_with_markers("Jupiter is #4 [1] and LUMI #9 [2].", {1, 2})
-    assert out.count('class="bq-ref"') == 2
+    assert out.count('class="bq-ref bq-ref-') == 2
     assert "bq-ref-1" in out and "bq-ref-2" in out
 
 

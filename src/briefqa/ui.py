@@ -284,7 +284,7 @@ class ChatApp:
         worker = threading.Thread(target=work, name="briefqa-upload", daemon=True)
         started = time.perf_counter()
         worker.start()
-        expected = 3.0 + len(data) / 200_000  # seconds, roughly, on two cores
+        expected = 3.0 + len(data) / 10_000  # seconds, roughly, on two cores
         while worker.is_alive():
             worker.join(0.25)
             if progress is not None:
@@ -361,13 +361,14 @@ class ChatApp:
                         group_consecutive_messages=False,
                         placeholder=("<div class='bq-placeholder'><strong>Ask about the AI "
                                      "Factories brief</strong><br>Every answer quotes the "
-                                     "documents and shows where each sentence comes from. Try "
-                                     "one of these:</div>"),
+                                     "documents and shows where each sentence comes from; "
+                                     "follow-ups such as “and LUMI?” work too. Try one of "
+                                     "these:</div>"),
                         examples=[{"text": q} for q in self.examples])
                     with gr.Row(equal_height=True):
                         question = gr.Textbox(
-                            show_label=False, placeholder="Ask about the documents, or follow "
-                            "up: “and LUMI?”", elem_id="bq-question",
+                            show_label=False, placeholder="Ask about the documents…",
+                            elem_id="bq-question",
                             scale=8, lines=1, max_lines=4, autofocus=True,
                             max_length=self.settings.max_question_chars)
                         send = gr.Button("Ask", variant="primary", scale=1, min_width=80,
@@ -380,7 +381,8 @@ class ChatApp:
                                             js_on_load=None, elem_id="bq-doc-list")
                         upload_file = gr.File(label=upload_label, type="filepath",
                                               file_count="single", elem_id="bq-upload")
-                        status = gr.HTML("", js_on_load=None, elem_id="bq-upload-status")
+                        status = gr.HTML("", js_on_load=None, elem_id="bq-upload-status",
+                                         min_height=72)
                     with gr.Accordion("About", open=False, elem_id="bq-about"):
                         about = gr.HTML("", js_on_load=None, elem_id="bq-about-table")
 
@@ -399,7 +401,8 @@ class ChatApp:
             chatbot.clear(self.clear, None, outputs, queue=False, api_visibility="private")
             upload_file.upload(upload, [upload_file], [status, documents, about, upload_file],
                                api_visibility="private", concurrency_limit=1,
-                               concurrency_id="indexing", show_progress="full")
+                               concurrency_id="indexing", show_progress="full",
+                               show_progress_on=[status])
         demo.queue(default_concurrency_limit=self.settings.concurrency)
         return demo
 
@@ -514,15 +517,20 @@ HEAD = """<script>
 </script>"""
 
 
-def launch_options(settings: Settings) -> dict[str, Any]:
-    """The keyword arguments of Blocks.launch for these settings."""
-    import gradio as gr
-
+def sign_in(settings: Settings) -> tuple[str, str] | None:
+    """Gradio's auth for the settings: both a user name and a password, or neither."""
     if bool(settings.username) != bool(settings.password):
         raise BriefqaError("sign-in needs both a user name and a password "
                            "(--username and --password, or BRIEFQA_USERNAME and "
                            "BRIEFQA_PASSWORD)")
-    auth = (settings.username, settings.password) if settings.username else None
+    return (settings.username, settings.password) if settings.username else None
+
+
+def launch_options(settings: Settings) -> dict[str, Any]:
+    """The keyword arguments of Blocks.launch for these settings."""
+    import gradio as gr
+
+    auth = sign_in(settings)
     if settings.host not in LOCAL_HOSTS and auth is None:
         log.warning("listening on %s without a user name and password: anyone who can reach "
                     "this address can use the chat and upload documents", settings.host)
@@ -547,6 +555,7 @@ def serve(settings: Settings | None = None, *, block: bool = True):
 
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     settings = settings or Settings.from_env()
+    sign_in(settings)  # a half-given sign-in fails now, not after the index is opened
     started = time.perf_counter()
     fresh = not (settings.index_dir / "manifest.json").exists()
     if fresh:
@@ -562,8 +571,9 @@ def serve(settings: Settings | None = None, *, block: bool = True):
     options = launch_options(settings)
     demo.launch(prevent_thread_lock=True, **options)
     url = f"http://{_url_host(settings.host)}:{demo.server_port}/"
-    print(f"briefqa: chat running at {url} (started in {time.perf_counter() - started:.1f} s; "
-          f"Ctrl+C stops it)", flush=True)
+    bound = "" if settings.host in LOCAL_HOSTS else f", listening on {settings.host}"
+    print(f"briefqa: chat running at {url} (started in {time.perf_counter() - started:.1f} s"
+          f"{bound}; Ctrl+C stops it)", flush=True)
     threading.Thread(target=_warm_up, args=(qa,), name="briefqa-warm-up", daemon=True).start()
     if not block:
         return demo, url
