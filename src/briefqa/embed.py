@@ -30,7 +30,9 @@ def model_fingerprint(model_path: str) -> str:
 
 
 class TorchEncoder:
-    """sentence-transformers on torch: the reference encoder, used to build the index."""
+    """sentence-transformers on torch: the reference encoder."""
+
+    kind = "torch"
 
     def __init__(self, model_path: str) -> None:
         self.model_path = model_path
@@ -47,63 +49,94 @@ class TorchEncoder:
 
     @property
     def dimension(self) -> int:
-        return int(self._load().get_sentence_embedding_dimension())
+        model = self._load()
+        dimension = getattr(model, "get_embedding_dimension", None) or \
+            model.get_sentence_embedding_dimension
+        return int(dimension())
 
     def encode(self, texts: list[str], batch_size: int = 64, progress=None) -> np.ndarray:
         model = self._load()
-        vectors = []
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        # Longest first across the whole list, so each batch pads to similar lengths.
+        order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
+        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
         with self._lock:
             for first in range(0, len(texts), batch_size):
-                batch = texts[first:first + batch_size]
-                vectors.append(model.encode(batch, batch_size=batch_size,
-                                            normalize_embeddings=True,
-                                            convert_to_numpy=True, show_progress_bar=False))
+                rows = order[first:first + batch_size]
+                out[rows] = model.encode([texts[i] for i in rows], batch_size=batch_size,
+                                         normalize_embeddings=True, convert_to_numpy=True,
+                                         show_progress_bar=False)
                 if progress is not None:
-                    progress(len(batch))
-        if not vectors:
-            return np.zeros((0, self.dimension), dtype=np.float32)
-        return np.ascontiguousarray(np.vstack(vectors), dtype=np.float32)
+                    progress(len(rows))
+        return out
 
 
 class OnnxEncoder:
-    """The same model exported once to ONNX (and quantized): the fast query encoder, which
-    starts without importing torch. See `onnx_export` for how the file is made."""
+    """The same model exported once to ONNX (and quantized): the fast encoder, which starts
+    without importing torch. See `onnx_export` for how the file is made and checked.
 
-    def __init__(self, onnx_path: Path, model_path: str) -> None:
+    Each text runs on its own: int8 dynamic quantization scales a run's activations by their
+    range over the whole batch (padding included), so in a batch a text's vector would depend
+    on its neighbours (cosine 0.975 to itself alone). Alone it is always the same vector, the
+    one a question gets, and no compute goes to padding. `threads` texts run at once (the
+    runtime releases the GIL), one core each: 1 for questions, the core count for a build.
+    """
+
+    kind = "onnx"
+
+    def __init__(self, onnx_path: Path, model_path: str, threads: int | None = None) -> None:
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
+        self.workers = max(1, threads or int(os.environ.get("BRIEFQA_ONNX_THREADS", "1")))
         options = ort.SessionOptions()
-        options.intra_op_num_threads = int(os.environ.get("BRIEFQA_ONNX_THREADS", "2"))
+        options.intra_op_num_threads = 1
+        options.inter_op_num_threads = 1
         options.log_severity_level = 3
         self.session = ort.InferenceSession(str(onnx_path), options,
                                             providers=["CPUExecutionProvider"])
         self.input_names = {i.name for i in self.session.get_inputs()}
         self.tokenizer = Tokenizer.from_file(str(Path(model_path) / "tokenizer.json"))
-        max_length = _max_seq_length(model_path)
-        self.tokenizer.enable_truncation(max_length)
-        self.tokenizer.enable_padding()
+        # The file may pin padding and truncation (MiniLM's pads everything to 128): no
+        # padding is needed one text at a time; truncate where sentence-transformers does.
+        self.tokenizer.no_padding()
+        self.tokenizer.enable_truncation(_max_seq_length(model_path))
         self.dimension = int(self.session.get_outputs()[0].shape[-1] or 384)
 
+    def _one(self, ids: list[int]) -> np.ndarray:
+        tokens = np.asarray([ids], dtype=np.int64)
+        feeds = {"input_ids": tokens, "attention_mask": np.ones_like(tokens)}
+        if "token_type_ids" in self.input_names:
+            feeds["token_type_ids"] = np.zeros_like(tokens)
+        pooled = self.session.run(None, feeds)[0][0].mean(axis=0)
+        return pooled / max(float(np.linalg.norm(pooled)), 1e-12)
+
     def encode(self, texts: list[str], batch_size: int = 64, progress=None) -> np.ndarray:
-        out = []
-        for first in range(0, len(texts), batch_size):
-            batch = self.tokenizer.encode_batch(texts[first:first + batch_size])
-            ids = np.array([e.ids for e in batch], dtype=np.int64)
-            mask = np.array([e.attention_mask for e in batch], dtype=np.int64)
-            feeds = {"input_ids": ids, "attention_mask": mask}
-            if "token_type_ids" in self.input_names:
-                feeds["token_type_ids"] = np.zeros_like(ids)
-            hidden = self.session.run(None, feeds)[0]
-            weights = mask[..., None].astype(np.float32)
-            pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
-            pooled /= np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
-            out.append(pooled.astype(np.float32))
-            if progress is not None:
-                progress(len(batch))
-        if not out:
-            return np.zeros((0, self.dimension), dtype=np.float32)
-        return np.ascontiguousarray(np.vstack(out))
+        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        if not texts:
+            return out
+        ids = [e.ids for e in self.tokenizer.encode_batch(list(texts))]
+        if self.workers == 1 or len(texts) == 1:
+            for first in range(0, len(texts), batch_size):
+                for row in range(first, min(first + batch_size, len(texts))):
+                    out[row] = self._one(ids[row])
+                if progress is not None:
+                    progress(min(batch_size, len(texts) - first))
+            return out
+        from concurrent.futures import ThreadPoolExecutor
+
+        def block(first: int) -> int:
+            last = min(first + batch_size, len(texts))
+            for row in range(first, last):
+                out[row] = self._one(ids[row])
+            return last - first
+
+        with ThreadPoolExecutor(self.workers) as pool:
+            for done in pool.map(block, range(0, len(texts), batch_size)):
+                if progress is not None:
+                    progress(done)
+        return out
 
 
 def _max_seq_length(model_path: str) -> int:

@@ -38,6 +38,7 @@ class Settings:
     approximate_above_units: int = 200_000
     # Query encoder: "onnx" (fast, exported once from the model) or "torch".
     query_encoder: str = "onnx"
+    build_encoder: str = "onnx"  # "onnx": the int8 export embeds the corpus too; or "torch"
 
     # Indexing
     max_file_bytes: int = 64 * 1024 * 1024
