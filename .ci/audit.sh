@@ -33,6 +33,26 @@ fi
 
 [ -f "$LOCK" ] || { echo "audit: $LOCK is missing; run .ci/audit.sh --lock"; exit 1; }
 
+# The lock is what is audited; say so when the venv has moved on from it.
+"$PY" - "$LOCK" <<'EOF' || true
+import sys
+from importlib.metadata import PackageNotFoundError, version
+drift = []
+for line in open(sys.argv[1]):
+    name, _, pinned = line.split("#")[0].strip().partition("==")
+    if not pinned:
+        continue
+    try:
+        installed = version(name)
+    except PackageNotFoundError:
+        installed = "not installed"
+    if installed != pinned:
+        drift.append(f"{name} {pinned} (installed: {installed})")
+if drift:
+    print(f"audit: note: the venv differs from requirements.lock in {len(drift)} packages "
+          f"(auditing the lock; .ci/audit.sh --lock re-pins): {'; '.join(drift[:10])}")
+EOF
+
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 # Advisories are published for upstream versions: "torch==2.13.0+cpu" is audited as 2.13.0.
