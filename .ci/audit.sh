@@ -194,7 +194,7 @@ if [ -z "$AUDIT" ]; then
   fi
 fi
 
-timeout 900 "$AUDIT" -r "$work/pins.txt" --no-deps --disable-pip --progress-spinner off \
+timeout 300 "$AUDIT" -r "$work/pins.txt" --no-deps --disable-pip --progress-spinner off --timeout 10 \
   -f json -o "$work/audit.json" "${ignores[@]}" > "$work/stdout" 2> "$work/stderr"
 status=$?
 report "$work/audit.json" "$status" "$work/stderr"
