@@ -3,11 +3,10 @@
 from pathlib import Path
 
 import pytest
+from conftest import BRIEF_PDF, CORPUS
 
 from briefqa.chunk import chunk_document, split_sentences
 from briefqa.ingest import load_document, parse_document
-
-from conftest import BRIEF_PDF, CORPUS
 
 BRIEF_TXT = CORPUS / "eu-ai-factories-policy-brief.txt"
 

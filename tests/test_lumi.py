@@ -1,0 +1,40 @@
+"""A realistic multi-document EuroHPC set: the LUMI user guide (~70 Markdown pages)."""
+
+import pytest
+from conftest import LUMI_GUIDE
+
+from briefqa import Assistant
+from briefqa.evaluate import run_suite
+
+pytestmark = pytest.mark.skipif(not LUMI_GUIDE.is_dir(),
+                                reason="../shared/extra-corpus/lumi-userguide is absent")
+
+QUESTIONS = __import__("pathlib").Path(__file__).parent / "data" / "lumi_questions.jsonl"
+
+
+@pytest.fixture(scope="module")
+def lumi(tmp_path_factory):
+    return Assistant.open(LUMI_GUIDE, tmp_path_factory.mktemp("lumi-index"))
+
+
+def test_the_whole_guide_is_indexed(lumi):
+    sources = lumi.sources()
+    assert len(sources) >= 60
+    assert all(s.units > 0 for s in sources)
+    assert any(s.source == "hardware/lumig.md" for s in sources)
+
+
+def test_guide_questions_are_answered_with_verbatim_citations(lumi):
+    report = run_suite(lumi, QUESTIONS)
+    summary = report.summary()
+    failed = [f"{r.case.id}: {r.answer[:120]}" for r in report.results if not r.passed]
+    assert summary["verbatim_citations"] == 1.0
+    assert summary["answer_accuracy"] >= 0.85, "\n".join(failed)
+
+
+def test_markdown_sections_reach_the_citation(lumi):
+    ans = lumi.ask("How many GPUs does a LUMI-G node have?")
+    assert ans.grounded
+    first = ans.citations[0]
+    assert first.source.endswith(".md")
+    assert lumi.source_text(first.source)[first.start:first.end] == first.quote
