@@ -244,7 +244,7 @@ class Indexer:
 
     def params(self) -> dict:
         return {"pipeline": PIPELINE_VERSION, "model": self.model_fingerprint(),
-                "embedding_text": "sentence+section", "encoder": self.build_encoder_id()}
+                "embedding_text": "sentence+section-urls", "encoder": self.build_encoder_id()}
 
     def model_fingerprint(self) -> str:
         from .embed import model_fingerprint
