@@ -28,7 +28,7 @@ pytestmark = [
 
 # A document whose text holds markup: it must be shown as text, never run or rendered.
 MARKUP_DOC = (
-    "Markup Test Note\n"
+    "Markup Test Note <img src=x onerror=\"window.__bq_pwned = 'title'\">\n"
     "The Quillon test array has 42 sensors <script>window.__bq_pwned = 'script'</script> "
     "<img src=x onerror=\"window.__bq_pwned = 'img'\"> according to the markup test note.\n"
 )
@@ -45,42 +45,52 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def start_app(corpus: Path, index: Path, log_path: Path, **env_extra: str):
+    """`python app.py --port N` over the given folders; (process, url, seconds to start)."""
+    port = free_port()
+    env = {**os.environ, "BRIEFQA_CORPUS_DIR": str(corpus), "BRIEFQA_INDEX_DIR": str(index),
+           "GRADIO_ANALYTICS_ENABLED": "False", "PYTHONUNBUFFERED": "1", **env_extra}
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen([sys.executable, str(ROOT / "app.py"), "--port", str(port)],
+                                   cwd=log_path.parent, env=env, stdout=log,
+                                   stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/"
+    started = time.perf_counter()
+    while True:
+        output = log_path.read_text(errors="replace")
+        if f"chat running at {url}" in output:
+            return process, url, time.perf_counter() - started
+        if process.poll() is not None:
+            pytest.fail(f"the app exited ({process.returncode}):\n{output[-3000:]}")
+        if time.perf_counter() - started > START_TIMEOUT:
+            stop(process)
+            pytest.fail(f"the app did not start in {START_TIMEOUT} s:\n{output[-3000:]}")
+        time.sleep(0.25)
+
+
+def stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """The real app, started as staff start it, on a private copy of the corpus."""
     root = tmp_path_factory.mktemp("browser")
     corpus = root / "corpus"
     shutil.copytree(ROOT / "corpus", corpus)
-    port = free_port()
-    env = {**os.environ, "BRIEFQA_CORPUS_DIR": str(corpus),
-           "BRIEFQA_INDEX_DIR": str(root / "index"),
-           "BRIEFQA_UPLOAD_MAX_BYTES": str(UPLOAD_LIMIT), "GRADIO_ANALYTICS_ENABLED": "False",
-           "PYTHONUNBUFFERED": "1"}
     log_path = root / "server.log"
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen([sys.executable, str(ROOT / "app.py"), "--port", str(port)],
-                                   cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}/"
-    started = time.perf_counter()
+    process, url, seconds = start_app(corpus, root / "index", log_path,
+                                      BRIEFQA_UPLOAD_MAX_BYTES=str(UPLOAD_LIMIT))
     try:
-        while True:
-            output = log_path.read_text(errors="replace")
-            if f"chat running at {url}" in output:
-                break
-            if process.poll() is not None:
-                pytest.fail(f"the app exited ({process.returncode}):\n{output[-3000:]}")
-            if time.perf_counter() - started > START_TIMEOUT:
-                pytest.fail(f"the app did not start in {START_TIMEOUT} s:\n{output[-3000:]}")
-            time.sleep(0.5)
         yield {"url": url, "corpus": corpus, "root": root, "log": log_path,
-               "startup_seconds": time.perf_counter() - started}
+               "startup_seconds": seconds}
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
 
 
 @pytest.fixture(scope="module")
@@ -207,8 +217,12 @@ def test_document_markup_is_shown_as_text_never_run(page, tmp_path):
     assert "<img src=x onerror=" in shown
     source.locator("summary").click()
     assert "<script>" in source.locator(".bq-context").inner_text()
+    assert "Markup Test Note <img src=x" in source.locator(".bq-doc").inner_text()
     chat = page.locator("#bq-chat")
     assert chat.locator("script").count() == 0 and chat.locator("img[src='x']").count() == 0
+    # the documents panel shows the title as text too
+    assert "Markup Test Note <img src=x" in page.locator("#bq-doc-list").inner_text()
+    assert page.locator("#bq-doc-list img").count() == 0
     page.wait_for_timeout(500)
     assert page.evaluate("window.__bq_pwned") is None
     # the copy button copies the answer and its sources as Markdown
@@ -283,3 +297,17 @@ def test_the_about_panel_shows_the_settings(page, server):
     text = about.inner_text()
     assert str(server["corpus"]) in text and "bundled all-MiniLM-L6-v2" in text
     assert "Units" in text and "Index" in text
+
+
+def test_the_app_built_its_index_with_progress_then_restarts_in_seconds(server):
+    first = server["log"].read_text(errors="replace")
+    assert "building it from" in first and "embedding" in first and "index ready" in first
+    # a second start, on the index that now exists, opens it instead of building it
+    log_path = server["root"] / "restart.log"
+    process, _url, seconds = start_app(server["corpus"], server["root"] / "index", log_path)
+    try:
+        output = log_path.read_text(errors="replace")
+        assert "building" not in output and "embedding" not in output
+        assert seconds < 60, f"took {seconds:.1f} s to start on an existing index"
+    finally:
+        stop(process)

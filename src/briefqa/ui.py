@@ -222,7 +222,8 @@ class ChatApp:
         try:
             answer = self.assistant.ask(resolved)
         except QuestionError as exc:
-            return render_notice(str(exc).capitalize(), "info"), session
+            message = str(exc)
+            return render_notice(message[:1].upper() + message[1:], "info"), session
         except BriefqaError as exc:
             log.warning("could not answer %r: %s", resolved, exc)
             return render_notice(f"Could not answer: {exc}"), session
