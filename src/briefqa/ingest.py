@@ -142,12 +142,18 @@ def _bomless_utf16(head: bytes) -> str | None:
 
 
 def _humanise(stem: str) -> str:
-    words = re.split(r"[_\-\s]+", stem)
-    return " ".join(w.upper() if len(w) <= 3 and w.isalpha() and w.lower() in _ACRONYMS
-                    else w for w in words if w).capitalize() or stem
+    """A file name as a title: "ai_factories" -> "AI factories"."""
+    # Acronyms and code names mixing letters and digits ("it4lia") are written in capitals.
+    words = [w.upper() if w.lower() in _ACRONYMS or (re.search(r"\d", w) and w.isalnum())
+             else w for w in re.split(r"[_\-\s]+", stem) if w]
+    if not words:
+        return stem
+    first = words[0]
+    words[0] = first if first.isupper() else first[:1].upper() + first[1:]
+    return " ".join(words)
 
 
-_ACRONYMS = {"ai", "hpc", "eu", "gpu", "cpu"}
+_ACRONYMS = {"ai", "hpc", "eu", "gpu", "cpu", "csv", "llm", "it"}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -488,6 +494,10 @@ def load_csv(text: str, source: str, stem: str) -> Document:
         raise DocumentError(f"{source}: the CSV file has no rows")
     header = [h.strip() or f"column {n + 1}" for n, h in enumerate(rows[0])]
     title = _humanise(stem)
+    folder = source.rsplit("/", 2)[-2] if "/" in source else ""
+    if folder and folder != "uploads":
+        # A table is one part of a larger publication: name both, so a figure's origin is clear.
+        title = f"{title} ({_humanise(folder)})"
     builder = _TextBuilder()
     builder.add(title, HEADING, None)
     ragged = 0
