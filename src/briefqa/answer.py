@@ -21,6 +21,8 @@ NOT_ANSWERED = "The documents do not answer this question."
 MIN_DENSE_ALONE = 0.66
 MIN_DENSE = 0.40
 MIN_COVERAGE = 0.30
+# A question naming something no document mentions needs a very close sentence to be answered.
+MIN_DENSE_DESPITE_UNKNOWN_NAME = 0.75
 # A runner-up this close to the best sentence is shown with it.
 EXTRA_SENTENCE_RATIO = 0.88
 
@@ -170,7 +172,8 @@ def compose_answer(question: str, hits: list[Hit], index: IndexData, query_vecto
     scored.sort(key=lambda s: -s.score)
 
     best = scored[0] if scored else None
-    grounded = best is not None and _is_answer(best)
+    grounded = best is not None and _is_answer(best) and (
+        best.dense >= MIN_DENSE_DESPITE_UNKNOWN_NAME or not unknown_names(question, index))
     if not grounded:
         related = _distinct(scored, index)[:related_count]
         citations = [_citation(n + 1, s, index, related=True) for n, s in enumerate(related)]
@@ -205,6 +208,23 @@ def _question_terms(question: str, index: IndexData) -> dict[str, float]:
             weight = rarest
         terms[word] = max(terms.get(word, 0.0), weight)
     return terms
+
+
+_DEMONYM = re.compile(r"(?:ish|ese|ian|ean|ican)$")
+
+
+def unknown_names(question: str, index: IndexData) -> list[str]:
+    """Names in the question (capitalised, not its first word) that no document mentions, not
+    even run together ("MareNostrum") or as a word like "Finnish" whose country may be named."""
+    unknown = []
+    for match in _CAPITALISED.finditer(question):
+        token = re.sub(r"[’']s?$", "", match.group())
+        if match.start() == 0 or len(token) < 3 or _DEMONYM.search(token):
+            continue
+        folded = words(token)
+        if folded and all(index.bm25.document_frequency(w) == 0 for w in folded):
+            unknown.append(token)
+    return unknown
 
 
 def _pair_similarities(hits: list[Hit], index: IndexData, query_vector) -> dict[int, float]:
