@@ -42,7 +42,7 @@ class Settings:
 
     # Indexing
     max_file_bytes: int = 64 * 1024 * 1024
-    max_document_chars: int = 2_000_000  # past this, embedding one file would take hours
+    max_document_chars: int = 2_000_000  # about 1,000 pages; 50 MB of text: hours to embed
     embed_batch_size: int = 64
     lock_timeout_seconds: float = 120.0
 
