@@ -130,6 +130,18 @@ BAD = {  # name: (bytes, what the reason must say)
 FIFTY_MB = "fifty-megabytes.txt"
 
 
+def copy_index(source: Path, target: Path) -> None:
+    """A private copy of an index; the exported encoder (tens of MB, never written to) is
+    linked rather than copied."""
+    def copy(src, dst):
+        if "/encoder/" in Path(src).as_posix():
+            os.link(src, dst)
+        else:
+            shutil.copy2(src, dst)
+
+    shutil.copytree(source, target, copy_function=copy)
+
+
 @pytest.fixture(scope="module")
 def bad_corpus(tmp_path_factory) -> tuple[Path, Path, Path, str]:
     """A corpus of good and broken files, indexed once by `briefqa index` as a user would."""
@@ -236,7 +248,7 @@ def test_a_fixed_file_is_picked_up_by_the_next_refresh(tmp_path, bad_corpus):
     corpus, index, *_ = bad_corpus
     corpus_copy, index_copy = tmp_path / "corpus", tmp_path / "index"
     shutil.copytree(corpus, corpus_copy, symlinks=True)
-    shutil.copytree(index, index_copy)
+    copy_index(index, index_copy)
     (corpus_copy / "empty.txt").write_text("Fixed\nThe Draco server has 21 disks.\n")
     qa = Assistant.open(corpus_dir=corpus_copy, index_dir=index_copy)
     assert "empty.txt" in qa.last_refresh.changed + qa.last_refresh.added
@@ -299,7 +311,7 @@ def small_index(tmp_path_factory) -> tuple[Path, Path]:
 def upload_qa(small_index, tmp_path):
     corpus, index = tmp_path / "corpus", tmp_path / "index"
     shutil.copytree(small_index[0], corpus)
-    shutil.copytree(small_index[1], index)
+    copy_index(small_index[1], index)
     return Assistant.open(corpus_dir=corpus, index_dir=index, refresh=False)
 
 

@@ -32,6 +32,18 @@ BETA = ("# Beta Notes\n\n## Storage\n\nThe Beta archive keeps 40 PB of tape stor
 ZEPHYR = "How many GPUs does the Zephyr cluster have?"
 
 
+def copy_index(source: Path, target: Path) -> None:
+    """A private copy of an index; the exported encoder (tens of MB, never written to) is
+    linked rather than copied."""
+    def copy(src, dst):
+        if "/encoder/" in Path(src).as_posix():
+            os.link(src, dst)
+        else:
+            shutil.copy2(src, dst)
+
+    shutil.copytree(source, target, copy_function=copy)
+
+
 def cli(*args: str, env: dict | None = None, timeout: float = 600) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "briefqa.cli", *args], capture_output=True,
                           text=True, timeout=timeout, env={**os.environ, **(env or {})})
@@ -59,7 +71,7 @@ def base(tmp_path_factory) -> tuple[Path, Path]:
 def copy(base, tmp_path) -> tuple[Path, Path]:
     corpus, index = tmp_path / "corpus", tmp_path / "index"
     shutil.copytree(base[0], corpus)
-    shutil.copytree(base[1], index)
+    copy_index(base[1], index)
     return corpus, index
 
 
