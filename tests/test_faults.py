@@ -293,6 +293,9 @@ def test_two_processes_indexing_at_once_take_turns_and_agree(copy):
     assert "121 nodes" in qa.ask("How many nodes does the rack R3x3 hold?").text
     assert len([p for p in index.glob("gen-*")]) <= 2 and leftovers(index) == []
     assert answered > 0
+    # The reader opened before the writers; a refresh moves it to what they wrote.
+    assert not reader.refresh().touched
+    assert "121 nodes" in reader.ask("How many nodes does the rack R3x3 hold?").text
 
 
 @contextlib.contextmanager

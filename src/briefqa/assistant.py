@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .answer import Answer, compose_answer, normalise_question
 from .errors import BriefqaError, CorpusError, DocumentError, IndexStateError
-from .index import IndexData, Indexer, RefreshReport, SourceInfo, open_index
+from .index import IndexData, Indexer, RefreshReport, SourceInfo, open_index, read_manifest
 from .ingest import Document, parse_document
 from .retrieve import hybrid_search
 from .settings import SUPPORTED_SUFFIXES, Settings
@@ -142,7 +142,9 @@ class Assistant:
 
     def _refresh_locked(self, progress: bool = False) -> RefreshReport:
         report = self._indexer(progress).refresh()
-        if report.touched or report.skipped:
+        # Reopen when this refresh or another process wrote a new generation.
+        if report.touched or self._index is None or read_manifest(
+                self.settings.index_dir)["generation"] != self._index.manifest["generation"]:
             self._index = open_index(self.settings.index_dir)
         self.last_refresh = report
         return report
