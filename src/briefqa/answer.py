@@ -75,10 +75,16 @@ class Answer:
 
 
 def normalise_question(question: object, max_chars: int) -> str:
+    """One line of visible text, or a QuestionError that says what is wrong with it."""
     if not isinstance(question, str):
         raise QuestionError("the question must be text")
+    # Refuse the grossly long before any work on it: a megabyte of spaces costs nothing then.
+    if len(question) > 4 * max_chars and len(question.strip()) > max_chars:
+        raise QuestionError(f"the question is {len(question):,} characters long; the limit is "
+                            f"{max_chars:,}: ask something shorter")
     text = unicodedata.normalize("NFC", question)
-    text = re.sub(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff]", " ", text)
+    text = re.sub(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff"
+                  r"\ud800-\udfff]", " ", text)
     text = " ".join(text.split())
     if not text:
         raise QuestionError("the question is empty: type a question about the documents")
