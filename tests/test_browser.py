@@ -14,16 +14,17 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM = Path(os.environ.get("BRIEFQA_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update"]
 UPLOAD_LIMIT = 20 * 1024 * 1024  # the default, so the screenshot shows what staff see
 START_TIMEOUT = 240  # seconds: the first start builds the index (about half a minute)
+PATIENCE_MS = 90_000  # for any one step in the browser: CI machines can be busy
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed at "
-                       "/usr/bin/chromium (apt-get install chromium; `make browser` does it)"),
+    pytest.mark.skipif(not CHROMIUM.exists(), reason=f"Debian's chromium is not installed at "
+                       f"{CHROMIUM} (apt-get install chromium; `make browser` does it)"),
 ]
 
 # A document whose text holds markup: it must be shown as text, never run or rendered.
@@ -105,6 +106,7 @@ def browser():
 @pytest.fixture
 def page(browser, server):
     context = browser.new_context(viewport={"width": 1360, "height": 960})
+    context.set_default_timeout(PATIENCE_MS)
     tab = context.new_page()
     errors: list[str] = []
     tab.on("pageerror", lambda exc: errors.append(str(exc)))
@@ -125,7 +127,7 @@ def upload(page, path: Path) -> str:
     """Upload a file through the documents panel; the status message it ends with."""
     page.locator("#bq-upload input[type=file]").set_input_files(str(path))
     status = page.locator("#bq-upload-status .bq-notice")
-    status.wait_for(timeout=120_000)
+    status.wait_for(timeout=2 * PATIENCE_MS)
     return status.inner_text()
 
 
@@ -141,7 +143,7 @@ def ask(page, question: str):
     box.press("Enter")
     page.wait_for_function(
         "n => document.querySelectorAll('#bq-chat .bq-answer, #bq-chat .bq-notice').length > n",
-        arg=before, timeout=90_000)
+        arg=before, timeout=PATIENCE_MS)
     return page.locator("#bq-chat .bq-answer, #bq-chat .bq-notice").last
 
 
@@ -152,7 +154,7 @@ def test_a_cited_answer_opens_its_source_in_context(page, server):
     # example questions greet a new conversation; clicking one asks it
     example = page.get_by_text("Which AI factory exclusively targets the automotive industry?")
     example.click()
-    page.wait_for_selector("#bq-chat .bq-answer", timeout=90_000)
+    page.wait_for_selector("#bq-chat .bq-answer")
     reply = page.locator("#bq-chat .bq-answer").last
     assert "HammerHAI" in reply.locator(".bq-text").inner_text()
     assert reply.locator("a.bq-ref").first.inner_text() == "[1]"
@@ -193,6 +195,14 @@ def test_a_follow_up_is_answered_about_the_new_subject(page):
     text = second.locator(".bq-text").inner_text()
     assert "LUMI" in text and ("#9" in text or "top 10" in text.lower())
     assert second.locator("details.bq-source").count() >= 1
+    # the chat's own bin icon forgets the conversation, frame included (and the draft: its
+    # disappearing shows the server has forgotten too)
+    page.locator("#bq-question textarea").fill("a draft")
+    page.locator("#bq-chat button[aria-label='Clear']").click()
+    page.wait_for_function("!document.querySelector('#bq-chat .bq-question')")
+    page.wait_for_function("document.querySelector('#bq-question textarea').value === ''")
+    third = ask(page, "and Leonardo?")
+    assert third.locator(".bq-read-as").count() == 0
 
 
 def test_an_unanswerable_question_is_declined_with_related_passages(page):
@@ -269,6 +279,8 @@ def test_a_bad_upload_is_refused_with_a_message_and_changes_nothing(page, server
 def test_each_browser_session_keeps_its_own_conversation(browser, server):
     one = browser.new_context().new_page()
     two = browser.new_context().new_page()
+    for tab in (one, two):
+        tab.context.set_default_timeout(PATIENCE_MS)
     try:
         for tab in (one, two):
             tab.goto(server["url"])

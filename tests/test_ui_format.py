@@ -411,7 +411,7 @@ def test_the_served_app_answers_concurrently_and_survives_failures(monkeypatch):
 
     from briefqa.ui import launch_options
 
-    stub = StubAssistant(delay_for="slow", delay=4.0)
+    stub = StubAssistant(delay_for="slow", delay=8.0)
     settings = Settings(port=free_port(), concurrency=4)
     demo = ChatApp(stub, settings).build()
     demo.launch(prevent_thread_lock=True, **launch_options(settings))
@@ -428,7 +428,7 @@ def test_the_served_app_answers_concurrently_and_survives_failures(monkeypatch):
         slow_was_done = slow.done()
         assert "bq-answer" in content(fast_messages[-1])
         assert "Something went wrong" in content(failing.result(timeout=30)[1][-1])
-        assert not slow_was_done and fast_seconds < 3.5, "the fast question waited for the slow"
+        assert not slow_was_done, f"the fast question waited for the slow ({fast_seconds:.1f} s)"
         assert "bq-answer" in content(slow.result(timeout=30)[1][-1])
     finally:
         demo.close()

@@ -398,8 +398,10 @@ class ChatApp:
             chatbot.example_select(ask_example, [session], outputs, api_visibility="private",
                                    show_progress="minimal")
             clear.click(self.clear, None, outputs, queue=False, api_visibility="private")
-            # the chat's own trash icon clears the conversation too, not just what is shown
-            chatbot.clear(self.clear, None, outputs, queue=False, api_visibility="private")
+            # the chat's own bin icon empties the chat in the browser; this forgets the
+            # conversation (and the draft) on the server too
+            chatbot.clear(lambda: ("", Session()), None, [question, session], queue=False,
+                          api_visibility="private")
             upload_file.upload(upload, [upload_file], [status, documents, about, upload_file],
                                api_visibility="private", concurrency_limit=1,
                                concurrency_id="indexing", show_progress="full",
