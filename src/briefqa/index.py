@@ -376,24 +376,22 @@ class Indexer:
             entries[source] = entry
             (report.changed if source in previous else report.added).append(source)
 
-        all_new_units = [(s, u) for s, (_, units) in documents.items() for u in units]
-        if all_new_units:
-            texts = [embedding_text(u) for _, u in all_new_units]
-            bar = _bar(self.show_progress, len(texts), "embedding", "unit")
-            vectors = self.encoder.encode(texts, self.settings.embed_batch_size,
+        # Each document's vectors are cached as soon as they exist, so a build that is killed
+        # part-way resumes from the documents it finished.
+        total = sum(len(units) for _, units in documents.values())
+        bar = _bar(self.show_progress and total > 0, total, "embedding", "unit")
+        for source, (document, units) in documents.items():
+            vectors = self.encoder.encode([embedding_text(u) for u in units],
+                                          self.settings.embed_batch_size,
                                           progress=bar.update if bar else None)
-            if bar:
-                bar.close()
-            position = 0
-            for source, (document, units) in documents.items():
-                block = vectors[position:position + len(units)]
-                position += len(units)
-                key = entries[source]["cache"]
-                _write_atomic(cache / f"{key}.npy", _npy_bytes(block))
-                payload = {"key": key, "document": document.to_dict(),
-                           "units": [u.to_dict() for u in units]}
-                _write_atomic(cache / f"{key}.json",
-                              json.dumps(payload, ensure_ascii=False).encode("utf-8"))
+            key = entries[source]["cache"]
+            _write_atomic(cache / f"{key}.npy", _npy_bytes(vectors))
+            payload = {"key": key, "document": document.to_dict(),
+                       "units": [u.to_dict() for u in units]}
+            _write_atomic(cache / f"{key}.json",
+                          json.dumps(payload, ensure_ascii=False).encode("utf-8"))
+        if bar:
+            bar.close()
 
         indexed = {s: e for s, e in entries.items() if "reason" not in e}
         skipped = {s: e for s, e in entries.items() if "reason" in e}
