@@ -294,7 +294,8 @@ class ChatApp:
                          desc=f"Indexing {shown} ({elapsed:.0f} s)")
         error = result.get("error")
         if isinstance(error, DocumentError):
-            return False, render_notice(f"Not added: {error}. Nothing was changed.")
+            reason = str(error).rstrip(". ")
+            return False, render_notice(f"Not added: {reason}. Nothing was changed.")
         if isinstance(error, BriefqaError):
             return False, render_notice(f"Not added: {error}")
         if error is not None:
@@ -318,8 +319,8 @@ class ChatApp:
             return (render_notice(f"Not added: {name} could not be read."),
                     self.sources_html(), self.about_html(), None)
         if size > limit:
-            message = (f"Not added: {name}: {size / 1e6:.1f} MB is over the upload limit of "
-                       f"{limit / 1e6:.0f} MB. Nothing was changed.")
+            message = (f"Not added: {name}: {human_size(size)} is over the upload limit of "
+                       f"{human_size(limit)}. Nothing was changed.")
             return render_notice(message), self.sources_html(), self.about_html(), None
         if progress is not None:
             progress(0.02, desc=f"Checking {name}")
