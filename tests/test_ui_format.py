@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import threading
 import time
 from html.parser import HTMLParser
 from pathlib import Path
@@ -222,6 +223,8 @@ class StubAssistant:
         self.asked: list[str] = []
         self.added: list[tuple[str, int]] = []
         self.delay_for, self.delay = delay_for, delay
+        # The slow question waits for this (or for `delay`), so a test decides when it ends.
+        self.release = threading.Event()
         self.manifest = {"built_at": "2026-11-25T12:00:00Z"}
         self.unit_count = 10
 
@@ -232,7 +235,7 @@ class StubAssistant:
         if "boom" in question:
             raise RuntimeError("simulated failure")
         if self.delay_for in question:
-            time.sleep(self.delay)
+            self.release.wait(self.delay)
         if "Mongolia" in question:
             return abstained(2, question)
         return grounded(citation(1), question=question)
@@ -411,7 +414,7 @@ def test_the_served_app_answers_concurrently_and_survives_failures(monkeypatch):
 
     from briefqa.ui import launch_options
 
-    stub = StubAssistant(delay_for="slow", delay=8.0)
+    stub = StubAssistant(delay_for="slow", delay=120.0)
     settings = Settings(port=free_port(), concurrency=4)
     demo = ChatApp(stub, settings).build()
     demo.launch(prevent_thread_lock=True, **launch_options(settings))
@@ -429,6 +432,7 @@ def test_the_served_app_answers_concurrently_and_survives_failures(monkeypatch):
         assert "bq-answer" in content(fast_messages[-1])
         assert "Something went wrong" in content(failing.result(timeout=30)[1][-1])
         assert not slow_was_done, f"the fast question waited for the slow ({fast_seconds:.1f} s)"
+        stub.release.set()
         assert "bq-answer" in content(slow.result(timeout=30)[1][-1])
     finally:
         demo.close()

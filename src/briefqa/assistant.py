@@ -14,7 +14,7 @@ from pathlib import Path
 from .answer import Answer, compose_answer, normalise_question
 from .errors import BriefqaError, CorpusError, DocumentError, IndexStateError
 from .index import IndexData, Indexer, RefreshReport, SourceInfo, open_index, read_manifest
-from .ingest import Document, parse_document
+from .ingest import Document, human_size, parse_document
 from .retrieve import hybrid_search
 from .settings import SUPPORTED_SUFFIXES, Settings
 
@@ -88,9 +88,11 @@ class Assistant:
             encoder = onnx_encoder(self.settings)
             if encoder is not None:
                 return encoder
-        from .embed import TorchEncoder
+        if self._torch_encoder is None:  # kept, so indexing an upload reuses the same model
+            from .embed import TorchEncoder
 
-        return self._torch_encoder or TorchEncoder(self.settings.resolved_model_path())
+            self._torch_encoder = TorchEncoder(self.settings.resolved_model_path())
+        return self._torch_encoder
 
     # -- asking -------------------------------------------------------------------------------
 
@@ -158,8 +160,8 @@ class Assistant:
             raise DocumentError(f"{name}: unsupported file type; upload one of "
                                 f"{', '.join(SUPPORTED_SUFFIXES)}")
         if len(data) > self.settings.upload_max_bytes:
-            raise DocumentError(f"{name}: {len(data) / 1e6:.1f} MB is over the upload limit of "
-                                f"{self.settings.upload_max_bytes / 1e6:.0f} MB")
+            raise DocumentError(f"{name}: {human_size(len(data))} is over the upload limit of "
+                                f"{human_size(self.settings.upload_max_bytes)}")
         # raises DocumentError before anything is saved
         parse_document(data, f"uploads/{name}", suffix, self.settings.max_document_chars)
         with self._write_lock:

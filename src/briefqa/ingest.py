@@ -141,6 +141,17 @@ def _bomless_utf16(head: bytes) -> str | None:
     return None
 
 
+def human_size(size: int) -> str:
+    """Bytes as a person reads them: "850 bytes", "48.8 KB", "20.0 MB"."""
+    if size < 1024:
+        return f"{size} bytes"
+    for unit in ("KB", "MB", "GB"):
+        size /= 1024
+        if size < 1024 or unit == "GB":
+            return f"{size:.1f} {unit}"
+    return f"{size:.1f} GB"
+
+
 def _humanise(stem: str) -> str:
     """A file name as a title: "ai_factories" -> "AI factories"."""
     # Acronyms and code names mixing letters and digits ("it4lia") are written in capitals.
@@ -622,8 +633,8 @@ def load_document(path: Path, source: str, max_bytes: int | None = None,
     try:
         size = path.stat().st_size
         if max_bytes is not None and size > max_bytes:
-            raise DocumentError(f"{source}: {size / 1e6:.1f} MB is over the "
-                                f"{max_bytes / 1e6:.0f} MB limit for one file")
+            raise DocumentError(f"{source}: {human_size(size)} is over the "
+                                f"{human_size(max_bytes)} limit for one file")
         data = path.read_bytes()
     except OSError as exc:
         raise DocumentError(f"{source}: cannot be read ({exc.strerror or exc})") from exc

@@ -97,12 +97,14 @@ def _parse(name: str, type_name: str, raw: str):
         try:
             return int(raw)
         except ValueError:
-            raise ValueError(f"{ENV_PREFIX}{name.upper()} must be a whole number, got {raw!r}") from None
+            message = f"{ENV_PREFIX}{name.upper()} must be a whole number, got {raw!r}"
+            raise ValueError(message) from None
     if kind.startswith("float"):
         try:
             return float(raw)
         except ValueError:
-            raise ValueError(f"{ENV_PREFIX}{name.upper()} must be a number, got {raw!r}") from None
+            message = f"{ENV_PREFIX}{name.upper()} must be a number, got {raw!r}"
+            raise ValueError(message) from None
     if kind.startswith("tuple"):
         return tuple(part.strip() for part in raw.split(",") if part.strip())
     return raw or None
