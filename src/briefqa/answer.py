@@ -11,7 +11,7 @@ import numpy as np
 from .chunk import lexical_text
 from .errors import QuestionError
 from .index import IndexData
-from .lexical import fold, words
+from .lexical import fold, without_urls, words
 from .retrieve import Hit
 
 NOT_ANSWERED = "The documents do not answer this question."
@@ -264,7 +264,7 @@ def _score(hit: Hit, pair_dense: float, index: IndexData, question: str,
     has_kind = kind is None or brings_new(kind, question, unit.text)
     if kind is not None:
         score += W_KIND if has_kind else -W_KIND
-    if len(unit.text.split()) < 5:
+    if len(without_urls(unit.text).split()) < 5:  # "Resource: LUMI docs; URL: https://…"
         score -= W_SHORT
     return Scored(hit, score, coverage, covered, hit.dense, has_kind)
 
