@@ -35,7 +35,7 @@ def test_export_lives_next_to_the_index(assistant, index_dir):
     meta = exported_meta(settings)
     assert meta["precision"] in ("int8", "float")
     assert meta["float_probe_cosine_min"] > 0.9999
-    assert meta["probe_cosine_min"] >= 0.97
+    assert meta["probe_cosine_min"] >= 0.95 and meta["probe_cosine_mean"] >= 0.985
     assert not list(path.parent.glob("*.tmp")), "no leftovers of the atomic write"
     # Asking again is free: the existing export is returned, not re-made.
     before = path.stat().st_mtime_ns

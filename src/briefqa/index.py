@@ -420,12 +420,11 @@ class Indexer:
         matrix = np.ascontiguousarray(np.vstack(vector_blocks), dtype=np.float32)
         dimension = matrix.shape[1]
         approximate = len(matrix) > self.settings.approximate_above_units
-        if approximate:
-            vector_index = faiss.IndexHNSWFlat(dimension, 32, faiss.METRIC_INNER_PRODUCT)
-            vector_index.hnsw.efConstruction = 80
+        if approximate:  # where exact search stops paying: benchmarks/ann.py measures it
+            vector_index = approximate_index(matrix)
         else:
             vector_index = faiss.IndexFlatIP(dimension)
-        vector_index.add(matrix)
+            vector_index.add(matrix)
         bm25 = BM25.build([lexical_text(u) for u in all_units])
 
         generation = f"gen-{time.strftime('%Y%m%d%H%M%S')}-{uuid.uuid4().hex[:8]}"
@@ -452,7 +451,7 @@ class Indexer:
             "model_path": self.settings.model_path or "bundled",
             "generation": generation, "artifacts": artifacts,
             "units": len(all_units), "dimension": int(dimension),
-            "vector_index": "hnsw" if approximate else "flat",
+            "vector_index": "ivf" if approximate else "flat",
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             "files": indexed, "skipped": skipped,
         }
@@ -461,6 +460,30 @@ class Indexer:
         _fsync_dir(index_dir)
         report.units = len(all_units)
         _collect_garbage(index_dir, manifest)
+
+
+def approximate_index(matrix: np.ndarray):
+    """IVF-Flat over unit vectors: 2*sqrt(n) lists trained on at most 40 vectors each (10
+    k-means rounds), searched in an eighth of them. On the LUMI guide replicated to 200k
+    units it builds in seconds and keeps recall@40 about 0.99 at a few ms a question, where
+    exact search takes tens of ms and HNSW (M=32) takes minutes to build and recalls 0.87."""
+    import faiss
+
+    n, dimension = matrix.shape
+    nlist = max(16, min(int(2 * n ** 0.5), n // 39))
+    quantizer = faiss.IndexFlatIP(dimension)
+    index = faiss.IndexIVFFlat(quantizer, dimension, nlist, faiss.METRIC_INNER_PRODUCT)
+    index.cp.niter = 10
+    index.cp.max_points_per_centroid = 40
+    index.cp.seed = 1234
+    index.train(matrix[::max(1, n // (40 * nlist))])
+    index.add(matrix)
+    index.nprobe = ivf_probes(nlist)
+    return index
+
+
+def ivf_probes(nlist: int) -> int:
+    return min(nlist, max(16, nlist // 8))
 
 
 def _npy_bytes(array: np.ndarray) -> bytes:
@@ -659,6 +682,9 @@ def open_index(index_dir: Path) -> IndexData:
                                 f"{REBUILD_HINT}")
     if hasattr(faiss_index, "hnsw"):
         faiss_index.hnsw.efSearch = 128
+    if hasattr(faiss_index, "nprobe"):  # IVF: lists probed per question; reconstruct by id
+        faiss_index.nprobe = ivf_probes(faiss_index.nlist)
+        faiss_index.make_direct_map()
     return IndexData(index_dir, manifest, units, faiss_index, bm25, documents)
 
 

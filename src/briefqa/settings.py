@@ -34,8 +34,8 @@ class Settings:
     max_answer_sentences: int = 3
     related_citations: int = 3
     window_sentences: int = 1
-    # Vectors: past this many units an approximate FAISS index (HNSW) replaces the exact one.
-    approximate_above_units: int = 200_000
+    # Vectors: past this many units an approximate FAISS index (IVF) replaces the exact one.
+    approximate_above_units: int = 20_000
     # Query encoder: "onnx" (fast, exported once from the model) or "torch".
     query_encoder: str = "onnx"
     build_encoder: str = "onnx"  # "onnx": the int8 export embeds the corpus too; or "torch"
