@@ -61,7 +61,7 @@ def test_quick_benchmark_writes_results(tmp_path):
     for row in rows:
         assert row["warm_p50_ms"] > 0 and row["refresh_seconds"] > 0
         assert row["index_mb"] > 0 and row["build_peak_rss_mb"] > 0
-    assert (out / "scaling.png").stat().st_size > 10_000
+    assert (out / "quick-scaling.png").stat().st_size > 10_000
     assert "| index build (s) |" in (out / "quick.md").read_text()
 
 
