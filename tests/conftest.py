@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -35,18 +36,55 @@ def assistant(corpus_copy, index_dir):
     return Assistant.open(corpus_dir=corpus_copy, index_dir=index_dir)
 
 
+ALPHA = ("Alpha Report\nFindings\nThe Zephyr cluster has 512 GPUs in Tampere. "
+         "It opened in March 2024.\nThe cluster is cooled with lake water.\n")
+BETA = ("# Beta Notes\n\n## Storage\n\nThe Beta archive keeps 40 PB of tape storage.\n\n"
+        "| site | nodes |\n| --- | --- |\n| Oulu | 64 |\n| Turku | 128 |\n")
+
+
+def write_small_corpus(corpus: Path) -> Path:
+    corpus.mkdir(parents=True, exist_ok=True)
+    (corpus / "alpha.txt").write_text(ALPHA, encoding="utf-8")
+    (corpus / "beta.md").write_text(BETA, encoding="utf-8")
+    return corpus
+
+
+def copy_index(source: Path, target: Path) -> None:
+    """A private copy of an index; the exported encoder (tens of MB, never written to) is
+    linked rather than copied."""
+    def copy(src, dst):
+        if "/encoder/" in Path(src).as_posix():
+            os.link(src, dst)
+        else:
+            shutil.copy2(src, dst)
+
+    shutil.copytree(source, target, copy_function=copy)
+
+
 @pytest.fixture
 def small_corpus(tmp_path) -> Path:
     """A fresh two-document corpus for tests that change files."""
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "alpha.txt").write_text(
-        "Alpha Report\nFindings\nThe Zephyr cluster has 512 GPUs in Tampere. "
-        "It opened in March 2024.\nThe cluster is cooled with lake water.\n", encoding="utf-8")
-    (corpus / "beta.md").write_text(
-        "# Beta Notes\n\n## Storage\n\nThe Beta archive keeps 40 PB of tape storage.\n\n"
-        "| site | nodes |\n| --- | --- |\n| Oulu | 64 |\n| Turku | 128 |\n", encoding="utf-8")
-    return corpus
+    return write_small_corpus(tmp_path / "corpus")
+
+
+@pytest.fixture(scope="session")
+def small_index_base(tmp_path_factory) -> tuple[Path, Path]:
+    """The two-document corpus and its index, built once; tests work on copies."""
+    from briefqa import Assistant
+
+    root = tmp_path_factory.mktemp("small-base")
+    corpus = write_small_corpus(root / "corpus")
+    Assistant.open(corpus_dir=corpus, index_dir=root / "index")
+    return corpus, root / "index"
+
+
+@pytest.fixture
+def small_index_copy(small_index_base, tmp_path) -> tuple[Path, Path]:
+    """A private copy of the small corpus and its index, free to damage."""
+    corpus, index = tmp_path / "corpus", tmp_path / "index"
+    shutil.copytree(small_index_base[0], corpus)
+    copy_index(small_index_base[1], index)
+    return corpus, index
 
 
 def pytest_configure(config):

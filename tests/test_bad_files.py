@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import ALPHA, copy_index
 
 from briefqa import Assistant, DocumentError
 from briefqa.ingest import parse_document
@@ -80,8 +81,6 @@ def binary_bytes(size: int = 4096) -> bytes:
     return b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(rng.randrange(256) for _ in range(size))
 
 
-ALPHA = ("Alpha Report\nFindings\nThe Zephyr cluster has 512 GPUs in Tampere. "
-         "It opened in March 2024.\nThe cluster is cooled with lake water.\n")
 FILLER = " ".join(f"word{n % 97} filler text without any sentence end" for n in range(900))
 # One line of 100 kB: unpunctuated runs, with one sentence in the middle.
 HUGE_LINE = FILLER + ". The Kestrel cluster has 4242 nodes. Then " + FILLER
@@ -129,17 +128,6 @@ BAD = {  # name: (bytes, what the reason must say)
 }
 FIFTY_MB = "fifty-megabytes.txt"
 
-
-def copy_index(source: Path, target: Path) -> None:
-    """A private copy of an index; the exported encoder (tens of MB, never written to) is
-    linked rather than copied."""
-    def copy(src, dst):
-        if "/encoder/" in Path(src).as_posix():
-            os.link(src, dst)
-        else:
-            shutil.copy2(src, dst)
-
-    shutil.copytree(source, target, copy_function=copy)
 
 
 @pytest.fixture(scope="module")

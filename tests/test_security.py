@@ -7,9 +7,7 @@ from __future__ import annotations
 import ast
 import json
 import logging
-import os
 import re
-import shutil
 import subprocess
 import sys
 import threading
@@ -26,41 +24,17 @@ from briefqa.index import read_manifest
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE = ROOT / "src" / "briefqa"
 
-ALPHA = ("Alpha Report\nFindings\nThe Zephyr cluster has 512 GPUs in Tampere. "
-         "It opened in March 2024.\nThe cluster is cooled with lake water.\n")
-BETA = ("# Beta Notes\n\n## Storage\n\nThe Beta archive keeps 40 PB of tape storage.\n\n"
-        "| site | nodes |\n| --- | --- |\n| Oulu | 64 |\n| Turku | 128 |\n")
 
-
-def copy_index(source: Path, target: Path) -> None:
-    """A private copy of an index; the exported encoder (tens of MB, never written to) is
-    linked rather than copied."""
-    def copy(src, dst):
-        if "/encoder/" in Path(src).as_posix():
-            os.link(src, dst)
-        else:
-            shutil.copy2(src, dst)
-
-    shutil.copytree(source, target, copy_function=copy)
-
-
-@pytest.fixture(scope="module")
-def base(tmp_path_factory) -> tuple[Path, Path]:
-    root = tmp_path_factory.mktemp("security-base")
-    corpus = root / "corpus"
-    corpus.mkdir()
-    (corpus / "alpha.txt").write_text(ALPHA, encoding="utf-8")
-    (corpus / "beta.md").write_text(BETA, encoding="utf-8")
-    Assistant.open(corpus_dir=corpus, index_dir=root / "index")
-    return corpus, root / "index"
 
 
 @pytest.fixture
-def copy(base, tmp_path) -> tuple[Path, Path]:
-    corpus, index = tmp_path / "corpus", tmp_path / "index"
-    shutil.copytree(base[0], corpus)
-    copy_index(base[1], index)
-    return corpus, index
+def base(small_index_base) -> tuple[Path, Path]:
+    return small_index_base
+
+
+@pytest.fixture
+def copy(small_index_copy) -> tuple[Path, Path]:
+    return small_index_copy
 
 
 # ---------------------------------------------------------------------------------------------
