@@ -126,14 +126,17 @@ class OnnxEncoder:
             return out
         from concurrent.futures import ThreadPoolExecutor
 
+        # Blocks small enough that every worker has one even for a short document.
+        size = max(1, min(batch_size, -(-len(texts) // self.workers)))
+
         def block(first: int) -> int:
-            last = min(first + batch_size, len(texts))
+            last = min(first + size, len(texts))
             for row in range(first, last):
                 out[row] = self._one(ids[row])
             return last - first
 
         with ThreadPoolExecutor(self.workers) as pool:
-            for done in pool.map(block, range(0, len(texts), batch_size)):
+            for done in pool.map(block, range(0, len(texts), size)):
                 if progress is not None:
                     progress(done)
         return out
