@@ -1,4 +1,4 @@
-"""CLI: `briefqa index | ask | sources | eval | serve`, human output or --json."""
+"""CLI: `briefqa index | ask | sources | eval | serve | bench`, human output or --json."""
 
 from __future__ import annotations
 
@@ -41,6 +41,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--min-accuracy", type=float, default=None,
                    help="exit 1 when answer accuracy is below this share (0-1)")
 
+    p = sub.add_parser("bench", help="run the benchmarks (python -m benchmarks.run) from the "
+                                     "repository root; arguments are passed on")
+    p.add_argument("bench_args", nargs=argparse.REMAINDER, help="e.g. --quick, --sizes 1,4")
+
     p = sub.add_parser("serve", parents=[common], help="start the browser chat")
     p.add_argument("--host", help="address to bind (default: 127.0.0.1)")
     p.add_argument("--port", type=int, help="port (default: 7860)")
@@ -53,8 +57,9 @@ def _parser() -> argparse.ArgumentParser:
 def _settings(args):
     from .settings import Settings
 
-    return Settings.from_env(corpus_dir=args.corpus, index_dir=args.index,
-                             model_path=args.model,
+    return Settings.from_env(corpus_dir=getattr(args, "corpus", None),
+                             index_dir=getattr(args, "index", None),
+                             model_path=getattr(args, "model", None),
                              host=getattr(args, "host", None), port=getattr(args, "port", None),
                              username=getattr(args, "username", None),
                              password=getattr(args, "password", None),
@@ -162,13 +167,24 @@ def cmd_serve(args, settings) -> int:
     return 0
 
 
+def cmd_bench(args, settings) -> int:
+    import subprocess
+
+    root = Path(__file__).resolve().parents[2]
+    if not (root / "benchmarks" / "run.py").is_file():
+        raise BriefqaError("the benchmarks live in the repository (benchmarks/run.py); run "
+                           "`briefqa bench` from a checkout installed with `pip install -e .`")
+    return subprocess.call([sys.executable, "-m", "benchmarks.run", *args.bench_args], cwd=root)
+
+
 COMMANDS = {"index": cmd_index, "ask": cmd_ask, "sources": cmd_sources, "eval": cmd_eval,
-            "serve": cmd_serve}
+            "serve": cmd_serve, "bench": cmd_bench}
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    logging.basicConfig(level=logging.ERROR if args.quiet or args.json else logging.WARNING,
+    quiet = getattr(args, "quiet", False) or getattr(args, "json", False)
+    logging.basicConfig(level=logging.ERROR if quiet else logging.WARNING,
                         format="briefqa: %(message)s")
     try:
         settings = _settings(args)

@@ -399,6 +399,7 @@ class Indexer:
             raise CorpusError(f"nothing in {self.settings.corpus_dir} could be indexed"
                               + (f" ({'; '.join(report.skipped.values())})"
                                  if report.skipped else ""))
+        documents.clear()  # cached on disk by now; the combined index needs the memory
         self._write_generation(index_dir, indexed, skipped, report)
 
     def _write_generation(self, index_dir, indexed, skipped, report) -> None:
@@ -418,6 +419,7 @@ class Indexer:
             all_units.extend(units)
             vector_blocks.append(vectors)
         matrix = np.ascontiguousarray(np.vstack(vector_blocks), dtype=np.float32)
+        vector_blocks.clear()
         dimension = matrix.shape[1]
         approximate = len(matrix) > self.settings.approximate_above_units
         if approximate:  # where exact search stops paying: benchmarks/ann.py measures it
@@ -425,6 +427,7 @@ class Indexer:
         else:
             vector_index = faiss.IndexFlatIP(dimension)
             vector_index.add(matrix)
+        del matrix  # FAISS holds its own copy
         bm25 = BM25.build([lexical_text(u) for u in all_units])
 
         generation = f"gen-{time.strftime('%Y%m%d%H%M%S')}-{uuid.uuid4().hex[:8]}"

@@ -37,6 +37,8 @@ def without_urls(text: str) -> str:
 
 def fold(text: str) -> str:
     """Lower case without accents: "Jülich" and "Julich" are the same word to a reader."""
+    if text.isascii():
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.lower())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
