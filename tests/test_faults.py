@@ -40,16 +40,6 @@ def answers_zephyr(qa: Assistant) -> None:
     assert answer.citations[0].source == "alpha.txt"
 
 
-@pytest.fixture
-def base(small_index_base) -> tuple[Path, Path]:
-    return small_index_base
-
-
-@pytest.fixture
-def copy(small_index_copy) -> tuple[Path, Path]:
-    return small_index_copy
-
-
 def add_many_documents(corpus: Path, files: int = 40, sentences: int = 20) -> None:
     for f in range(files):
         lines = [f"Rack Report {f}", "Inventory"]
@@ -67,8 +57,8 @@ def leftovers(index: Path) -> list[str]:
 # kill -9
 
 
-def test_kill_9_while_embedding_leaves_the_previous_index_answering(copy):
-    corpus, index = copy
+def test_kill_9_while_embedding_leaves_the_previous_index_answering(small_index_copy):
+    corpus, index = small_index_copy
     before = read_manifest(index)
     add_many_documents(corpus)
     process = subprocess.Popen(
@@ -125,8 +115,8 @@ main(["index", "--corpus", sys.argv[1], "--index", sys.argv[2], "--quiet"])
 """
 
 
-def test_kill_9_while_writing_is_finished_by_the_next_open_without_re_embedding(copy):
-    corpus, index = copy
+def test_kill_9_while_writing_is_finished_by_the_next_open_without_re_embedding(small_index_copy):
+    corpus, index = small_index_copy
     before = read_manifest(index)
     add_many_documents(corpus, files=3, sentences=4)
     done = subprocess.run([sys.executable, "-c", CRASH_AFTER_EMBEDDING, str(corpus), str(index)],
@@ -212,8 +202,8 @@ DAMAGE = {
 
 
 @pytest.mark.parametrize("damage", list(DAMAGE))
-def test_damage_is_found_at_open_with_a_rebuild_hint(copy, damage):
-    corpus, index = copy
+def test_damage_is_found_at_open_with_a_rebuild_hint(small_index_copy, damage):
+    corpus, index = small_index_copy
     DAMAGE[damage](index)
     with pytest.raises(IndexDamagedError) as caught:
         Assistant.open(corpus_dir=corpus, index_dir=index, refresh=False)
@@ -221,8 +211,8 @@ def test_damage_is_found_at_open_with_a_rebuild_hint(copy, damage):
 
 
 @pytest.mark.parametrize("damage", list(DAMAGE))
-def test_damage_is_rebuilt_from_the_corpus_and_answers_right(copy, damage):
-    corpus, index = copy
+def test_damage_is_rebuilt_from_the_corpus_and_answers_right(small_index_copy, damage):
+    corpus, index = small_index_copy
     DAMAGE[damage](index)
     qa = Assistant.open(corpus_dir=corpus, index_dir=index)
     answers_zephyr(qa)
@@ -231,8 +221,8 @@ def test_damage_is_rebuilt_from_the_corpus_and_answers_right(copy, damage):
     open_index(index)  # what was rebuilt opens cleanly on its own
 
 
-def test_cli_reports_a_damaged_index_without_a_traceback(copy):
-    corpus, index = copy
+def test_cli_reports_a_damaged_index_without_a_traceback(small_index_copy):
+    corpus, index = small_index_copy
     truncate(generation(index) / "vectors.faiss")
     shutil.rmtree(corpus)  # nothing to rebuild from
     done = cli("ask", "--corpus", str(corpus), "--index", str(index), "--quiet", ZEPHYR)
@@ -245,8 +235,8 @@ def test_cli_reports_a_damaged_index_without_a_traceback(copy):
 # Two writers
 
 
-def test_two_processes_indexing_at_once_take_turns_and_agree(copy):
-    corpus, index = copy
+def test_two_processes_indexing_at_once_take_turns_and_agree(small_index_copy):
+    corpus, index = small_index_copy
     add_many_documents(corpus, files=4, sentences=6)
     reader = Assistant.open(corpus_dir=corpus, index_dir=index, refresh=False)
     command = [sys.executable, "-m", "briefqa.cli", "index", "--corpus", str(corpus), "--index",
@@ -280,8 +270,9 @@ def held_lock(index: Path):
         yield
 
 
-def test_a_writer_that_cannot_get_the_lock_fails_clearly_and_the_index_still_serves(copy):
-    corpus, index = copy
+def test_a_writer_that_cannot_get_the_lock_fails_clearly_and_the_index_still_serves(
+        small_index_copy):
+    corpus, index = small_index_copy
     (corpus / "gamma.txt").write_text("Gamma\nThe Gamma node has 7 disks.\n", encoding="utf-8")
     before = read_manifest(index)
     with held_lock(index):
@@ -375,8 +366,8 @@ FAULTS = {"disk full": (errno.ENOSPC, "the disk is full"),
 
 
 @pytest.mark.parametrize("fault", list(FAULTS))
-def test_a_disk_fault_is_a_clear_error_and_answers_go_on(copy, monkeypatch, fault):
-    corpus, index = copy
+def test_a_disk_fault_is_a_clear_error_and_answers_go_on(small_index_copy, monkeypatch, fault):
+    corpus, index = small_index_copy
     code, says = FAULTS[fault]
     qa = Assistant.open(corpus_dir=corpus, index_dir=index, refresh=False)
     (corpus / "gamma.txt").write_text("Gamma\nThe Gamma node has 7 disks.\n", encoding="utf-8")
@@ -409,8 +400,8 @@ def _umount(path: Path) -> None:
     subprocess.run(["umount", "-l", str(path)], capture_output=True)
 
 
-def test_a_real_read_only_index_serves_and_refuses_writes_clearly(copy, tmp_path):
-    corpus, index = copy
+def test_a_real_read_only_index_serves_and_refuses_writes_clearly(small_index_copy, tmp_path):
+    corpus, index = small_index_copy
     read_only = tmp_path / "ro-index"
     read_only.mkdir()
     if not _mount("--bind", str(index), str(read_only)):
@@ -429,8 +420,8 @@ def test_a_real_read_only_index_serves_and_refuses_writes_clearly(copy, tmp_path
         _umount(read_only)
 
 
-def test_a_really_full_disk_is_a_clear_error_and_the_index_survives(copy, tmp_path):
-    corpus, index = copy
+def test_a_really_full_disk_is_a_clear_error_and_the_index_survives(small_index_copy, tmp_path):
+    corpus, index = small_index_copy
     small = tmp_path / "small-disk"
     small.mkdir()
     used = sum(p.stat().st_size for p in index.rglob("*") if p.is_file())

@@ -27,16 +27,6 @@ SOURCE = ROOT / "src" / "briefqa"
 
 
 
-@pytest.fixture
-def base(small_index_base) -> tuple[Path, Path]:
-    return small_index_base
-
-
-@pytest.fixture
-def copy(small_index_copy) -> tuple[Path, Path]:
-    return small_index_copy
-
-
 # ---------------------------------------------------------------------------------------------
 # Where the server listens
 
@@ -130,8 +120,8 @@ def plant_pickles(index: Path, marker: Path) -> None:
         (index / name).write_bytes(__import__("pickle").dumps(Planted()))
 
 
-def test_planted_pickles_in_the_index_are_never_loaded(copy):
-    corpus, index = copy
+def test_planted_pickles_in_the_index_are_never_loaded(small_index_copy):
+    corpus, index = small_index_copy
     marker = index.parent / "pickle-was-loaded"
     plant_pickles(index, marker)
     with pytest.raises(IndexDamagedError):
@@ -142,8 +132,8 @@ def test_planted_pickles_in_the_index_are_never_loaded(copy):
     assert "512 GPUs" in qa.ask("How many GPUs does the Zephyr cluster have?").text
 
 
-def test_what_is_loaded_from_the_index_is_checked_against_the_manifest(copy):
-    corpus, index = copy
+def test_what_is_loaded_from_the_index_is_checked_against_the_manifest(small_index_copy):
+    corpus, index = small_index_copy
     manifest = read_manifest(index)
     assert set(manifest["artifacts"]) == {"vectors.faiss", "bm25.npz", "bm25_vocabulary.json"}
     for expected in manifest["artifacts"].values():
@@ -171,10 +161,10 @@ HOSTILE_MARKUP = (
 )
 
 
-def test_document_text_is_escaped_in_every_place_the_chat_shows_it(copy):
+def test_document_text_is_escaped_in_every_place_the_chat_shows_it(small_index_copy):
     from briefqa.ui import ChatApp, Session, render_sources
 
-    corpus, index = copy
+    corpus, index = small_index_copy
     (corpus / "<img src=x onerror=alert(9)>.txt").write_text(HOSTILE_MARKUP, encoding="utf-8")
     qa = Assistant.open(corpus_dir=corpus, index_dir=index)
     app = ChatApp(qa)
@@ -198,8 +188,8 @@ def test_document_text_is_escaped_in_every_place_the_chat_shows_it(copy):
     assert "&lt;script&gt;" in shown and "&lt;img src=x onerror=alert(9)&gt;" in shown
 
 
-def test_quotes_reach_the_terminal_without_control_sequences(copy):
-    corpus, index = copy
+def test_quotes_reach_the_terminal_without_control_sequences(small_index_copy):
+    corpus, index = small_index_copy
     (corpus / "ansi.html").write_text(
         "<p>The Orion console prints &#27;[2J&#27;]0;owned&#7; 64 lines of logs.</p>",
         encoding="utf-8")
@@ -229,8 +219,8 @@ QUESTIONS = [
 ]
 
 
-def test_a_document_of_instructions_changes_nothing_but_its_own_citations(copy):
-    corpus, index = copy
+def test_a_document_of_instructions_changes_nothing_but_its_own_citations(small_index_copy):
+    corpus, index = small_index_copy
     clean = Assistant.open(corpus_dir=corpus, index_dir=index, refresh=False)
     before = {q: clean.ask(q) for q in QUESTIONS}
     (corpus / "notice.txt").write_text(INSTRUCTIONS, encoding="utf-8")
@@ -280,10 +270,11 @@ def recorder():
     server.server_close()
 
 
-def test_documents_cannot_make_the_app_fetch_a_url_or_read_a_file(copy, recorder, tmp_path):
+def test_documents_cannot_make_the_app_fetch_a_url_or_read_a_file(small_index_copy, recorder,
+                                                                  tmp_path):
     from briefqa.ui import ChatApp, Session, render_sources
 
-    corpus, index = copy
+    corpus, index = small_index_copy
     secret = tmp_path / "secret.txt"
     secret.write_text("SECRET-TOKEN-9020\n", encoding="utf-8")
     url, path = recorder, secret.as_posix()
