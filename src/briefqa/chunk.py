@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass
 
-from .ingest import CODE, HEADING, LIST_ITEM, TABLE_ROW, Document
+from .ingest import CODE, HEADING, TABLE_ROW, Document
 from .lexical import without_urls
 
 MAX_UNIT_CHARS = 1200
@@ -112,10 +112,6 @@ def chunk_document(document: Document) -> list[Unit]:
             units.append(Unit(document.source, block.section, page, block.kind, start, end,
                               first, last, text[start:end]))
     return units
-
-
-def is_list_or_row(unit: Unit) -> bool:
-    return unit.kind in (LIST_ITEM, TABLE_ROW)
 
 
 def embedding_text(unit: Unit) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 ENV_PREFIX = "BRIEFQA_"
@@ -33,7 +33,6 @@ class Settings:
     candidates: int = 40
     max_answer_sentences: int = 3
     related_citations: int = 3
-    window_sentences: int = 1
     # Vectors: past this many units an approximate FAISS index (IVF) replaces the exact one.
     approximate_above_units: int = 20_000
     # Query encoder: "onnx" (fast, exported once from the model) or "torch".
@@ -54,7 +53,6 @@ class Settings:
     concurrency: int = 4
     upload_max_bytes: int = 20 * 1024 * 1024
 
-    extra: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> Settings:
@@ -62,8 +60,6 @@ class Settings:
         environ = os.environ if environ is None else environ
         values = {}
         for f in dataclasses.fields(cls):
-            if f.name == "extra":
-                continue
             raw = environ.get(ENV_PREFIX + f.name.upper())
             if raw is not None:
                 values[f.name] = _parse(f.name, f.type, raw)
@@ -83,7 +79,7 @@ class Settings:
         """The settings as JSON-safe values, password left out."""
         shown = {}
         for f in dataclasses.fields(self):
-            if f.name in ("extra", "password"):
+            if f.name == "password":
                 continue
             value = getattr(self, f.name)
             shown[f.name] = str(value) if isinstance(value, Path) else value
