@@ -8,7 +8,6 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-from .chunk import lexical_text
 from .errors import QuestionError
 from .index import IndexData
 from .lexical import fold, without_urls, words
@@ -256,7 +255,7 @@ def _continues(before, unit) -> bool:
 def _score(hit: Hit, pair_dense: float, index: IndexData, question: str,
            asked: dict[str, float], kind: str | None) -> Scored:
     unit = index.units[hit.unit_id]
-    present = set(words(lexical_text(unit)))
+    present = index.unit_words(hit.unit_id)
     covered = {w for w in asked if w in present or _joined_match(w, unit.text)}
     total = sum(asked.values()) or 1.0
     coverage = sum(asked[w] for w in covered) / total

@@ -32,7 +32,7 @@ import numpy as np
 from .chunk import Unit, chunk_document, embedding_text, lexical_text
 from .errors import CorpusError, DocumentError, IndexDamagedError, IndexLockedError, IndexWriteError
 from .ingest import Document, load_document
-from .lexical import BM25
+from .lexical import BM25, words
 from .settings import SUPPORTED_SUFFIXES, Settings
 
 log = logging.getLogger(__name__)
@@ -84,6 +84,15 @@ class IndexData:
     faiss_index: object
     bm25: BM25
     documents: dict[str, Document]
+    _unit_words: dict[int, frozenset[str]] = field(default_factory=dict, repr=False)
+
+    def unit_words(self, unit_id: int) -> frozenset[str]:
+        """The content words a unit offers a question (section included), worked out once."""
+        found = self._unit_words.get(unit_id)
+        if found is None:
+            found = frozenset(words(lexical_text(self.units[unit_id])))
+            self._unit_words[unit_id] = found
+        return found
 
     @property
     def dimension(self) -> int:
