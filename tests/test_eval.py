@@ -10,12 +10,15 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from briefqa.evaluate import load_suite, run_suite
 
 ROOT = Path(__file__).resolve().parents[1]
 SUITE = ROOT / "evals" / "facts.jsonl"
-ACCURACY_FLOOR = 0.74
-ABSTENTION_FLOOR = 0.38
+# (suite, accuracy floor, abstention floor). dev.jsonl was written by another author without
+# sight of facts.jsonl or the code: it checks that the method generalises.
+SUITES = [(SUITE, 0.75, 0.50), (ROOT / "evals" / "dev.jsonl", 0.80, 0.30)]
 
 
 def test_suite_covers_every_section_the_map_and_unanswerable_questions():
@@ -29,14 +32,16 @@ def test_suite_covers_every_section_the_map_and_unanswerable_questions():
             "Ecosystem Integration", "AI Factories", "Conclusion"} <= sections
 
 
-def test_fact_check_suite_passes(assistant):
-    report = run_suite(assistant, SUITE)
+@pytest.mark.parametrize(("suite", "accuracy_floor", "abstention_floor"), SUITES,
+                         ids=[s[0].stem for s in SUITES])
+def test_fact_check_suite_passes(assistant, suite, accuracy_floor, abstention_floor):
+    report = run_suite(assistant, suite)
     summary = report.summary()
     failed = [f"{r.case.id}: {r.case.question} -> {r.answer[:120]}"
               for r in report.results if not r.passed]
     assert summary["verbatim_citations"] == 1.0
-    assert summary["answer_accuracy"] >= ACCURACY_FLOOR, "\n".join(failed)
-    assert summary["abstention_accuracy"] >= ABSTENTION_FLOOR, "\n".join(failed)
+    assert summary["answer_accuracy"] >= accuracy_floor, "\n".join(failed)
+    assert summary["abstention_accuracy"] >= abstention_floor, "\n".join(failed)
 
 
 def test_eval_command_writes_json_and_a_markdown_report(small_corpus, tmp_path):

@@ -114,7 +114,8 @@ _EXPECTS = [
                           r"size|capacity|performance|price|cost|rank)\b|\bnumber of\b", re.I)),
     ("date", re.compile(r"\bwhen\b|\b(?:what|which) (?:year|date|month|day)\b|\bsince when\b",
                         re.I)),
-    ("name", re.compile(r"^\s*(?:who|whom|whose)\b|\bwhich (?:\w+ ){0,2}"
+    # "Which country ..." or "In which city ...", not "... for which factory access is ...".
+    ("name", re.compile(r"^\s*(?:who|whom|whose)\b|^\W*(?:\w+\s+)?which (?:\w+ ){0,2}"
                         r"(?:factory|factories|supercomputer|supercomputers|system|systems|"
                         r"country|countries|city|cities|company|companies|organisation|"
                         r"organization|partner|partners|region|project|model)\b|"
@@ -197,6 +198,10 @@ def compose_answer(question: str, hits: list[Hit], index: IndexData, query_vecto
     return Answer(question, text, True, citations, confidence=best.score)
 
 
+# "How long", "how big": the adjective names the kind of answer, not what it is about.
+_HOW_ADJECTIVE = re.compile(r"\bhow (?:long|big|large|far|old|often|fast|soon|high|wide)\b", re.I)
+
+
 def _question_terms(question: str, index: IndexData) -> dict[str, float]:
     """The question's words, weighted by rarity in the corpus. A word the corpus never uses
     takes the weight of its closest spelling there ("organisation" for "organization"), or,
@@ -205,7 +210,7 @@ def _question_terms(question: str, index: IndexData) -> dict[str, float]:
     terms: dict[str, float] = {}
     names = {w for token in _CAPITALISED.findall(question[1:]) for w in words(token)}
     rarest = float(index.bm25.idf.max()) if len(index.bm25.idf) else 1.0
-    for word in words(question):
+    for word in words(_HOW_ADJECTIVE.sub("how", question)):
         if word in _META_WORDS:
             continue
         weight = index.bm25.document_frequency(word)

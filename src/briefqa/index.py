@@ -40,7 +40,7 @@ log = logging.getLogger(__name__)
 FORMAT = "briefqa-index"
 VERSION = 1
 # Changing how text is read or split changes every unit: part of each cache key.
-PIPELINE_VERSION = "2026-11-25.2"
+PIPELINE_VERSION = "2026-11-26.2"
 REBUILD_HINT = "rebuild it with `briefqa index --rebuild` (or delete the index folder)"
 
 

@@ -7,12 +7,14 @@ so that tokens can join split names ("Mare Nostrum" matches "MareNostrum").
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import unicodedata
 from pathlib import Path
 
 import numpy as np
+import snowballstemmer
 
 K1, B = 1.2, 0.75
 
@@ -26,7 +28,9 @@ under until up very was we were what when where which while who whom why will wi
 your yours s t don now many much tell give list name say said does did get got
 """.split())
 
-_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+")
+# Names that mix letters and digits ("IT4LIA", "H100", "MI250X") are one word; a number
+# followed by a unit ("241PF") is two.
+_TOKEN = re.compile(r"[^\W\d_]+\d[^\W_]*|\d+(?:[.,]\d+)*|[^\W\d_]+")
 _URL = re.compile(r"\b(?:https?://|www\.)\S+", re.I)
 
 
@@ -43,17 +47,16 @@ def fold(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+_ENGLISH = snowballstemmer.stemmer("english")
+
+
+@functools.lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    """A light English stemmer: plural and a few verb endings, enough for matching."""
-    if len(word) <= 3 or word.isdigit():
-        return word
-    for suffix, replacement in (("ies", "y"), ("sses", "ss"), ("ness", ""), ("ings", ""),
-                                ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            if suffix == "s" and word.endswith(("ss", "us", "is")):
-                return word
-            return word[: len(word) - len(suffix)] + replacement
-    return word
+    """Snowball's English stemmer (Porter2): "applicable" and "applicability", "hosting" and
+    "hosts" meet at one stem. Short words and numbers are kept as they are."""
+    if len(word) <= 3 or not word.isalpha():
+        return re.sub(r"(?<=\d)s$", "", word)  # "H100s" is the plural of "H100"
+    return _ENGLISH.stemWord(word)
 
 
 def words(text: str) -> list[str]:
