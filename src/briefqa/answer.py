@@ -10,7 +10,7 @@ import numpy as np
 
 from .errors import QuestionError
 from .index import IndexData
-from .lexical import fold, without_urls, words
+from .lexical import STOPWORDS, fold, without_urls, words
 from .retrieve import Hit
 
 NOT_ANSWERED = "The documents do not answer this question."
@@ -149,6 +149,87 @@ def brings_new(kind: str, question: str, text: str) -> bool:
     return False
 
 
+_HOW_MANY = re.compile(r"\bhow (?:many|much)\s+(?!(?:more|less|fewer)\b)([\w-]+(?:\s+[\w-]+){0,3})",
+                       re.I)
+# A number this close in meaning to what is counted ("10 billion euros" to "money") counts it.
+MIN_COUNTED_SIMILARITY = 0.17
+
+
+def counted_thing(question: str) -> str | None:
+    """What a "how many" or "how much" question counts ("GPUs", "EU funding"), or None when it
+    does not say ("How much is ...", "How much more ...")."""
+    match = _HOW_MANY.search(question)
+    if not match:
+        return None
+    many = fold(match.group()).startswith("how many")
+    kept: list[str] = []
+    for token in match.group(1).split():
+        folded = fold(token)
+        if folded in ("or", "and") and kept:
+            kept.append(token)  # "how many bids or expressions of interest"
+            continue
+        if not words(token) or folded in STOPWORDS:
+            break
+        if many and kept and _is_plural(kept[-1]):
+            break  # "how many sites sit in ...": the count ends at its plural noun
+        kept.append(token)
+    while kept and fold(kept[-1]) in ("or", "and"):
+        kept.pop()
+    return " ".join(kept) or None
+
+
+def _is_plural(token: str) -> bool:
+    token = fold(token)
+    return len(token) > 3 and token.endswith("s") and not token.endswith("ss")
+
+
+def number_phrases(text: str) -> list[str]:
+    """Each number in the text with the word before it and three after: "of 10 billion euros
+    already"."""
+    tokens = without_urls(text).split()
+    return [" ".join(tokens[max(0, n - 1):n + 4]) for n, token in enumerate(tokens)
+            if _NUMBER.search(token)]
+
+
+class CountedCheck:
+    """Does a sentence count what the question counts? The counted word is in it, or one of its
+    numbers reads like a count of it. A table row about JUPITER holds numbers, but none of them
+    are megawatts, so "How many megawatts does JUPITER draw?" is not answered by it."""
+
+    def __init__(self, question: str, index: IndexData, encode) -> None:
+        self.counted = counted_thing(question)
+        self.index = index
+        self.encode = encode
+        self._verdicts: dict[int, bool] = {}
+
+    def check(self, unit_ids: list[int]) -> None:
+        """Judge these units, reading all their number phrases with the model at once."""
+        pending: dict[int, list[str]] = {}
+        counted_words = set(words(self.counted or ""))
+        for unit_id in unit_ids:
+            if unit_id in self._verdicts:
+                continue
+            if self.counted is None or self.encode is None or \
+                    counted_words & self.index.unit_words(unit_id):
+                # Without the model there are no grounds to doubt the sentence.
+                self._verdicts[unit_id] = True
+            else:
+                pending[unit_id] = number_phrases(self.index.units[unit_id].text)
+        phrases = [p for ps in pending.values() for p in ps]
+        vectors = self.encode([self.counted, *phrases]) if phrases else None
+        row = 1
+        for unit_id, unit_phrases in pending.items():
+            similarity = vectors[row:row + len(unit_phrases)] @ vectors[0] if unit_phrases \
+                else np.zeros(0)
+            self._verdicts[unit_id] = bool((similarity >= MIN_COUNTED_SIMILARITY).any())
+            row += len(unit_phrases)
+
+    def __call__(self, unit_id: int) -> bool:
+        if unit_id not in self._verdicts:
+            self.check([unit_id])
+        return self._verdicts[unit_id]
+
+
 # ---------------------------------------------------------------------------------------------
 # Choosing sentences
 
@@ -167,9 +248,10 @@ class Scored:
 
 
 def compose_answer(question: str, hits: list[Hit], index: IndexData, query_vector,
-                   max_sentences: int, related_count: int) -> Answer:
+                   max_sentences: int, related_count: int, encode=None) -> Answer:
     """The shortest set of sentences (1 to `max_sentences`) that answers the question, each
-    cited; when none does, say so and offer the closest passages as related."""
+    cited; when none does, say so and offer the closest passages as related. `encode` (texts
+    to unit vectors) lets a "how many X" question check that a number counts X."""
     asked = _question_terms(question, index)
     kind = expected_kind(question)
     pair_dense = _pair_similarities(hits, index, query_vector)
@@ -177,8 +259,13 @@ def compose_answer(question: str, hits: list[Hit], index: IndexData, query_vecto
               for hit in hits]
     scored.sort(key=lambda s: -s.score)
 
+    counts = CountedCheck(question, index, encode) if kind == "number" else None
+
+    def is_answer(s: Scored) -> bool:
+        return _is_answer(s) and (counts is None or counts(s.hit.unit_id))
+
     best = scored[0] if scored else None
-    grounded = best is not None and _is_answer(best) and (
+    grounded = best is not None and is_answer(best) and (
         best.dense >= MIN_DENSE_DESPITE_UNKNOWN_NAME or not unknown_names(question, index))
     if not grounded:
         related = _distinct(scored, index)[:related_count]
@@ -191,7 +278,7 @@ def compose_answer(question: str, hits: list[Hit], index: IndexData, query_vecto
         # A close runner-up is shown too: two cited sentences beat one wrong one.
         if len(chosen) >= max_sentences or candidate.score < EXTRA_SENTENCE_RATIO * best.score:
             break
-        if _is_answer(candidate):
+        if is_answer(candidate):
             chosen.append(candidate)
     citations = [_citation(n + 1, s, index) for n, s in enumerate(chosen)]
     text = " ".join(f"{_as_sentence(c.quote)} [{c.id}]" for c in citations)

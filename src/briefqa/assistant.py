@@ -73,13 +73,16 @@ class Assistant:
             return self._torch_encoder
 
     def _encode_query(self, text: str):
+        return self._encode_texts([text])[0]
+
+    def _encode_texts(self, texts: list[str]):
         encoder = self._query_encoder
         if encoder is None:
             with self._encoder_lock:
                 if self._query_encoder is None:
                     self._query_encoder = self._make_query_encoder()
                 encoder = self._query_encoder
-        return encoder.encode([text])[0]
+        return encoder.encode(texts)
 
     def _make_query_encoder(self):
         if self.settings.query_encoder == "onnx":
@@ -108,7 +111,7 @@ class Assistant:
         vector = self._encode_query(text)
         hits = hybrid_search(index, vector, text, self.settings.candidates)
         answer = compose_answer(text, hits, index, vector, self.settings.max_answer_sentences,
-                                self.settings.related_citations)
+                                self.settings.related_citations, encode=self._encode_texts)
         answer.seconds = time.perf_counter() - started
         return answer
 
