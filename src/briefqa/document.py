@@ -1,0 +1,107 @@
+"""Document: a file's text as structured blocks, the shape every format reader builds."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+
+# Block kinds. Headings are kept in the text for reading but are not answer sentences.
+HEADING, FRONT, PARAGRAPH, LIST_ITEM, TABLE_ROW, CODE = (
+    "heading", "front", "paragraph", "list_item", "table_row", "code",
+)
+SECTION_SEPARATOR = " > "
+
+
+@dataclass
+class Block:
+    kind: str
+    start: int
+    end: int
+    section: str | None = None
+    page: int | None = None
+
+
+@dataclass
+class Document:
+    """One file's extracted text; every block and citation offset indexes into `text`."""
+
+    source: str
+    title: str
+    text: str
+    format: str
+    blocks: list[Block] = field(default_factory=list)
+    # For paged formats: (offset, page) where each page's text begins.
+    page_starts: list[tuple[int, int]] = field(default_factory=list)
+
+    def page_at(self, offset: int) -> int | None:
+        page = None
+        for start, number in self.page_starts:
+            if start > offset:
+                break
+            page = number
+        return page
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Document:
+        blocks = [Block(**b) for b in data.get("blocks", [])]
+        pages = [tuple(p) for p in data.get("page_starts", [])]
+        return cls(data["source"], data["title"], data["text"], data["format"], blocks, pages)
+
+
+class _TextBuilder:
+    """Assembles a document's text block by block, remembering each block's offsets."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.length = 0
+        self.blocks: list[Block] = []
+
+    def add(self, text: str, kind: str, section: str | None, page: int | None = None,
+            separator: str = "\n") -> None:
+        text = text.strip()
+        if not text:
+            return
+        if self.length:
+            self.parts.append(separator)
+            self.length += len(separator)
+        start = self.length
+        self.parts.append(text)
+        self.length += len(text)
+        self.blocks.append(Block(kind, start, self.length, section, page))
+
+    def text(self) -> str:
+        return "".join(self.parts)
+
+
+class _Sections:
+    """A heading stack turned into paths such as "AI Factories in Focus > Scale and Access"."""
+
+    def __init__(self) -> None:
+        self.stack: list[tuple[int, str]] = []
+
+    def enter(self, level: int, title: str) -> None:
+        while self.stack and self.stack[-1][0] >= level:
+            self.stack.pop()
+        self.stack.append((level, title))
+
+    @property
+    def path(self) -> str | None:
+        return SECTION_SEPARATOR.join(t for _, t in self.stack) or None
+
+
+def _humanise(stem: str) -> str:
+    """A file name as a title: "ai_factories" -> "AI factories"."""
+    # Acronyms and code names mixing letters and digits ("it4lia") are written in capitals.
+    words = [w.upper() if w.lower() in _ACRONYMS or (re.search(r"\d", w) and w.isalnum())
+             else w for w in re.split(r"[_\-\s]+", stem) if w]
+    if not words:
+        return stem
+    first = words[0]
+    words[0] = first if first.isupper() else first[:1].upper() + first[1:]
+    return " ".join(words)
+
+
+_ACRONYMS = {"ai", "hpc", "eu", "gpu", "cpu", "csv", "llm", "it"}

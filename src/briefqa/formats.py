@@ -1,0 +1,384 @@
+"""Formats: read text, Markdown, HTML and CSV files into structured blocks."""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+import re
+
+from .document import (
+    CODE,
+    FRONT,
+    HEADING,
+    LIST_ITEM,
+    PARAGRAPH,
+    TABLE_ROW,
+    Block,
+    Document,
+    _humanise,
+    _Sections,
+    _TextBuilder,
+)
+from .errors import DocumentError
+
+log = logging.getLogger(__name__)
+
+
+# ---------------------------------------------------------------------------------------------
+# Plain text
+
+
+_TERMINAL = tuple('.!?:;,"”’)]')
+
+
+def _looks_like_title(line: str) -> bool:
+    stripped = line.strip()
+    return (
+        0 < len(stripped) <= 120
+        and len(stripped.split()) <= 14
+        and not stripped.endswith(_TERMINAL)
+        and not stripped.startswith(("-", "*", "•"))
+    )
+
+
+def load_txt(text: str, source: str, stem: str) -> Document:
+    """One paragraph a line (or blank-line separated paragraphs); short unpunctuated lines are
+    section titles; a lone "-" line makes the next paragraph a list item."""
+    paragraphs: list[tuple[int, int]] = []
+    if "\n\n" in text.strip():
+        for m in re.finditer(r"\S(?:.*\S)?(?:\n(?!\s*\n).*\S)*", text):
+            paragraphs.append((m.start(), m.end()))
+    else:
+        for m in re.finditer(r"[^\n]+", text):
+            line = m.group()
+            if line.strip():
+                start = m.start() + (len(line) - len(line.lstrip()))
+                paragraphs.append((start, m.start() + len(line.rstrip())))
+
+    blocks: list[Block] = []
+    sections = _Sections()
+    seen_body = False
+    previous_was_heading = False
+    list_marker = False
+    front: list[str] = []
+    for start, end in paragraphs:
+        para = text[start:end]
+        if para.strip() in ("-", "*", "•"):
+            list_marker = True
+            continue
+        if list_marker:
+            blocks.append(Block(LIST_ITEM, start, end, sections.path))
+            list_marker = False
+            seen_body, previous_was_heading = True, False
+            continue
+        if "\n" not in para and _looks_like_title(para):
+            if not seen_body:
+                front.append(para)
+                blocks.append(Block(FRONT, start, end, None))
+                continue
+            # Two titles in a row: the first is the parent of the second. Plain text says
+            # nothing else of levels, so a lone title starts a top-level section: a missing
+            # parent misleads less than a wrong one.
+            sections.enter(2 if previous_was_heading else 1, para)
+            blocks.append(Block(HEADING, start, end, sections.path))
+            previous_was_heading = True
+            continue
+        if not seen_body and front:
+            # The last line of the front matter titles the first body section.
+            last = blocks[-1]
+            last.kind = HEADING
+            sections.enter(1, text[last.start:last.end])
+            last.section = sections.path
+            front.pop()
+        blocks.append(Block(PARAGRAPH, start, end, sections.path))
+        seen_body, previous_was_heading = True, False
+
+    title = next((f for f in front if len(f.split()) >= 3), front[0] if front else "") \
+        or _first_line(text) or _humanise(stem)
+    return Document(source, title, text, "txt", blocks)
+
+
+def _first_line(text: str) -> str:
+    for line in text.splitlines():
+        if line.strip():
+            return line.strip()[:120]
+    return ""
+
+
+# ---------------------------------------------------------------------------------------------
+# Markdown
+
+_LINK_DEF = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*\S+")
+# Possessive quantifiers and bounded character classes throughout: a hostile line of many
+# spaces or brackets must cost linear time, not quadratic or cubic.
+_HEADING = re.compile(r"^(#{1,6})\s++(.*)$")
+_FENCE = re.compile(r"^(\s*)(```+|~~~+)")
+_TABLE_RULE = re.compile(r"^\s*+\|?\s*+:?-{2,}+:?\s*+(?:\|\s*+:?-{2,}+:?\s*+)*+\|?\s*+$")
+_LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
+_ADMONITION = re.compile(
+    r'^(\s*+)(?:!!!|\?\?\?\+?|===)\s*+(\w[\w-]*+)?\s*+(?:"(.*)")?\s*+$')
+
+
+_INLINE_HTML = re.compile(
+    r"</?(?:a|b|i|u|em|strong|br|span|div|sup|sub|img|code|kbd|p|small|mark|abbr|del|ins)"
+    r"\b[^>\n]{0,200}>", re.I)
+
+
+# A link's target, which may hold one level of parentheses (Wikipedia-style URLs).
+_LINK_TARGET = r"\((?:[^()]|\([^()]*\))*\)"
+
+
+def clean_inline_markdown(text: str) -> str:
+    text = re.sub(r"!\[([^\[\]]*)\]" + _LINK_TARGET, r"\1", text)
+    text = re.sub(r"\[([^\[\]]+)\]" + _LINK_TARGET, r"\1", text)
+    text = re.sub(r"\[([^\[\]]+)\]\[[^\[\]]*\]", r"\1", text)
+    text = re.sub(r"(\*\*|__)(?=\S)((?:(?!\1).)+?)(?<=\S)\1", r"\2", text)
+    text = re.sub(r"(?<![\w*])\*(?=\S)([^*]+?)(?<=\S)\*(?![\w*])", r"\1", text)
+    text = re.sub(r"`([^`]+)`", r"\1", text)
+    text = _INLINE_HTML.sub("", text)
+    return re.sub(r"[ \t]+", " ", text).strip()
+
+
+def _table_cells(line: str) -> list[str]:
+    line = line.strip()
+    if line.startswith("|"):
+        line = line[1:]
+    if line.endswith("|") and not line.endswith("\\|"):
+        line = line[:-1]
+    return [clean_inline_markdown(c) for c in re.split(r"(?<!\\)\|", line)]
+
+
+def load_markdown(text: str, source: str, stem: str) -> Document:
+    """Headings become sections; paragraphs are joined; each table row becomes a block naming
+    its columns; fenced code stays whole; admonitions and tabs are read as their content."""
+    lines = text.split("\n")
+    if lines and lines[0].strip() == "---":
+        for i in range(1, min(len(lines), 200)):
+            if lines[i].strip() in ("---", "..."):
+                lines = lines[i + 1:]
+                break
+
+    out = _TextBuilder()
+    sections = _Sections()
+    title: str | None = None
+    paragraph: list[str] = []
+    paragraph_kind = PARAGRAPH
+
+    def flush() -> None:
+        nonlocal paragraph, paragraph_kind
+        if paragraph:
+            out.add(clean_inline_markdown(" ".join(p.strip() for p in paragraph)),
+                    paragraph_kind, sections.path)
+        paragraph, paragraph_kind = [], PARAGRAPH
+
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        stripped = line.strip()
+        fence = _FENCE.match(line)
+        if fence:
+            flush()
+            marker = fence.group(2)
+            indent = len(fence.group(1))
+            code = []
+            i += 1
+            while i < len(lines) and not lines[i].strip().startswith(marker):
+                code.append(lines[i][indent:] if lines[i][:indent].isspace() else lines[i])
+                i += 1
+            out.add("\n".join(code).rstrip(), CODE, sections.path)
+            i += 1
+            continue
+        heading = _HEADING.match(line) if not line.startswith(" ") else None
+        if heading:
+            flush()
+            name = heading.group(2).rstrip().rstrip("#").rstrip()
+            level, name = len(heading.group(1)), clean_inline_markdown(name)
+            if title is None and level == 1:
+                title = name
+                out.add(name, HEADING, None)
+            else:
+                sections.enter(level, name)
+                out.add(name, HEADING, sections.path)
+            i += 1
+            continue
+        if not stripped or _LINK_DEF.match(line) or re.fullmatch(r"([-*_])(\s*\1){2,}", stripped):
+            flush()
+            i += 1
+            continue
+        admonition = _ADMONITION.match(line)
+        if admonition:
+            flush()
+            kind_word, label = admonition.group(2), admonition.group(3)
+            caption = label or (kind_word or "").capitalize()
+            if caption:
+                out.add(clean_inline_markdown(caption) + ":", PARAGRAPH, sections.path)
+            # Its body is indented; dedent it in place and read on.
+            j = i + 1
+            while j < len(lines) and (not lines[j].strip() or lines[j].startswith("    ")):
+                lines[j] = lines[j][4:] if lines[j].startswith("    ") else lines[j]
+                j += 1
+            i += 1
+            continue
+        if stripped.startswith("|") and i + 1 < len(lines) and _TABLE_RULE.match(lines[i + 1]):
+            flush()
+            header = _table_cells(line)
+            i += 2
+            while i < len(lines) and lines[i].strip().startswith("|"):
+                cells = _table_cells(lines[i])
+                pairs = [f"{h}: {c}" for h, c in zip(header, cells) if c]
+                out.add("; ".join(pairs), TABLE_ROW, sections.path)
+                i += 1
+            continue
+        if stripped.startswith("<") and re.match(r"<[a-zA-Z!/]", stripped):
+            flush()
+            html_lines = []
+            while i < len(lines) and lines[i].strip():
+                html_lines.append(lines[i])
+                i += 1
+            inner = re.sub(r"<[^<>]*>", " ", "\n".join(html_lines))
+            inner = re.sub(r"\s+", " ", inner).strip()
+            if inner:
+                out.add(inner, PARAGRAPH, sections.path)
+            continue
+        if _LIST_ITEM.match(line):
+            flush()
+            paragraph, paragraph_kind = [_LIST_ITEM.sub("", line, count=1)], LIST_ITEM
+            i += 1
+            continue
+        paragraph.append(re.sub(r"^\s*>\s?", "", line))
+        i += 1
+    flush()
+    doc_text = out.text()
+    return Document(source, title or _humanise(stem), doc_text, "md", out.blocks)
+
+
+# ---------------------------------------------------------------------------------------------
+# HTML
+
+
+def load_html(text: str, source: str, stem: str) -> Document:
+    """Visible text only: scripts, styles and markup never reach the document text."""
+    from html.parser import HTMLParser
+
+    builder = _TextBuilder()
+    sections = _Sections()
+    state = {"title": None}
+
+    class Reader(HTMLParser):
+        skip_tags = {"script", "style", "noscript", "template", "head", "svg"}
+        block_tags = {"p", "div", "li", "td", "th", "tr", "pre", "section", "article",
+                      "blockquote", "br", "dd", "dt", "figcaption", "caption", "table", "ul",
+                      "ol", "h1", "h2", "h3", "h4", "h5", "h6", "title", "body", "header",
+                      "footer", "main", "nav"}
+
+        def __init__(self):
+            super().__init__(convert_charrefs=True)
+            self.skipping = 0
+            self.buffer: list[str] = []
+            self.kind = PARAGRAPH
+            self.in_title = False
+            self.heading_level = 0
+
+        def flush(self):
+            piece = " ".join(" ".join(self.buffer).split())
+            self.buffer = []
+            if not piece:
+                return
+            if self.in_title:
+                state["title"] = state["title"] or piece
+            elif self.heading_level:
+                if state["title"] is None and self.heading_level == 1:
+                    state["title"] = piece
+                    builder.add(piece, HEADING, None)
+                else:
+                    sections.enter(self.heading_level, piece)
+                    builder.add(piece, HEADING, sections.path)
+            else:
+                builder.add(piece, self.kind, sections.path)
+
+        def handle_starttag(self, tag, attrs):
+            if tag in self.skip_tags and tag != "head":
+                self.skipping += 1
+            elif tag == "title":
+                self.flush()
+                self.in_title = True
+            elif tag in self.block_tags:
+                self.flush()
+                if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+                    self.heading_level = int(tag[1])
+                self.kind = {"li": LIST_ITEM, "pre": CODE, "tr": TABLE_ROW}.get(tag, PARAGRAPH)
+
+        def handle_endtag(self, tag):
+            if tag in self.skip_tags and tag != "head":
+                self.skipping = max(0, self.skipping - 1)
+            elif tag == "title":
+                self.flush()
+                self.in_title = False
+            elif tag in self.block_tags:
+                self.flush()
+                self.heading_level = 0
+                self.kind = PARAGRAPH
+
+        def handle_data(self, data):
+            if not self.skipping:
+                self.buffer.append(data)
+
+    reader = Reader()
+    reader.feed(_defuse_markup(text))
+    reader.close()
+    reader.flush()
+    return Document(source, state["title"] or _humanise(stem), builder.text(), "html",
+                    builder.blocks)
+
+
+def _defuse_markup(text: str) -> str:
+    """html.parser rescans the rest of the page for every '<' that is never closed (quadratic
+    on a hostile page) and asserts on a '<![' that names nothing; a '<' after the last '>'
+    cannot open anything, so both become text."""
+    last = text.rfind(">")
+    if "<" in text[last + 1:]:
+        text = text[:last + 1] + text[last + 1:].replace("<", "&lt;")
+    return re.sub(r"<!\[(?![A-Za-z])", "&lt;![", text)
+
+
+# ---------------------------------------------------------------------------------------------
+# CSV
+
+
+def load_csv(text: str, source: str, stem: str) -> Document:
+    """Each row becomes one block naming its columns: "name: MEGARIDE; role: ..."."""
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t|")
+    except csv.Error:
+        dialect = csv.excel
+    # A cell can be as long as the file (whose size is limited before this).
+    csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
+    try:
+        rows = list(csv.reader(io.StringIO(text), dialect))
+    except csv.Error as exc:
+        raise DocumentError(f"{source}: not a readable CSV file ({exc})") from exc
+    rows = [r for r in rows if any(cell.strip() for cell in r)]
+    if not rows:
+        raise DocumentError(f"{source}: the CSV file has no rows")
+    header = [h.strip() or f"column {n + 1}" for n, h in enumerate(rows[0])]
+    title = _humanise(stem)
+    folder = source.rsplit("/", 2)[-2] if "/" in source else ""
+    if folder and folder != "uploads":
+        # A table is one part of a larger publication: name both, so a figure's origin is clear.
+        title = f"{title} ({_humanise(folder)})"
+    builder = _TextBuilder()
+    builder.add(title, HEADING, None)
+    ragged = 0
+    for row in rows[1:]:
+        if len(row) != len(header):
+            ragged += 1
+        names = header + [f"column {n + 1}" for n in range(len(header), len(row))]
+        pairs = [f"{h}: {' '.join(c.split())}" for h, c in zip(names, row) if c.strip()]
+        if pairs:
+            builder.add("; ".join(pairs), TABLE_ROW, " ".join(row[0].split()) or None)
+    if ragged:
+        log.warning("%s: %d rows do not have %d columns; read as they are",
+                    source, ragged, len(header))
+    return Document(source, title, builder.text(), "csv", builder.blocks)
+
