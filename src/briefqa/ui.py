@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import html
 import logging
 import os
-import re
 import threading
 import time
 from dataclasses import dataclass, field
@@ -14,12 +12,28 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import BriefqaError, DocumentError, QuestionError
 from .followup import resolve_followup
+from .render import (  # the rendering lives in render.py; its names stay importable from here
+    CSS,
+    HEAD,
+    MAX_RELATED,  # noqa: F401
+    answer_markdown,  # noqa: F401
+    esc,
+    human_size,
+    render_about,
+    render_answer,
+    render_citation,  # noqa: F401
+    render_context,  # noqa: F401
+    render_notice,
+    render_sources,
+    render_text_with_markers,  # noqa: F401
+    render_user,
+    split_context,  # noqa: F401
+    where,  # noqa: F401
+)
 from .settings import SUPPORTED_SUFFIXES, Settings
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .answer import Answer, Citation
     from .assistant import Assistant
-    from .index import SourceInfo
 
 log = logging.getLogger(__name__)
 
@@ -33,164 +47,8 @@ EXAMPLES = (
     "Who dominates the AI factory consortia?",
     "How many of the factories are in capital regions?",
 )
-MAX_RELATED = 3
 UPLOAD_TYPES = (".pdf", ".txt", ".md", ".html", ".csv")
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
-
-
-def esc(text: object) -> str:
-    """Document text as HTML text: every <, >, & and quote escaped, so it never becomes markup."""
-    return html.escape("" if text is None else str(text), quote=True)
-
-
-# ---------------------------------------------------------------------------------------------
-# Formatting: every piece of document or user text goes through esc()
-
-
-def render_user(question: str) -> str:
-    return f'<div class="bq-question">{esc(question)}</div>'
-
-
-def render_text_with_markers(text: str, ids: set[int]) -> str:
-    """The answer text, escaped, with its " [n]" markers made into links to source n."""
-    def marker(match: re.Match) -> str:
-        n = int(match.group(1))
-        if n not in ids:
-            return match.group(0)
-        # numbered by class: the chat's sanitizer drops data-* attributes
-        return (f'<a class="bq-ref bq-ref-{n}" href="#" title="Show source {n}">[{n}]</a>')
-
-    return re.sub(r"(?<=\s)\[(\d{1,3})\](?=[\s.,;:!?]|$)", marker, esc(text))
-
-
-def split_context(c: Citation) -> tuple[str, str, str]:
-    """The citation's passage as (before, quote, after), the quote where its offsets put it."""
-    context = c.context or ""
-    s, e = c.start - c.context_start, c.end - c.context_start
-    if context and 0 <= s <= e <= len(context) and context[s:e] == c.quote:
-        return context[:s], c.quote, context[e:]
-    at = context.find(c.quote) if c.quote else -1
-    if at >= 0:
-        return context[:at], c.quote, context[at + len(c.quote):]
-    return "", c.quote, ""
-
-
-def render_context(c: Citation) -> str:
-    before, quote, after = split_context(c)
-    return (f'<div class="bq-context">{esc(before)}<mark class="bq-mark">{esc(quote)}</mark>'
-            f'{esc(after)}</div>')
-
-
-def where(c: Citation) -> str:
-    """"Section · p. 3" (what there is of it)."""
-    parts = [c.section, f"p. {c.page}" if c.page else None]
-    return " · ".join(p for p in parts if p)
-
-
-def render_citation(c: Citation, related: bool = False) -> str:
-    label = ('<span class="bq-badge">Related (not an answer)</span>' if related
-             else f'<span class="bq-num">{c.id}</span>')
-    place = where(c)
-    place_html = f'<span class="bq-where">{esc(place)}</span>' if place else ""
-    quote = " ".join(c.quote.split())
-    return (
-        f'<details class="bq-source bq-src-{c.id}{" bq-related" if related else ""}">'
-        f'<summary><span class="bq-head">{label}<span class="bq-doc">{esc(c.title)}</span>'
-        f'{place_html}<span class="bq-file">{esc(c.source)}</span></span>'
-        f'<span class="bq-quote">“{esc(quote)}”</span></summary>'
-        f'<div class="bq-in-context"><span class="bq-label">In context</span>'
-        f'{render_context(c)}</div></details>')
-
-
-def answer_markdown(answer: Answer, asked: str | None = None) -> str:
-    """What the copy button copies: the question, the answer and its sources, in Markdown."""
-    question = asked or answer.question
-    head = f"**Q:** {question}\n\n"
-    if asked and " ".join(asked.split()) != answer.question:
-        head += f"_(read as: {answer.question})_\n\n"
-    return head + answer.to_markdown()
-
-
-def render_answer(answer: Answer, asked: str | None = None) -> str:
-    """One assistant message: the answer with [n] markers, then its numbered sources (or,
-    when the documents do not answer, a plain "no" and a few passages marked as related)."""
-    parts = ['<div class="bq-answer' + ("" if answer.grounded else " bq-abstained") + '">']
-    if asked is not None and " ".join(asked.split()) != answer.question:
-        parts.append(f'<div class="bq-read-as">Read as: <q>{esc(answer.question)}</q></div>')
-    if answer.grounded:
-        cited = [c for c in answer.citations if not c.related]
-        ids = {c.id for c in cited}
-        parts.append(f'<p class="bq-text">{render_text_with_markers(answer.text, ids)}</p>')
-        if cited:
-            parts.append('<div class="bq-sources"><div class="bq-sources-head">Sources</div>')
-            parts.extend(render_citation(c) for c in cited)
-            parts.append("</div>")
-    else:
-        parts.append(f'<p class="bq-text bq-no-answer">{esc(answer.text)}</p>')
-        related = answer.citations[:MAX_RELATED]
-        if related:
-            parts.append('<div class="bq-sources bq-related-list"><div class="bq-sources-head">'
-                         'Related passages, not an answer</div>')
-            parts.extend(render_citation(c, related=True) for c in related)
-            parts.append("</div>")
-    parts.append(
-        '<div class="bq-actions"><button type="button" class="bq-copy" '
-        'title="Copy the answer and its sources as Markdown">Copy as Markdown</button>'
-        f'<pre class="bq-md" hidden>{esc(answer_markdown(answer, asked))}</pre></div>')
-    parts.append("</div>")
-    return "".join(parts)
-
-
-def render_notice(message: str, kind: str = "error") -> str:
-    return f'<div class="bq-notice bq-{esc(kind)}">{esc(message)}</div>'
-
-
-def human_size(n: int) -> str:
-    if n < 1024:
-        return f"{n} B"
-    if n < 1024 * 1024:
-        return f"{n / 1024:.1f} KB"
-    return f"{n / (1024 * 1024):.1f} MB"
-
-
-def render_sources(sources: list[SourceInfo]) -> str:
-    """The documents panel: each indexed document with its size and number of units."""
-    if not sources:
-        return '<div class="bq-docs bq-empty">No documents are indexed yet.</div>'
-    rows = []
-    for s in sources:
-        rows.append(
-            f'<tr><td><span class="bq-doc">{esc(s.title)}</span>'
-            f'<span class="bq-file">{esc(s.source)}</span></td>'
-            f'<td class="bq-n">{esc(human_size(s.bytes))}</td>'
-            f'<td class="bq-n">{s.units:,}</td></tr>')
-    total = sum(s.bytes for s in sources)
-    units = sum(s.units for s in sources)
-    return (f'<table class="bq-docs"><thead><tr><th>Document</th><th>Size</th><th>Units</th>'
-            f'</tr></thead><tbody>{"".join(rows)}</tbody><tfoot><tr><td>{len(sources)} '
-            f'documents</td><td class="bq-n">{esc(human_size(total))}</td>'
-            f'<td class="bq-n">{units:,}</td></tr></tfoot></table>')
-
-
-def render_about(settings: Settings, units: int, documents: int,
-                 manifest: dict | None = None) -> str:
-    manifest = manifest or {}
-    shown = settings.public()
-    rows = [
-        ("Corpus", shown["corpus_dir"]),
-        ("Index", shown["index_dir"]),
-        ("Model", shown["model_path"]),
-        ("Documents", f"{documents:,}"),
-        ("Units (sentences)", f"{units:,}"),
-        ("Index built", manifest.get("built_at", "")),
-        ("Vector index", manifest.get("vector_index", "")),
-        ("Answers at once", shown["concurrency"]),
-        ("Upload limit", human_size(int(shown["upload_max_bytes"]))),
-        ("Address", f"{shown['host']}:{shown['port']}"),
-        ("Sign-in", "required" if settings.username and settings.password else "none"),
-    ]
-    body = "".join(f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in rows if v != "")
-    return f'<table class="bq-about">{body}</table>'
 
 
 # ---------------------------------------------------------------------------------------------
@@ -413,112 +271,6 @@ class ChatApp:
 
 # ---------------------------------------------------------------------------------------------
 # Serving
-
-
-CSS = """
-.bq-top { margin-bottom: 4px; }
-.bq-title h1 { font-size: 1.5rem; margin: 0; }
-.bq-title p { margin: 2px 0 0; color: var(--body-text-color-subdued); }
-.bq-placeholder { text-align: center; line-height: 1.6; color: var(--body-text-color-subdued); }
-.bq-question { white-space: pre-wrap; font-weight: 600; padding: 6px 10px; border-radius: 8px;
-  background: var(--color-accent-soft); display: inline-block; }
-.bq-answer { line-height: 1.55; }
-.bq-text { margin: 0 0 10px; }
-.bq-no-answer { font-weight: 600; }
-.bq-read-as { font-size: 0.85em; color: var(--body-text-color-subdued); margin-bottom: 6px; }
-a.bq-ref { text-decoration: none; font-weight: 600; font-size: 0.85em;
-  color: var(--color-accent); vertical-align: super; }
-.bq-sources { border-top: 1px solid var(--border-color-primary); padding-top: 8px; }
-.bq-sources-head { font-size: 0.78em; text-transform: uppercase; letter-spacing: 0.06em;
-  color: var(--body-text-color-subdued); margin-bottom: 6px; font-weight: 600; }
-details.bq-source { border: 1px solid var(--border-color-primary); border-radius: 8px;
-  margin: 0 0 8px; background: var(--background-fill-secondary); }
-details.bq-source > summary { cursor: pointer; padding: 8px 10px; list-style: none; }
-details.bq-source > summary::-webkit-details-marker { display: none; }
-details.bq-source > summary::after { content: "Show in context ▸"; display: block;
-  font-size: 0.78em; color: var(--color-accent); margin-top: 4px; }
-details.bq-source[open] > summary::after { content: "Hide context ▾"; }
-.bq-head { display: flex; flex-wrap: wrap; align-items: baseline; gap: 4px 8px; }
-.bq-num { display: inline-block; min-width: 1.5em; text-align: center; border-radius: 4px;
-  background: var(--color-accent); color: white; font-size: 0.8em; font-weight: 700; }
-.bq-badge { display: inline-block; border-radius: 4px; padding: 0 6px; font-size: 0.75em;
-  font-weight: 700; background: #fde68a; color: #78350f; }
-.bq-doc { font-weight: 600; }
-.bq-where { color: var(--body-text-color-subdued); font-size: 0.9em; }
-.bq-file { color: var(--body-text-color-subdued); font-size: 0.8em;
-  font-family: var(--font-mono); overflow-wrap: anywhere; }
-.bq-quote { display: block; margin-top: 4px; font-style: italic; overflow-wrap: anywhere; }
-.bq-related .bq-quote { font-style: normal; color: var(--body-text-color-subdued); }
-.bq-in-context { padding: 0 10px 10px; }
-.bq-label { display: block; font-size: 0.75em; text-transform: uppercase; letter-spacing: 0.06em;
-  color: var(--body-text-color-subdued); margin-bottom: 2px; }
-.bq-context { white-space: pre-line; overflow-wrap: anywhere; font-size: 0.95em;
-  border-left: 3px solid var(--border-color-accent); padding-left: 8px; }
-mark.bq-mark { background: #fef08a; color: #1f2937; padding: 0 2px; border-radius: 2px; }
-.bq-actions { margin-top: 4px; }
-.bq-md, pre.bq-md { display: none !important; }
-button.bq-copy { font-size: 0.8em; padding: 2px 8px; border-radius: 6px; cursor: pointer;
-  border: 1px solid var(--border-color-primary); background: var(--background-fill-primary);
-  color: var(--body-text-color); }
-.bq-notice { padding: 6px 10px; border-radius: 6px; overflow-wrap: anywhere; }
-.bq-error { background: #fee2e2; color: #7f1d1d; }
-.bq-info { background: #e0f2fe; color: #0c4a6e; }
-.bq-ok { background: #dcfce7; color: #14532d; }
-table.bq-docs, table.bq-about { width: 100%; border-collapse: collapse; font-size: 0.9em;
-  border: none !important; margin: 0; }
-table.bq-docs th, table.bq-docs td, table.bq-about th, table.bq-about td {
-  text-align: left; padding: 4px 6px; border: none !important;
-  border-bottom: 1px solid var(--border-color-primary) !important; vertical-align: top;
-  background: transparent !important; }
-table.bq-docs tr, table.bq-about tr, table.bq-docs thead, table.bq-docs tbody,
-table.bq-docs tfoot { border: none !important; background: transparent !important; }
-table.bq-docs thead th { font-size: 0.8em; text-transform: uppercase; letter-spacing: 0.05em;
-  color: var(--body-text-color-subdued); }
-table.bq-docs .bq-doc, table.bq-docs .bq-file { display: block; }
-table.bq-docs td.bq-n { text-align: right; white-space: nowrap; }
-table.bq-docs tfoot td { font-weight: 600; border-bottom: none !important; }
-table.bq-about th { font-weight: 600; white-space: nowrap; width: 40%; }
-table.bq-about td { overflow-wrap: anywhere; }
-"""
-
-# Clicking a [n] marker opens source n; the copy button copies the answer's Markdown.
-HEAD = """<script>
-(function () {
-  function copyText(text) {
-    if (navigator.clipboard && window.isSecureContext) {
-      return navigator.clipboard.writeText(text);
-    }
-    var area = document.createElement("textarea");
-    area.value = text; area.style.position = "fixed"; area.style.left = "-9999px";
-    document.body.appendChild(area); area.select();
-    try { document.execCommand("copy"); } finally { area.remove(); }
-    return Promise.resolve();
-  }
-  document.addEventListener("click", function (event) {
-    var target = event.target;
-    if (!target || !target.closest) { return; }
-    var button = target.closest("button.bq-copy");
-    if (button) {
-      var answer = button.closest(".bq-answer");
-      var source = answer && answer.querySelector(".bq-md");
-      copyText(source ? source.textContent : "").then(function () {
-        button.textContent = "Copied";
-        button.setAttribute("data-copied", "true");
-        setTimeout(function () { button.textContent = "Copy as Markdown"; }, 1500);
-      });
-      return;
-    }
-    var ref = target.closest("a.bq-ref");
-    if (ref) {
-      event.preventDefault();
-      var box = ref.closest(".bq-answer");
-      var n = (ref.className.match(/bq-ref-(\d+)/) || [])[1];
-      var details = box && n && box.querySelector("details.bq-src-" + n);
-      if (details) { details.open = true; details.scrollIntoView({block: "nearest"}); }
-    }
-  }, true);
-})();
-</script>"""
 
 
 def sign_in(settings: Settings) -> tuple[str, str] | None:
