@@ -191,43 +191,70 @@ def number_phrases(text: str) -> list[str]:
             if _NUMBER.search(token)]
 
 
+# Measures a "how many/much" question can ask for, each with the words that ask for it and the
+# units a sentence states it in. "How many megawatts does JUPITER draw?" is not answered by its
+# petaflops, nor "How much does a GPU hour cost?" by a count of GPU hours.
+_MEASURES = {
+    "money": (r"money|fund(?:s|ing)?|budget|cost|costs|price|prices|priced|worth|pay|paid|spend|"
+              r"spent|invest(?:ed|ment|ments)?|euros?|dollars?",
+              r"[€$£]|\b(?:euros?|dollars?|pounds?|EUR|USD|GBP)\b"),
+    "power": (r"electricity|energy|watts?|kilowatts?|megawatts?|gigawatts?|kwh|mwh|gwh",
+              r"\b\d[\d,.]*\s*(?:[kMG]Wh?|TWh)\b|\b(?:kilo|mega|giga)?watts?\b"),
+    "storage": (r"storage|memory|disk|bytes|terabytes|petabytes|gigabytes",
+                r"\b\d[\d,.]*\s*(?:[KMGTPE]i?B)\b|\b(?:kilo|mega|giga|tera|peta|exa)?bytes\b"),
+    "time": (r"long|time|duration|days|weeks|months|years|hours|minutes",
+             r"\b(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?)\b"),
+}
+
+
+def asked_measure(question: str) -> str | None:
+    """The measure a "how many/much/long" question asks for, when it names one: in what it
+    counts ("how many megawatts", "how much EU funding"), or, when it counts nothing named, in
+    the rest of the question ("how much does a GPU hour cost")."""
+    match = re.search(r"\bhow (?:many|much|long)\b(.*)", question, re.I)
+    if not match or re.search(r"\bby how much\b|\bhow much (?:more|less)\b", question, re.I):
+        return None  # a ratio or a difference, in any units
+    if fold(match.group()).startswith("how long"):
+        return "time"
+    counted = counted_thing(question)
+    asked = fold(counted if counted is not None else match.group(1))
+    for measure, (asking, _units) in _MEASURES.items():
+        if re.search(rf"\b(?:{asking})\b", asked):
+            return measure
+    return None
+
+
+def states_measure(measure: str, text: str) -> bool:
+    return re.search(_MEASURES[measure][1], without_urls(text)) is not None
+
+
 class CountedCheck:
-    """Does a sentence count what the question counts? The counted word is in it, or one of its
-    numbers reads like a count of it. A table row about JUPITER holds numbers, but none of them
-    are megawatts, so "How many megawatts does JUPITER draw?" is not answered by it."""
+    """Does a sentence count what the question counts? When the question asks for a measure
+    (money, power, storage, time), one of the sentence's numbers must be stated in its units.
+    Otherwise the counted word is in the sentence, or one of its numbers reads like a count of
+    it ("10 billion euros" for "money", "five factories" for "sites")."""
 
     def __init__(self, question: str, index: IndexData, encode) -> None:
         self.counted = counted_thing(question)
+        self.measure = asked_measure(question)
         self.index = index
         self.encode = encode
-        self._verdicts: dict[int, bool] = {}
-
-    def check(self, unit_ids: list[int]) -> None:
-        """Judge these units, reading all their number phrases with the model at once."""
-        pending: dict[int, list[str]] = {}
-        counted_words = set(words(self.counted or ""))
-        for unit_id in unit_ids:
-            if unit_id in self._verdicts:
-                continue
-            if self.counted is None or self.encode is None or \
-                    counted_words & self.index.unit_words(unit_id):
-                # Without the model there are no grounds to doubt the sentence.
-                self._verdicts[unit_id] = True
-            else:
-                pending[unit_id] = number_phrases(self.index.units[unit_id].text)
-        phrases = [p for ps in pending.values() for p in ps]
-        vectors = self.encode([self.counted, *phrases]) if phrases else None
-        row = 1
-        for unit_id, unit_phrases in pending.items():
-            similarity = vectors[row:row + len(unit_phrases)] @ vectors[0] if unit_phrases \
-                else np.zeros(0)
-            self._verdicts[unit_id] = bool((similarity >= MIN_COUNTED_SIMILARITY).any())
-            row += len(unit_phrases)
+        self._vector = None
 
     def __call__(self, unit_id: int) -> bool:
-        if unit_id not in self._verdicts:
-            self.check([unit_id])
-        return self._verdicts[unit_id]
+        text = self.index.units[unit_id].text
+        if self.measure is not None:
+            return states_measure(self.measure, text)
+        if self.counted is None or set(words(self.counted)) & self.index.unit_words(unit_id):
+            return True
+        if self.encode is None:
+            return True  # without the model, no grounds to doubt the sentence
+        phrases = number_phrases(text)
+        if not phrases:
+            return False
+        if self._vector is None:
+            self._vector = self.encode([self.counted])[0]
+        return float(np.max(self.encode(phrases) @ self._vector)) >= MIN_COUNTED_SIMILARITY
 
 
 # ---------------------------------------------------------------------------------------------
@@ -265,6 +292,10 @@ def compose_answer(question: str, hits: list[Hit], index: IndexData, query_vecto
         return _is_answer(s) and (counts is None or counts(s.hit.unit_id))
 
     best = scored[0] if scored else None
+    if counts is not None and best is not None and not counts(best.hit.unit_id):
+        # The closest sentence counts something else; a close runner-up may count the thing.
+        best = next((s for s in scored[1:max_sentences]
+                     if s.score >= EXTRA_SENTENCE_RATIO * best.score and is_answer(s)), best)
     grounded = best is not None and is_answer(best) and (
         best.dense >= MIN_DENSE_DESPITE_UNKNOWN_NAME or not unknown_names(question, index))
     if not grounded:
@@ -274,7 +305,7 @@ def compose_answer(question: str, hits: list[Hit], index: IndexData, query_vecto
                       confidence=best.score if best else 0.0)
 
     chosen = [best]
-    for candidate in _distinct(scored[1:], index, exclude=[best]):
+    for candidate in _distinct([s for s in scored if s is not best], index, exclude=[best]):
         # A close runner-up is shown too: two cited sentences beat one wrong one.
         if len(chosen) >= max_sentences or candidate.score < EXTRA_SENTENCE_RATIO * best.score:
             break

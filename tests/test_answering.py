@@ -1,0 +1,71 @@
+"""How sentences are matched and chosen: words, stems, counted things, on the real corpus."""
+
+from briefqa.answer import asked_measure, counted_thing, expected_kind
+from briefqa.lexical import words
+
+
+def test_names_that_mix_letters_and_digits_stay_whole():
+    assert words("IT4LIA runs H100 and MI250X GPUs") == ["it4lia", "run", "h100", "mi250x",
+                                                       "gpus"]
+    assert words("H100s") == ["h100"]
+    # A number with its unit is two words, so "241 PF" and "241PF" match.
+    assert words("241PF") == words("241 PF")
+
+
+def test_word_forms_meet_at_one_stem():
+    assert words("applicable") == words("applicability")
+    assert words("hosting hosted hosts") == words("host host host")
+    assert words("universities") == words("university")
+
+
+def test_which_names_the_asked_kind_only_at_the_start():
+    assert expected_kind("Which country hosts LUMI?") == "name"
+    assert expected_kind("In which city is Leonardo?") == "name"
+    assert expected_kind("What is the longest period for which factory access is given?") is None
+
+
+def test_what_a_how_many_question_counts():
+    assert counted_thing("How many employees work at LUMI?") == "employees"
+    assert counted_thing("How many Grace Hopper superchips are in Jupiter?") == \
+        "Grace Hopper superchips"
+    assert counted_thing("How many bids or expressions of interest came in?") == \
+        "bids or expressions"
+    assert counted_thing("How much EU funding did HammerHAI get?") == "EU funding"
+    assert counted_thing("How much is the UK putting into it?") is None
+    assert counted_thing("How much more expensive is flash storage?") is None
+
+
+def test_the_measure_a_question_asks_for():
+    assert asked_measure("How many megawatts does Leonardo draw?") == "power"
+    assert asked_measure("How much does one GPU hour cost?") == "money"
+    assert asked_measure("How much EU funding did HammerHAI get?") == "money"
+    assert asked_measure("How much CPU memory does a node have?") == "storage"
+    assert asked_measure("How long does approval take?") == "time"
+    # What is counted decides: factories, not funding.
+    assert asked_measure("How many factories received EU funding?") is None
+    # A ratio has no units.
+    assert asked_measure("By how much will gigafactories exceed AI factories in compute power?") \
+        is None
+
+
+def test_a_number_in_other_units_is_no_answer(assistant):
+    # The brief gives petaflops and GPU hours, never megawatts or prices.
+    for question in ("How many megawatts does Leonardo draw?",
+                     "How much does an hour on an AI factory's GPUs cost?",
+                     "How much electricity does LUMI use?"):
+        ans = assistant.ask(question)
+        assert not ans.grounded, ans.text
+
+
+def test_a_number_in_the_asked_units_is_an_answer(assistant):
+    ans = assistant.ask("How much money has been invested in AI factories?")
+    assert ans.grounded
+    assert "10 billion euros" in ans.text
+    ans = assistant.ask("How long does it take to get playground access?")
+    assert "2 working days" in ans.text
+
+
+def test_a_count_in_other_words_is_an_answer(assistant):
+    # "chips" is in the sentence; the number stands by it.
+    ans = assistant.ask("How many AI chips can a gigafactory hold?")
+    assert "100,000" in ans.text
