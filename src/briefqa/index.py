@@ -1,4 +1,4 @@
-"""Index: build, refresh, persist and open the FAISS + BM25 index of a corpus, atomically.
+"""Index: build, refresh and persist the FAISS + BM25 index of a corpus, atomically.
 
 On disk, under the index folder:
   manifest.json       what was indexed (file hashes), with which model and parameters, and
@@ -9,18 +9,15 @@ On disk, under the index folder:
   gen-ID/             vectors.faiss (FAISS), bm25.npz + bm25_vocabulary.json (lexical index)
   .lock               held while writing, so two writers never interleave
 A crash at any point leaves the previous manifest pointing at a complete generation.
+Opening and checking an index is in store.py; the writer's disk work is in files.py.
 """
 
 from __future__ import annotations
 
-import contextlib
-import errno
-import fcntl
 import hashlib
 import json
 import logging
 import os
-import re
 import shutil
 import time
 import uuid
@@ -30,30 +27,34 @@ from pathlib import Path
 import numpy as np
 
 from .chunk import Unit, chunk_document, embedding_text, lexical_text
-from .errors import CorpusError, DocumentError, IndexDamagedError, IndexLockedError, IndexWriteError
+from .errors import CorpusError, DocumentError, IndexDamagedError
+from .files import (
+    _cache_usable,
+    _collect_garbage,
+    _drop_changed_caches,
+    _fsync_dir,
+    _npy_bytes,
+    _read_cache,
+    _write_atomic,
+    _write_error,
+    corpus_files,
+    write_lock,
+)
 from .ingest import Document, load_document
-from .lexical import BM25, words
-from .settings import SUPPORTED_SUFFIXES, Settings
+from .lexical import BM25
+from .settings import Settings
+from .store import FORMAT, VERSION, file_sha256, ivf_probes, read_manifest, validate_generation
+
+# Opening an index lives in store.py; these names are still imported from here.
+from .store import REBUILD_HINT as REBUILD_HINT
+from .store import IndexData as IndexData
+from .store import SourceInfo as SourceInfo
+from .store import open_index as open_index
 
 log = logging.getLogger(__name__)
 
-FORMAT = "briefqa-index"
-VERSION = 1
 # Changing how text is read or split changes every unit: part of each cache key.
 PIPELINE_VERSION = "2026-11-26.2"
-REBUILD_HINT = "rebuild it with `briefqa index --rebuild` (or delete the index folder)"
-
-
-@dataclass
-class SourceInfo:
-    source: str
-    title: str
-    units: int
-    bytes: int
-    format: str
-
-    def to_dict(self) -> dict:
-        return dict(self.__dict__)
 
 
 @dataclass
@@ -72,143 +73,6 @@ class RefreshReport:
 
     def to_dict(self) -> dict:
         return dict(self.__dict__)
-
-
-@dataclass
-class IndexData:
-    """An opened index: everything a question needs, in memory (vectors memory-mapped)."""
-
-    folder: Path
-    manifest: dict
-    units: list[Unit]
-    faiss_index: object
-    bm25: BM25
-    documents: dict[str, Document]
-    _unit_words: dict[int, frozenset[str]] = field(default_factory=dict, repr=False)
-
-    def unit_words(self, unit_id: int) -> frozenset[str]:
-        """The content words a unit offers a question (section included), worked out once."""
-        found = self._unit_words.get(unit_id)
-        if found is None:
-            found = frozenset(words(lexical_text(self.units[unit_id])))
-            self._unit_words[unit_id] = found
-        return found
-
-    @property
-    def dimension(self) -> int:
-        return int(self.manifest["dimension"])
-
-    def vectors_for(self, ids) -> np.ndarray:
-        return np.vstack([self.faiss_index.reconstruct(int(i)) for i in ids]) if len(ids) else \
-            np.zeros((0, self.dimension), dtype=np.float32)
-
-    def sources(self) -> list[SourceInfo]:
-        files = self.manifest["files"]
-        return [SourceInfo(s, f["title"], f["units"], f["size"], f["format"])
-                for s, f in sorted(files.items())]
-
-
-# ---------------------------------------------------------------------------------------------
-# Files
-
-
-def corpus_files(corpus_dir: Path, settings: Settings) -> dict[str, Path]:
-    """Every indexable file under the corpus folder, keyed by its '/'-separated relative path.
-    Symlinks that lead outside the corpus folder are skipped: a corpus cannot reach out."""
-    if not corpus_dir.is_dir():
-        raise CorpusError(f"corpus folder {corpus_dir} does not exist")
-    root = corpus_dir.resolve()
-    found: dict[str, Path] = {}
-    for path in sorted(corpus_dir.rglob("*")):
-        rel = path.relative_to(corpus_dir)
-        if any(part.startswith(".") for part in rel.parts):
-            continue
-        if len(rel.parts) == 1 and rel.name in settings.ignored_files:
-            continue
-        if path.suffix.lower() not in SUPPORTED_SUFFIXES:
-            continue
-        try:
-            rel.as_posix().encode("utf-8")
-        except UnicodeEncodeError:
-            log.warning("skipping %r: its name is not valid UTF-8; rename it", rel.as_posix())
-            continue
-        try:
-            real = path.resolve()
-            if not real.is_relative_to(root):
-                log.warning("skipping %s: it links outside the corpus folder", rel.as_posix())
-                continue
-            if not real.is_file():
-                continue
-        except (OSError, RuntimeError):  # RuntimeError: a symlink loop
-            log.warning("skipping %s: it cannot be resolved (a broken or looping link?)",
-                        rel.as_posix())
-            continue
-        found[rel.as_posix()] = path
-    return found
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    try:
-        with open(tmp, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
-
-
-def _fsync_dir(path: Path) -> None:
-    with contextlib.suppress(OSError):
-        fd = os.open(path, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
-@contextlib.contextmanager
-def write_lock(index_dir: Path, timeout: float):
-    """Exclusive lock for writers: a second writer waits, then fails with a clear error."""
-    try:
-        index_dir.mkdir(parents=True, exist_ok=True)
-        handle = open(index_dir / ".lock", "a+")
-    except OSError as exc:
-        raise _write_error(index_dir, exc) from exc
-    deadline = time.monotonic() + timeout
-    try:
-        while True:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    raise IndexLockedError(
-                        f"another process is writing the index at {index_dir} and did not "
-                        f"finish within {timeout:.0f} s; try again when it is done") from None
-                time.sleep(0.2)
-        yield
-    finally:
-        with contextlib.suppress(OSError):
-            fcntl.flock(handle, fcntl.LOCK_UN)
-        handle.close()
-
-
-def _write_error(index_dir: Path, exc: OSError) -> IndexWriteError:
-    reason = {errno.ENOSPC: "the disk is full", errno.EROFS: "the file system is read-only",
-              errno.EACCES: "permission denied", errno.EPERM: "permission denied",
-              errno.EDQUOT: "the disk quota is exceeded"}.get(exc.errno, str(exc))
-    return IndexWriteError(f"cannot write the index at {index_dir}: {reason}")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -492,222 +356,6 @@ def approximate_index(matrix: np.ndarray):
     index.add(matrix)
     index.nprobe = ivf_probes(nlist)
     return index
-
-
-def ivf_probes(nlist: int) -> int:
-    return min(nlist, max(16, nlist // 8))
-
-
-def _npy_bytes(array: np.ndarray) -> bytes:
-    import io
-
-    buffer = io.BytesIO()
-    np.save(buffer, array, allow_pickle=False)
-    return buffer.getvalue()
-
-
-def _collect_garbage(index_dir: Path, manifest: dict) -> None:
-    """Drop generations and cache entries the new manifest no longer names (keeping the
-    previous generation a moment longer for readers that opened it just before)."""
-    generations = sorted((p for p in index_dir.glob("gen-*") if p.is_dir()),
-                         key=lambda p: p.stat().st_mtime)
-    keep = {manifest["generation"]}
-    older = [g for g in generations if g.name not in keep]
-    for stale in older[:-1]:
-        shutil.rmtree(stale, ignore_errors=True)
-    for leftover in index_dir.glob(".gen-*.tmp"):
-        shutil.rmtree(leftover, ignore_errors=True)
-    wanted = {e["cache"] for e in manifest["files"].values()}
-    # Under the write lock, a temporary file is what a killed writer left behind.
-    leftovers = [*index_dir.glob(".*.tmp"), *(index_dir / "cache").glob(".*.tmp")]
-    for path in [*leftovers, *(index_dir / "cache").glob("*")]:
-        if path.is_file() and (path in leftovers or
-                               (path.stem not in wanted and not path.name.startswith("."))):
-            with contextlib.suppress(OSError):
-                path.unlink()
-
-
-def _read_cache(cache: Path, key: str) -> tuple[dict, np.ndarray, str]:
-    """One file's cached text, units and vectors, checked to agree; and the text's sha256."""
-    try:
-        raw = (cache / f"{key}.json").read_bytes()
-        payload = json.loads(raw)
-        vectors = np.load(cache / f"{key}.npy", allow_pickle=False)
-        if not isinstance(payload, dict) or payload.get("key", key) != key or \
-                not isinstance(payload["units"], list) or not isinstance(payload["document"], dict):
-            raise ValueError("not this entry's text")
-        if vectors.ndim != 2 or vectors.dtype != np.float32 or \
-                len(vectors) != len(payload["units"]):
-            raise ValueError("its text and vectors disagree")
-        _check_offsets(Document.from_dict(payload["document"]),
-                       [Unit(**u) for u in payload["units"]])
-    except (OSError, ValueError, KeyError, TypeError, EOFError) as exc:
-        raise IndexDamagedError(f"the cached entry {key} is damaged ({exc}); "
-                                f"{REBUILD_HINT}") from exc
-    return payload, vectors, hashlib.sha256(raw).hexdigest()
-
-
-def _cache_usable(cache: Path, key: str) -> bool:
-    try:
-        _read_cache(cache, key)
-    except IndexDamagedError as exc:
-        if (cache / f"{key}.json").exists():
-            log.warning("%s; re-reading the file", str(exc).split(";")[0])
-        return False
-    return True
-
-
-# ---------------------------------------------------------------------------------------------
-# Opening
-
-
-def read_manifest(index_dir: Path, missing_ok: bool = False, quiet: bool = False) -> dict | None:
-    path = index_dir / "manifest.json"
-    if not path.exists():
-        if missing_ok:
-            return None
-        raise IndexDamagedError(f"no index at {index_dir}; build it with `briefqa index`")
-    try:
-        manifest = json.loads(path.read_text("utf-8"))
-        if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
-            raise ValueError("not a briefqa manifest")
-        if manifest.get("version") != VERSION:
-            raise IndexDamagedError(
-                f"the index at {index_dir} was made by an incompatible version of briefqa "
-                f"(format {manifest.get('version')}, expected {VERSION}); {REBUILD_HINT}")
-        for key in ("generation", "artifacts", "files", "units", "dimension", "params"):
-            if key not in manifest:
-                raise ValueError(f"missing {key!r}")
-        _check_manifest_fields(manifest)
-    except IndexDamagedError:
-        raise
-    except (ValueError, UnicodeDecodeError, OSError, TypeError, KeyError, AttributeError) as exc:
-        reason = f"no field {exc}" if isinstance(exc, KeyError) else str(exc)
-        raise IndexDamagedError(f"the index manifest at {path} is damaged ({reason}); "
-                                f"{REBUILD_HINT}") from exc
-    return manifest
-
-
-# What the manifest may name inside the index folder: plain names, never a path.
-_PLAIN_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,199}")
-
-
-def _check_manifest_fields(manifest: dict) -> None:
-    """The manifest decides which files are opened: it may name only files inside the index
-    folder, with the fields the reader needs."""
-    names = [manifest["generation"], *manifest["artifacts"],
-             *(entry["cache"] for entry in manifest["files"].values())]
-    for name in names:
-        if not isinstance(name, str) or not _PLAIN_NAME.fullmatch(name) or ".." in name:
-            raise ValueError(f"it names {name!r}, which is not a plain file name")
-    for expected in manifest["artifacts"].values():
-        if not isinstance(expected["size"], int) or not isinstance(expected["sha256"], str):
-            raise ValueError("an artifact without size or checksum")
-    for entry in manifest["files"].values():
-        if not isinstance(entry["units"], int) or not isinstance(entry["cache_sha256"], str) \
-                or not isinstance(entry["vectors_sha256"], str):
-            raise ValueError("a file entry without unit count or checksum")
-    for entry in [*manifest["files"].values(), *manifest.get("skipped", {}).values()]:
-        if not (isinstance(entry["size"], int) and isinstance(entry["mtime_ns"], int)
-                and isinstance(entry["sha256"], str)):
-            raise ValueError("a file entry without size, time or checksum")
-    if not all(isinstance(e["reason"], str) for e in manifest.get("skipped", {}).values()):
-        raise ValueError("a skipped file without its reason")
-    if not isinstance(manifest["units"], int) or not isinstance(manifest["dimension"], int):
-        raise ValueError("no unit count or dimension")
-
-
-def validate_generation(index_dir: Path, manifest: dict, hash_limit: int = 64 << 20) -> None:
-    """Every artifact the manifest names is there, with its size; small ones by hash too."""
-    generation = index_dir / str(manifest["generation"])
-    if "/" in str(manifest["generation"]) or not generation.is_dir():
-        raise IndexDamagedError(f"the index at {index_dir} is incomplete (missing "
-                                f"{manifest['generation']}); {REBUILD_HINT}")
-    for name, expected in manifest["artifacts"].items():
-        path = generation / name
-        if not path.is_file() or path.stat().st_size != expected["size"]:
-            raise IndexDamagedError(f"index file {name} is missing or truncated; "
-                                    f"{REBUILD_HINT}")
-        if expected["size"] <= hash_limit and file_sha256(path) != expected["sha256"]:
-            raise IndexDamagedError(f"index file {name} does not match its manifest "
-                                    f"(changed or foreign); {REBUILD_HINT}")
-    for source, entry in manifest["files"].items():
-        for suffix in (".json", ".npy"):
-            if not (index_dir / "cache" / f"{entry['cache']}{suffix}").is_file():
-                raise IndexDamagedError(f"the cached text of {source} is missing from the "
-                                        f"index; {REBUILD_HINT}")
-        if not _cache_matches(index_dir, entry):
-            raise IndexDamagedError(f"the cached text of {source} does not match its manifest "
-                                    f"(changed or foreign); {REBUILD_HINT}")
-
-
-def _cache_matches(index_dir: Path, entry: dict) -> bool:
-    path = index_dir / "cache" / f"{entry['cache']}.json"
-    return file_sha256(path) == entry["cache_sha256"] and \
-        file_sha256(path.with_suffix(".npy")) == entry["vectors_sha256"]
-
-
-def _drop_changed_caches(index_dir: Path, manifest: dict) -> None:
-    """A cached entry that no longer matches the checksums its manifest recorded is made
-    again from the corpus, never reused."""
-    for entry in manifest["files"].values():
-        path = index_dir / "cache" / f"{entry['cache']}.json"
-        with contextlib.suppress(OSError):
-            if path.is_file() and path.with_suffix(".npy").is_file() and \
-                    not _cache_matches(index_dir, entry):
-                path.unlink()
-                path.with_suffix(".npy").unlink()
-
-
-def open_index(index_dir: Path) -> IndexData:
-    """Load a built index, checking it at every step; any damage is an IndexDamagedError."""
-    import faiss
-
-    manifest = read_manifest(index_dir)
-    validate_generation(index_dir, manifest)
-    generation = index_dir / manifest["generation"]
-    try:
-        faiss_index = faiss.read_index(str(generation / "vectors.faiss"))
-        bm25 = BM25.load(generation)
-        units: list[Unit] = []
-        documents: dict[str, Document] = {}
-        for source in sorted(manifest["files"]):
-            entry = manifest["files"][source]
-            payload = json.loads((index_dir / "cache" / f"{entry['cache']}.json")
-                                 .read_text("utf-8"))
-            document = Document.from_dict(payload["document"])
-            document.source = source
-            doc_units = [Unit(**{**u, "source": source}) for u in payload["units"]]
-            if len(doc_units) != entry["units"]:
-                raise ValueError(f"cached text of {source} does not match the manifest")
-            _check_offsets(document, doc_units)
-            documents[source] = document
-            units.extend(doc_units)
-    except IndexDamagedError:
-        raise
-    except (RuntimeError, ValueError, KeyError, TypeError, OSError) as exc:
-        raise IndexDamagedError(f"the index at {index_dir} cannot be read ({exc}); "
-                                f"{REBUILD_HINT}") from exc
-    if faiss_index.ntotal != len(units) or faiss_index.d != manifest["dimension"] or \
-            bm25.matrix.shape[0] != len(units) or len(units) != manifest["units"]:
-        raise IndexDamagedError(f"the parts of the index at {index_dir} disagree on its size; "
-                                f"{REBUILD_HINT}")
-    if hasattr(faiss_index, "hnsw"):
-        faiss_index.hnsw.efSearch = 128
-    if hasattr(faiss_index, "nprobe"):  # IVF: lists probed per question; reconstruct by id
-        faiss_index.nprobe = ivf_probes(faiss_index.nlist)
-        faiss_index.make_direct_map()
-    return IndexData(index_dir, manifest, units, faiss_index, bm25, documents)
-
-
-def _check_offsets(document: Document, units: list[Unit]) -> None:
-    """Every citation quotes text[start:end]: a unit that does not would cite wrongly."""
-    size = len(document.text)
-    for unit in units:
-        if not (0 <= unit.start <= unit.end <= size and 0 <= unit.context_start <= size
-                and 0 <= unit.context_end <= size) or \
-                document.text[unit.start:unit.end] != unit.text:
-            raise ValueError(f"a sentence of {document.source} is not where its offsets say")
 
 
 # ---------------------------------------------------------------------------------------------

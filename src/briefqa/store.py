@@ -1,0 +1,223 @@
+"""Store: open an index from disk and check that it is whole."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .chunk import Unit, lexical_text
+from .errors import IndexDamagedError
+from .ingest import Document
+from .lexical import BM25, words
+
+FORMAT = "briefqa-index"
+VERSION = 1
+REBUILD_HINT = "rebuild it with `briefqa index --rebuild` (or delete the index folder)"
+
+
+@dataclass
+class SourceInfo:
+    source: str
+    title: str
+    units: int
+    bytes: int
+    format: str
+
+    def to_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+@dataclass
+class IndexData:
+    """An opened index: everything a question needs, in memory (vectors memory-mapped)."""
+
+    folder: Path
+    manifest: dict
+    units: list[Unit]
+    faiss_index: object
+    bm25: BM25
+    documents: dict[str, Document]
+    _unit_words: dict[int, frozenset[str]] = field(default_factory=dict, repr=False)
+
+    def unit_words(self, unit_id: int) -> frozenset[str]:
+        """The content words a unit offers a question (section included), worked out once."""
+        found = self._unit_words.get(unit_id)
+        if found is None:
+            found = frozenset(words(lexical_text(self.units[unit_id])))
+            self._unit_words[unit_id] = found
+        return found
+
+    @property
+    def dimension(self) -> int:
+        return int(self.manifest["dimension"])
+
+    def vectors_for(self, ids) -> np.ndarray:
+        return np.vstack([self.faiss_index.reconstruct(int(i)) for i in ids]) if len(ids) else \
+            np.zeros((0, self.dimension), dtype=np.float32)
+
+    def sources(self) -> list[SourceInfo]:
+        files = self.manifest["files"]
+        return [SourceInfo(s, f["title"], f["units"], f["size"], f["format"])
+                for s, f in sorted(files.items())]
+
+
+# ---------------------------------------------------------------------------------------------
+# Shared with the writer: artifact checksums and the IVF probe count
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def ivf_probes(nlist: int) -> int:
+    return min(nlist, max(16, nlist // 8))
+
+
+# ---------------------------------------------------------------------------------------------
+# Opening
+
+
+def read_manifest(index_dir: Path, missing_ok: bool = False, quiet: bool = False) -> dict | None:
+    path = index_dir / "manifest.json"
+    if not path.exists():
+        if missing_ok:
+            return None
+        raise IndexDamagedError(f"no index at {index_dir}; build it with `briefqa index`")
+    try:
+        manifest = json.loads(path.read_text("utf-8"))
+        if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+            raise ValueError("not a briefqa manifest")
+        if manifest.get("version") != VERSION:
+            raise IndexDamagedError(
+                f"the index at {index_dir} was made by an incompatible version of briefqa "
+                f"(format {manifest.get('version')}, expected {VERSION}); {REBUILD_HINT}")
+        for key in ("generation", "artifacts", "files", "units", "dimension", "params"):
+            if key not in manifest:
+                raise ValueError(f"missing {key!r}")
+        _check_manifest_fields(manifest)
+    except IndexDamagedError:
+        raise
+    except (ValueError, UnicodeDecodeError, OSError, TypeError, KeyError, AttributeError) as exc:
+        reason = f"no field {exc}" if isinstance(exc, KeyError) else str(exc)
+        raise IndexDamagedError(f"the index manifest at {path} is damaged ({reason}); "
+                                f"{REBUILD_HINT}") from exc
+    return manifest
+
+
+# What the manifest may name inside the index folder: plain names, never a path.
+_PLAIN_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,199}")
+
+
+def _check_manifest_fields(manifest: dict) -> None:
+    """The manifest decides which files are opened: it may name only files inside the index
+    folder, with the fields the reader needs."""
+    names = [manifest["generation"], *manifest["artifacts"],
+             *(entry["cache"] for entry in manifest["files"].values())]
+    for name in names:
+        if not isinstance(name, str) or not _PLAIN_NAME.fullmatch(name) or ".." in name:
+            raise ValueError(f"it names {name!r}, which is not a plain file name")
+    for expected in manifest["artifacts"].values():
+        if not isinstance(expected["size"], int) or not isinstance(expected["sha256"], str):
+            raise ValueError("an artifact without size or checksum")
+    for entry in manifest["files"].values():
+        if not isinstance(entry["units"], int) or not isinstance(entry["cache_sha256"], str) \
+                or not isinstance(entry["vectors_sha256"], str):
+            raise ValueError("a file entry without unit count or checksum")
+    for entry in [*manifest["files"].values(), *manifest.get("skipped", {}).values()]:
+        if not (isinstance(entry["size"], int) and isinstance(entry["mtime_ns"], int)
+                and isinstance(entry["sha256"], str)):
+            raise ValueError("a file entry without size, time or checksum")
+    if not all(isinstance(e["reason"], str) for e in manifest.get("skipped", {}).values()):
+        raise ValueError("a skipped file without its reason")
+    if not isinstance(manifest["units"], int) or not isinstance(manifest["dimension"], int):
+        raise ValueError("no unit count or dimension")
+
+
+def validate_generation(index_dir: Path, manifest: dict, hash_limit: int = 64 << 20) -> None:
+    """Every artifact the manifest names is there, with its size; small ones by hash too."""
+    generation = index_dir / str(manifest["generation"])
+    if "/" in str(manifest["generation"]) or not generation.is_dir():
+        raise IndexDamagedError(f"the index at {index_dir} is incomplete (missing "
+                                f"{manifest['generation']}); {REBUILD_HINT}")
+    for name, expected in manifest["artifacts"].items():
+        path = generation / name
+        if not path.is_file() or path.stat().st_size != expected["size"]:
+            raise IndexDamagedError(f"index file {name} is missing or truncated; "
+                                    f"{REBUILD_HINT}")
+        if expected["size"] <= hash_limit and file_sha256(path) != expected["sha256"]:
+            raise IndexDamagedError(f"index file {name} does not match its manifest "
+                                    f"(changed or foreign); {REBUILD_HINT}")
+    for source, entry in manifest["files"].items():
+        for suffix in (".json", ".npy"):
+            if not (index_dir / "cache" / f"{entry['cache']}{suffix}").is_file():
+                raise IndexDamagedError(f"the cached text of {source} is missing from the "
+                                        f"index; {REBUILD_HINT}")
+        if not _cache_matches(index_dir, entry):
+            raise IndexDamagedError(f"the cached text of {source} does not match its manifest "
+                                    f"(changed or foreign); {REBUILD_HINT}")
+
+
+def _cache_matches(index_dir: Path, entry: dict) -> bool:
+    path = index_dir / "cache" / f"{entry['cache']}.json"
+    return file_sha256(path) == entry["cache_sha256"] and \
+        file_sha256(path.with_suffix(".npy")) == entry["vectors_sha256"]
+
+
+def open_index(index_dir: Path) -> IndexData:
+    """Load a built index, checking it at every step; any damage is an IndexDamagedError."""
+    import faiss
+
+    manifest = read_manifest(index_dir)
+    validate_generation(index_dir, manifest)
+    generation = index_dir / manifest["generation"]
+    try:
+        faiss_index = faiss.read_index(str(generation / "vectors.faiss"))
+        bm25 = BM25.load(generation)
+        units: list[Unit] = []
+        documents: dict[str, Document] = {}
+        for source in sorted(manifest["files"]):
+            entry = manifest["files"][source]
+            payload = json.loads((index_dir / "cache" / f"{entry['cache']}.json")
+                                 .read_text("utf-8"))
+            document = Document.from_dict(payload["document"])
+            document.source = source
+            doc_units = [Unit(**{**u, "source": source}) for u in payload["units"]]
+            if len(doc_units) != entry["units"]:
+                raise ValueError(f"cached text of {source} does not match the manifest")
+            _check_offsets(document, doc_units)
+            documents[source] = document
+            units.extend(doc_units)
+    except IndexDamagedError:
+        raise
+    except (RuntimeError, ValueError, KeyError, TypeError, OSError) as exc:
+        raise IndexDamagedError(f"the index at {index_dir} cannot be read ({exc}); "
+                                f"{REBUILD_HINT}") from exc
+    if faiss_index.ntotal != len(units) or faiss_index.d != manifest["dimension"] or \
+            bm25.matrix.shape[0] != len(units) or len(units) != manifest["units"]:
+        raise IndexDamagedError(f"the parts of the index at {index_dir} disagree on its size; "
+                                f"{REBUILD_HINT}")
+    if hasattr(faiss_index, "hnsw"):
+        faiss_index.hnsw.efSearch = 128
+    if hasattr(faiss_index, "nprobe"):  # IVF: lists probed per question; reconstruct by id
+        faiss_index.nprobe = ivf_probes(faiss_index.nlist)
+        faiss_index.make_direct_map()
+    return IndexData(index_dir, manifest, units, faiss_index, bm25, documents)
+
+
+def _check_offsets(document: Document, units: list[Unit]) -> None:
+    """Every citation quotes text[start:end]: a unit that does not would cite wrongly."""
+    size = len(document.text)
+    for unit in units:
+        if not (0 <= unit.start <= unit.end <= size and 0 <= unit.context_start <= size
+                and 0 <= unit.context_end <= size) or \
+                document.text[unit.start:unit.end] != unit.text:
+            raise ValueError(f"a sentence of {document.source} is not where its offsets say")
