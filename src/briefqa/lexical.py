@@ -31,6 +31,7 @@ your yours s t don now many much tell give list name say said does did get got
 # Names that mix letters and digits ("IT4LIA", "H100", "MI250X") are one word; a number
 # followed by a unit ("241PF") is two.
 _TOKEN = re.compile(r"[^\W\d_]+\d[^\W_]*|\d+(?:[.,]\d+)*|[^\W\d_]+")
+_PARTS = re.compile(r"\d+|[^\W\d_]+")
 _URL = re.compile(r"\b(?:https?://|www\.)\S+", re.I)
 
 
@@ -60,7 +61,8 @@ def stem(word: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    """Content words, folded and stemmed; numbers lose their thousands separators."""
+    """Content words, folded and stemmed; numbers lose their thousands separators. A name that
+    mixes letters and digits comes with its parts too: "TOP500" matches "top 500"."""
     out = []
     for raw in _TOKEN.findall(fold(text)):
         if raw[0].isdigit():
@@ -69,6 +71,9 @@ def words(text: str) -> list[str]:
             out.append(raw)
         elif raw not in STOPWORDS:
             out.append(stem(raw))
+            if not raw.isalpha():
+                out.extend(part if part.isdigit() else stem(part)
+                           for part in _PARTS.findall(raw) if part not in STOPWORDS)
     return out
 
 
