@@ -240,7 +240,7 @@ table.bq-about td { overflow-wrap: anywhere; }
 """
 
 # Clicking a [n] marker opens source n; the copy button copies the answer's Markdown.
-HEAD = """<script>
+HEAD = r"""<script>
 (function () {
   function copyText(text) {
     if (navigator.clipboard && window.isSecureContext) {
