@@ -44,6 +44,8 @@ def test_the_measure_a_question_asks_for():
     assert asked_measure("How long does approval take?") == "time"
     # What is counted decides: factories, not funding.
     assert asked_measure("How many factories received EU funding?") is None
+    assert asked_measure("What is Vega's peak performance in petaflops?") == "compute"
+    assert asked_measure("Where is LUMI in Finland?") is None
     # A ratio has no units.
     assert asked_measure("By how much will gigafactories exceed AI factories in compute power?") \
         is None
@@ -53,7 +55,8 @@ def test_a_number_in_other_units_is_no_answer(assistant):
     # The brief gives petaflops and GPU hours, never megawatts or prices.
     for question in ("How many megawatts does Leonardo draw?",
                      "How much does an hour on an AI factory's GPUs cost?",
-                     "How much electricity does LUMI use?"):
+                     "How much electricity does LUMI use?",
+                     "What is Vega's peak performance in petaflops?"):
         ans = assistant.ask(question)
         assert not ans.grounded, ans.text
 
@@ -64,6 +67,8 @@ def test_a_number_in_the_asked_units_is_an_answer(assistant):
     assert "10 billion euros" in ans.text
     ans = assistant.ask("How long does it take to get playground access?")
     assert "2 working days" in ans.text
+    ans = assistant.ask("What is Leonardo's peak performance in petaflops, per the brief?")
+    assert "306.31 peak petaflops" in ans.text
 
 
 def test_a_count_in_other_words_is_an_answer(assistant):

@@ -195,37 +195,52 @@ def number_phrases(text: str) -> list[str]:
 # units a sentence states it in. "How many megawatts does JUPITER draw?" is not answered by its
 # petaflops, nor "How much does a GPU hour cost?" by a count of GPU hours.
 _MEASURES = {
+    # measure: (words that ask for it, names of its units, its units as written after a number)
     "money": (r"money|fund(?:s|ing)?|budget|cost|costs|price|prices|priced|worth|pay|paid|spend|"
-              r"spent|invest(?:ed|ment|ments)?|euros?|dollars?",
+              r"spent|invest(?:ed|ment|ments)?",
+              r"euros?|dollars?",
               r"[€$£]|\b(?:euros?|dollars?|pounds?|EUR|USD|GBP)\b"),
-    "power": (r"electricity|energy|watts?|kilowatts?|megawatts?|gigawatts?|kwh|mwh|gwh",
+    "power": (r"electricity|energy",
+              r"watts?|kilowatts?|megawatts?|gigawatts?|kwh|mwh|gwh",
               r"\b\d[\d,.]*\s*(?:[kMG]Wh?|TWh)\b|\b(?:kilo|mega|giga)?watts?\b"),
-    "storage": (r"storage|memory|disk|bytes|terabytes|petabytes|gigabytes",
+    "storage": (r"storage|memory|disk",
+                r"bytes|terabytes|petabytes|gigabytes",
                 r"\b\d[\d,.]*\s*(?:[KMGTPE]i?B)\b|\b(?:kilo|mega|giga|tera|peta|exa)?bytes\b"),
-    "time": (r"long|time|duration|days|weeks|months|years|hours|minutes",
+    "time": (r"long|time|duration",
+             r"days|weeks|months|years|hours|minutes",
              r"\b(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?)\b"),
+    "compute": (r"",
+                r"petaflops?|exaflops?|teraflops?|flops",
+                r"\b\d[\d,.]*\s*(?:[TPE]F(?:LOPS)?|[TPE]flops)\b|\b(?:tera|peta|exa)?flops?\b"),
 }
 
 
-def asked_measure(question: str) -> str | None:
-    """The measure a "how many/much/long" question asks for, when it names one: in what it
-    counts ("how many megawatts", "how much EU funding"), or, when it counts nothing named, in
-    the rest of the question ("how much does a GPU hour cost")."""
-    match = re.search(r"\bhow (?:many|much|long)\b(.*)", question, re.I)
-    if not match or re.search(r"\bby how much\b|\bhow much (?:more|less)\b", question, re.I):
-        return None  # a ratio or a difference, in any units
-    if fold(match.group()).startswith("how long"):
-        return "time"
-    counted = counted_thing(question)
-    asked = fold(counted if counted is not None else match.group(1))
-    for measure, (asking, _units) in _MEASURES.items():
-        if re.search(rf"\b(?:{asking})\b", asked):
+def _names_measure(text: str, with_unit_names_only: bool = False) -> str | None:
+    for measure, (asking, unit_names, _units) in _MEASURES.items():
+        pattern = unit_names if with_unit_names_only or not asking else f"{asking}|{unit_names}"
+        if re.search(rf"\b(?:{pattern})\b", fold(text)):
             return measure
     return None
 
 
+def asked_measure(question: str) -> str | None:
+    """The measure a question asks for, when it names one: in what a "how many/much" question
+    counts ("how many megawatts", "how much EU funding"), in the rest of one that counts nothing
+    named ("how much does a GPU hour cost"), or in the units it asks in ("... in petaflops")."""
+    if re.search(r"\bby how much\b|\bhow much (?:more|less)\b", question, re.I):
+        return None  # a ratio or a difference, in any units
+    match = re.search(r"\bhow (?:many|much|long)\b(.*)", question, re.I)
+    if match is None:
+        units_asked = re.findall(r"\bin (\w+)", question, re.I)
+        return _names_measure(" ".join(units_asked), with_unit_names_only=True)
+    if fold(match.group()).startswith("how long"):
+        return "time"
+    counted = counted_thing(question)
+    return _names_measure(counted if counted is not None else match.group(1))
+
+
 def states_measure(measure: str, text: str) -> bool:
-    return re.search(_MEASURES[measure][1], without_urls(text)) is not None
+    return re.search(_MEASURES[measure][2], without_urls(text), re.I) is not None
 
 
 class CountedCheck:
@@ -286,16 +301,20 @@ def compose_answer(question: str, hits: list[Hit], index: IndexData, query_vecto
               for hit in hits]
     scored.sort(key=lambda s: -s.score)
 
-    counts = CountedCheck(question, index, encode) if kind == "number" else None
+    counts = CountedCheck(question, index, encode) \
+        if kind == "number" or asked_measure(question) else None
 
     def is_answer(s: Scored) -> bool:
         return _is_answer(s) and (counts is None or counts(s.hit.unit_id))
 
     best = scored[0] if scored else None
     if counts is not None and best is not None and not counts(best.hit.unit_id):
-        # The closest sentence counts something else; a close runner-up may count the thing.
+        # The closest sentence counts something else; a close runner-up about the same named
+        # things may count the right one.
+        names = _question_names(question) & index.unit_words(best.hit.unit_id)
         best = next((s for s in scored[1:max_sentences]
-                     if s.score >= EXTRA_SENTENCE_RATIO * best.score and is_answer(s)), best)
+                     if s.score >= EXTRA_SENTENCE_RATIO * best.score and is_answer(s)
+                     and names <= _words_around(index, s.hit.unit_id)), best)
     grounded = best is not None and is_answer(best) and (
         best.dense >= MIN_DENSE_DESPITE_UNKNOWN_NAME or not unknown_names(question, index))
     if not grounded:
@@ -336,6 +355,17 @@ def _question_terms(question: str, index: IndexData) -> dict[str, float]:
             weight = rarest
         terms[word] = max(terms.get(word, 0.0), weight)
     return terms
+
+
+def _words_around(index: IndexData, unit_id: int) -> set[str]:
+    """A unit's words with those of its section and its document's title."""
+    unit = index.units[unit_id]
+    return set(index.unit_words(unit_id)) | set(words(index.documents[unit.source].title))
+
+
+def _question_names(question: str) -> set[str]:
+    """The words of the names in a question (capitalised, not its first word)."""
+    return {w for m in _CAPITALISED.finditer(question) if m.start() > 0 for w in words(m.group())}
 
 
 _DEMONYM = re.compile(r"(?:ish|ese|ian|ean|ican)$")
