@@ -25,6 +25,18 @@ def test_which_names_the_asked_kind_only_at_the_start():
     assert expected_kind("What is the longest period for which factory access is given?") is None
 
 
+def test_on_what_date_asks_for_a_day_not_a_year():
+    assert expected_kind("On what date did the Commission announce the new factories?") == "day"
+    assert expected_kind("When was the brief published?") == "date"
+
+
+def test_a_year_does_not_answer_on_what_date(assistant):
+    ans = assistant.ask("On what date did the Commission announce the six new AI factories?")
+    assert "10 October" in ans.text
+    ans = assistant.ask("On what exact date will the gigafactories be selected?")
+    assert not ans.grounded, ans.text
+
+
 def test_what_a_how_many_question_counts():
     assert counted_thing("How many employees work at LUMI?") == "employees"
     assert counted_thing("How many Grace Hopper superchips are in Jupiter?") == \
@@ -46,6 +58,9 @@ def test_the_measure_a_question_asks_for():
     assert asked_measure("How many factories received EU funding?") is None
     assert asked_measure("What is Vega's peak performance in petaflops?") == "compute"
     assert asked_measure("Where is LUMI in Finland?") is None
+    assert asked_measure("What is the EuroHPC JU's total budget for 2021 to 2027?") == "money"
+    assert asked_measure("What is the storage capacity of LUMI-P?") == "storage"
+    assert asked_measure("What is the name of the Czech factory?") is None
     # A ratio has no units.
     assert asked_measure("By how much will gigafactories exceed AI factories in compute power?") \
         is None

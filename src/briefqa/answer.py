@@ -107,11 +107,15 @@ _MONTHS = r"(?:January|February|March|April|May|June|July|August|September|Octob
     r"November|December)"
 _DATE = re.compile(rf"\b(?:19|20)\d\d\b|\b{_MONTHS}\b|\b(?:this|next|last) year\b|"
                    r"\bby the end of\b|\bsince\b", re.I)
+_DAY = re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)? {_MONTHS}\b|\b{_MONTHS} \d{{1,2}}\b|"
+                  r"\b(?:19|20)\d\d-\d\d-\d\d\b|\b\d{1,2}/\d{1,2}/(?:19|20)?\d\d\b")
 _CAPITALISED = re.compile(r"\b[A-Z][\w’'&+-]*")
 _EXPECTS = [
     ("number", re.compile(r"\bhow (?:many|much|large|big|long|fast|often|old)\b|"
                           r"\b(?:what|which) (?:number|percentage|share|proportion|amount|"
                           r"size|capacity|performance|price|cost|rank)\b|\bnumber of\b", re.I)),
+    # "On what date", "exact date": a year alone does not answer.
+    ("day", re.compile(r"\b(?:what|which|exact) (?:date|day)\b", re.I)),
     ("date", re.compile(r"\bwhen\b|\b(?:what|which) (?:year|date|month|day)\b|\bsince when\b",
                         re.I)),
     # "Which country ..." or "In which city ...", not "... for which factory access is ...".
@@ -142,6 +146,8 @@ def brings_new(kind: str, question: str, text: str) -> bool:
         return any(fold(m) not in asked for m in _NUMBER.findall(text))
     if kind == "date":
         return any(fold(m) not in asked for m in _DATE.findall(text))
+    if kind == "day":
+        return any(fold(m) not in asked for m in _DAY.findall(text))
     question_words = set(words(question))
     for m in _CAPITALISED.finditer(text):
         if m.start() > 0 and set(words(m.group())) - question_words:
@@ -223,6 +229,10 @@ def _names_measure(text: str, with_unit_names_only: bool = False) -> str | None:
     return None
 
 
+_WHAT_IS = re.compile(r"\W*(?:what|which)(?:['’]s|\s+(?:is|was|are|were|will be))\s+"
+                      r"(.+?)(?=\s+(?:of|for|in|at|on|to|from|by|per|with)\b|[?.!,]|$)", re.I)
+
+
 def asked_measure(question: str) -> str | None:
     """The measure a question asks for, when it names one: in what a "how many/much" question
     counts ("how many megawatts", "how much EU funding"), in the rest of one that counts nothing
@@ -231,6 +241,9 @@ def asked_measure(question: str) -> str | None:
         return None  # a ratio or a difference, in any units
     match = re.search(r"\bhow (?:many|much|long)\b(.*)", question, re.I)
     if match is None:
+        subject = _WHAT_IS.match(question)
+        if subject and _names_measure(subject.group(1)):
+            return _names_measure(subject.group(1))  # "What is the total budget of ..."
         units_asked = re.findall(r"\bin (\w+)", question, re.I)
         return _names_measure(" ".join(units_asked), with_unit_names_only=True)
     if fold(match.group()).startswith("how long"):
