@@ -1,6 +1,6 @@
 """How sentences are matched and chosen: words, stems, counted things, on the real corpus."""
 
-from briefqa.answer import asked_measure, counted_thing, expected_kind
+from briefqa.answer import acronym_matches, asked_measure, counted_thing, expected_kind
 from briefqa.lexical import words
 
 
@@ -90,3 +90,16 @@ def test_a_count_in_other_words_is_an_answer(assistant):
     # "chips" is in the sentence; the number stands by it.
     ans = assistant.ask("How many AI chips can a gigafactory hold?")
     assert "100,000" in ans.text
+
+
+def test_an_acronym_matches_the_words_it_stands_for():
+    assert acronym_matches("When do the general-purpose AI obligations apply?",
+                           "GPAI obligations from Aug 2025") >= {"general", "ai"}
+    assert "hpc" in acronym_matches("What is HPC?", "a form of high-performance computing")
+    # Two letters are too few to tell: "access infrastructure" is not "AI".
+    assert not acronym_matches("Which access infrastructure is open?", "AI factories")
+
+
+def test_a_question_in_long_form_finds_the_acronym(assistant):
+    ans = assistant.ask("From when do the general-purpose AI obligations of the AI Act apply?")
+    assert "Aug 2025" in ans.text

@@ -423,6 +423,7 @@ def _score(hit: Hit, pair_dense: float, index: IndexData, question: str,
     unit = index.units[hit.unit_id]
     present = index.unit_words(hit.unit_id)
     covered = {w for w in asked if w in present or _joined_match(w, unit.text)}
+    covered |= acronym_matches(question, unit.text) & asked.keys()
     total = sum(asked.values()) or 1.0
     coverage = sum(asked[w] for w in covered) / total
     score = W_DENSE * hit.dense + W_DENSE_PAIR * pair_dense + W_COVERAGE * coverage
@@ -432,6 +433,39 @@ def _score(hit: Hit, pair_dense: float, index: IndexData, question: str,
     if len(without_urls(unit.text).split()) < 5:  # "Resource: LUMI docs; URL: https://…"
         score -= W_SHORT
     return Scored(hit, score, coverage, covered, hit.dense, has_kind)
+
+
+_ACRONYM = re.compile(r"\b[A-Z][A-Za-z]*[A-Z]s?\b")  # "GPAI", "HPC", "EuroHPC JU", "LLMs"
+_WORD_RUN = re.compile(r"[^\W\d_]+")
+
+
+def acronym_matches(question: str, text: str) -> set[str]:
+    """Question words that an acronym stands for: "general-purpose AI" in the question and
+    "GPAI" in the text, or "HPC" in the question and "high-performance computing" in the
+    text. Returns the question's words (as `words` gives them) that are matched this way."""
+    matched: set[str] = set()
+    for spelled, short in ((question, text), (text, question)):
+        acronyms = {a.rstrip("s") for a in _ACRONYM.findall(short) if a.isupper() or
+                    a.rstrip("s").isupper()}
+        # "AI" would be any two words; an acronym both texts use needs no spelling out.
+        folded = fold(spelled)
+        acronyms = {a for a in acronyms if len(a) >= 3 and a.lower() not in folded}
+        if not acronyms:
+            continue
+        prefixes = {a[:n] for a in acronyms for n in range(1, len(a) + 1)}
+        runs = _WORD_RUN.findall(spelled)
+        for first in range(len(runs)):
+            initials = ""
+            for last in range(first, min(first + 6, len(runs))):
+                run = runs[last]
+                initials += run if run.isupper() and len(run) > 1 else run[0].upper()
+                if initials not in prefixes:
+                    break
+                if last > first and initials in acronyms:
+                    words_spelled = words(" ".join(runs[first:last + 1]))
+                    matched |= set(words_spelled) if spelled is question else \
+                        set(words(initials))
+    return matched
 
 
 def _joined_match(word: str, text: str) -> bool:
