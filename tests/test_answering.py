@@ -103,3 +103,12 @@ def test_an_acronym_matches_the_words_it_stands_for():
 def test_a_question_in_long_form_finds_the_acronym(assistant):
     ans = assistant.ask("From when do the general-purpose AI obligations of the AI Act apply?")
     assert "Aug 2025" in ans.text
+
+
+def test_the_document_a_question_names_is_preferred(assistant):
+    ans = assistant.ask("What peak performance does Leonardo reach according to the map?")
+    assert ans.citations[0].source == "european-ai-infrastructure-map/MAP.md"
+    ans = assistant.ask("How many petaflops does LUMI have according to the EuroHPC "
+                        "supercomputers table?")
+    assert ans.citations[0].section.startswith("1. EuroHPC supercomputers")
+    assert "380 PF" in ans.text

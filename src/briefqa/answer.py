@@ -132,6 +132,31 @@ _META_WORDS = frozenset(words("brief paper report document documents authors aut
                               "policy put simply"))
 
 
+# "according to the brief", "per the map", "in the supercomputers table": which document.
+_NAMES_DOCUMENT = re.compile(r"\b(?:according to|per|in|from|by|on) (?:the |this |that |its |)"
+                             r"((?:[\w-]+ ){0,2}(?:brief|paper|report|map|table|list|guide|"
+                             r"document|file|page|csv|spreadsheet))\b", re.I)
+
+
+def document_references(question: str) -> list[set[str]]:
+    """What a question says it asks about ("according to the brief", "in the EuroHPC
+    supercomputers table"), as word sets to find in a sentence's file path, title and section:
+    the whole reference, the words before the kind of document, and the kind alone."""
+    found = []
+    for match in _NAMES_DOCUMENT.finditer(question):
+        reference = words(match.group(1))
+        found += [set(reference), set(reference[:-1]), {reference[-1]}] if reference else []
+    return [r for r in found if r]
+
+
+def _is_referenced(references: list[set[str]], index: IndexData, unit_id: int) -> bool:
+    unit = index.units[unit_id]
+    described = set(words(" ".join((unit.source.replace("/", " ").replace("_", " "),
+                                    index.documents[unit.source].title, unit.section or ""))))
+    # The most specific reference that any document answers to decides.
+    return any(reference <= described for reference in references)
+
+
 def expected_kind(question: str) -> str | None:
     for kind, pattern in _EXPECTS:
         if pattern.search(question):
@@ -290,6 +315,7 @@ class CountedCheck:
 
 # Weights of the evidence a sentence holds; see _score.
 W_DENSE, W_DENSE_PAIR, W_COVERAGE, W_KIND, W_SHORT = 0.4, 0.4, 0.35, 0.2, 0.2
+W_NAMED_DOCUMENT = 0.35  # a sentence from the document the question names
 
 
 @dataclass
@@ -312,6 +338,11 @@ def compose_answer(question: str, hits: list[Hit], index: IndexData, query_vecto
     pair_dense = _pair_similarities(hits, index, query_vector)
     scored = [_score(hit, pair_dense[hit.unit_id], index, question, asked, kind)
               for hit in hits]
+    references = document_references(question)
+    if references:
+        for s in scored:
+            if _is_referenced(references, index, s.hit.unit_id):
+                s.score += W_NAMED_DOCUMENT
     scored.sort(key=lambda s: -s.score)
 
     counts = CountedCheck(question, index, encode) \
