@@ -112,6 +112,7 @@ _DAY = re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)? {_MONTHS}\b|\b{_MONTHS} \d{{1,2
 _CAPITALISED = re.compile(r"\b[A-Z][\w’'&+-]*")
 _EXPECTS = [
     ("number", re.compile(r"\bhow (?:many|much|large|big|long|fast|often|old)\b|"
+                          r"\bthe (?:maximum|minimum|longest|shortest|max|min)\b|"
                           r"\b(?:what|which) (?:number|percentage|share|proportion|amount|"
                           r"size|capacity|performance|price|cost|rank)\b|\bnumber of\b", re.I)),
     # "On what date", "exact date": a year alone does not answer.
@@ -237,7 +238,7 @@ _MEASURES = {
     "storage": (r"storage|memory|disk",
                 r"bytes|terabytes|petabytes|gigabytes",
                 r"\b\d[\d,.]*\s*(?:[KMGTPE]i?B)\b|\b(?:kilo|mega|giga|tera|peta|exa)?bytes\b"),
-    "time": (r"long|time|duration",
+    "time": (r"long|longest|shortest|time|duration|period",
              r"days|weeks|months|years|hours|minutes",
              r"\b(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?)\b"),
     "compute": (r"",
