@@ -20,6 +20,10 @@ NOT_ANSWERED = "The documents do not answer this question."
 MIN_DENSE_ALONE = 0.66
 MIN_DENSE = 0.40
 MIN_COVERAGE = 0.30
+# Most of the question's words, in a sentence the model reads as at least loosely related
+# (long sentences listing many things score low with MiniLM).
+MIN_COVERAGE_ALONE = 0.60
+MIN_DENSE_WITH_MOST_WORDS = 0.20
 # A question naming something no document mentions needs a very close sentence to be answered.
 MIN_DENSE_DESPITE_UNKNOWN_NAME = 0.75
 # A runner-up this close to the best sentence is shown with it.
@@ -327,6 +331,7 @@ class Scored:
     covered: set[str]
     dense: float
     has_kind: bool  # holds a new fact of the asked-for kind (or no kind was asked for)
+    names_missing: bool = False  # a name in the question is not in the sentence
 
 
 def compose_answer(question: str, hits: list[Hit], index: IndexData, query_vector,
@@ -409,10 +414,15 @@ def _words_around(index: IndexData, unit_id: int) -> set[str]:
 
 
 def _question_names(question: str) -> set[str]:
-    """The words of the names in a question (capitalised, not its first word)."""
-    return {w for m in _CAPITALISED.finditer(question) if m.start() > 0 for w in words(m.group())}
+    """The words of the names in a question (capitalised, not its first word), leaving out
+    words like "Swiss" or "Finnish" whose country may be named instead."""
+    return {w for m in _CAPITALISED.finditer(question)
+            if m.start() > 0 and not _DEMONYM.search(m.group()) and m.group() not in _DEMONYMS
+            for w in words(m.group())}
 
 
+_DEMONYMS = frozenset("Swiss French Dutch Danish Czech Greek Irish Polish Spanish Swedish Finnish "
+                      "British Turkish Slovak Luxembourgish".split())
 _DEMONYM = re.compile(r"(?:ish|ese|ian|ean|ican)$")
 
 
@@ -422,7 +432,8 @@ def unknown_names(question: str, index: IndexData) -> list[str]:
     unknown = []
     for match in _CAPITALISED.finditer(question):
         token = re.sub(r"[’']s?$", "", match.group())
-        if match.start() == 0 or len(token) < 3 or _DEMONYM.search(token):
+        if match.start() == 0 or len(token) < 3 or _DEMONYM.search(token) or \
+                token in _DEMONYMS:
             continue
         folded = words(token)
         if folded and all(index.bm25.document_frequency(w) == 0 for w in folded):
@@ -464,7 +475,8 @@ def _score(hit: Hit, pair_dense: float, index: IndexData, question: str,
         score += W_KIND if has_kind else -W_KIND
     if len(without_urls(unit.text).split()) < 5:  # "Resource: LUMI docs; URL: https://…"
         score -= W_SHORT
-    return Scored(hit, score, coverage, covered, hit.dense, has_kind)
+    names_missing = bool((_question_names(question) & asked.keys()) - covered)
+    return Scored(hit, score, coverage, covered, hit.dense, has_kind, names_missing)
 
 
 _ACRONYM = re.compile(r"\b[A-Z][A-Za-z]*[A-Z]s?\b")  # "GPAI", "HPC", "EuroHPC JU", "LLMs"
@@ -506,9 +518,13 @@ def _joined_match(word: str, text: str) -> bool:
 
 
 def _is_answer(s: Scored) -> bool:
-    """Close enough in meaning, or in meaning and words; and, for "how many" or "when"
-    questions, holding a number or date the question does not already give."""
-    close = s.dense >= MIN_DENSE_ALONE or (s.dense >= MIN_DENSE and s.coverage >= MIN_COVERAGE)
+    """Close enough in meaning, or in meaning and words, or in most words and every name; and,
+    for "how many" or "when" questions, holding a number or date the question does not already
+    give."""
+    close = s.dense >= MIN_DENSE_ALONE or \
+        (s.dense >= MIN_DENSE and s.coverage >= MIN_COVERAGE) or \
+        (s.dense >= MIN_DENSE_WITH_MOST_WORDS and s.coverage >= MIN_COVERAGE_ALONE
+         and not s.names_missing)
     return close and s.has_kind
 
 
