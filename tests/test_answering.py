@@ -1,6 +1,12 @@
 """How sentences are matched and chosen: words, stems, counted things, on the real corpus."""
 
-from briefqa.answer import acronym_matches, asked_measure, counted_thing, expected_kind
+from briefqa.answer import (
+    acronym_matches,
+    asked_about,
+    asked_measure,
+    counted_thing,
+    expected_kind,
+)
 from briefqa.lexical import words
 
 
@@ -123,3 +129,24 @@ def test_most_of_the_words_and_every_name_can_answer(assistant):
     # The same words without the name do not answer for another machine.
     ans = assistant.ask("What is Vega's peak performance in petaflops?")
     assert not ans.grounded, ans.text
+
+
+def test_what_a_what_or_which_question_asks_about():
+    assert asked_about("What cooling technology does Leonardo use?") == words("cooling technology")
+    assert asked_about("Which vendor is building Daedalus?") == ["vendor"]
+    assert asked_about("Who is the chief executive of CSC?") == words("chief executive")
+    # Nouns that only say what kind of answer is wanted are left out.
+    assert asked_about("What proportion of the factories have partners?") == []
+    assert asked_about("Which machine is used for training?") == []
+
+
+def test_asking_about_what_the_documents_never_mention_abstains(assistant):
+    for question in ("Which cooling system keeps JUPITER from overheating?",
+                     "Which vendor supplies the LUMI hardware?",
+                     "Who is the chief executive of CSC?"):
+        ans = assistant.ask(question)
+        assert not ans.grounded, ans.text
+        assert all(c.related for c in ans.citations)
+    ans = assistant.ask("What proportion of the original factories have a private-sector "
+                        "partner?")
+    assert "more than half" in ans.text

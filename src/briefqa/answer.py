@@ -315,6 +315,35 @@ class CountedCheck:
         return float(np.max(self.encode(phrases) @ self._vector)) >= MIN_COUNTED_SIMILARITY
 
 
+_ASKED_ABOUT = re.compile(
+    r"^\W*(?:\w+\s+)?(?:what|which)\s+(?:(?:sort|kind|type|types|kinds)\s+of\s+)?"
+    r"([\w-]+(?:\s+[\w-]+)?)|^\W*who\s+(?:is|was|are|were)\s+(?:the\s+)?([\w-]+(?:\s+[\w-]+){0,2})",
+    re.I)
+# Nouns that say what kind of answer is wanted rather than what it is about: "what proportion",
+# "which machine", "what timeframe" may be answered in other words.
+_ANSWER_TYPE_NOUNS = frozenset(words(
+    "proportion share percentage percent number amount quantity figure factor ratio rate "
+    "timeframe period time date year month day duration machine system computer thing body "
+    "organisation organization entity institution place location site area region country "
+    "city town kind type sort way reason role purpose name term word example"))
+
+
+def asked_about(question: str) -> list[str]:
+    """The words of what a "what X", "which X" or "who is the X" question asks for ("cooling
+    technology", "vendor", "executive director"), less nouns that only name a kind of answer."""
+    match = _ASKED_ABOUT.search(question)
+    if not match:
+        return []
+    found: list[str] = []
+    for token in (match.group(1) or match.group(2)).split():
+        if fold(token) in STOPWORDS or not words(token):
+            break
+        found += words(token)
+        if _is_plural(token):
+            break  # "which factories go ...": the noun ends at its plural
+    return [w for w in found if w not in _ANSWER_TYPE_NOUNS]
+
+
 # ---------------------------------------------------------------------------------------------
 # Choosing sentences
 
@@ -365,7 +394,11 @@ def compose_answer(question: str, hits: list[Hit], index: IndexData, query_vecto
         best = next((s for s in scored[1:max_sentences]
                      if s.score >= EXTRA_SENTENCE_RATIO * best.score and is_answer(s)
                      and names <= _words_around(index, s.hit.unit_id)), best)
-    grounded = best is not None and is_answer(best) and (
+    # What the question asks for is a thing the documents never mention: "What cooling
+    # technology does Leonardo use?" is not answered by a row about Leonardo.
+    never_mentioned = [w for w in asked_about(question)
+                       if not w.isdigit() and index.bm25.document_frequency(w) == 0]
+    grounded = best is not None and is_answer(best) and not never_mentioned and (
         best.dense >= MIN_DENSE_DESPITE_UNKNOWN_NAME or not unknown_names(question, index))
     if not grounded:
         related = _distinct(scored, index)[:related_count]
