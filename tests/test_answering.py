@@ -23,6 +23,7 @@ def test_word_forms_meet_at_one_stem():
     assert words("applicable") == words("applicability")
     assert words("hosting hosted hosts") == words("host host host")
     assert words("universities") == words("university")
+    assert words("organisations centre analyse") == words("organization center analyze")
 
 
 def test_which_names_the_asked_kind_only_at_the_start():

@@ -54,7 +54,7 @@ from .store import open_index as open_index
 log = logging.getLogger(__name__)
 
 # Changing how text is read or split changes every unit: part of each cache key.
-PIPELINE_VERSION = "2026-11-26.3"
+PIPELINE_VERSION = "2026-11-26.4"
 
 
 @dataclass

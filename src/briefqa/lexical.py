@@ -51,12 +51,23 @@ def fold(text: str) -> str:
 _ENGLISH = snowballstemmer.stemmer("english")
 
 
+# British spellings in their American form, so that "organisation" meets "organization" and
+# "centre" meets "center" (applied to every word alike, so a rare collision does no harm).
+_BRITISH = [(re.compile(r"(?<=\w{3})is(ation|ations|e|ed|es|ing)$"), r"iz\1"),
+            (re.compile(r"(?<=\w{3})ys(e|ed|es|ing)$"), r"yz\1"),
+            (re.compile(r"(?<=\w{3})our(s|ed|ing)?$"), r"or\1"),
+            (re.compile(r"(?<=\w{3})tre(s)?$"), r"ter\1")]
+
+
 @functools.lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """Snowball's English stemmer (Porter2): "applicable" and "applicability", "hosting" and
-    "hosts" meet at one stem. Short words and numbers are kept as they are."""
+    "hosts" meet at one stem; British and American spellings meet too. Short words and numbers
+    are kept as they are."""
     if len(word) <= 3 or not word.isalpha():
         return re.sub(r"(?<=\d)s$", "", word)  # "H100s" is the plural of "H100"
+    for british, american in _BRITISH:
+        word = british.sub(american, word)
     return _ENGLISH.stemWord(word)
 
 
