@@ -68,6 +68,7 @@ def test_the_measure_a_question_asks_for():
     assert asked_measure("What is the EuroHPC JU's total budget for 2021 to 2027?") == "money"
     assert asked_measure("What is the storage capacity of LUMI-P?") == "storage"
     assert asked_measure("What is the name of the Czech factory?") is None
+    assert asked_measure("What is the maximum penalty under the AI Act?") == "money"
     # A ratio has no units.
     assert asked_measure("By how much will gigafactories exceed AI factories in compute power?") \
         is None
@@ -143,6 +144,7 @@ def test_what_a_what_or_which_question_asks_about():
 
 def test_asking_about_what_the_documents_never_mention_abstains(assistant):
     for question in ("Which cooling system keeps JUPITER from overheating?",
+                     "When was the LUMI supercomputer decommissioned?",
                      "Which vendor supplies the LUMI hardware?",
                      "Who is the chief executive of CSC?"):
         ans = assistant.ask(question)

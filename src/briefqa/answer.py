@@ -233,7 +233,8 @@ def number_phrases(text: str) -> list[str]:
 _MEASURES = {
     # measure: (words that ask for it, names of its units, its units as written after a number)
     "money": (r"money|fund(?:s|ing)?|budget|cost|costs|price|prices|priced|worth|pay|paid|spend|"
-              r"spent|invest(?:ed|ment|ments)?",
+              r"spent|invest(?:ed|ment|ments)?|fines?|penalty|penalties|fees?|tax|taxes|salary|"
+              r"salaries|wages?|revenue|turnover|profits?|income|subsidy|subsidies|loans?",
               r"euros?|dollars?",
               r"[€$£]|\b(?:euros?|dollars?|pounds?|EUR|USD|GBP)\b"),
     "power": (r"electricity|energy",
@@ -328,6 +329,14 @@ _ANSWER_TYPE_NOUNS = frozenset(words(
     "city town kind type sort way reason role purpose name term word example"))
 
 
+def _event(question: str, kind: str | None) -> list[str]:
+    """For "when was X inaugurated?", the event the date is asked of: the question's last word."""
+    if kind not in ("date", "day"):
+        return []
+    last = re.search(r"(\w+)\W*$", question)
+    return words(last.group(1))[-1:] if last else []
+
+
 def asked_about(question: str) -> list[str]:
     """The words of what a "what X", "which X" or "who is the X" question asks for ("cooling
     technology", "vendor", "executive director"), less nouns that only name a kind of answer."""
@@ -396,7 +405,7 @@ def compose_answer(question: str, hits: list[Hit], index: IndexData, query_vecto
                      and names <= _words_around(index, s.hit.unit_id)), best)
     # What the question asks for is a thing the documents never mention: "What cooling
     # technology does Leonardo use?" is not answered by a row about Leonardo.
-    never_mentioned = [w for w in asked_about(question)
+    never_mentioned = [w for w in asked_about(question) + _event(question, kind)
                        if not w.isdigit() and index.bm25.document_frequency(w) == 0]
     grounded = best is not None and is_answer(best) and not never_mentioned and (
         best.dense >= MIN_DENSE_DESPITE_UNKNOWN_NAME or not unknown_names(question, index))
