@@ -134,7 +134,10 @@ _EXPECTS = [
 # Words that point at the documents rather than at what is asked about.
 _META_WORDS = frozenset(words("brief paper report document documents authors author according "
                               "say says mention mentions describe describes state states "
-                              "policy put simply"))
+                              "policy put simply "
+                              # how a question frames what it asks, and fillers
+                              "see think consider view regard believe argue overall generally "
+                              "basically actually really exactly roughly"))
 
 
 # "according to the brief", "per the map", "in the supercomputers table": which document.
