@@ -112,6 +112,25 @@ def test_a_corrupt_model_file_falls_back(tmp_path, assistant, monkeypatch):
     assert onnx_encoder(settings) is None
 
 
+def test_a_model_file_with_flipped_bytes_is_not_used(tmp_path, assistant, monkeypatch):
+    # Same size, still a loadable model for all we know: only the recorded hash tells.
+    settings = assistant.settings.with_(index_dir=tmp_path / "index")
+    folder = encoder_dir(settings)
+    folder.mkdir(parents=True)
+    source = encoder_dir(assistant.settings)
+    assert len(exported_meta(assistant.settings)["sha256"]) == 64
+    model = bytearray((source / MODEL_FILE).read_bytes())
+    middle = len(model) // 2
+    model[middle:middle + 16] = bytes(b ^ 0xFF for b in model[middle:middle + 16])
+    (folder / MODEL_FILE).write_bytes(bytes(model))
+    (folder / META_FILE).write_text((source / META_FILE).read_text())
+    monkeypatch.setenv("BRIEFQA_CACHE_DIR", "off")
+    assert onnx_encoder(settings) is None
+    # The intact file is used.
+    (folder / MODEL_FILE).write_bytes((source / MODEL_FILE).read_bytes())
+    assert onnx_encoder(settings) is not None
+
+
 def test_only_mean_pooled_models_are_exported(tmp_path):
     bundled = Path(Settings().resolved_model_path())
     assert _mean_pooled(bundled)

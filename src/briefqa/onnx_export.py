@@ -23,6 +23,7 @@ serving an existing index never imports torch or sentence-transformers.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import logging
 import os
@@ -38,7 +39,7 @@ log = logging.getLogger(__name__)
 
 # Bump when the export recipe changes: old exports are then re-made, and indexes whose
 # vectors came from them are re-embedded (the id is part of the index's parameters).
-EXPORT_VERSION = 3
+EXPORT_VERSION = 4  # 4: meta.json records the model file's sha256
 MODEL_FILE = "model.onnx"
 META_FILE = "meta.json"
 OPSET = 17
@@ -118,7 +119,28 @@ def _read_meta(folder: Path, fingerprint: str) -> dict | None:
     model = folder / MODEL_FILE
     if not model.is_file() or model.stat().st_size != meta.get("size"):
         return None
+    if _sha256(model) != meta.get("sha256"):
+        # Weights with flipped bytes still load, and would embed questions wrongly.
+        log.warning("the ONNX encoder at %s does not match its record; not using it", model)
+        return None
     return meta
+
+
+_VERIFIED: dict[tuple, str] = {}
+
+
+def _sha256(path: Path) -> str:
+    """The file's sha256, computed once per process for each version of the file (60 ms for
+    the int8 MiniLM)."""
+    status = path.stat()
+    key = (str(path), status.st_ino, status.st_size, status.st_mtime_ns)
+    if key not in _VERIFIED:
+        digest = hashlib.sha256()
+        with open(path, "rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(chunk)
+        _VERIFIED[key] = digest.hexdigest()
+    return _VERIFIED[key]
 
 
 def exported_meta(settings: Settings) -> dict | None:
@@ -235,7 +257,7 @@ def _export(model_path: str, fingerprint: str, folder: Path) -> Path | None:
         meta = {
             "export_version": EXPORT_VERSION, "fingerprint": fingerprint,
             "model_path": model_path, "precision": precision,
-            "size": target.stat().st_size, "opset": OPSET,
+            "size": target.stat().st_size, "sha256": _sha256(target), "opset": OPSET,
             "probe_cosine_min": round(cos[0], 6), "probe_cosine_mean": round(cos[1], 6),
             "float_probe_cosine_min": round(float_cos[0], 6),
             "seconds": round(time.perf_counter() - started, 2),
