@@ -140,6 +140,11 @@ def test_what_a_what_or_which_question_asks_about():
     # Nouns that only say what kind of answer is wanted are left out.
     assert asked_about("What proportion of the factories have partners?") == []
     assert asked_about("Which machine is used for training?") == []
+    assert asked_about("What obstacles do SMEs face?") == []
+    # A verb is not what is asked for.
+    assert asked_about("What motivates cities to bid for gigafactories?") == []
+    assert asked_about("Which energy source powers the LUMI data centre?") == \
+        words("energy source")
 
 
 def test_asking_about_what_the_documents_never_mention_abstains(assistant):
@@ -153,3 +158,6 @@ def test_asking_about_what_the_documents_never_mention_abstains(assistant):
     ans = assistant.ask("What proportion of the original factories have a private-sector "
                         "partner?")
     assert "more than half" in ans.text
+    # A rank is a kind of answer the documents give as "#9" or "top 10", never as "rank".
+    ans = assistant.ask("What rank does LUMI hold on the TOP500?")
+    assert ans.grounded and "LUMI" in ans.text

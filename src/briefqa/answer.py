@@ -319,17 +319,30 @@ class CountedCheck:
         return float(np.max(self.encode(phrases) @ self._vector)) >= MIN_COUNTED_SIMILARITY
 
 
+_AUXILIARY_OR_PREPOSITION = (r"(?:do|does|did|is|are|was|were|can|could|will|would|has|have|"
+                             r"had|should|must|might|of|for|in|on|at|from|with|by)\b|"
+                             r"\w+s\s+(?:the|a|an|its|their)\b")  # "... source powers the ..."
+# The noun phrase a question asks for, ended by an auxiliary or a preposition so that a verb
+# ("What motivates cities to ...") is not taken for it.
 _ASKED_ABOUT = re.compile(
     r"^\W*(?:\w+\s+)?(?:what|which)\s+(?:(?:sort|kind|type|types|kinds)\s+of\s+)?"
-    r"([\w-]+(?:\s+[\w-]+)?)|^\W*who\s+(?:is|was|are|were)\s+(?:the\s+)?([\w-]+(?:\s+[\w-]+){0,2})",
-    re.I)
-# Nouns that say what kind of answer is wanted rather than what it is about: "what proportion",
-# "which machine", "what timeframe" may be answered in other words.
+    rf"((?:[\w-]+\s+){{0,2}}?[\w-]+)\s+(?={_AUXILIARY_OR_PREPOSITION})"
+    r"|^\W*who\s+(?:is|was|are|were)\s+(?:the\s+)?((?:[\w-]+\s+){0,2}?[\w-]+)\s*"
+    r"(?=(?:of|for|in|at|on)\b|\?|$)", re.I)
+# Nouns that say what kind of answer is wanted rather than what it is about ("what
+# proportion", "which machine", "what rank"), and abstract ones the documents may well
+# discuss in other words ("what obstacles", "what options").
 _ANSWER_TYPE_NOUNS = frozenset(words(
     "proportion share percentage percent number amount quantity figure factor ratio rate "
     "timeframe period time date year month day duration machine system computer thing body "
     "organisation organization entity institution place location site area region country "
-    "city town kind type sort way reason role purpose name term word example"))
+    "city town kind type sort way reason role purpose name term word example rank ranking "
+    "position spot standing level score status stage size capacity value total count "
+    "obstacle barrier challenge problem issue risk benefit advantage disadvantage weakness "
+    "strength option alternative criterion criteria lesson recommendation goal aim objective "
+    "motivation cause effect impact consequence implication trend pattern approach strategy "
+    "practice method process step measure requirement condition feature characteristic "
+    "aspect difference similarity change development idea point conclusion finding"))
 
 
 def _event(question: str, kind: str | None) -> list[str]:
@@ -346,14 +359,7 @@ def asked_about(question: str) -> list[str]:
     match = _ASKED_ABOUT.search(question)
     if not match:
         return []
-    found: list[str] = []
-    for token in (match.group(1) or match.group(2)).split():
-        if fold(token) in STOPWORDS or not words(token):
-            break
-        found += words(token)
-        if _is_plural(token):
-            break  # "which factories go ...": the noun ends at its plural
-    return [w for w in found if w not in _ANSWER_TYPE_NOUNS]
+    return [w for w in words(match.group(1) or match.group(2)) if w not in _ANSWER_TYPE_NOUNS]
 
 
 # ---------------------------------------------------------------------------------------------
