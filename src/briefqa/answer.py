@@ -321,7 +321,8 @@ class CountedCheck:
 
 _AUXILIARY_OR_PREPOSITION = (r"(?:do|does|did|is|are|was|were|can|could|will|would|has|have|"
                              r"had|should|must|might|of|for|in|on|at|from|with|by)\b|"
-                             r"\w+s\s+(?:the|a|an|its|their)\b")  # "... source powers the ..."
+                             # a verb and its object: "... source powers the ...", "keeps JUPITER"
+                             r"\w+s\s+(?:the\b|a\b|an\b|its\b|their\b|(?-i:[A-Z]))")
 # The noun phrase a question asks for, ended by an auxiliary or a preposition so that a verb
 # ("What motivates cities to ...") is not taken for it.
 _ASKED_ABOUT = re.compile(
