@@ -1,13 +1,13 @@
 """How sentences are matched and chosen: words, stems, counted things, on the real corpus."""
 
-from briefqa.answer import (
+from briefqa.lexical import words
+from briefqa.question import (
     acronym_matches,
     asked_about,
     asked_measure,
     counted_thing,
     expected_kind,
 )
-from briefqa.lexical import words
 
 
 def test_names_that_mix_letters_and_digits_stay_whole():

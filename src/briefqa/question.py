@@ -1,0 +1,336 @@
+"""Question: what a question asks for: the kind of fact, the measure, what it counts, what it
+is about, the names and documents it mentions."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from .lexical import STOPWORDS, fold, without_urls, words
+from .store import IndexData
+
+# The kind of fact asked for
+
+
+_NUMBER = re.compile(r"\d[\d,.]*|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
+                     r"twelve|thirteen|fourteen|fifteen|twenty|thirty|forty|fifty|hundred|"
+                     r"thousand|million|billion|trillion|dozen|half|twice|twofold|threefold|"
+                     r"fourfold|quarter|third)s?\b", re.I)
+_MONTHS = r"(?:January|February|March|April|May|June|July|August|September|October|" \
+    r"November|December)"
+_DATE = re.compile(rf"\b(?:19|20)\d\d\b|\b{_MONTHS}\b|\b(?:this|next|last) year\b|"
+                   r"\bby the end of\b|\bsince\b", re.I)
+_DAY = re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)? {_MONTHS}\b|\b{_MONTHS} \d{{1,2}}\b|"
+                  r"\b(?:19|20)\d\d-\d\d-\d\d\b|\b\d{1,2}/\d{1,2}/(?:19|20)?\d\d\b")
+CAPITALISED = re.compile(r"\b[A-Z][\w’'&+-]*")
+_EXPECTS = [
+    ("number", re.compile(r"\bhow (?:many|much|large|big|long|fast|often|old)\b|"
+                          r"\bthe (?:maximum|minimum|longest|shortest|max|min)\b|"
+                          r"\b(?:what|which) (?:number|percentage|share|proportion|amount|"
+                          r"size|capacity|performance|price|cost|rank)\b|\bnumber of\b", re.I)),
+    # "On what date", "exact date": a year alone does not answer.
+    ("day", re.compile(r"\b(?:what|which|exact) (?:date|day)\b", re.I)),
+    ("date", re.compile(r"\bwhen\b|\b(?:what|which) (?:year|date|month|day)\b|\bsince when\b",
+                        re.I)),
+    # "Which country ..." or "In which city ...", not "... for which factory access is ...".
+    ("name", re.compile(r"^\s*(?:who|whom|whose)\b|^\W*(?:\w+\s+)?which (?:\w+ ){0,2}"
+                        r"(?:factory|factories|supercomputer|supercomputers|system|systems|"
+                        r"country|countries|city|cities|company|companies|organisation|"
+                        r"organization|partner|partners|region|project|model)\b|"
+                        r"\bwhat is the name\b|\bname (?:of|the)\b", re.I)),
+    ("place", re.compile(r"^\s*where\b|\bin which (?:city|country|region|town)\b", re.I)),
+]
+# Words that point at the documents rather than at what is asked about.
+META_WORDS = frozenset(words("brief paper report document documents authors author according "
+                              "say says mention mentions describe describes state states "
+                              "policy put simply "
+                              # how a question frames what it asks, and fillers
+                              "see think consider view regard believe argue overall generally "
+                              "basically actually really exactly roughly"))
+
+
+# "according to the brief", "per the map", "in the supercomputers table": which document.
+_NAMES_DOCUMENT = re.compile(r"\b(?:according to|per|in|from|by|on) (?:the |this |that |its |)"
+                             r"((?:[\w-]+ ){0,2}(?:brief|paper|report|map|table|list|guide|"
+                             r"document|file|page|csv|spreadsheet))\b", re.I)
+
+
+def document_references(question: str) -> list[set[str]]:
+    """What a question says it asks about ("according to the brief", "in the EuroHPC
+    supercomputers table"), as word sets to find in a sentence's file path, title and section:
+    the whole reference, the words before the kind of document, and the kind alone."""
+    found = []
+    for match in _NAMES_DOCUMENT.finditer(question):
+        reference = words(match.group(1))
+        found += [set(reference), set(reference[:-1]), {reference[-1]}] if reference else []
+    return [r for r in found if r]
+
+
+def is_referenced(references: list[set[str]], index: IndexData, unit_id: int) -> bool:
+    unit = index.units[unit_id]
+    described = set(words(" ".join((unit.source.replace("/", " ").replace("_", " "),
+                                    index.documents[unit.source].title, unit.section or ""))))
+    # The most specific reference that any document answers to decides.
+    return any(reference <= described for reference in references)
+
+
+def expected_kind(question: str) -> str | None:
+    for kind, pattern in _EXPECTS:
+        if pattern.search(question):
+            return kind
+    return None
+
+
+def brings_new(kind: str, question: str, text: str) -> bool:
+    """Does the sentence hold a fact of the asked-for kind that the question does not?"""
+    asked = fold(question)
+    if kind == "number":
+        return any(fold(m) not in asked for m in _NUMBER.findall(text))
+    if kind == "date":
+        return any(fold(m) not in asked for m in _DATE.findall(text))
+    if kind == "day":
+        return any(fold(m) not in asked for m in _DAY.findall(text))
+    question_words = set(words(question))
+    for m in CAPITALISED.finditer(text):
+        if m.start() > 0 and set(words(m.group())) - question_words:
+            return True
+    return False
+
+
+_HOW_MANY = re.compile(r"\bhow (?:many|much)\s+(?!(?:more|less|fewer)\b)([\w-]+(?:\s+[\w-]+){0,3})",
+                       re.I)
+# A number this close in meaning to what is counted ("10 billion euros" to "money") counts it.
+MIN_COUNTED_SIMILARITY = 0.17
+
+
+def counted_thing(question: str) -> str | None:
+    """What a "how many" or "how much" question counts ("GPUs", "EU funding"), or None when it
+    does not say ("How much is ...", "How much more ...")."""
+    match = _HOW_MANY.search(question)
+    if not match:
+        return None
+    many = fold(match.group()).startswith("how many")
+    kept: list[str] = []
+    for token in match.group(1).split():
+        folded = fold(token)
+        if folded in ("or", "and") and kept:
+            kept.append(token)  # "how many bids or expressions of interest"
+            continue
+        if not words(token) or folded in STOPWORDS:
+            break
+        if many and kept and _is_plural(kept[-1]):
+            break  # "how many sites sit in ...": the count ends at its plural noun
+        kept.append(token)
+    while kept and fold(kept[-1]) in ("or", "and"):
+        kept.pop()
+    return " ".join(kept) or None
+
+
+def _is_plural(token: str) -> bool:
+    token = fold(token)
+    return len(token) > 3 and token.endswith("s") and not token.endswith("ss")
+
+
+def number_phrases(text: str) -> list[str]:
+    """Each number in the text with the word before it and three after: "of 10 billion euros
+    already"."""
+    tokens = without_urls(text).split()
+    return [" ".join(tokens[max(0, n - 1):n + 4]) for n, token in enumerate(tokens)
+            if _NUMBER.search(token)]
+
+
+# Measures a "how many/much" question can ask for, each with the words that ask for it and the
+# units a sentence states it in. "How many megawatts does JUPITER draw?" is not answered by its
+# petaflops, nor "How much does a GPU hour cost?" by a count of GPU hours.
+_MEASURES = {
+    # measure: (words that ask for it, names of its units, its units as written after a number)
+    "money": (r"money|fund(?:s|ing)?|budget|cost|costs|price|prices|priced|worth|pay|paid|spend|"
+              r"spent|invest(?:ed|ment|ments)?|fines?|penalty|penalties|fees?|tax|taxes|salary|"
+              r"salaries|wages?|revenue|turnover|profits?|income|subsidy|subsidies|loans?",
+              r"euros?|dollars?",
+              r"[€$£]|\b(?:euros?|dollars?|pounds?|EUR|USD|GBP)\b"),
+    "power": (r"electricity|energy",
+              r"watts?|kilowatts?|megawatts?|gigawatts?|kwh|mwh|gwh",
+              r"\b\d[\d,.]*\s*(?:[kMG]Wh?|TWh)\b|\b(?:kilo|mega|giga)?watts?\b"),
+    "storage": (r"storage|memory|disk",
+                r"bytes|terabytes|petabytes|gigabytes",
+                r"\b\d[\d,.]*\s*(?:[KMGTPE]i?B)\b|\b(?:kilo|mega|giga|tera|peta|exa)?bytes\b"),
+    "time": (r"long|longest|shortest|time|duration|period",
+             r"days|weeks|months|years|hours|minutes",
+             r"\b(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?)\b"),
+    "compute": (r"",
+                r"petaflops?|exaflops?|teraflops?|flops",
+                r"\b\d[\d,.]*\s*(?:[TPE]F(?:LOPS)?|[TPE]flops)\b|\b(?:tera|peta|exa)?flops?\b"),
+}
+
+
+def _names_measure(text: str, with_unit_names_only: bool = False) -> str | None:
+    for measure, (asking, unit_names, _units) in _MEASURES.items():
+        pattern = unit_names if with_unit_names_only or not asking else f"{asking}|{unit_names}"
+        if re.search(rf"\b(?:{pattern})\b", fold(text)):
+            return measure
+    return None
+
+
+_WHAT_IS = re.compile(r"\W*(?:what|which)(?:['’]s|\s+(?:is|was|are|were|will be))\s+"
+                      r"(.+?)(?=\s+(?:of|for|in|at|on|to|from|by|per|with)\b|[?.!,]|$)", re.I)
+
+
+def asked_measure(question: str) -> str | None:
+    """The measure a question asks for, when it names one: in what a "how many/much" question
+    counts ("how many megawatts", "how much EU funding"), in the rest of one that counts nothing
+    named ("how much does a GPU hour cost"), or in the units it asks in ("... in petaflops")."""
+    if re.search(r"\bby how much\b|\bhow much (?:more|less)\b", question, re.I):
+        return None  # a ratio or a difference, in any units
+    match = re.search(r"\bhow (?:many|much|long)\b(.*)", question, re.I)
+    if match is None:
+        subject = _WHAT_IS.match(question)
+        if subject and _names_measure(subject.group(1)):
+            return _names_measure(subject.group(1))  # "What is the total budget of ..."
+        units_asked = re.findall(r"\bin (\w+)", question, re.I)
+        return _names_measure(" ".join(units_asked), with_unit_names_only=True)
+    if fold(match.group()).startswith("how long"):
+        return "time"
+    counted = counted_thing(question)
+    return _names_measure(counted if counted is not None else match.group(1))
+
+
+def states_measure(measure: str, text: str) -> bool:
+    return re.search(_MEASURES[measure][2], without_urls(text), re.I) is not None
+
+
+class CountedCheck:
+    """Does a sentence count what the question counts? When the question asks for a measure
+    (money, power, storage, time), one of the sentence's numbers must be stated in its units.
+    Otherwise the counted word is in the sentence, or one of its numbers reads like a count of
+    it ("10 billion euros" for "money", "five factories" for "sites")."""
+
+    def __init__(self, question: str, index: IndexData, encode) -> None:
+        self.counted = counted_thing(question)
+        self.measure = asked_measure(question)
+        self.index = index
+        self.encode = encode
+        self._vector = None
+
+    def __call__(self, unit_id: int) -> bool:
+        text = self.index.units[unit_id].text
+        if self.measure is not None:
+            return states_measure(self.measure, text)
+        if self.counted is None or set(words(self.counted)) & self.index.unit_words(unit_id):
+            return True
+        if self.encode is None:
+            return True  # without the model, no grounds to doubt the sentence
+        phrases = number_phrases(text)
+        if not phrases:
+            return False
+        if self._vector is None:
+            self._vector = self.encode([self.counted])[0]
+        return float(np.max(self.encode(phrases) @ self._vector)) >= MIN_COUNTED_SIMILARITY
+
+
+_AUXILIARY_OR_PREPOSITION = (r"(?:do|does|did|is|are|was|were|can|could|will|would|has|have|"
+                             r"had|should|must|might|of|for|in|on|at|from|with|by)\b|"
+                             # a verb and its object: "... source powers the ...", "keeps JUPITER"
+                             r"\w+s\s+(?:the\b|a\b|an\b|its\b|their\b|(?-i:[A-Z]))")
+# The noun phrase a question asks for, ended by an auxiliary or a preposition so that a verb
+# ("What motivates cities to ...") is not taken for it.
+_ASKED_ABOUT = re.compile(
+    r"^\W*(?:\w+\s+)?(?:what|which)\s+(?:(?:sort|kind|type|types|kinds)\s+of\s+)?"
+    rf"((?:[\w-]+\s+){{0,2}}?[\w-]+)\s+(?={_AUXILIARY_OR_PREPOSITION})"
+    r"|^\W*who\s+(?:is|was|are|were)\s+(?:the\s+)?((?:[\w-]+\s+){0,2}?[\w-]+)\s*"
+    r"(?=(?:of|for|in|at|on)\b|\?|$)", re.I)
+# Nouns that say what kind of answer is wanted rather than what it is about ("what
+# proportion", "which machine", "what rank"), and abstract ones the documents may well
+# discuss in other words ("what obstacles", "what options").
+_ANSWER_TYPE_NOUNS = frozenset(words(
+    "proportion share percentage percent number amount quantity figure factor ratio rate "
+    "timeframe period time date year month day duration machine system computer thing body "
+    "organisation organization entity institution place location site area region country "
+    "city town kind type sort way reason role purpose name term word example rank ranking "
+    "position spot standing level score status stage size capacity value total count "
+    "obstacle barrier challenge problem issue risk benefit advantage disadvantage weakness "
+    "strength option alternative criterion criteria lesson recommendation goal aim objective "
+    "motivation cause effect impact consequence implication trend pattern approach strategy "
+    "practice method process step measure requirement condition feature characteristic "
+    "aspect difference similarity change development idea point conclusion finding"))
+
+
+def asked_event(question: str, kind: str | None) -> list[str]:
+    """For "when was X inaugurated?", the event the date is asked of: the question's last word."""
+    if kind not in ("date", "day"):
+        return []
+    last = re.search(r"(\w+)\W*$", question)
+    return words(last.group(1))[-1:] if last else []
+
+
+def asked_about(question: str) -> list[str]:
+    """The words of what a "what X", "which X" or "who is the X" question asks for ("cooling
+    technology", "vendor", "executive director"), less nouns that only name a kind of answer."""
+    match = _ASKED_ABOUT.search(question)
+    if not match:
+        return []
+    return [w for w in words(match.group(1) or match.group(2)) if w not in _ANSWER_TYPE_NOUNS]
+
+
+# Names and acronyms
+
+def question_names(question: str) -> set[str]:
+    """The words of the names in a question (capitalised, not its first word), leaving out
+    words like "Swiss" or "Finnish" whose country may be named instead."""
+    return {w for m in CAPITALISED.finditer(question)
+            if m.start() > 0 and not _DEMONYM.search(m.group()) and m.group() not in _DEMONYMS
+            for w in words(m.group())}
+
+
+_DEMONYMS = frozenset("Swiss French Dutch Danish Czech Greek Irish Polish Spanish Swedish Finnish "
+                      "British Turkish Slovak Luxembourgish".split())
+_DEMONYM = re.compile(r"(?:ish|ese|ian|ean|ican)$")
+
+
+def unknown_names(question: str, index: IndexData) -> list[str]:
+    """Names in the question (capitalised, not its first word) that no document mentions, not
+    even run together ("MareNostrum") or as a word like "Finnish" whose country may be named."""
+    unknown = []
+    for match in CAPITALISED.finditer(question):
+        token = re.sub(r"[’']s?$", "", match.group())
+        if match.start() == 0 or len(token) < 3 or _DEMONYM.search(token) or \
+                token in _DEMONYMS:
+            continue
+        folded = words(token)
+        if folded and all(index.bm25.document_frequency(w) == 0 for w in folded):
+            unknown.append(token)
+    return unknown
+
+
+_ACRONYM = re.compile(r"\b[A-Z][A-Za-z]*[A-Z]s?\b")  # "GPAI", "HPC", "EuroHPC JU", "LLMs"
+_WORD_RUN = re.compile(r"[^\W\d_]+")
+
+
+def acronym_matches(question: str, text: str) -> set[str]:
+    """Question words that an acronym stands for: "general-purpose AI" in the question and
+    "GPAI" in the text, or "HPC" in the question and "high-performance computing" in the
+    text. Returns the question's words (as `words` gives them) that are matched this way."""
+    matched: set[str] = set()
+    for spelled, short in ((question, text), (text, question)):
+        acronyms = {a.rstrip("s") for a in _ACRONYM.findall(short) if a.isupper() or
+                    a.rstrip("s").isupper()}
+        # "AI" would be any two words; an acronym both texts use needs no spelling out.
+        folded = fold(spelled)
+        acronyms = {a for a in acronyms if len(a) >= 3 and a.lower() not in folded}
+        if not acronyms:
+            continue
+        prefixes = {a[:n] for a in acronyms for n in range(1, len(a) + 1)}
+        runs = _WORD_RUN.findall(spelled)
+        for first in range(len(runs)):
+            initials = ""
+            for last in range(first, min(first + 6, len(runs))):
+                run = runs[last]
+                initials += run if run.isupper() and len(run) > 1 else run[0].upper()
+                if initials not in prefixes:
+                    break
+                if last > first and initials in acronyms:
+                    words_spelled = words(" ".join(runs[first:last + 1]))
+                    matched |= set(words_spelled) if spelled is question else \
+                        set(words(initials))
+    return matched
