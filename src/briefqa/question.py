@@ -3,6 +3,7 @@ is about, the names and documents it mentions."""
 
 from __future__ import annotations
 
+import functools
 import re
 
 import numpy as np
@@ -275,12 +276,15 @@ def asked_about(question: str) -> list[str]:
 
 # Names and acronyms
 
-def question_names(question: str) -> set[str]:
+
+@functools.lru_cache(maxsize=1024)  # asked of every candidate sentence
+def question_names(question: str) -> frozenset[str]:
     """The words of the names in a question (capitalised, not its first word), leaving out
     words like "Swiss" or "Finnish" whose country may be named instead."""
-    return {w for m in CAPITALISED.finditer(question)
-            if m.start() > 0 and not _DEMONYM.search(m.group()) and m.group() not in _DEMONYMS
-            for w in words(m.group())}
+    return frozenset(w for m in CAPITALISED.finditer(question)
+                     if m.start() > 0 and not _DEMONYM.search(m.group())
+                     and m.group() not in _DEMONYMS
+                     for w in words(m.group()))
 
 
 _DEMONYMS = frozenset("Swiss French Dutch Danish Czech Greek Irish Polish Spanish Swedish Finnish "
