@@ -203,7 +203,7 @@ def states_measure(measure: str, text: str) -> bool:
 
 class CountedCheck:
     """Does a sentence count what the question counts? When the question asks for a measure
-    (money, power, storage, time), one of the sentence's numbers must be stated in its units.
+    (money, power, storage, compute, time), one of its numbers must be stated in those units.
     Otherwise the counted word is in the sentence, or one of its numbers reads like a count of
     it ("10 billion euros" for "money", "five factories" for "sites")."""
 
