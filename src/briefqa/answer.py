@@ -16,13 +16,12 @@ from .question import (
     META_WORDS,
     CountedCheck,
     acronym_matches,
-    asked_about,
-    asked_event,
     asked_measure,
     brings_new,
     document_references,
     expected_kind,
     is_referenced,
+    never_mentioned,
     question_names,
     unknown_names,
 )
@@ -143,11 +142,7 @@ def compose_answer(question: str, hits: list[Hit], index: IndexData, query_vecto
     pair_dense = _pair_similarities(hits, index, query_vector)
     scored = [_score(hit, pair_dense[hit.unit_id], index, question, asked, kind)
               for hit in hits]
-    references = document_references(question)
-    if references:
-        for s in scored:
-            if is_referenced(references, index, s.hit.unit_id):
-                s.score += W_NAMED_DOCUMENT
+    _prefer_named_documents(scored, question, index)
     scored.sort(key=lambda s: -s.score)
 
     counts = CountedCheck(question, index, encode) \
@@ -164,11 +159,8 @@ def compose_answer(question: str, hits: list[Hit], index: IndexData, query_vecto
         best = next((s for s in scored[1:max_sentences]
                      if s.score >= EXTRA_SENTENCE_RATIO * best.score and is_answer(s)
                      and names <= _words_around(index, s.hit.unit_id)), best)
-    # What the question asks for is a thing the documents never mention: "What cooling
-    # technology does Leonardo use?" is not answered by a row about Leonardo.
-    never_mentioned = [w for w in asked_about(question) + asked_event(question, kind)
-                       if not w.isdigit() and index.bm25.document_frequency(w) == 0]
-    grounded = best is not None and is_answer(best) and not never_mentioned and (
+    grounded = best is not None and is_answer(best) and \
+        not never_mentioned(question, kind, index) and (
         best.dense >= MIN_DENSE_DESPITE_UNKNOWN_NAME or not unknown_names(question, index))
     if not grounded:
         related = _distinct(scored, index)[:related_count]
@@ -188,15 +180,23 @@ def compose_answer(question: str, hits: list[Hit], index: IndexData, query_vecto
     return Answer(question, text, True, citations, confidence=best.score)
 
 
+def _prefer_named_documents(scored: list[Scored], question: str, index: IndexData) -> None:
+    """"According to the brief": sentences from the document the question names score more."""
+    references = document_references(question)
+    if references:
+        for s in scored:
+            if is_referenced(references, index, s.hit.unit_id):
+                s.score += W_NAMED_DOCUMENT
+
+
 # "How long", "how big": the adjective names the kind of answer, not what it is about.
 _HOW_ADJECTIVE = re.compile(r"\bhow (?:long|big|large|far|old|often|fast|soon|high|wide)\b", re.I)
 
 
 def _question_terms(question: str, index: IndexData) -> dict[str, float]:
     """The question's words, weighted by rarity in the corpus. A word the corpus never uses
-    takes the weight of its closest spelling there ("organisation" for "organization"), or,
-    when it is a name, the weight of the rarest word: asking about something the documents
-    never name must count against every sentence."""
+    weighs nothing, unless it is a name: then it weighs as much as the rarest word, since
+    asking about something the documents never name must count against every sentence."""
     terms: dict[str, float] = {}
     names = {w for token in CAPITALISED.findall(question[1:]) for w in words(token)}
     rarest = float(index.bm25.idf.max()) if len(index.bm25.idf) else 1.0

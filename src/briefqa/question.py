@@ -257,6 +257,13 @@ _ANSWER_TYPE_NOUNS = frozenset(words(
     "aspect difference similarity change development idea point conclusion finding"))
 
 
+def never_mentioned(question: str, kind: str | None, index: IndexData) -> list[str]:
+    """What the question asks for, when it is a word the documents never use: "What cooling
+    technology does Leonardo use?" is not answered by a row about Leonardo."""
+    return [w for w in asked_about(question) + asked_event(question, kind)
+            if not w.isdigit() and index.bm25.document_frequency(w) == 0]
+
+
 def asked_event(question: str, kind: str | None) -> list[str]:
     """For "when was X inaugurated?", the event the date is asked of: the question's last word."""
     if kind not in ("date", "day"):
