@@ -16,7 +16,6 @@ from .question import (
     META_WORDS,
     CountedCheck,
     acronym_matches,
-    asked_measure,
     brings_new,
     document_references,
     expected_kind,
@@ -145,8 +144,9 @@ def compose_answer(question: str, hits: list[Hit], index: IndexData, query_vecto
     _prefer_named_documents(scored, question, index)
     scored.sort(key=lambda s: -s.score)
 
-    counts = CountedCheck(question, index, encode) \
-        if kind == "number" or asked_measure(question) else None
+    counts = CountedCheck(question, index, encode)
+    if kind != "number" and counts.measure is None:
+        counts = None  # neither a count nor a measure is asked for
 
     def is_answer(s: Scored) -> bool:
         return _is_answer(s) and (counts is None or counts(s.hit.unit_id))

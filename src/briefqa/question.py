@@ -283,20 +283,23 @@ def asked_about(question: str) -> list[str]:
 
 # Names and acronyms
 
+_DEMONYMS = frozenset("Swiss French Dutch Danish Czech Greek Irish Polish Spanish Swedish Finnish "
+                      "British Turkish Slovak Luxembourgish".split())
+_DEMONYM = re.compile(r"(?:ish|ese|ian|ean|ican)$")
+
+
+def _is_demonym(token: str) -> bool:
+    """"Finnish", "Swiss": a word whose country may be named instead."""
+    return bool(_DEMONYM.search(token)) or token in _DEMONYMS
+
 
 @functools.lru_cache(maxsize=1024)  # asked of every candidate sentence
 def question_names(question: str) -> frozenset[str]:
     """The words of the names in a question (capitalised, not its first word), leaving out
     words like "Swiss" or "Finnish" whose country may be named instead."""
     return frozenset(w for m in CAPITALISED.finditer(question)
-                     if m.start() > 0 and not _DEMONYM.search(m.group())
-                     and m.group() not in _DEMONYMS
+                     if m.start() > 0 and not _is_demonym(m.group())
                      for w in words(m.group()))
-
-
-_DEMONYMS = frozenset("Swiss French Dutch Danish Czech Greek Irish Polish Spanish Swedish Finnish "
-                      "British Turkish Slovak Luxembourgish".split())
-_DEMONYM = re.compile(r"(?:ish|ese|ian|ean|ican)$")
 
 
 def unknown_names(question: str, index: IndexData) -> list[str]:
@@ -305,8 +308,7 @@ def unknown_names(question: str, index: IndexData) -> list[str]:
     unknown = []
     for match in CAPITALISED.finditer(question):
         token = re.sub(r"[’']s?$", "", match.group())
-        if match.start() == 0 or len(token) < 3 or _DEMONYM.search(token) or \
-                token in _DEMONYMS:
+        if match.start() == 0 or len(token) < 3 or _is_demonym(token):
             continue
         folded = words(token)
         if folded and all(index.bm25.document_frequency(w) == 0 for w in folded):
