@@ -9,12 +9,14 @@ PIP := $(PY) -m pip
 
 setup: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml
+# requirements.lock pins every package a fresh install gets (the versions that were tested);
+# refresh it after a deliberate upgrade with .ci/audit.sh --lock
+$(VENV)/.installed: pyproject.toml requirements.lock
 	python3 -m venv $(VENV)
 	$(PIP) install -q --upgrade pip
 	# the CPU build on this machine's disk; an unpinned torch pulls a multi-GB CUDA build
 	$(PIP) install -q torch==2.13.0
-	$(PIP) install -q -e ".[dev]"
+	$(PIP) install -q -c requirements.lock -e ".[dev]"
 	touch $@
 
 app: setup

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import asdict, dataclass, field
+from typing import Protocol, runtime_checkable
 
 import numpy as np
 
@@ -15,32 +16,18 @@ from .question import (
     CAPITALISED,
     META_WORDS,
     CountedCheck,
+    Question,
     acronym_matches,
     brings_new,
-    document_references,
-    expected_kind,
     is_referenced,
     never_mentioned,
     question_names,
     unknown_names,
 )
 from .retrieve import Hit
+from .settings import AnswerSettings, Settings
 
 NOT_ANSWERED = "The documents do not answer this question."
-
-# Thresholds on cosine similarity (all-MiniLM-L6-v2) and on the share of the question's
-# weighted words that a sentence holds: below both, a sentence is related, not an answer.
-MIN_DENSE_ALONE = 0.66
-MIN_DENSE = 0.40
-MIN_COVERAGE = 0.30
-# Most of the question's words, in a sentence the model reads as at least loosely related
-# (long sentences listing many things score low with MiniLM).
-MIN_COVERAGE_ALONE = 0.60
-MIN_DENSE_WITH_MOST_WORDS = 0.20
-# A question naming something no document mentions needs a very close sentence to be answered.
-MIN_DENSE_DESPITE_UNKNOWN_NAME = 0.75
-# A runner-up this close to the best sentence is shown with it.
-EXTRA_SENTENCE_RATIO = 0.88
 
 
 @dataclass
@@ -64,6 +51,30 @@ class Citation:
 
 
 @dataclass
+class Span:
+    """A figure, name or date inside a cited quote: `source_text[start:end] == text`."""
+
+    text: str
+    citation: int  # the id of the citation whose quote holds it
+    start: int
+    end: int
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class Disagreement:
+    """Two documents that give different figures for the same thing, each cited."""
+
+    about: str  # what the figures are of, in the documents' words
+    figures: list[Span]  # one figure per document, in the order of their citations
+
+    def to_dict(self) -> dict:
+        return {"about": self.about, "figures": [f.to_dict() for f in self.figures]}
+
+
+@dataclass
 class Answer:
     question: str
     text: str
@@ -71,10 +82,19 @@ class Answer:
     citations: list[Citation] = field(default_factory=list)
     confidence: float = 0.0
     seconds: float = 0.0
+    mode: str = "extractive"  # or "llm": which Answerer wrote `text`
+    short: Span | None = None  # the figure / name / date that answers, inside a quote
+    disagreements: list[Disagreement] = field(default_factory=list)
+    unverified: list[str] = field(default_factory=list)  # LLM sentences withheld
+    notes: list[str] = field(default_factory=list)  # what the reader should know about it
 
     def to_dict(self) -> dict:
         return {"question": self.question, "text": self.text, "grounded": self.grounded,
-                "confidence": round(self.confidence, 4), "seconds": round(self.seconds, 4),
+                "mode": self.mode, "confidence": round(self.confidence, 4),
+                "seconds": round(self.seconds, 4),
+                "short": self.short.to_dict() if self.short else None,
+                "disagreements": [d.to_dict() for d in self.disagreements],
+                "unverified": list(self.unverified), "notes": list(self.notes),
                 "citations": [c.to_dict() for c in self.citations]}
 
     def to_markdown(self) -> str:
@@ -113,11 +133,34 @@ def normalise_question(question: object, max_chars: int) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
-# Choosing sentences
+# The seam: one protocol, one class per way of answering
 
-# Weights of the evidence a sentence holds; see _score.
-W_DENSE, W_DENSE_PAIR, W_COVERAGE, W_KIND, W_SHORT = 0.4, 0.4, 0.35, 0.2, 0.2
-W_NAMED_DOCUMENT = 0.35  # a sentence from the document the question names
+
+@runtime_checkable
+class Answerer(Protocol):
+    """A way of answering: from a parsed question and the retrieved sentences, an Answer whose
+    citations quote the index's documents. Retrieval is the same for every Answerer."""
+
+    mode: str
+
+    def answer(self, question: Question, hits: list[Hit], index: IndexData) -> Answer: ...
+
+
+class ExtractiveAnswerer:
+    """The default: the documents' own sentences, chosen and cited (see `compose_answer`)."""
+
+    mode = "extractive"
+
+    def __init__(self, settings: Settings, encode=None) -> None:
+        self.settings = settings
+        self.encode = encode  # texts -> unit vectors, for "how many X" checks
+
+    def answer(self, question: Question, hits: list[Hit], index: IndexData) -> Answer:
+        return compose_answer(question, hits, index, self.settings, encode=self.encode)
+
+
+# ---------------------------------------------------------------------------------------------
+# Choosing sentences
 
 
 @dataclass
@@ -131,62 +174,65 @@ class Scored:
     names_missing: bool = False  # a name in the question is not in the sentence
 
 
-def compose_answer(question: str, hits: list[Hit], index: IndexData, query_vector,
-                   max_sentences: int, related_count: int, encode=None) -> Answer:
-    """The shortest set of sentences (1 to `max_sentences`) that answers the question, each
-    cited; when none does, say so and offer the closest passages as related. `encode` (texts
-    to unit vectors) lets a "how many X" question check that a number counts X."""
-    asked = _question_terms(question, index)
-    kind = expected_kind(question)
-    pair_dense = _pair_similarities(hits, index, query_vector)
-    scored = [_score(hit, pair_dense[hit.unit_id], index, question, asked, kind)
+def compose_answer(question: Question, hits: list[Hit], index: IndexData, settings: Settings,
+                   encode=None) -> Answer:
+    """The shortest set of sentences (1 to `max_answer_sentences`) that answers the question,
+    each cited; when none does, say so and offer the closest passages as related. `encode`
+    (texts to unit vectors) lets a "how many X" question check that a number counts X."""
+    tuning = settings.answer
+    text, kind = question.text, question.kind
+    asked = _question_terms(text, index)
+    pair_dense = _pair_similarities(hits, index, question.vector)
+    scored = [_score(hit, pair_dense[hit.unit_id], index, text, asked, kind, tuning)
               for hit in hits]
-    _prefer_named_documents(scored, question, index)
+    _prefer_named_documents(scored, question, index, tuning)
     scored.sort(key=lambda s: -s.score)
 
-    counts = CountedCheck(question, index, encode)
+    counts = CountedCheck(text, index, encode, tuning.min_counted_similarity)
     if kind != "number" and counts.measure is None:
         counts = None  # neither a count nor a measure is asked for
 
     def is_answer(s: Scored) -> bool:
-        return _is_answer(s) and (counts is None or counts(s.hit.unit_id))
+        return _is_answer(s, tuning) and (counts is None or counts(s.hit.unit_id))
 
     best = scored[0] if scored else None
+    close = tuning.extra_sentence_ratio
     if counts is not None and best is not None and not counts(best.hit.unit_id):
         # The closest sentence counts something else; a close runner-up about the same named
         # things may count the right one.
-        names = question_names(question) & index.unit_words(best.hit.unit_id)
-        best = next((s for s in scored[1:max_sentences]
-                     if s.score >= EXTRA_SENTENCE_RATIO * best.score and is_answer(s)
+        names = question.names & index.unit_words(best.hit.unit_id)
+        best = next((s for s in scored[1:settings.max_answer_sentences]
+                     if s.score >= close * best.score and is_answer(s)
                      and names <= _words_around(index, s.hit.unit_id)), best)
     grounded = best is not None and is_answer(best) and \
-        not never_mentioned(question, kind, index) and (
-        best.dense >= MIN_DENSE_DESPITE_UNKNOWN_NAME or not unknown_names(question, index))
+        not never_mentioned(text, kind, index) and (
+        best.dense >= tuning.min_dense_despite_unknown_name or not unknown_names(text, index))
     if not grounded:
-        related = _distinct(scored, index)[:related_count]
+        related = _distinct(scored, index)[:settings.related_citations]
         citations = [_citation(n + 1, s, index, related=True) for n, s in enumerate(related)]
-        return Answer(question, NOT_ANSWERED, False, citations,
+        return Answer(text, NOT_ANSWERED, False, citations,
                       confidence=best.score if best else 0.0)
 
     chosen = [best]
     for candidate in _distinct([s for s in scored if s is not best], index, exclude=[best]):
         # A close runner-up is shown too: two cited sentences beat one wrong one.
-        if len(chosen) >= max_sentences or candidate.score < EXTRA_SENTENCE_RATIO * best.score:
+        if len(chosen) >= settings.max_answer_sentences or candidate.score < close * best.score:
             break
         if is_answer(candidate):
             chosen.append(candidate)
     citations = [_citation(n + 1, s, index) for n, s in enumerate(chosen)]
-    text = " ".join(f"{_as_sentence(c.quote)} [{c.id}]" for c in citations)
-    return Answer(question, text, True, citations, confidence=best.score)
+    answer_text = " ".join(f"{_as_sentence(c.quote)} [{c.id}]" for c in citations)
+    return Answer(text, answer_text, True, citations, confidence=best.score)
 
 
-def _prefer_named_documents(scored: list[Scored], question: str, index: IndexData) -> None:
+def _prefer_named_documents(scored: list[Scored], question: Question, index: IndexData,
+                            tuning: AnswerSettings) -> None:
     """"According to the brief": sentences from the document the question names score more."""
-    references = document_references(question)
+    references = [set(r) for r in question.documents]
     if references:
         for s in scored:
             if is_referenced(references, index, s.hit.unit_id):
-                s.score += W_NAMED_DOCUMENT
+                s.score += tuning.w_named_document
 
 
 # "How long", "how big": the adjective names the kind of answer, not what it is about.
@@ -237,19 +283,20 @@ def _continues(before, unit) -> bool:
 
 
 def _score(hit: Hit, pair_dense: float, index: IndexData, question: str,
-           asked: dict[str, float], kind: str | None) -> Scored:
+           asked: dict[str, float], kind: str | None, tuning: AnswerSettings) -> Scored:
     unit = index.units[hit.unit_id]
     present = index.unit_words(hit.unit_id)
     covered = {w for w in asked if w in present or _joined_match(w, unit.text)}
     covered |= acronym_matches(question, unit.text) & asked.keys()
     total = sum(asked.values()) or 1.0
     coverage = sum(asked[w] for w in covered) / total
-    score = W_DENSE * hit.dense + W_DENSE_PAIR * pair_dense + W_COVERAGE * coverage
+    score = tuning.w_dense * hit.dense + tuning.w_dense_pair * pair_dense + \
+        tuning.w_coverage * coverage
     has_kind = kind is None or brings_new(kind, question, unit.text)
     if kind is not None:
-        score += W_KIND if has_kind else -W_KIND
+        score += tuning.w_kind if has_kind else -tuning.w_kind
     if len(without_urls(unit.text).split()) < 5:  # "Resource: LUMI docs; URL: https://…"
-        score -= W_SHORT
+        score -= tuning.w_short
     names_missing = bool((question_names(question) & asked.keys()) - covered)
     return Scored(hit, score, coverage, covered, hit.dense, has_kind, names_missing)
 
@@ -259,13 +306,13 @@ def _joined_match(word: str, text: str) -> bool:
     return len(word) > 6 and word in fold(text).replace(" ", "")
 
 
-def _is_answer(s: Scored) -> bool:
+def _is_answer(s: Scored, tuning: AnswerSettings) -> bool:
     """Close enough in meaning, or in meaning and words, or in most words and every name; and,
     for "how many" or "when" questions, holding a number or date the question does not already
     give."""
-    close = s.dense >= MIN_DENSE_ALONE or \
-        (s.dense >= MIN_DENSE and s.coverage >= MIN_COVERAGE) or \
-        (s.dense >= MIN_DENSE_WITH_MOST_WORDS and s.coverage >= MIN_COVERAGE_ALONE
+    close = s.dense >= tuning.min_dense_alone or \
+        (s.dense >= tuning.min_dense and s.coverage >= tuning.min_coverage) or \
+        (s.dense >= tuning.min_dense_with_most_words and s.coverage >= tuning.min_coverage_alone
          and not s.names_missing)
     return close and s.has_kind
 

@@ -11,10 +11,11 @@ import unicodedata
 import uuid
 from pathlib import Path
 
-from .answer import Answer, compose_answer, normalise_question
+from .answer import Answer, Answerer, ExtractiveAnswerer, normalise_question
 from .errors import BriefqaError, CorpusError, DocumentError, IndexStateError
 from .index import IndexData, Indexer, RefreshReport, SourceInfo, open_index, read_manifest
 from .ingest import Document, human_size, parse_document
+from .question import Question, parse_question
 from .retrieve import hybrid_search
 from .settings import SUPPORTED_SUFFIXES, Settings
 
@@ -28,7 +29,8 @@ class Assistant:
     >>> qa.ask("How many Hopper GPUs does MareNostrum 5 have?").text
     """
 
-    def __init__(self, settings: Settings, index: IndexData) -> None:
+    def __init__(self, settings: Settings, index: IndexData,
+                 answerer: Answerer | None = None) -> None:
         self.settings = settings
         self._index = index
         self._write_lock = threading.Lock()
@@ -36,6 +38,16 @@ class Assistant:
         self._query_encoder = None
         self._encoder_lock = threading.Lock()
         self.last_refresh: RefreshReport | None = None
+        self.extractive = ExtractiveAnswerer(settings, encode=self._encode_texts)
+        self.answerer: Answerer = answerer or self._default_answerer()
+
+    def _default_answerer(self) -> Answerer:
+        """The extractive answer, or the LLM's when the settings name a model server."""
+        if (self.settings.llm or "off").lower() in ("", "off", "none", "0"):
+            return self.extractive
+        from .llm import LLMAnswerer  # llama-index is imported only on this path
+
+        return LLMAnswerer(self.settings, fallback=self.extractive, encode=self._encode_texts)
 
     # -- opening ------------------------------------------------------------------------------
 
@@ -59,6 +71,7 @@ class Assistant:
                 log.warning("serving the existing index as it is: %s", exc)
         placeholder._index = open_index(settings.index_dir)
         placeholder.last_refresh = report
+        _warn_if_uncalibrated(settings, placeholder._index.manifest)
         return placeholder
 
     def _indexer(self, progress: bool = False) -> Indexer:
@@ -99,21 +112,25 @@ class Assistant:
 
     # -- asking -------------------------------------------------------------------------------
 
-    def ask(self, question: str) -> Answer:
+    def ask(self, question: str, answerer: Answerer | None = None) -> Answer:
         """Answer from the documents: sentences with [n] markers and their citations, or
-        grounded=False with the closest passages as related citations."""
+        grounded=False with the closest passages as related citations. `answerer` overrides
+        the assistant's own for this question (for instance `qa.extractive`)."""
         started = time.perf_counter()
+        parsed = self.parse(question)
+        index = self._index
+        hits = hybrid_search(index, parsed.vector, parsed.text, self.settings.candidates)
+        answer = (answerer or self.answerer).answer(parsed, hits, index)
+        answer.seconds = time.perf_counter() - started
+        return answer
+
+    def parse(self, question: str) -> Question:
+        """Validate a question and work out once what it asks for (with its embedding)."""
         if isinstance(question, str):
             # A lone surrogate (valid in JSON, not in UTF-8) would crash the tokenizer.
             question = question.encode("utf-8", "replace").decode("utf-8")
         text = normalise_question(question, self.settings.max_question_chars)
-        index = self._index
-        vector = self._encode_query(text)
-        hits = hybrid_search(index, vector, text, self.settings.candidates)
-        answer = compose_answer(text, hits, index, vector, self.settings.max_answer_sentences,
-                                self.settings.related_citations, encode=self._encode_texts)
-        answer.seconds = time.perf_counter() - started
-        return answer
+        return parse_question(text, vector=self._encode_query(text))
 
     # -- the documents ------------------------------------------------------------------------
 
@@ -203,6 +220,16 @@ class Assistant:
                 return candidate
             candidate, n = folder / f"{stem} ({n}){suffix}", n + 1
         return candidate
+
+
+def _warn_if_uncalibrated(settings: Settings, manifest: dict) -> None:
+    """The answer's thresholds hold for the model they were calibrated with; say so when the
+    index was built with another."""
+    model = str((manifest.get("params") or {}).get("model", ""))
+    if model and settings.answer.calibrated_for not in model:
+        log.warning("the answer thresholds were calibrated for %s, not for %s: answers may "
+                    "be too eager or too shy (see AnswerSettings)",
+                    settings.answer.calibrated_for, model)
 
 
 def _save_upload(target: Path, data: bytes) -> None:

