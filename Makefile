@@ -1,11 +1,11 @@
 # Two commands do all the set-up on a fresh machine:
 #   make app    install everything, then start the chat on the bundled corpus and model
-#   make test   install everything (chromium included), then run the test suite
+#   make test   install everything (chromium and qemu-user included), then run the test suite
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip
 
-.PHONY: setup app test browser eval bench lint clean
+.PHONY: setup app test browser emulator eval bench lint clean
 
 setup: $(VENV)/.installed
 
@@ -29,7 +29,15 @@ browser:
 	  $$SUDO apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium chromium-driver >/dev/null; }
 
-test: setup browser
+# qemu-user runs the encoder on an emulated AVX2-only CPU (tests/test_portable.py)
+emulator:
+	@[ "$$(uname -m)" != x86_64 ] || command -v qemu-x86_64 >/dev/null 2>&1 || { \
+	  echo "installing Debian's qemu-user for the cross-CPU encoder test"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq qemu-user >/dev/null; }
+
+test: setup browser emulator
 	$(PY) -m pytest -q
 
 eval: setup

@@ -29,6 +29,40 @@ def model_fingerprint(model_path: str) -> str:
     return f"{root.name}:{digest.hexdigest()[:16]}"
 
 
+def cpu_kernels() -> str:
+    """The instruction-set family numeric kernels run on here ("amx", "avx512-vnni", "avx512",
+    "avx-vnni", "avx2", ...): what decides onnxruntime's int8 results, recorded with every
+    index and evaluation."""
+    import platform
+
+    flags: set[str] = set()
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8", errors="replace") as fh:
+            for line in fh:
+                if line.startswith(("flags", "Features")):
+                    flags = set(line.split(":", 1)[1].split())
+                    break
+    except OSError:
+        pass
+    for family, flag in (("amx", "amx_int8"), ("avx512-vnni", "avx512_vnni"),
+                         ("avx512", "avx512f"), ("avx-vnni", "avx_vnni"), ("avx2", "avx2"),
+                         ("avx", "avx"), ("sse4", "sse4_2"), ("neon", "asimd")):
+        if flag in flags:
+            return family
+    return platform.machine() or "unknown"
+
+
+def runtime_versions(kind: str) -> dict[str, str]:
+    """The numeric runtime's version an encoder of this kind runs on."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    package = "torch" if kind == "torch" else "onnxruntime"
+    try:
+        return {package: version(package)}
+    except PackageNotFoundError:
+        return {}
+
+
 class TorchEncoder:
     """sentence-transformers on torch: the reference encoder."""
 

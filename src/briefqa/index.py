@@ -95,8 +95,8 @@ class Indexer:
         return self._encoder
 
     def _onnx_build_encoder(self):
-        """The exported ONNX encoder for embedding the corpus (several times torch's speed,
-        cosine >= 0.97 to it), exported first if need be; None means torch."""
+        """The exported ONNX encoder for embedding the corpus (faster than torch, and the
+        same vectors the questions get), exported first if need be; None means torch."""
         if self.build_encoder_id() == "torch":
             return None
         from .onnx_export import onnx_encoder
@@ -112,7 +112,7 @@ class Indexer:
         from .onnx_export import encoder_id, supported
 
         if self.settings.build_encoder == "onnx" and supported(self.settings):
-            return encoder_id()
+            return encoder_id(self.settings)
         return "torch"
 
     def params(self) -> dict:
@@ -123,6 +123,14 @@ class Indexer:
         from .embed import model_fingerprint
 
         return model_fingerprint(self.settings.resolved_model_path())
+
+    def _encoder_record(self) -> dict:
+        """Which encoder embedded the corpus, and on which CPU kernels (for the record: the
+        float encoder's vectors agree across them, see `embed.cpu_kernels`)."""
+        from .embed import cpu_kernels, runtime_versions
+
+        kind = getattr(self._encoder, "kind", None) or self.build_encoder_id()
+        return {"kind": kind, "kernels": cpu_kernels(), **runtime_versions(kind)}
 
     def params_key(self) -> str:
         return hashlib.sha256(json.dumps(self.params(), sort_keys=True).encode()).hexdigest()[:12]
@@ -325,6 +333,7 @@ class Indexer:
         manifest = {
             "format": FORMAT, "version": VERSION, "params": self.params(),
             "model_path": self.settings.model_path or "bundled",
+            "encoder": self._encoder_record(),
             "generation": generation, "artifacts": artifacts,
             "units": len(all_units), "dimension": int(dimension),
             "vector_index": "ivf" if approximate else "flat",

@@ -1,15 +1,21 @@
 """ONNX export: the model exported once (and quantized) for fast start-up and fast encoding.
 
 `ensure_exported(settings)` runs where torch is loaded anyway (building the index): it exports
-the sentence-transformers model's transformer to ONNX, quantizes its matrix products to int8
-(dynamic, per channel) and checks the result against the torch model on probe sentences
-before it is used. The files live next to the index, keyed by the model's fingerprint:
+the sentence-transformers model's transformer to ONNX and checks the result against the torch
+model on probe sentences before it is used. The files live next to the index, keyed by the
+model's fingerprint and the precision:
 
-    <index_dir>/encoder/<fingerprint>/model.onnx   the encoder (int8, or float when int8 fails
-                                                   the check)
-    <index_dir>/encoder/<fingerprint>/meta.json    how it was made and how close it came to
-                                                   torch; written last, so its presence means
-                                                   the model file is complete
+    <index_dir>/encoder/<fingerprint>/<precision>/model.onnx   the encoder
+    <index_dir>/encoder/<fingerprint>/<precision>/meta.json    how it was made and how close it
+                                                   came to torch; written last, so its presence
+                                                   means the model file is complete
+
+Precision "float" (the default) is portable: float32 matrix products differ between AVX2,
+AVX-512 and AMX machines only in the order of their additions (about 1e-7), so every x86-64
+CPU gets the same vectors and the same answers. "int8" (dynamic quantization of the matrix
+products, per channel) is faster, but onnxruntime's int8 kernels give different vectors on
+different instruction sets (AVX2's u8*s8 pair sums saturate; VNNI and AMX do not), enough to
+change answers; it is kept as an option and for the benchmark.
 
 The export (torch, about 20 s) is made once per machine in a shared cache folder
 (BRIEFQA_CACHE_DIR, else $XDG_CACHE_HOME/briefqa or ~/.cache/briefqa; "off" disables it) and
@@ -39,7 +45,8 @@ log = logging.getLogger(__name__)
 
 # Bump when the export recipe changes: old exports are then re-made, and indexes whose
 # vectors came from them are re-embedded (the id is part of the index's parameters).
-EXPORT_VERSION = 4  # 4: meta.json records the model file's sha256
+EXPORT_VERSION = 5  # 5: float by default, one folder per precision; 4: the file's sha256
+PRECISIONS = ("float", "int8")
 MODEL_FILE = "model.onnx"
 META_FILE = "meta.json"
 OPSET = 17
@@ -76,16 +83,26 @@ def _model_dir(settings: Settings) -> tuple[str, str]:
     return model_path, model_fingerprint(model_path)
 
 
+def precision(settings: Settings) -> str:
+    """The export precision the settings ask for ("float" or "int8")."""
+    chosen = (settings.onnx_precision or "float").strip().lower()
+    if chosen not in PRECISIONS:
+        raise ValueError(f"BRIEFQA_ONNX_PRECISION must be one of {', '.join(PRECISIONS)}, "
+                         f"got {settings.onnx_precision!r}")
+    return chosen
+
+
 def encoder_dir(settings: Settings, fingerprint: str | None = None) -> Path:
-    """Where the settings' model is exported: one folder per model fingerprint."""
+    """Where the settings' model is exported: one folder per model fingerprint and precision."""
     if fingerprint is None:
         fingerprint = _model_dir(settings)[1]
-    return Path(settings.index_dir) / "encoder" / _safe(fingerprint)
+    return Path(settings.index_dir) / "encoder" / _safe(fingerprint) / precision(settings)
 
 
-def encoder_id() -> str:
-    """What an index built with the ONNX encoder records as its encoder."""
-    return f"onnx-v{EXPORT_VERSION}"
+def encoder_id(settings: Settings) -> str:
+    """What an index built with the ONNX encoder records as its encoder: vectors of another
+    export version or precision never mix with these."""
+    return f"onnx-v{EXPORT_VERSION}-{precision(settings)}"
 
 
 def supported(settings: Settings) -> bool:
@@ -93,15 +110,15 @@ def supported(settings: Settings) -> bool:
     return _mean_pooled(Path(settings.resolved_model_path()))
 
 
-def shared_dir(fingerprint: str) -> Path | None:
-    """The per-machine export cache for a model, or None when it is switched off."""
+def shared_dir(fingerprint: str, chosen: str = "float") -> Path | None:
+    """The per-machine export cache for a model and precision, or None when switched off."""
     root = os.environ.get("BRIEFQA_CACHE_DIR")
     if root is not None and root.strip().lower() in ("", "off", "none", "0"):
         return None
     if not root:
         base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
         root = str(Path(base) / "briefqa")
-    return Path(root) / "encoder" / _safe(fingerprint)
+    return Path(root) / "encoder" / _safe(fingerprint) / chosen
 
 
 def _safe(fingerprint: str) -> str:
@@ -157,14 +174,14 @@ def onnx_encoder(settings: Settings, threads: int | None = None):
         folder = encoder_dir(settings, fingerprint)
         meta = _read_meta(folder, fingerprint)
         if meta is None:
-            folder = shared_dir(fingerprint)
+            folder = shared_dir(fingerprint, precision(settings))
             meta = _read_meta(folder, fingerprint) if folder is not None else None
         if meta is None:
             return None
         from .embed import OnnxEncoder
 
         encoder = OnnxEncoder(folder / MODEL_FILE, model_path, threads=threads)
-        encoder.kind = f"{encoder_id()}-{meta.get('precision', 'float')}"
+        encoder.kind = f"onnx-v{EXPORT_VERSION}-{meta.get('precision', 'float')}"
         return encoder
     except Exception as exc:  # a broken file or runtime: torch still answers
         log.warning("the ONNX encoder cannot be used (%s); using torch", exc)
@@ -181,13 +198,14 @@ def ensure_exported(settings: Settings, force: bool = False) -> Path | None:
     if not _mean_pooled(Path(model_path)):
         log.info("not exporting %s to ONNX: only mean-pooled models are supported", model_path)
         return None
-    shared = shared_dir(fingerprint)
+    chosen = precision(settings)
+    shared = shared_dir(fingerprint, chosen)
     if shared is not None:
         try:
             shared.mkdir(parents=True, exist_ok=True)
             with _lock(shared):
                 if force or _read_meta(shared, fingerprint) is None:
-                    if _export(model_path, fingerprint, shared) is None:
+                    if _export(model_path, fingerprint, shared, chosen) is None:
                         return None
             _install(shared, folder)
             if _read_meta(folder, fingerprint) is not None:
@@ -195,7 +213,7 @@ def ensure_exported(settings: Settings, force: bool = False) -> Path | None:
         except OSError as exc:  # an unwritable cache: export straight into the index
             log.info("ONNX export cache %s unusable (%s)", shared, exc)
     folder.mkdir(parents=True, exist_ok=True)
-    return _export(model_path, fingerprint, folder)
+    return _export(model_path, fingerprint, folder, chosen)
 
 
 @contextlib.contextmanager
@@ -227,7 +245,7 @@ def _install(source: Path, target: Path) -> None:
                 tmp.unlink()
 
 
-def _export(model_path: str, fingerprint: str, folder: Path) -> Path | None:
+def _export(model_path: str, fingerprint: str, folder: Path, wanted: str) -> Path | None:
     started = time.perf_counter()
     work = folder / f".export-{uuid.uuid4().hex}.tmp"
     work.mkdir()
@@ -240,23 +258,24 @@ def _export(model_path: str, fingerprint: str, folder: Path) -> Path | None:
             log.warning("the ONNX export of %s disagrees with torch (cosine %.4f); not used",
                         model_path, float_cos[0])
             return None
-        chosen, precision, cos = float_path, "float", float_cos
+        chosen, made, cos = float_path, "float", float_cos
         try:
-            int8_path = work / "int8.onnx"
-            _quantize(float_path, int8_path)
-            int8_cos = _agreement(int8_path, model_path, reference)
-            if int8_cos[0] >= MIN_COSINE_INT8 and int8_cos[1] >= MIN_MEAN_COSINE_INT8:
-                chosen, precision, cos = int8_path, "int8", int8_cos
-            else:
-                log.warning("int8 ONNX encoder too far from torch (cosine %.4f); keeping float",
-                            int8_cos[0])
+            if wanted == "int8":
+                int8_path = work / "int8.onnx"
+                _quantize(float_path, int8_path)
+                int8_cos = _agreement(int8_path, model_path, reference)
+                if int8_cos[0] >= MIN_COSINE_INT8 and int8_cos[1] >= MIN_MEAN_COSINE_INT8:
+                    chosen, made, cos = int8_path, "int8", int8_cos
+                else:
+                    log.warning("int8 ONNX encoder too far from torch (cosine %.4f); keeping "
+                                "float", int8_cos[0])
         except Exception as exc:  # quantization is an optimisation: the float model serves
             log.warning("could not quantize the ONNX encoder (%s); keeping float", exc)
         target = folder / MODEL_FILE
         os.replace(chosen, target)
         meta = {
             "export_version": EXPORT_VERSION, "fingerprint": fingerprint,
-            "model_path": model_path, "precision": precision,
+            "model": Path(model_path).name, "precision": made,
             "size": target.stat().st_size, "sha256": _sha256(target), "opset": OPSET,
             "probe_cosine_min": round(cos[0], 6), "probe_cosine_mean": round(cos[1], 6),
             "float_probe_cosine_min": round(float_cos[0], 6),
@@ -268,7 +287,7 @@ def _export(model_path: str, fingerprint: str, folder: Path) -> Path | None:
         tmp_meta.write_text(json.dumps(meta, indent=1), encoding="utf-8")
         os.replace(tmp_meta, folder / META_FILE)
         log.info("exported %s to ONNX (%s, cosine to torch >= %.4f) in %.1f s", model_path,
-                 precision, cos[0], meta["seconds"])
+                 made, cos[0], meta["seconds"])
         return target
     finally:
         shutil.rmtree(work, ignore_errors=True)
