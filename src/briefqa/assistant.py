@@ -16,7 +16,7 @@ from .errors import BriefqaError, CorpusError, DocumentError, IndexStateError
 from .index import IndexData, Indexer, RefreshReport, SourceInfo, open_index, read_manifest
 from .ingest import Document, human_size, parse_document
 from .question import Question, parse_question
-from .retrieve import hybrid_search
+from .retrieve import Hit, hybrid_search
 from .settings import SUPPORTED_SUFFIXES, Settings
 
 log = logging.getLogger(__name__)
@@ -119,10 +119,30 @@ class Assistant:
         started = time.perf_counter()
         parsed = self.parse(question)
         index = self._index
-        hits = hybrid_search(index, parsed.vector, parsed.text, self.settings.candidates)
+        hits = self._search(index, parsed)
         answer = (answerer or self.answerer).answer(parsed, hits, index)
         answer.seconds = time.perf_counter() - started
         return answer
+
+    def retrieve(self, question: str | Question) -> list[Hit]:
+        """The candidate sentences for a question, best first (what every Answerer gets)."""
+        parsed = question if isinstance(question, Question) else self.parse(question)
+        return self._search(self._index, parsed)
+
+    def _search(self, index: IndexData, question: Question) -> list[Hit]:
+        return hybrid_search(index, question.vector, question.text, self.settings.candidates)
+
+    def encoder_record(self) -> dict:
+        """Which encoders embedded the index and embed questions, and on which CPU kernels."""
+        from .embed import cpu_kernels
+
+        built = self._index.manifest.get("encoder") or {}
+        if self._query_encoder is None:
+            self._encode_texts(["warm-up"])
+        query = self._query_encoder
+        return {"index": built.get("kind") or self._index.manifest["params"].get("encoder"),
+                "index_kernels": built.get("kernels"), "query": getattr(query, "kind", "?"),
+                "kernels": cpu_kernels()}
 
     def parse(self, question: str) -> Question:
         """Validate a question and work out once what it asks for (with its embedding)."""

@@ -15,6 +15,9 @@ from .errors import BriefqaError
 UNANSWERABLE = "unanswerable"
 
 
+RECALL_AT = (1, 5, 20)
+
+
 @dataclass
 class EvalCase:
     id: str
@@ -24,6 +27,9 @@ class EvalCase:
     support: str | None = None
     source: str | None = None
     section: str | None = None
+    category: str | None = None  # figure, list, why, two_document, near_miss, ...
+    require_all: bool = False  # every pattern must match (lists, questions with parts)
+    supports: list[str] = field(default_factory=list)  # one phrase per part, when there are parts
 
     @property
     def answerable(self) -> bool:
@@ -41,6 +47,8 @@ class EvalResult:
     answer: str
     first_citation: str
     seconds: float
+    # Where the supporting sentence ranks among the retrieved candidates (1-based), or None.
+    support_rank: int | None = None
 
     def to_dict(self) -> dict:
         data = asdict(self)
@@ -52,6 +60,8 @@ class EvalResult:
 class EvalReport:
     suite: str
     results: list[EvalResult]
+    # Which encoders embedded the index and the questions, on which CPU kernels.
+    encoder: dict = field(default_factory=dict)
 
     def _share(self, flags: list[bool]) -> float:
         return sum(flags) / len(flags) if flags else 1.0
@@ -102,15 +112,30 @@ class EvalReport:
             "false_abstentions": self.false_abstentions,
             "latency_p50_ms": round(self.latency(0.5) * 1000, 1),
             "latency_p95_ms": round(self.latency(0.95) * 1000, 1),
+            **{f"recall_at_{k}": round(self.recall(k), 4) for k in RECALL_AT},
             "by_kind": self.by_kind(),
+            "by_category": self.by_category(),
+            "encoder": self.encoder,
         }
 
     def by_kind(self) -> dict[str, dict]:
-        kinds: dict[str, list[EvalResult]] = {}
+        return self._grouped(lambda r: r.case.kind)
+
+    def by_category(self) -> dict[str, dict]:
+        return self._grouped(lambda r: r.case.category or r.case.kind)
+
+    def _grouped(self, key) -> dict[str, dict]:
+        groups: dict[str, list[EvalResult]] = {}
         for r in self.results:
-            kinds.setdefault(r.case.kind, []).append(r)
+            groups.setdefault(key(r), []).append(r)
         return {k: {"questions": len(v), "passed": sum(r.passed for r in v)}
-                for k, v in sorted(kinds.items())}
+                for k, v in sorted(groups.items())}
+
+    def recall(self, k: int) -> float:
+        """Share of answerable questions whose supporting sentence is in the first k
+        retrieved candidates."""
+        ranked = [r for r in self.answerable if r.case.support]
+        return self._share([r.support_rank is not None and r.support_rank <= k for r in ranked])
 
     def to_dict(self) -> dict:
         return {"summary": self.summary(), "results": [r.to_dict() for r in self.results]}
@@ -128,12 +153,20 @@ class EvalReport:
             f"| verbatim citations | {s['verbatim_citations']:.1%} |",
             f"| abstention accuracy | {s['abstention_accuracy']:.1%} |",
             f"| latency p50 / p95 | {s['latency_p50_ms']:.0f} ms / {s['latency_p95_ms']:.0f} ms |",
+            "| supporting sentence retrieved, top 1 / 5 / 20 | "
+            + " / ".join(f"{s[f'recall_at_{k}']:.1%}" for k in RECALL_AT) + " |",
+            "| encoder (index / questions, CPU kernels) | "
+            + " / ".join(str(self.encoder.get(k, "?")) for k in ("index", "query"))
+            + f", {self.encoder.get('kernels', '?')} |",
+            "", "| group | passed |", "| --- | --- |",
+            *[f"| {k} | {v['passed']} of {v['questions']} |"
+              for k, v in self.by_category().items()],
             "", "| id | kind | pass | question | answer | first citation |",
             "| --- | --- | --- | --- | --- | --- |",
         ]
         for r in self.results:
-            cells = [r.case.id, r.case.kind, "✅" if r.passed else "❌", r.case.question,
-                     r.answer[:300], r.first_citation[:200]]
+            cells = [r.case.id, r.case.category or r.case.kind, "✅" if r.passed else "❌",
+                     r.case.question, r.answer[:300], r.first_citation[:200]]
             lines.append("| " + " | ".join(_md_cell(c) for c in cells) + " |")
         return "\n".join(lines) + "\n"
 
@@ -157,6 +190,8 @@ def load_suite(path: str | Path) -> list[EvalCase]:
             case = EvalCase(**{k: data.get(k) for k in EvalCase.__dataclass_fields__
                                if k in data})
             case.answers = list(case.answers or [])
+            case.supports = list(case.supports or [])
+            case.require_all = bool(case.require_all)
             for pattern in case.answers:
                 re.compile(pattern)
             if not case.question or not case.kind:
@@ -169,20 +204,36 @@ def load_suite(path: str | Path) -> list[EvalCase]:
     return cases
 
 
-def judge(case: EvalCase, answer: Answer, source_text) -> EvalResult:
-    support = " ".join((case.support or "").split()).lower()
+def judge(case: EvalCase, answer: Answer, source_text,
+          support_rank: int | None = None) -> EvalResult:
     verbatim = all(source_text(c.source)[c.start:c.end] == c.quote for c in answer.citations)
-    cited = [c for c in answer.citations if not c.related]
-    support_cited = bool(support) and any(
-        support in " ".join(c.quote.split()).lower() for c in cited)
-    correct = answer.grounded and any(re.search(p, answer.text, re.I) for p in case.answers)
+    cited = [" ".join(c.quote.split()).lower() for c in answer.citations if not c.related]
+    # Every part's phrase must be cited where the question has parts, else the one phrase.
+    phrases = [" ".join(p.split()).lower() for p in (case.supports or [case.support or ""])]
+    support_cited = all(phrases) and all(any(p in q for q in cited) for p in phrases)
+    found = [re.search(p, answer.text, re.I) is not None for p in case.answers]
+    correct = answer.grounded and bool(found) and (all(found) if case.require_all
+                                                   else any(found))
     passed = correct if case.answerable else not answer.grounded
     first = ""
     if answer.citations:
         c = answer.citations[0]
         first = f"{c.source}{f' p.{c.page}' if c.page else ''}: {c.quote}"
     return EvalResult(case, passed, answer.grounded, correct, verbatim, support_cited,
-                      answer.text, first, answer.seconds)
+                      answer.text, first, answer.seconds, support_rank)
+
+
+def support_rank(assistant, case: EvalCase) -> int | None:
+    """Where the first unit holding the case's support phrase ranks among the candidates."""
+    if not case.support:
+        return None
+    phrase = " ".join(case.support.split()).lower()
+    for rank, hit in enumerate(assistant.retrieve(case.question), start=1):
+        unit = assistant._index.units[hit.unit_id]
+        if (case.source is None or unit.source.endswith(case.source)) and \
+                phrase in " ".join(unit.text.split()).lower():
+            return rank
+    return None
 
 
 def run_suite(assistant, suite: str | Path, progress: bool = False) -> EvalReport:
@@ -196,5 +247,5 @@ def run_suite(assistant, suite: str | Path, progress: bool = False) -> EvalRepor
     assistant.ask("warm-up question")  # first-call costs are start-up, not answer latency
     for case in iterator:
         answer = assistant.ask(case.question)
-        results.append(judge(case, answer, assistant.source_text))
-    return EvalReport(str(suite), results)
+        results.append(judge(case, answer, assistant.source_text, support_rank(assistant, case)))
+    return EvalReport(str(suite), results, assistant.encoder_record())
