@@ -13,7 +13,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
+# Where the shared data lies: BRIEFQA_SHARED_DIR, by default ../shared beside the repository.
+SHARED = Path(os.environ.get("BRIEFQA_SHARED_DIR") or ROOT.parent / "shared")
 CORPUS = ROOT / "corpus"
 LUMI_GUIDE = SHARED / "extra-corpus" / "lumi-userguide"
 SUITE = ROOT / "evals" / "facts.jsonl"

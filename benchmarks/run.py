@@ -37,6 +37,7 @@ import os
 import platform
 import shutil
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -45,6 +46,7 @@ from .common import (
     LUMI_GUIDE,
     RESULTS,
     ROOT,
+    SHARED,
     SUITE,
     fresh,
     load_cases,
@@ -68,6 +70,8 @@ def main(argv: list[str] | None = None) -> int:
         _save(out, saved)
         plot(saved["scaling"], out / "scaling.png")
         return 0
+    if args.work is None:
+        args.work = tempfile.mkdtemp(prefix="briefqa-bench-")
     work = fresh(Path(args.work))
     results: dict = {}
     previous = out / ("quick.json" if args.quick else "results.json")
@@ -76,7 +80,9 @@ def main(argv: list[str] | None = None) -> int:
             results = json.loads(previous.read_text(encoding="utf-8"))
         except ValueError:
             results = {}
-    results.update({"machine": _machine(), "started": _now(), "args": vars(args)})
+    results.update({"machine": _machine(), "started": _now(),
+                    "args": {k: _rel(Path(v)) if k in _PATH_ARGS and v else v
+                             for k, v in vars(args).items()}})
     started = time.perf_counter()
     try:
         if not args.skip_compare:
@@ -130,7 +136,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--no-export", action="store_true",
                    help="do not measure the one-time ONNX export (about 30 s)")
     p.add_argument("--out", default=str(RESULTS))
-    p.add_argument("--work", default="/tmp/briefqa-bench")
+    p.add_argument("--work", default=None,
+                   help="scratch folder (default: a new temporary folder)")
     p.add_argument("--keep", action="store_true", help="keep the work folder")
     p.add_argument("--plot-only", action="store_true",
                    help="redraw the plot and tables from the saved results, measure nothing")
@@ -173,15 +180,21 @@ def compare(args, work: Path) -> dict:
             "export-onnx", "--index", str(work / "export-index"),
             env={"BRIEFQA_CACHE_DIR": str(work / "export-cache")})
 
-    builds = {"briefqa": [], "baseline": []}
+    # briefqa as shipped (the portable float encoder), briefqa with the int8 encoder (faster,
+    # not the same vectors on every CPU), and the baseline, each built in turn.
+    systems = {"briefqa": ("build-briefqa", {}),
+               "briefqa_int8": ("build-briefqa", {"BRIEFQA_ONNX_PRECISION": "int8"}),
+               "baseline": ("build-baseline", {})}
+    builds: dict[str, list] = {name: [] for name in systems}
     for n in range(args.repeat):
-        order = ("briefqa", "baseline") if n % 2 == 0 else ("baseline", "briefqa")
-        for system in order:
+        names = list(systems)
+        for system in names[n % 3:] + names[:n % 3]:
             index = work / f"{system}-{n}"
             shutil.rmtree(index, ignore_errors=True)
             print(f"build {system} #{n + 1} ...", flush=True)
-            builds[system].append(run_child(f"build-{system}", "--corpus", str(corpus),
-                                            "--index", str(index)))
+            mode, env = systems[system]
+            builds[system].append(run_child(mode, "--corpus", str(corpus), "--index",
+                                            str(index), env=env))
     result["build"] = {s: _summarise_builds(b) for s, b in builds.items()}
     bq_index, bl_index = work / "briefqa-0", work / "baseline-0"
     print("build briefqa with the torch encoder (the reference for ONNX) ...", flush=True)
@@ -286,13 +299,16 @@ def _warm_and_quality(args, corpus: Path, bq_index: Path, bl_index: Path, cases:
         finally:
             torch.set_num_threads(threads)
 
-    calls = {"briefqa_answer": qa.ask, "briefqa_retrieval": briefqa_retrieval,
-             "baseline_retrieval": base.retrieve,
+    int8 = Assistant.open(corpus, bq_index.parent / "briefqa_int8-0", refresh=False,
+                          settings=qa.settings.with_(onnx_precision="int8"))
+    int8.ask(questions[0])
+    calls = {"briefqa_answer": qa.ask, "briefqa_answer_int8": int8.ask,
+             "briefqa_retrieval": briefqa_retrieval, "baseline_retrieval": base.retrieve,
              "baseline_retrieval_1_thread": baseline_one_thread}
     timings: dict[str, list[float]] = {name: [] for name in calls}
     names = list(calls)
     for n in range(args.rounds):
-        for name in names[n % 4:] + names[:n % 4]:  # each goes first in turn
+        for name in names[n % len(names):] + names[:n % len(names)]:  # each goes first in turn
             for question in questions:
                 started = time.perf_counter()
                 calls[name](question)
@@ -300,6 +316,7 @@ def _warm_and_quality(args, corpus: Path, bq_index: Path, bl_index: Path, cases:
     warm = {name: {"p50_ms": median(t) * 1000, "p95_ms": quantile(t, 0.95) * 1000,
                    "calls": len(t)} for name, t in timings.items()}
     warm["encoder"] = getattr(qa._query_encoder, "kind", "?")
+    warm["encoder_int8"] = getattr(int8._query_encoder, "kind", "?")
 
     # Quality: the supporting sentence among the top hits, and briefqa's own eval.
     ranks: dict[str, list] = {"briefqa_retrieval": [], "briefqa_cited": [], "baseline": []}
@@ -328,6 +345,7 @@ def _warm_and_quality(args, corpus: Path, bq_index: Path, bl_index: Path, cases:
     cosine = (qa._query_encoder.encode(texts) * torch_encoder.encode(texts)).sum(axis=1)
     setups = {
         "onnx_build_onnx_query": report,
+        "int8_build_int8_query": run_suite(int8, suite),
         "torch_build_onnx_query": run_suite(Assistant.open(
             corpus, torch_index, refresh=False,
             settings=qa.settings.with_(build_encoder="torch", query_encoder="onnx")), suite),
@@ -380,6 +398,14 @@ def ratios(result: dict) -> dict:
         "serve_peak_rss": s["briefqa"]["peak_rss_mb"] / s["baseline"]["peak_rss_mb"],
         "index_bytes": result["disk"]["briefqa"] / max(1, result["disk"]["baseline"]),
     }
+    if "briefqa_int8" in result["build"] and "briefqa_answer_int8" in w:
+        i = result["build"]["briefqa_int8"]
+        out["build_seconds_float_vs_int8"] = b["seconds_median"] / i["seconds_median"]
+        out["warm_answer_p50_float_vs_int8"] = w["briefqa_answer"]["p50_ms"] / \
+            w["briefqa_answer_int8"]["p50_ms"]
+        out["build_seconds_int8_vs_baseline"] = i["seconds_median"] / l_["seconds_median"]
+        out["warm_answer_p50_int8_vs_baseline_retrieval_p50"] = \
+            w["briefqa_answer_int8"]["p50_ms"] / w["baseline_retrieval"]["p50_ms"]
     return out
 
 
@@ -388,8 +414,11 @@ def compare_table(r: dict) -> str:
     c, w, s, q = r["cold_start"], r["warm"], r["serve"], r["quality"]
     x = r["ratios"]
     ev = q["briefqa_eval"]
+    i8 = r["build"].get("briefqa_int8")
     rows = [
         ("index build (s)", b["seconds_median"], l_["seconds_median"], x["build_seconds"]),
+        *([("index build (s), int8 encoder", i8["seconds_median"], l_["seconds_median"],
+            x.get("build_seconds_int8_vs_baseline"))] if i8 else []),
         ("units indexed", b["units"], l_["units"], None),
         ("build units/s", b["units_per_s"], l_["units_per_s"], x["build_units_per_s"]),
         ("embedded tokens/s (embedding)", b["embedded_tokens_per_s_of_embedding"],
@@ -399,6 +428,10 @@ def compare_table(r: dict) -> str:
          c["baseline"]["process_wall_seconds_median"], x["cold_start_seconds"]),
         ("warm p50 (ms): briefqa answer / baseline retrieval", w["briefqa_answer"]["p50_ms"],
          w["baseline_retrieval"]["p50_ms"], x["warm_answer_p50_vs_baseline_retrieval_p50"]),
+        *([("warm p50 (ms): briefqa answer with the int8 encoder / baseline retrieval",
+            w["briefqa_answer_int8"]["p50_ms"], w["baseline_retrieval"]["p50_ms"],
+            x.get("warm_answer_p50_int8_vs_baseline_retrieval_p50"))]
+          if "briefqa_answer_int8" in w else []),
         ("warm p95 (ms): briefqa answer / baseline retrieval", w["briefqa_answer"]["p95_ms"],
          w["baseline_retrieval"]["p95_ms"], x["warm_answer_p95_vs_baseline_retrieval_p95"]),
         ("warm p50 (ms): briefqa answer / baseline retrieval, torch on 1 thread",
@@ -677,14 +710,35 @@ def _now() -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
 
 
+_PATH_ARGS = ("corpus", "suite", "out", "work")
+
+
 def _rel(path: Path) -> str:
-    try:
-        return path.resolve().relative_to(ROOT).as_posix()
-    except ValueError:
-        return str(path)
+    """A path as the results may show it: relative to the repository (or ../shared), else a
+    temporary folder's name; never a path of this machine."""
+    resolved = path.resolve()
+    for base, shown in ((ROOT, ""), (SHARED.resolve(), "../shared/"),
+                        (Path(tempfile.gettempdir()).resolve(), "<tmp>/")):
+        try:
+            return shown + resolved.relative_to(base).as_posix()
+        except ValueError:
+            continue
+    return f"<elsewhere>/{path.name}"
+
+
+def _scrub(value):
+    """The results with every absolute path written as `_rel` shows it."""
+    if isinstance(value, dict):
+        return {k: _scrub(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_scrub(v) for v in value]
+    if isinstance(value, str) and value.startswith("/") and "\n" not in value:
+        return _rel(Path(value))
+    return value
 
 
 def _save(out: Path, results: dict) -> None:
+    results.update(_scrub(results))
     results["load_average_now"] = os.getloadavg()
     name = "quick.json" if results["args"].get("quick") else "results.json"
     tmp = out / f".{name}.tmp"
@@ -707,7 +761,7 @@ def _json_default(value):
     except ImportError:
         pass
     if isinstance(value, Path):
-        return str(value)
+        return _rel(value)
     raise TypeError(f"not JSON: {type(value).__name__}")
 
 

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
+# Where the shared data lies: BRIEFQA_SHARED_DIR, by default ../shared beside the repository.
+SHARED = Path(os.environ.get("BRIEFQA_SHARED_DIR") or ROOT.parent / "shared")
 CORPUS = ROOT / "corpus"
 LUMI_GUIDE = SHARED / "extra-corpus" / "lumi-userguide"
 BRIEF_PDF = SHARED / "extra-corpus" / "pdf" / "eu-ai-factories-policy-brief.pdf"
