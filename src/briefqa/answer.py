@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
 from dataclasses import asdict, dataclass, field
@@ -18,6 +19,7 @@ from .question import (
     CountedCheck,
     Question,
     acronym_matches,
+    asked_event,
     brings_new,
     is_referenced,
     never_mentioned,
@@ -156,7 +158,62 @@ class ExtractiveAnswerer:
         self.encode = encode  # texts -> unit vectors, for "how many X" checks
 
     def answer(self, question: Question, hits: list[Hit], index: IndexData) -> Answer:
-        return compose_answer(question, hits, index, self.settings, encode=self.encode)
+        if not question.parts:
+            return compose_answer(question, hits, index, self.settings, encode=self.encode)
+        # Each part is answered by its own sentences, the best for it among all candidates.
+        per_part = self.settings.with_(max_answer_sentences=PART_SENTENCES)
+        answers = [compose_answer(part, rescored(hits, part, index), index, per_part,
+                                  encode=self.encode) for part in question.parts]
+        return merge_parts(question, answers)
+
+
+PART_SENTENCES = 2  # sentences that may answer one part of a question with several
+
+
+def rescored(hits: list[Hit], question: Question, index: IndexData) -> list[Hit]:
+    """The candidates with their similarity to one part of the question, best first."""
+    if question.vector is None or not hits:
+        return hits
+    dense = index.vectors_for([h.unit_id for h in hits]) @ question.vector
+    out = [Hit(h.unit_id, float(d), h.lexical, h.fused) for h, d in zip(hits, dense)]
+    return sorted(out, key=lambda h: -h.dense)
+
+
+def _renumbered(text: str, numbers: dict[int, int]) -> str:
+    """The text with its [n] markers numbered as `numbers` says."""
+    return re.sub(r"\[(\d+)\]", lambda m: f"[{numbers.get(int(m.group(1)), m.group(1))}]", text)
+
+
+def merge_parts(question: Question, answers: list[Answer]) -> Answer:
+    """One answer from the answers to each part: their sentences in turn, citations numbered
+    anew (a passage two parts cite keeps one number), and a plain note for a part the
+    documents do not answer."""
+    citations: list[Citation] = []
+    numbers: dict[tuple, int] = {}
+    texts, unanswered = [], []
+    for part, answer in zip(question.parts, answers):
+        if not answer.grounded:
+            unanswered.append(part.text)
+            continue
+        if all((c.source, c.start, c.end) in numbers for c in answer.citations):
+            continue  # what answers this part answers an earlier one too: said once
+        renumber = {}
+        for c in answer.citations:
+            key = (c.source, c.start, c.end)
+            if key not in numbers:
+                numbers[key] = len(citations) + 1
+                citations.append(dataclasses.replace(c, id=numbers[key]))
+            renumber[c.id] = numbers[key]
+        texts.append(_renumbered(answer.text, renumber))
+    if not texts:  # no part is answered: say so once, with the closest passages
+        related = [c for a in answers for c in a.citations][:3]
+        related = [dataclasses.replace(c, id=n + 1) for n, c in enumerate(related)]
+        return Answer(question.text, NOT_ANSWERED, False, related)
+    notes = [f"The documents do not answer this part: “{text.rstrip('?')}”."
+             for text in unanswered]
+    grounded = [a for a in answers if a.grounded]
+    return Answer(question.text, " ".join(texts + notes), True, citations,
+                  confidence=min(a.confidence for a in grounded), notes=notes)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -192,11 +249,25 @@ def compose_answer(question: Question, hits: list[Hit], index: IndexData, settin
     if kind != "number" and counts.measure is None:
         counts = None  # neither a count nor a measure is asked for
 
+    attribute = asked_attribute(question)
+
+    def holds_attribute(s: Scored) -> bool:
+        """A near miss is no answer: a table row about X answers only when one of its columns
+        or cells holds what is asked of X (its budget, its GPU model, when it opened)."""
+        if not attribute or index.units[s.hit.unit_id].kind != "table_row":
+            return True
+        return bool(attribute & _words_around(index, s.hit.unit_id))
+
     def is_answer(s: Scored) -> bool:
-        return _is_answer(s, tuning) and (counts is None or counts(s.hit.unit_id))
+        return _is_answer(s, tuning) and (counts is None or counts(s.hit.unit_id)) and \
+            holds_attribute(s)
 
     best = scored[0] if scored else None
     close = tuning.extra_sentence_ratio
+    if best is not None and not holds_attribute(best):
+        best = next((s for s in scored[1:settings.max_answer_sentences]
+                     if s.score >= close * best.score and is_answer(s)
+                     and index.units[s.hit.unit_id].kind == "table_row"), best)
     if counts is not None and best is not None and not counts(best.hit.unit_id):
         # The closest sentence counts something else; a close runner-up about the same named
         # things may count the right one.
@@ -254,6 +325,12 @@ def _question_terms(question: str, index: IndexData) -> dict[str, float]:
             weight = rarest
         terms[word] = max(terms.get(word, 0.0), weight)
     return terms
+
+
+def asked_attribute(question: Question) -> set[str]:
+    """The words of what is asked of the subject ("budget", "GPU model", "director"; the
+    event a date is asked for), of which an answer must hold one."""
+    return set(question.subject) | set(asked_event(question.text, question.kind))
 
 
 def _words_around(index: IndexData, unit_id: int) -> set[str]:

@@ -130,7 +130,18 @@ class Assistant:
         return self._search(self._index, parsed)
 
     def _search(self, index: IndexData, question: Question) -> list[Hit]:
-        return hybrid_search(index, question.vector, question.text, self.settings.candidates)
+        """Hybrid search for the question, and for each of its parts: the candidates of all,
+        each once, best first."""
+        k = self.settings.candidates
+        hits = hybrid_search(index, question.vector, question.text, k)
+        if not question.parts:
+            return hits
+        best: dict[int, Hit] = {h.unit_id: h for h in hits}
+        for part in question.parts:
+            for hit in hybrid_search(index, part.vector, part.text, k):
+                if hit.unit_id not in best or hit.fused > best[hit.unit_id].fused:
+                    best[hit.unit_id] = hit
+        return sorted(best.values(), key=lambda h: -h.fused)
 
     def encoder_record(self) -> dict:
         """Which encoders embedded the index and embed questions, and on which CPU kernels."""
@@ -150,7 +161,7 @@ class Assistant:
             # A lone surrogate (valid in JSON, not in UTF-8) would crash the tokenizer.
             question = question.encode("utf-8", "replace").decode("utf-8")
         text = normalise_question(question, self.settings.max_question_chars)
-        return parse_question(text, vector=self._encode_query(text))
+        return parse_question(text, vector=self._encode_query(text), encode=self._encode_texts)
 
     # -- the documents ------------------------------------------------------------------------
 

@@ -53,7 +53,8 @@ META_WORDS = frozenset(words("brief paper report document documents authors auth
 
 
 # "according to the brief", "per the map", "in the supercomputers table": which document.
-_NAMES_DOCUMENT = re.compile(r"\b(?:according to|per|in|from|by|on) (?:the |this |that |its |)"
+_NAMES_DOCUMENT = re.compile(r"\b(?:(?:according to|per|in|from|by|on) (?:the |this |that |its |)|"
+                             r"(?:does|do|did|would) the )"
                              r"((?:[\w-]+ ){0,2}(?:brief|paper|report|map|table|list|guide|"
                              r"document|file|page|csv|spreadsheet))\b", re.I)
 
@@ -255,7 +256,7 @@ _ANSWER_TYPE_NOUNS = frozenset(words(
     "strength option alternative criterion criteria lesson recommendation goal aim objective "
     "motivation cause effect impact consequence implication trend pattern approach strategy "
     "practice method process step measure requirement condition feature characteristic "
-    "aspect difference similarity change development idea point conclusion finding"))
+    "aspect difference similarity change development idea point conclusion finding name names"))
 
 
 def never_mentioned(question: str, kind: str | None, index: IndexData) -> list[str]:
@@ -265,12 +266,17 @@ def never_mentioned(question: str, kind: str | None, index: IndexData) -> list[s
             if not w.isdigit() and index.bm25.document_frequency(w) == 0]
 
 
+# Verbs that date anything ("When are the first models expected?"): no event of their own.
+_TIMING_VERBS = frozenset(words("expect expected apply applies happen occur start begin due "
+                                "planned plan set take place come"))
+
+
 def asked_event(question: str, kind: str | None) -> list[str]:
     """For "when was X inaugurated?", the event the date is asked of: the question's last word."""
     if kind not in ("date", "day"):
         return []
     last = re.search(r"(\w+)\W*$", question)
-    return words(last.group(1))[-1:] if last else []
+    return [w for w in words(last.group(1))[-1:] if w not in _TIMING_VERBS] if last else []
 
 
 def asked_about(question: str) -> list[str]:
@@ -352,8 +358,16 @@ def acronym_matches(question: str, text: str) -> set[str]:
 
 # The question, parsed once
 
-_PART_SPLIT = re.compile(r"\s*(?:\?\s+|;\s+|,?\s+and\s+(?=(?:what|which|who|when|where|how|"
-                         r"why)\b))", re.I)
+# Where one question holds several: "...? ...?", "...; ...", "..., and what/how ...".
+_PART_SPLIT = re.compile(r"(?<=\?)\s+|;\s+|,?\s+and\s+(?=(?:up to\s+)?(?:what|which|who|when|"
+                         r"where|how|why)\b)|(?<=\.)\s+(?=(?:what|which|who|when|where|how|why)\b)",
+                         re.I)
+_ASKS = re.compile(r"^\W*(?:[\w-]+\s+){0,3}?(?:what|which|who|whom|whose|when|where|how|why)\b|"
+                   r"\?\s*$", re.I)
+# "What does each one give?", "according to both": one part per document the question names.
+_EACH = re.compile(r"\b(?:each(?: one| of them)?|both(?: of them)?|either|respectively)\b", re.I)
+_DOCUMENT_KIND = re.compile(r"\bthe ((?:[\w-]+ ){0,2}?(?:brief|paper|report|map|table|guide|"
+                            r"document|spreadsheet))\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -367,22 +381,77 @@ class Question:
     subject: tuple[str, ...]  # the words of what a "what X / which X" question asks for
     names: frozenset[str]  # the words of the names it mentions
     documents: tuple[frozenset[str], ...]  # the documents it names ("according to the map")
-    parts: tuple[str, ...]  # its sub-questions ("What is X, and when did Y?"), or itself
+    parts: tuple[Question, ...] = ()  # its sub-questions, each whole, when it has several
     vector: np.ndarray | None = field(default=None, compare=False, repr=False)
 
     def to_dict(self) -> dict:
         return {"text": self.text, "kind": self.kind, "measure": self.measure,
                 "counted": self.counted, "subject": list(self.subject),
                 "names": sorted(self.names), "documents": [sorted(d) for d in self.documents],
-                "parts": list(self.parts)}
+                "parts": [p.to_dict() for p in self.parts]}
 
 
-def parse_question(text: str, vector: np.ndarray | None = None) -> Question:
-    """A normalised question's parts and what each asks for (see `Question`)."""
-    kind = expected_kind(text)
-    parts = tuple(p.strip() for p in _PART_SPLIT.split(text) if len(re.findall(r"\w+", p)) >= 3)
-    return Question(text=text, kind=kind, measure=asked_measure(text),
+def parse_question(text: str, vector: np.ndarray | None = None, encode=None) -> Question:
+    """A normalised question, what it asks for, and its parts (see `Question`). `encode`
+    (texts to unit vectors) gives each part its own vector."""
+    parts = split_parts(text)
+    sub: tuple[Question, ...] = ()
+    if len(parts) > 1:
+        vectors = encode(parts) if encode is not None else [None] * len(parts)
+        sub = tuple(_parsed(p, v) for p, v in zip(parts, vectors))
+    return _parsed(text, vector, sub)
+
+
+def _parsed(text: str, vector, parts: tuple[Question, ...] = ()) -> Question:
+    return Question(text=text, kind=expected_kind(text), measure=asked_measure(text),
                     counted=counted_thing(text), subject=tuple(asked_about(text)),
                     names=question_names(text),
                     documents=tuple(frozenset(r) for r in document_references(text)),
-                    parts=parts or (text,), vector=vector)
+                    parts=parts, vector=vector)
+
+
+def split_parts(text: str) -> list[str]:
+    """The questions a question holds, each readable alone: "What is X's budget, and when did
+    it open?" gives "What is X's budget" and "when did X open?"; "The brief and the map differ
+    on X. What does each say?" gives one question per document. A lone question gives itself."""
+    pieces = [p.strip() for p in _PART_SPLIT.split(text) if p and p.strip()]
+    asking = [p for p in pieces if _ASKS.search(p) and len(re.findall(r"\w+", p)) >= 3]
+    context = " ".join(p for p in pieces if p not in asking)  # "The brief and the map differ."
+    if not asking:
+        return [text]
+    parts = [asking[0]]
+    for piece in asking[1:]:
+        parts.append(_with_names_of(resolve_reference(piece, parts[-1]), parts[0]))
+    documents = _named_kinds(text)
+    if len(parts) == 1 and len(documents) > 1 and _EACH.search(parts[0]):
+        about = f" ({context.rstrip('.')})" if context else ""
+        return [f"{_EACH.sub(f'the {kind}', parts[0]).rstrip('?')}{about}, according to the "
+                f"{kind}?" for kind in documents]
+    if context:
+        parts = [_with_names_of(p, context) for p in parts]
+    return parts if len(parts) > 1 else [text]
+
+
+def resolve_reference(part: str, previous: str) -> str:
+    """"...and when did it open?" after "What is X's budget": "it" becomes X."""
+    from .followup import resolve_followup
+
+    return re.sub(r"([’']s)[’']s\b", r"\1", resolve_followup(part, previous))
+
+
+def _with_names_of(part: str, other: str) -> str:
+    """The part, with the names of `other` that it lacks added in brackets, so that it can be
+    searched and read alone ("which two lack such a partner? (AI)")."""
+    have = set(words(part))
+    missing = [re.sub(r"[’']s$", "", m.group()) for m in CAPITALISED.finditer(other)
+               if m.start() > 0 and len(m.group()) > 2 and not _is_demonym(m.group())
+               and words(m.group()) and set(words(m.group())) - have]
+    if not missing:
+        return part
+    end = "?" if part.rstrip().endswith("?") else ""
+    return f"{part.rstrip().rstrip('?')} ({' '.join(dict.fromkeys(missing))}){end}"
+
+
+def _named_kinds(text: str) -> list[str]:
+    """The kinds of document a question names, in order ("brief", "map")."""
+    return list(dict.fromkeys(m.group(1).lower() for m in _DOCUMENT_KIND.finditer(text)))
