@@ -11,6 +11,7 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 
 from .errors import QuestionError
+from .figures import figure_near, short_span
 from .index import IndexData
 from .lexical import fold, without_urls, words
 from .question import (
@@ -159,12 +160,66 @@ class ExtractiveAnswerer:
 
     def answer(self, question: Question, hits: list[Hit], index: IndexData) -> Answer:
         if not question.parts:
-            return compose_answer(question, hits, index, self.settings, encode=self.encode)
-        # Each part is answered by its own sentences, the best for it among all candidates.
-        per_part = self.settings.with_(max_answer_sentences=PART_SENTENCES)
-        answers = [compose_answer(part, rescored(hits, part, index), index, per_part,
-                                  encode=self.encode) for part in question.parts]
-        return merge_parts(question, answers)
+            answer = compose_answer(question, hits, index, self.settings, encode=self.encode)
+        else:
+            # Each part is answered by its own sentences, the best for it among all candidates.
+            per_part = self.settings.with_(max_answer_sentences=PART_SENTENCES)
+            answer = merge_parts(question, [
+                compose_answer(part, rescored(hits, part, index), index, per_part,
+                               encode=self.encode) for part in question.parts])
+        if answer.grounded:
+            add_disagreements(answer, question, rescored(hits, question, index), index,
+                              self.settings.answer.min_dense)
+            answer.short = short_answer(answer, question)
+        return answer
+
+
+def short_answer(answer: Answer, question: Question) -> Span | None:
+    """The figure, date or name that answers, as a span of the first cited quote."""
+    if not answer.citations or question.parts:
+        return None
+    c = answer.citations[0]
+    span = short_span(c.quote, question.kind, question.text)
+    if span is None:
+        return None
+    return Span(c.quote[span[0]:span[1]], c.id, c.start + span[0], c.start + span[1])
+
+
+def add_disagreements(answer: Answer, question: Question, hits: list[Hit], index: IndexData,
+                      min_dense: float) -> None:
+    """Where two documents give different figures for what the question names, show both:
+    among the cited quotes, or else from the closest candidate of another document that
+    names the same things and states the figure in the same measure."""
+    names = set(question.names)
+    cited = [(c, figure_near(c.quote, names)) for c in answer.citations if not c.related]
+    cited = [(c, f) for c, f in cited if f is not None]
+    if not cited:
+        return
+    pairs = [(a, b) for n, a in enumerate(cited) for b in cited[n + 1:]
+             if a[0].source != b[0].source and a[1].same_measure(b[1]) and a[1].differs(b[1])]
+    if not pairs and names:
+        first, figure = cited[0]
+        for hit in hits:
+            unit = index.units[hit.unit_id]
+            if unit.source == first.source or hit.dense < min_dense or \
+                    not names <= index.unit_words(hit.unit_id):
+                continue
+            other = figure_near(unit.text, names)
+            if other is not None and other.same_measure(figure) and other.differs(figure):
+                extra = _citation(len(answer.citations) + 1, Scored(
+                    hit, hit.dense, 0.0, set(), hit.dense, True), index)
+                answer.citations.append(extra)
+                answer.text += f" {_as_sentence(extra.quote)} [{extra.id}]"
+                pairs = [((first, figure), (extra, other))]
+                break
+    for (a, fa), (b, fb) in pairs[:2]:
+        spans = [Span(c.quote[f.start:f.end], c.id, c.start + f.start, c.start + f.end)
+                 for c, f in ((a, fa), (b, fb))]
+        about = " ".join(sorted(w for w in question.names)) or "this"
+        answer.disagreements.append(Disagreement(about, spans))
+        answer.notes.append(
+            f"The documents differ: {spans[0].text} in “{a.title}” [{a.id}], {spans[1].text} in "
+            f"“{b.title}” [{b.id}].")
 
 
 PART_SENTENCES = 2  # sentences that may answer one part of a question with several
@@ -212,7 +267,7 @@ def merge_parts(question: Question, answers: list[Answer]) -> Answer:
     notes = [f"The documents do not answer this part: “{text.rstrip('?')}”."
              for text in unanswered]
     grounded = [a for a in answers if a.grounded]
-    return Answer(question.text, " ".join(texts + notes), True, citations,
+    return Answer(question.text, " ".join(texts), True, citations,
                   confidence=min(a.confidence for a in grounded), notes=notes)
 
 
@@ -242,7 +297,7 @@ def compose_answer(question: Question, hits: list[Hit], index: IndexData, settin
     pair_dense = _pair_similarities(hits, index, question.vector)
     scored = [_score(hit, pair_dense[hit.unit_id], index, text, asked, kind, tuning)
               for hit in hits]
-    _prefer_named_documents(scored, question, index, tuning)
+    _prefer_named_documents(scored, question, index, tuning, asked)
     scored.sort(key=lambda s: -s.score)
 
     counts = CountedCheck(text, index, encode, tuning.min_counted_similarity)
@@ -297,13 +352,20 @@ def compose_answer(question: Question, hits: list[Hit], index: IndexData, settin
 
 
 def _prefer_named_documents(scored: list[Scored], question: Question, index: IndexData,
-                            tuning: AnswerSettings) -> None:
-    """"According to the brief": sentences from the document the question names score more."""
+                            tuning: AnswerSettings, asked: dict[str, float]) -> None:
+    """"According to the brief": sentences from the document the question names score more,
+    and hold the words that name it ("map" is found by being in the map)."""
     references = [set(r) for r in question.documents]
-    if references:
-        for s in scored:
-            if is_referenced(references, index, s.hit.unit_id):
-                s.score += tuning.w_named_document
+    if not references:
+        return
+    naming = set().union(*references) & asked.keys()
+    total = sum(asked.values()) or 1.0
+    for s in scored:
+        if is_referenced(references, index, s.hit.unit_id):
+            s.score += tuning.w_named_document
+            gained = naming - s.covered
+            s.covered |= gained
+            s.coverage += sum(asked[w] for w in gained) / total
 
 
 # "How long", "how big": the adjective names the kind of answer, not what it is about.
@@ -374,8 +436,13 @@ def _score(hit: Hit, pair_dense: float, index: IndexData, question: str,
         score += tuning.w_kind if has_kind else -tuning.w_kind
     if len(without_urls(unit.text).split()) < 5:  # "Resource: LUMI docs; URL: https://…"
         score -= tuning.w_short
-    names_missing = bool((question_names(question) & asked.keys()) - covered)
+    # A name the corpus uses everywhere ("AI") does not pick out what is asked about.
+    names = {w for w in question_names(question) & asked.keys() if asked[w] >= MIN_NAME_WEIGHT}
+    names_missing = bool(names - covered)
     return Scored(hit, score, coverage, covered, hit.dense, has_kind, names_missing)
+
+
+MIN_NAME_WEIGHT = 1.0  # BM25 idf: a name in more than about a quarter of the units weighs less
 
 
 def _joined_match(word: str, text: str) -> bool:

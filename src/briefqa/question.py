@@ -160,7 +160,7 @@ _MEASURES = {
     "time": (r"long|longest|shortest|time|duration|period",
              r"days|weeks|months|years|hours|minutes",
              r"\b(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?)\b"),
-    "compute": (r"",
+    "compute": (r"performance|petaflop figure|flops figure",
                 r"petaflops?|exaflops?|teraflops?|flops",
                 r"\b\d[\d,.]*\s*(?:[TPE]F(?:LOPS)?|[TPE]flops)\b|\b(?:tera|peta|exa)?flops?\b"),
 }
@@ -364,10 +364,6 @@ _PART_SPLIT = re.compile(r"(?<=\?)\s+|;\s+|,?\s+and\s+(?=(?:up to\s+)?(?:what|wh
                          re.I)
 _ASKS = re.compile(r"^\W*(?:[\w-]+\s+){0,3}?(?:what|which|who|whom|whose|when|where|how|why)\b|"
                    r"\?\s*$", re.I)
-# "What does each one give?", "according to both": one part per document the question names.
-_EACH = re.compile(r"\b(?:each(?: one| of them)?|both(?: of them)?|either|respectively)\b", re.I)
-_DOCUMENT_KIND = re.compile(r"\bthe ((?:[\w-]+ ){0,2}?(?:brief|paper|report|map|table|guide|"
-                            r"document|spreadsheet))\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -412,8 +408,9 @@ def _parsed(text: str, vector, parts: tuple[Question, ...] = ()) -> Question:
 
 def split_parts(text: str) -> list[str]:
     """The questions a question holds, each readable alone: "What is X's budget, and when did
-    it open?" gives "What is X's budget" and "when did X open?"; "The brief and the map differ
-    on X. What does each say?" gives one question per document. A lone question gives itself."""
+    it open?" gives "What is X's budget" and "when did X open?". A lone question gives itself
+    (a question about what each of two documents says is answered whole, its figures compared
+    across the documents: see `answer.add_disagreements`)."""
     pieces = [p.strip() for p in _PART_SPLIT.split(text) if p and p.strip()]
     asking = [p for p in pieces if _ASKS.search(p) and len(re.findall(r"\w+", p)) >= 3]
     context = " ".join(p for p in pieces if p not in asking)  # "The brief and the map differ."
@@ -422,11 +419,6 @@ def split_parts(text: str) -> list[str]:
     parts = [asking[0]]
     for piece in asking[1:]:
         parts.append(_with_names_of(resolve_reference(piece, parts[-1]), parts[0]))
-    documents = _named_kinds(text)
-    if len(parts) == 1 and len(documents) > 1 and _EACH.search(parts[0]):
-        about = f" ({context.rstrip('.')})" if context else ""
-        return [f"{_EACH.sub(f'the {kind}', parts[0]).rstrip('?')}{about}, according to the "
-                f"{kind}?" for kind in documents]
     if context:
         parts = [_with_names_of(p, context) for p in parts]
     return parts if len(parts) > 1 else [text]
@@ -450,8 +442,3 @@ def _with_names_of(part: str, other: str) -> str:
         return part
     end = "?" if part.rstrip().endswith("?") else ""
     return f"{part.rstrip().rstrip('?')} ({' '.join(dict.fromkeys(missing))}){end}"
-
-
-def _named_kinds(text: str) -> list[str]:
-    """The kinds of document a question names, in order ("brief", "map")."""
-    return list(dict.fromkeys(m.group(1).lower() for m in _DOCUMENT_KIND.finditer(text)))

@@ -1,0 +1,152 @@
+"""Figures: the numbers, dates and names inside quotes, for the short answer and for finding
+where two documents give different figures for the same thing."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .lexical import fold, words
+
+# "4,480", "531,51", "306.31", "~380", "1", "10 752": digits with separators inside.
+_NUMBER = re.compile(r"(?<![\w.,])[~≈]?\d+(?:[.,\u202f ]\d+)*(?![\w])")
+_SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "m": 1e6,
+          "bn": 1e9, "k": 1e3}
+# Units a figure may be stated in, by measure, with the factor to a common unit.
+_UNITS = {
+    "compute": {"tf": 1e-3, "tflops": 1e-3, "teraflops": 1e-3, "pf": 1.0, "pflops": 1.0,
+                "petaflops": 1.0, "petaflop": 1.0, "ef": 1e3, "eflops": 1e3, "exaflops": 1e3,
+                "exaflop": 1e3},
+    "storage": {"tb": 1e-3, "terabytes": 1e-3, "pb": 1.0, "petabytes": 1.0, "eb": 1e3},
+    "power": {"kw": 1e-3, "mw": 1.0, "megawatts": 1.0, "gw": 1e3},
+    "money": {"euros": 1.0, "euro": 1.0, "eur": 1.0, "€": 1.0, "dollars": 1.0, "$": 1.0,
+              "usd": 1.0, "£": 1.0, "pounds": 1.0},
+}
+_MONTHS = r"(?:January|February|March|April|May|June|July|August|September|October|" \
+    r"November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)"
+_DATE = re.compile(rf"\b(?:\d{{1,2}} {_MONTHS}(?: (?:19|20)\d\d)?|{_MONTHS} (?:\d{{1,2}}, )?"
+                   rf"(?:19|20)\d\d|(?:mid|early|late)-(?:19|20)\d\d|(?:19|20)\d\d)\b")
+_NAME = re.compile(r"\b[A-Z][\w’'&.+-]*(?:\s+(?:[A-Z0-9][\w’'&+-]*|of|de|di|der))*")
+
+
+@dataclass
+class Figure:
+    """A number in a text, with what it is stated in."""
+
+    start: int
+    end: int  # the number and its unit words
+    value: float  # in the measure's common unit where the unit is known
+    measure: str | None  # "compute", "storage", "power", "money", or None
+
+    def same_measure(self, other: Figure) -> bool:
+        return self.measure is not None and self.measure == other.measure
+
+    def differs(self, other: Figure) -> bool:
+        return abs(self.value - other.value) > 0.02 * max(abs(self.value), abs(other.value))
+
+
+def parse_number(token: str) -> float | None:
+    """"4,480" -> 4480, "531,51" -> 531.51 (a decimal comma), "930,00" -> 930, "~380" -> 380."""
+    token = token.lstrip("~≈").replace("\u202f", " ")
+    if " " in token:
+        token = token.replace(" ", "") if all(len(p) == 3 for p in token.split(" ")[1:]) \
+            else token.split(" ")[0]
+    groups = re.split(r"[.,]", token)
+    separators = re.findall(r"[.,]", token)
+    if not separators:
+        return float(token)
+    last = groups[-1]
+    if len(set(separators)) == 1 and len(last) == 3 and (len(separators) > 1 or
+                                                        len(groups[0]) <= 3):
+        return float("".join(groups))  # thousands: 4,480 / 10.752
+    whole = "".join(groups[:-1])
+    try:
+        return float(f"{whole}.{last}")  # a decimal point or comma: 531,51 / 306.31
+    except ValueError:
+        return None
+
+
+def figures(text: str) -> list[Figure]:
+    """The numbers of a text with their units ("~380 PF", "10 billion euros", "€290M")."""
+    out = []
+    for match in _NUMBER.finditer(text):
+        value = parse_number(match.group())
+        if value is None:
+            continue
+        end = match.end()
+        after = text[end:end + 40]
+        before = text[max(0, match.start() - 2):match.start()]
+        measure = None
+        scale = re.match(r"\s?(thousand|million|billion|trillion|bn|m|k)\b", after, re.I)
+        if scale:
+            value *= _SCALE[scale.group(1).lower()]
+            end += scale.end()
+            after = text[end:end + 40]
+        unit = re.match(r"\s?(?:peak\s+)?([A-Za-z€$£]+)", after)
+        if "€" in before or "$" in before or "£" in before:
+            measure = "money"
+        elif unit:
+            name = unit.group(1).lower()
+            for kind, factors in _UNITS.items():
+                if name in factors:
+                    measure, value = kind, value * factors[name]
+                    end += unit.end()
+                    break
+        out.append(Figure(match.start(), end, value, measure))
+    return out
+
+
+def figure_near(text: str, name_words: set[str]) -> Figure | None:
+    """The figure with a unit that follows the first mention of a name most closely ("LUMI in
+    Kajaani (#9 with 531,51 peak petaflops)" gives 531,51 PF for LUMI)."""
+    measured = [f for f in figures(text) if f.measure]
+    if not measured:
+        return None
+    if not name_words:
+        return measured[0] if len(measured) == 1 else None
+    mentions = [m.start() for m in re.finditer(r"[\w-]+", text)
+                if set(words(m.group())) & name_words]
+    if not mentions:
+        return None
+    first = mentions[0]
+    following = [f for f in measured if f.start >= first]
+    nearest = min(following or measured, key=lambda f: abs(f.start - first))
+    return nearest if abs(nearest.start - first) <= 80 else None
+
+
+def short_span(text: str, kind: str | None, question: str) -> tuple[int, int] | None:
+    """Where, in a quote, the figure, date or name that answers lies: a number or date the
+    question does not already hold, or a name it does not already use."""
+    asked = fold(question)
+    if kind == "number":
+        for f in sorted(figures(text), key=lambda f: f.measure is None):
+            if fold(text[f.start:f.end].lstrip("~≈")) not in asked and \
+                    not _part_of_name(text, f.start):
+                return f.start, f.end if f.measure else _with_unit_words(text, f.end)
+        return None
+    if kind in ("date", "day"):
+        for m in _DATE.finditer(text):
+            if fold(m.group()) not in asked:
+                return m.start(), m.end()
+        return None
+    if kind in ("name", "place"):
+        question_words = set(words(question))
+        for m in _NAME.finditer(text):
+            if m.start() > 0 and set(words(m.group())) - question_words and \
+                    not text[:m.start()].rstrip().endswith(":"):
+                return m.start(), m.start() + len(m.group().rstrip(".,;:"))
+    return None
+
+
+def _part_of_name(text: str, start: int) -> bool:
+    """"MareNostrum 5", "TOP500": the number belongs to the name before it."""
+    before = text[max(0, start - 15):start]
+    return bool(re.search(r"[A-Z][A-Za-z]+\s?$", before)) and not re.search(
+        r"\b(?:with|of|has|have|to|by|from|about|and|or)\s?$", before, re.I)
+
+
+def _with_unit_words(text: str, end: int) -> int:
+    """The figure and the words that say what it counts ("4,480 NVIDIA Hopper GPUs")."""
+    tail = re.match(r"(?:\s+(?!(?:in|on|at|of|for|and|or|the|to|with|by|from|is|are|was|"
+                    r"were)\b)[\w’'-]+){0,3}", text[end:])
+    return end + (tail.end() if tail else 0)
