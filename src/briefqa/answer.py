@@ -340,7 +340,10 @@ def compose_answer(question: Question, hits: list[Hit], index: IndexData, settin
                       confidence=best.score if best else 0.0)
 
     chosen = [best]
-    for candidate in _distinct([s for s in scored if s is not best], index, exclude=[best]):
+    reason = _reason_after(question, best, index, scored)
+    if reason is not None:
+        chosen.append(reason)  # "..., and why?": the sentence that explains it, read with it
+    for candidate in _distinct([s for s in scored if s not in chosen], index, exclude=chosen):
         # A close runner-up is shown too: two cited sentences beat one wrong one.
         if len(chosen) >= settings.max_answer_sentences or candidate.score < close * best.score:
             break
@@ -349,6 +352,47 @@ def compose_answer(question: Question, hits: list[Hit], index: IndexData, settin
     citations = [_citation(n + 1, s, index) for n, s in enumerate(chosen)]
     answer_text = " ".join(f"{_as_sentence(c.quote)} [{c.id}]" for c in citations)
     return Answer(text, answer_text, True, citations, confidence=best.score)
+
+
+# A question that asks for a reason, and the words a sentence gives one with.
+_ASKS_REASON = re.compile(r"^\W*why\b|\bwhat (?:reason|explains|explanation|causes|drives)\b|"
+                          r"\bfor what reason\b|\bhow (?:come|is .* explained)\b", re.I)
+_GIVES_REASON = re.compile(r"\b(?:because|explained by|due to|owing to|as a result|reflecting|"
+                           r"driven by|thanks to|the reason|stems? from|results? from|since)\b",
+                           re.I)
+_POINTS_BACK = re.compile(r"^\W*(?:this|these|that|those|such|it|they)\b", re.I)
+
+
+def _reason_after(question: Question, best: Scored, index: IndexData,
+                  scored: list[Scored]) -> Scored | None:
+    """For a "why" question, the sentence right after the chosen one when it gives the reason
+    for what that one says ("This strong representation is likely explained by ...")."""
+    if not _ASKS_REASON.search(question.text) or _GIVES_REASON.search(
+            index.units[best.hit.unit_id].text):
+        return None
+    for candidate in scored[:REASON_CANDIDATES]:
+        unit_id = candidate.hit.unit_id
+        for following in (unit_id + 1, unit_id + 2):
+            if following >= len(index.units) or \
+                    not _same_paragraph(index, following - 1, following):
+                break
+            text = index.units[following].text
+            if _POINTS_BACK.search(text) and _GIVES_REASON.search(text):
+                known = next((s for s in scored if s.hit.unit_id == following), None)
+                return known or Scored(Hit(following, candidate.dense, 0.0, 0.0),
+                                       candidate.score * 0.9, candidate.coverage, set(),
+                                       candidate.dense, True)
+    return None
+
+
+REASON_CANDIDATES = 3  # the best sentences whose next ones may give the reason asked for
+
+
+def _same_paragraph(index: IndexData, first: int, second: int) -> bool:
+    a, b = index.units[first], index.units[second]
+    document = index.documents[a.source].text
+    return a.source == b.source and a.section == b.section and b.start >= a.end and \
+        "\n" not in document[a.end:b.start]
 
 
 def _prefer_named_documents(scored: list[Scored], question: Question, index: IndexData,

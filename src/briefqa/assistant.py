@@ -161,7 +161,8 @@ class Assistant:
             # A lone surrogate (valid in JSON, not in UTF-8) would crash the tokenizer.
             question = question.encode("utf-8", "replace").decode("utf-8")
         text = normalise_question(question, self.settings.max_question_chars)
-        return parse_question(text, vector=self._encode_query(text), encode=self._encode_texts)
+        return parse_question(text, vector=self._encode_query(text), encode=self._encode_texts,
+                              kinds=self._index.named_kinds)
 
     # -- the documents ------------------------------------------------------------------------
 

@@ -35,12 +35,9 @@ _EXPECTS = [
     ("day", re.compile(r"\b(?:what|which|exact) (?:date|day)\b", re.I)),
     ("date", re.compile(r"\bwhen\b|\b(?:what|which) (?:year|date|month|day)\b|\bsince when\b",
                         re.I)),
-    # "Which country ..." or "In which city ...", not "... for which factory access is ...".
-    ("name", re.compile(r"^\s*(?:who|whom|whose)\b|^\W*(?:\w+\s+)?which (?:\w+ ){0,2}"
-                        r"(?:factory|factories|supercomputer|supercomputers|system|systems|"
-                        r"country|countries|city|cities|company|companies|organisation|"
-                        r"organization|partner|partners|region|project|model)\b|"
-                        r"\bwhat is the name\b|\bname (?:of|the)\b", re.I)),
+    # "Who ...", "what is the name of ..."; "which <kind> ..." is decided in `expected_kind`.
+    ("name", re.compile(r"^\s*(?:who|whom|whose)\b|\bwhat is the name\b|\bname (?:of|the)\b",
+                        re.I)),
     ("place", re.compile(r"^\s*where\b|\bin which (?:city|country|region|town)\b", re.I)),
 ]
 # Words that point at the documents rather than at what is asked about.
@@ -78,10 +75,25 @@ def is_referenced(references: list[set[str]], index: IndexData, unit_id: int) ->
     return any(reference <= described for reference in references)
 
 
-def expected_kind(question: str) -> str | None:
+# Nouns that ask for a name in any corpus; each corpus adds the kinds of thing its tables name
+# (`IndexData.named_kinds`).
+_NAMED_KINDS = frozenset(words("country countries city cities company companies organisation "
+                               "organization partner partners region project model person "
+                               "institution university town"))
+# "Which country ..." or "In which city ...", not "... for which factory access is ...".
+_WHICH = re.compile(r"^\W*(?:\w+\s+)?which ((?:[\w-]+ ){0,2}[\w-]+)", re.I)
+
+
+def expected_kind(question: str, kinds: frozenset[str] = frozenset()) -> str | None:
+    """The kind of fact asked for: "number", "day", "date", "name", "place", or None.
+    `kinds`: the kinds of thing the corpus names, whose "which <kind>" asks for a name."""
     for kind, pattern in _EXPECTS:
         if pattern.search(question):
             return kind
+        if kind == "name":
+            which = _WHICH.search(question)
+            if which and set(words(which.group(1))) & (_NAMED_KINDS | kinds):
+                return "name"
     return None
 
 
@@ -387,19 +399,22 @@ class Question:
                 "parts": [p.to_dict() for p in self.parts]}
 
 
-def parse_question(text: str, vector: np.ndarray | None = None, encode=None) -> Question:
+def parse_question(text: str, vector: np.ndarray | None = None, encode=None,
+                   kinds: frozenset[str] = frozenset()) -> Question:
     """A normalised question, what it asks for, and its parts (see `Question`). `encode`
-    (texts to unit vectors) gives each part its own vector."""
+    (texts to unit vectors) gives each part its own vector; `kinds` are the kinds of thing
+    the corpus names (`IndexData.named_kinds`)."""
     parts = split_parts(text)
     sub: tuple[Question, ...] = ()
     if len(parts) > 1:
         vectors = encode(parts) if encode is not None else [None] * len(parts)
-        sub = tuple(_parsed(p, v) for p, v in zip(parts, vectors))
-    return _parsed(text, vector, sub)
+        sub = tuple(_parsed(p, v, kinds) for p, v in zip(parts, vectors))
+    return _parsed(text, vector, kinds, sub)
 
 
-def _parsed(text: str, vector, parts: tuple[Question, ...] = ()) -> Question:
-    return Question(text=text, kind=expected_kind(text), measure=asked_measure(text),
+def _parsed(text: str, vector, kinds: frozenset[str],
+            parts: tuple[Question, ...] = ()) -> Question:
+    return Question(text=text, kind=expected_kind(text, kinds), measure=asked_measure(text),
                     counted=counted_thing(text), subject=tuple(asked_about(text)),
                     names=question_names(text),
                     documents=tuple(frozenset(r) for r in document_references(text)),

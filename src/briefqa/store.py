@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -51,6 +53,28 @@ class IndexData:
             found = frozenset(words(lexical_text(self.units[unit_id])))
             self._unit_words[unit_id] = found
         return found
+
+    @functools.cached_property
+    def named_kinds(self) -> frozenset[str]:
+        """The kinds of thing this corpus names, from its tables: their column names, and the
+        plural nouns of the sections they stand in ("Factory", "Host", "EuroHPC
+        supercomputers"). "Which <kind> ..." asks for a name."""
+        columns: Counter[str] = Counter()
+        found: set[str] = set()
+        for unit in self.units:
+            if unit.kind != "table_row":
+                continue
+            title = (unit.section or "").split(" > ")[-1]
+            found.update(w for token in re.findall(r"[A-Za-z-]{4,}s\b", title)
+                         for w in words(token))
+            for cell in unit.text.split("; "):
+                column, colon, _value = cell.partition(":")
+                if colon and len(column) <= 40:
+                    columns[column.strip()] += 1
+        for column, rows in columns.items():
+            if rows >= 3:  # a column has rows; a one-off "Name: ..." line is not one
+                found.update(words(column.replace("_", " ")))
+        return frozenset(w for w in found if not w.isdigit())
 
     @property
     def dimension(self) -> int:
