@@ -23,8 +23,10 @@ from .question import (
     asked_event,
     brings_new,
     is_referenced,
+    names_measure,
     never_mentioned,
     question_names,
+    states_measure,
     unknown_names,
 )
 from .retrieve import Hit
@@ -305,13 +307,16 @@ def compose_answer(question: Question, hits: list[Hit], index: IndexData, settin
         counts = None  # neither a count nor a measure is asked for
 
     attribute = asked_attribute(question)
+    measure = question.measure or names_measure(text)  # "performance" is held by "65 PFlops"
 
     def holds_attribute(s: Scored) -> bool:
         """A near miss is no answer: a table row about X answers only when one of its columns
         or cells holds what is asked of X (its budget, its GPU model, when it opened)."""
-        if not attribute or index.units[s.hit.unit_id].kind != "table_row":
+        unit = index.units[s.hit.unit_id]
+        if not attribute or unit.kind != "table_row":
             return True
-        return bool(attribute & _words_around(index, s.hit.unit_id))
+        return bool(attribute & _words_around(index, s.hit.unit_id)) or (
+            measure is not None and states_measure(measure, unit.text))
 
     def is_answer(s: Scored) -> bool:
         return _is_answer(s, tuning) and (counts is None or counts(s.hit.unit_id)) and \
@@ -343,12 +348,17 @@ def compose_answer(question: Question, hits: list[Hit], index: IndexData, settin
     reason = _reason_after(question, best, index, scored)
     if reason is not None:
         chosen.append(reason)  # "..., and why?": the sentence that explains it, read with it
+    most = settings.max_answer_sentences
+    if question.wants_list:  # the items may be spread over sentences: gather them
+        close, most = tuning.list_sentence_ratio, max(most, tuning.list_sentences)
     for candidate in _distinct([s for s in scored if s not in chosen], index, exclude=chosen):
         # A close runner-up is shown too: two cited sentences beat one wrong one.
-        if len(chosen) >= settings.max_answer_sentences or candidate.score < close * best.score:
+        if len(chosen) >= most or candidate.score < close * best.score:
             break
         if is_answer(candidate):
             chosen.append(candidate)
+    if question.wants_list:  # in the order the documents give them
+        chosen.sort(key=lambda s: (index.units[s.hit.unit_id].source, s.hit.unit_id))
     citations = [_citation(n + 1, s, index) for n, s in enumerate(chosen)]
     answer_text = " ".join(f"{_as_sentence(c.quote)} [{c.id}]" for c in citations)
     return Answer(text, answer_text, True, citations, confidence=best.score)
@@ -372,7 +382,7 @@ def _reason_after(question: Question, best: Scored, index: IndexData,
         return None
     for candidate in scored[:REASON_CANDIDATES]:
         unit_id = candidate.hit.unit_id
-        for following in (unit_id + 1, unit_id + 2):
+        for following in range(unit_id + 1, unit_id + 1 + REASON_LOOKAHEAD):
             if following >= len(index.units) or \
                     not _same_paragraph(index, following - 1, following):
                 break
@@ -385,7 +395,8 @@ def _reason_after(question: Question, best: Scored, index: IndexData,
     return None
 
 
-REASON_CANDIDATES = 3  # the best sentences whose next ones may give the reason asked for
+REASON_CANDIDATES = 5  # the best sentences whose next ones may give the reason asked for
+REASON_LOOKAHEAD = 3  # how many sentences of the same paragraph after each are read
 
 
 def _same_paragraph(index: IndexData, first: int, second: int) -> bool:
@@ -434,9 +445,10 @@ def _question_terms(question: str, index: IndexData) -> dict[str, float]:
 
 
 def asked_attribute(question: Question) -> set[str]:
-    """The words of what is asked of the subject ("budget", "GPU model", "director"; the
-    event a date is asked for), of which an answer must hold one."""
-    return set(question.subject) | set(asked_event(question.text, question.kind))
+    """What is asked of the subject, of which an answer must hold one: the head noun of what
+    the question asks for ("budget", "model" of "GPU model", "director"), or the event a date
+    is asked for ("opened")."""
+    return set(question.subject[-1:]) | set(asked_event(question.text, question.kind))
 
 
 def _words_around(index: IndexData, unit_id: int) -> set[str]:

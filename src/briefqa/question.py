@@ -178,7 +178,8 @@ _MEASURES = {
 }
 
 
-def _names_measure(text: str, with_unit_names_only: bool = False) -> str | None:
+def names_measure(text: str, with_unit_names_only: bool = False) -> str | None:
+    """The first measure whose words or units the text uses ("budget": money)."""
     for measure, (asking, unit_names, _units) in _MEASURES.items():
         pattern = unit_names if with_unit_names_only or not asking else f"{asking}|{unit_names}"
         if re.search(rf"\b(?:{pattern})\b", fold(text)):
@@ -199,14 +200,14 @@ def asked_measure(question: str) -> str | None:
     match = re.search(r"\bhow (?:many|much|long)\b(.*)", question, re.I)
     if match is None:
         subject = _WHAT_IS.match(question)
-        if subject and _names_measure(subject.group(1)):
-            return _names_measure(subject.group(1))  # "What is the total budget of ..."
+        if subject and names_measure(subject.group(1)):
+            return names_measure(subject.group(1))  # "What is the total budget of ..."
         units_asked = re.findall(r"\bin (\w+)", question, re.I)
-        return _names_measure(" ".join(units_asked), with_unit_names_only=True)
+        return names_measure(" ".join(units_asked), with_unit_names_only=True)
     if fold(match.group()).startswith("how long"):
         return "time"
     counted = counted_thing(question)
-    return _names_measure(counted if counted is not None else match.group(1))
+    return names_measure(counted if counted is not None else match.group(1))
 
 
 def states_measure(measure: str, text: str) -> bool:
@@ -251,7 +252,11 @@ _AUXILIARY_OR_PREPOSITION = (r"(?:do|does|did|is|are|was|were|can|could|will|wou
 # The noun phrase a question asks for, ended by an auxiliary or a preposition so that a verb
 # ("What motivates cities to ...") is not taken for it.
 _ASKED_ABOUT = re.compile(
-    r"^\W*(?:\w+\s+)?(?:what|which)\s+(?:(?:sort|kind|type|types|kinds)\s+of\s+)?"
+    # "What is the name of JUPITER's chief engineer?"
+    r"^\W*what\s+(?:is|was|are|were)\s+the\s+names?\s+of\s+(?:the\s+|its\s+|their\s+|"
+    r"[\w-]+['’]s\s+)?((?:[\w-]+\s+){0,2}?[\w-]+)\s*(?=(?:of|for|in|at|on|who|that)\b|\?|"
+    r"\(|$)"
+    r"|^\W*(?:\w+\s+)?(?:what|which)\s+(?:(?:sort|kind|type|types|kinds)\s+of\s+)?"
     rf"((?:[\w-]+\s+){{0,2}}?[\w-]+)\s+(?={_AUXILIARY_OR_PREPOSITION})"
     r"|^\W*who\s+(?:is|was|are|were)\s+(?:the\s+)?((?:[\w-]+\s+){0,2}?[\w-]+)\s*"
     r"(?=(?:of|for|in|at|on)\b|\?|$)", re.I)
@@ -297,7 +302,8 @@ def asked_about(question: str) -> list[str]:
     match = _ASKED_ABOUT.search(question)
     if not match:
         return []
-    return [w for w in words(match.group(1) or match.group(2)) if w not in _ANSWER_TYPE_NOUNS]
+    asked = next(g for g in match.groups() if g)
+    return [w for w in words(asked) if w not in _ANSWER_TYPE_NOUNS]
 
 
 # Names and acronyms
@@ -390,6 +396,7 @@ class Question:
     names: frozenset[str]  # the words of the names it mentions
     documents: tuple[frozenset[str], ...]  # the documents it names ("according to the map")
     parts: tuple[Question, ...] = ()  # its sub-questions, each whole, when it has several
+    wants_list: bool = False  # "which two ...", "what services ...", "name the ..."
     vector: np.ndarray | None = field(default=None, compare=False, repr=False)
 
     def to_dict(self) -> dict:
@@ -418,7 +425,19 @@ def _parsed(text: str, vector, kinds: frozenset[str],
                     counted=counted_thing(text), subject=tuple(asked_about(text)),
                     names=question_names(text),
                     documents=tuple(frozenset(r) for r in document_references(text)),
-                    parts=parts, vector=vector)
+                    parts=parts, wants_list=wants_list(text), vector=vector)
+
+
+# "Which two factories ...", "What services do ...", "Name the ...", "List ...".
+_LIST = re.compile(r"^\W*(?:name|list|enumerate)\b|\b(?:which|what) (?:two|three|four|five|six|"
+                   r"\d+|several|other|all|the)\s+[\w-]+s\b|^\W*(?:which|what)\s+"
+                   r"(?:kinds? of |types? of |sorts? of )?(?:[\w-]+\s+)?[\w-]+(?<!s)s\s+"
+                   r"(?:do|does|did|are|were|have|has)\b", re.I)
+
+
+def wants_list(text: str) -> bool:
+    """Whether a question asks for several items (their sentences are gathered)."""
+    return bool(_LIST.search(text)) and not re.match(r"^\W*how\b", text, re.I)
 
 
 def split_parts(text: str) -> list[str]:

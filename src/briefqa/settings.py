@@ -38,6 +38,9 @@ class AnswerSettings:
     min_dense_despite_unknown_name: float = 0.75
     # A runner-up this close to the best sentence is shown with it.
     extra_sentence_ratio: float = 0.88
+    # A question asking for several items gathers runner-ups this close, up to this many.
+    list_sentence_ratio: float = 0.80
+    list_sentences: int = 4
     # A number this close in meaning to what is counted ("10 billion euros" to "money").
     min_counted_similarity: float = 0.17
     # Weights of the evidence a sentence holds.
@@ -47,6 +50,32 @@ class AnswerSettings:
     w_kind: float = 0.2
     w_short: float = 0.2
     w_named_document: float = 0.35
+
+
+@dataclass(frozen=True)
+class VerifySettings:
+    """The LLM answer: how many passages the model is given, how much it may write, and how
+    each of its sentences is checked against the passages it cites before it is shown as
+    grounded. Figures, dates, names and negation are checked exactly; these thresholds are for
+    the rest of its content. Calibrated for the bundled MiniLM. BRIEFQA_VERIFY_<NAME>."""
+
+    passages: int = 8  # numbered passages (sentences with their context) given to the model
+    max_reply_tokens: int = 400  # what the model may write
+    max_reply_chars: int = 6000  # a longer reply is a ramble: not read further, not shown
+    max_sentences: int = 8  # sentences of a reply that are checked; the rest are withheld
+    # Share of a sentence's words (stems, figures and names) that the passages it cites must
+    # hold, and how many of its content words they may miss at most.
+    min_coverage: float = 0.75
+    max_uncovered: int = 2
+    # Cosine similarity (embedding model) of the sentence to what it cites, at least.
+    min_similarity: float = 0.55
+    # A figure or name read with the word beside it (up to this many small words apart) must
+    # not stand where the passage has another: "four factories" is not supported by "five
+    # factories ..., four in ...". -1 turns the check off.
+    frame_gap: int = 2
+    # A word in another's place (same words either side) must be this close in meaning to
+    # it (embedding model): "selected" -> "chosen" is, "digital" -> "automotive" is not.
+    min_replacement_similarity: float = 0.3
 
 
 @dataclass(frozen=True)
@@ -73,6 +102,7 @@ class Settings:
     # (faster, but onnxruntime's int8 kernels differ between AVX2, AVX-512 VNNI and AMX).
     onnx_precision: str = "float"
     answer: AnswerSettings = field(default_factory=AnswerSettings)
+    verify: VerifySettings = field(default_factory=VerifySettings)
 
     # An LLM answer (off by default): "off", "openai" (any OpenAI-compatible server), "ollama".
     llm: str = "off"
@@ -145,7 +175,7 @@ def _from_env(cls, environ, prefix: str):
     return cls(**values)
 
 
-_NESTED = {"answer": AnswerSettings}
+_NESTED = {"answer": AnswerSettings, "verify": VerifySettings}
 
 
 def _parse(name: str, type_name: str, raw: str):

@@ -72,7 +72,7 @@ class IndexData:
                 if colon and len(column) <= 40:
                     columns[column.strip()] += 1
         for column, rows in columns.items():
-            if rows >= 3:  # a column has rows; a one-off "Name: ..." line is not one
+            if rows >= 2:  # a column has rows; a one-off "Name: ..." line is not one
                 found.update(words(column.replace("_", " ")))
         return frozenset(w for w in found if not w.isdigit())
 
