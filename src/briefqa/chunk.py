@@ -114,11 +114,16 @@ def chunk_document(document: Document) -> list[Unit]:
     return units
 
 
-def embedding_text(unit: Unit) -> str:
-    """What the dense index sees: the sentence (web addresses left out), with its section."""
+def embedding_text(unit: Unit, title: str = "") -> str:
+    """What the dense index sees: the sentence (web addresses left out), with its section; a
+    table row after the name of its table (its section, else the document's title), so that
+    it is found by what its columns are about and not only by its cells."""
     text = without_urls(unit.text)
     section = (unit.section or "").rsplit(" > ", 1)[-1]
-    return f"{text} ({section})" if section and unit.kind != TABLE_ROW else text
+    if unit.kind == TABLE_ROW:
+        table = section or title
+        return f"{table}: {text}" if table else text
+    return f"{text} ({section})" if section else text
 
 
 def lexical_text(unit: Unit) -> str:

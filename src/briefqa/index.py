@@ -117,7 +117,8 @@ class Indexer:
 
     def params(self) -> dict:
         return {"pipeline": PIPELINE_VERSION, "model": self.model_fingerprint(),
-                "embedding_text": "sentence+section-urls", "encoder": self.build_encoder_id()}
+                "embedding_text": "sentence+section-urls;table-title", "encoder":
+                self.build_encoder_id()}
 
     def model_fingerprint(self) -> str:
         from .embed import model_fingerprint
@@ -262,7 +263,7 @@ class Indexer:
         total = sum(len(units) for _, units in documents.values())
         bar = _bar(self.show_progress and total > 0, total, "embedding", "unit")
         for source, (document, units) in documents.items():
-            vectors = self.encoder.encode([embedding_text(u) for u in units],
+            vectors = self.encoder.encode([embedding_text(u, document.title) for u in units],
                                           self.settings.embed_batch_size,
                                           progress=bar.update if bar else None)
             key = entries[source]["cache"]
