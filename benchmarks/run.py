@@ -450,6 +450,8 @@ def compare_table(r: dict) -> str:
          None),
         ("supporting sentence in top 3", q["briefqa_retrieval"]["top3"], q["baseline"]["top3"],
          None),
+        *[(f"supporting sentence retrieved in the top {k} (briefqa eval)",
+            ev[f"recall_at_{k}"], None, None) for k in (1, 5, 20) if f"recall_at_{k}" in ev],
         ("answer accuracy", ev["answer_accuracy"], None, None),
         ("citation precision", ev["citation_precision"], None, None),
     ]

@@ -181,7 +181,8 @@ def short_answer(answer: Answer, question: Question) -> Span | None:
     if not answer.citations or question.parts:
         return None
     c = answer.citations[0]
-    span = short_span(c.quote, question.kind, question.text)
+    kind = question.kind or ("number" if question.measure else None)  # "What is X's budget?"
+    span = short_span(c.quote, kind, question.text, set(question.names), question.measure)
     if span is None:
         return None
     return Span(c.quote[span[0]:span[1]], c.id, c.start + span[0], c.start + span[1])

@@ -9,7 +9,13 @@ from dataclasses import dataclass
 from .lexical import fold, words
 
 # "4,480", "531,51", "306.31", "~380", "1", "10 752": digits with separators inside.
-_NUMBER = re.compile(r"(?<![\w.,])[~≈]?\d+(?:[.,\u202f ]\d+)*(?![\w])")
+_WORD_NUMBERS = {w: n for n, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen twenty".split())}
+_WORD_NUMBERS.update(thirty=30, forty=40, fifty=50, sixty=60, seventy=70, eighty=80, ninety=90,
+                     hundred=100)
+_NUMBER = re.compile(r"(?<![\w.,])[~≈]?\d+(?:[.,\u202f ]\d+)*(?![\w])|"
+                     rf"\b(?:{'|'.join(_WORD_NUMBERS)})\b", re.I)
 _SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "m": 1e6,
           "bn": 1e9, "k": 1e3}
 # Units a figure may be stated in, by measure, with the factor to a common unit.
@@ -47,6 +53,8 @@ class Figure:
 
 def parse_number(token: str) -> float | None:
     """"4,480" -> 4480, "531,51" -> 531.51 (a decimal comma), "930,00" -> 930, "~380" -> 380."""
+    if token.lower() in _WORD_NUMBERS:
+        return float(_WORD_NUMBERS[token.lower()])
     token = token.lstrip("~≈").replace("\u202f", " ")
     if " " in token:
         token = token.replace(" ", "") if all(len(p) == 3 for p in token.split(" ")[1:]) \
@@ -83,8 +91,11 @@ def figures(text: str) -> list[Figure]:
             end += scale.end()
             after = text[end:end + 40]
         unit = re.match(r"\s?(?:peak\s+)?([A-Za-z€$£]+)", after)
+        start = match.start() - (before.endswith("#"))  # "#4": a rank
         if "€" in before or "$" in before or "£" in before:
             measure = "money"
+            start = match.start() - len(before) + min(before.find(c) for c in "€$£"
+                                                      if c in before)
         elif unit:
             name = unit.group(1).lower()
             for kind, factors in _UNITS.items():
@@ -92,7 +103,7 @@ def figures(text: str) -> list[Figure]:
                     measure, value = kind, value * factors[name]
                     end += unit.end()
                     break
-        out.append(Figure(match.start(), end, value, measure))
+        out.append(Figure(start, end, value, measure))
     return out
 
 
@@ -114,16 +125,29 @@ def figure_near(text: str, name_words: set[str]) -> Figure | None:
     return nearest if abs(nearest.start - first) <= 80 else None
 
 
-def short_span(text: str, kind: str | None, question: str) -> tuple[int, int] | None:
-    """Where, in a quote, the figure, date or name that answers lies: a number or date the
-    question does not already hold, or a name it does not already use."""
+def short_span(text: str, kind: str | None, question: str, names: set[str] = frozenset(),
+               measure: str | None = None) -> tuple[int, int] | None:
+    """Where, in a quote, the figure, date or name that answers lies: a number (in the asked
+    measure, if any) or date the question does not already hold, closest after a name the
+    question mentions ("TOP500 #4"); or a name it does not already use."""
     asked = fold(question)
     if kind == "number":
-        for f in sorted(figures(text), key=lambda f: f.measure is None):
-            if fold(text[f.start:f.end].lstrip("~≈")) not in asked and \
-                    not _part_of_name(text, f.start):
-                return f.start, f.end if f.measure else _with_unit_words(text, f.end)
-        return None
+        found = [f for f in figures(text)
+                 if fold(text[f.start:f.end].lstrip("~≈#")) not in asked
+                 and not _part_of_name(text, f.start)
+                 and (measure is None or f.measure in (measure, None))]
+        if measure is not None and any(f.measure == measure for f in found):
+            found = [f for f in found if f.measure == measure]
+        if not found:
+            return None
+        mentions = [m.end() for m in re.finditer(r"[\w-]+", text) if set(words(m.group())) & names]
+        if mentions:
+            def distance(f: Figure) -> int:
+                before = [f.start - end for end in mentions if end <= f.start]
+                return min(before) if before else len(text) + f.start
+            found.sort(key=distance)
+        best = found[0]
+        return best.start, best.end if best.measure else _with_unit_words(text, best.end)
     if kind in ("date", "day"):
         for m in _DATE.finditer(text):
             if fold(m.group()) not in asked:
