@@ -1,6 +1,6 @@
 """briefqa: grounded, cited answers from the EU AI Factories brief and related documents."""
 
-from .answer import Answer, Citation
+from .answer import Answer, Answerer, Citation, Disagreement, ExtractiveAnswerer, Span
 from .assistant import Assistant
 from .errors import (
     BriefqaError,
@@ -12,11 +12,13 @@ from .errors import (
     QuestionError,
 )
 from .index import RefreshReport, SourceInfo
-from .settings import Settings
+from .question import Question
+from .settings import AnswerSettings, Settings
 
 __all__ = [
-    "Answer", "Assistant", "BriefqaError", "Citation", "CorpusError", "DocumentError",
-    "IndexDamagedError", "IndexLockedError", "IndexWriteError", "QuestionError",
-    "RefreshReport", "Settings", "SourceInfo",
+    "Answer", "Answerer", "AnswerSettings", "Assistant", "BriefqaError", "Citation",
+    "CorpusError", "Disagreement", "DocumentError", "ExtractiveAnswerer", "IndexDamagedError",
+    "IndexLockedError", "IndexWriteError", "Question", "QuestionError", "RefreshReport",
+    "Settings", "SourceInfo", "Span",
 ]
 __version__ = "0.1.0"
