@@ -161,3 +161,19 @@ def test_asking_about_what_the_documents_never_mention_abstains(assistant):
     # A rank is a kind of answer the documents give as "#9" or "top 10", never as "rank".
     ans = assistant.ask("What rank does LUMI hold on the TOP500?")
     assert ans.grounded and "LUMI" in ans.text
+
+
+def test_words_are_the_same_from_many_threads():
+    """The chat answers several questions at once: stemming must not mix their words."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from briefqa.lexical import stem
+
+    texts = [f"organisations centralisation {n} harmonising nationalities specialisations "
+             f"applicability hosting{'s' * (n % 3)} {'x' * (n % 7)}ational" for n in range(3000)]
+    stem.cache_clear()  # every word reaches the stemmer itself
+    alone = [words(t) for t in texts]
+    stem.cache_clear()
+    with ThreadPoolExecutor(8) as pool:
+        together = list(pool.map(words, texts))
+    assert together == alone

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+import threading
 import unicodedata
 from pathlib import Path
 
@@ -48,7 +49,16 @@ def fold(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
-_ENGLISH = snowballstemmer.stemmer("english")
+# A Snowball stemmer keeps the word it works on in itself: one per thread, or two questions
+# answered at once garble each other's words (an IndexError deep in the stemmer).
+_STEMMERS = threading.local()
+
+
+def _english():
+    stemmer = getattr(_STEMMERS, "english", None)
+    if stemmer is None:
+        stemmer = _STEMMERS.english = snowballstemmer.stemmer("english")
+    return stemmer
 
 
 # British spellings in their American form, so that "organisation" meets "organization" and
@@ -68,7 +78,7 @@ def stem(word: str) -> str:
         return re.sub(r"(?<=\d)s$", "", word)  # "H100s" is the plural of "H100"
     for british, american in _BRITISH:
         word = british.sub(american, word)
-    return _ENGLISH.stemWord(word)
+    return _english().stemWord(word)
 
 
 def words(text: str) -> list[str]:
