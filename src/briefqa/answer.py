@@ -104,7 +104,9 @@ class Answer:
 
     def to_markdown(self) -> str:
         """The answer and its numbered sources, ready to paste."""
-        lines = [self.text, ""]
+        lines = ([f"**{self.short.text}** [{self.short.citation}]", ""] if self.short else [])
+        lines += [self.text, ""]
+        lines += [f"_{note}_" for note in self.notes] + ([""] if self.notes else [])
         for c in self.citations:
             where = " · ".join(x for x in (c.title, c.section,
                                           f"p. {c.page}" if c.page else None) if x)

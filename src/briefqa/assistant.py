@@ -180,6 +180,11 @@ class Assistant:
         return self.document(source).text
 
     @property
+    def index(self) -> IndexData:
+        """The opened index answers come from now (a refresh replaces it, never changes it)."""
+        return self._index
+
+    @property
     def unit_count(self) -> int:
         return len(self._index.units)
 

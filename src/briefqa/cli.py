@@ -11,13 +11,14 @@ from pathlib import Path
 from .errors import BriefqaError
 
 DEFAULT_SUITE = "evals/facts.jsonl"
+DEFAULT_CLAIMS = "evals/claims.jsonl"
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="briefqa",
-        description="Grounded, cited answers from the EU AI Factories brief and related "
-                    "EuroHPC documents.")
+        description="Grounded, cited answers from your documents: every sentence quotes "
+                    "the passage it comes from.")
     parser.add_argument("--version", action="version", version="briefqa 0.1.0")
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--corpus", help="corpus folder (default: corpus, or BRIEFQA_CORPUS_DIR)")
@@ -30,7 +31,15 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("index", parents=[common], help="build or refresh the index")
     p.add_argument("--rebuild", action="store_true", help="rebuild everything from scratch")
 
-    p = sub.add_parser("ask", parents=[common], help="answer a question with citations")
+    llm = argparse.ArgumentParser(add_help=False)
+    llm.add_argument("--llm", choices=("off", "openai", "ollama"),
+                     help="answer with a language model, every sentence checked against its "
+                          "sources: openai (any OpenAI-compatible server) or ollama "
+                          "(default: off, or BRIEFQA_LLM)")
+    llm.add_argument("--llm-url", help="the model server's base URL (BRIEFQA_LLM_URL)")
+    llm.add_argument("--llm-model", help="the model to ask (BRIEFQA_LLM_MODEL)")
+
+    p = sub.add_parser("ask", parents=[common, llm], help="answer a question with citations")
     p.add_argument("question", nargs="+", help="the question (quote it or not)")
 
     sub.add_parser("sources", parents=[common], help="list the indexed documents")
@@ -40,12 +49,15 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--report", help="also write a Markdown report to this file")
     p.add_argument("--min-accuracy", type=float, default=None,
                    help="exit 1 when answer accuracy is below this share (0-1)")
+    p.add_argument("--claims", nargs="?", const=DEFAULT_CLAIMS, default=None, metavar="FILE",
+                   help="instead, check the LLM answer's verifier on a claims file "
+                        f"(default: {DEFAULT_CLAIMS}): precision and recall of 'supported'")
 
     p = sub.add_parser("bench", help="run the benchmarks (python -m benchmarks.run) from the "
                                      "repository root; arguments are passed on")
     p.add_argument("bench_args", nargs=argparse.REMAINDER, help="e.g. --quick, --sizes 1,4")
 
-    p = sub.add_parser("serve", parents=[common], help="start the browser chat")
+    p = sub.add_parser("serve", parents=[common, llm], help="start the browser chat")
     p.add_argument("--host", help="address to bind (default: 127.0.0.1)")
     p.add_argument("--port", type=int, help="port (default: 7860)")
     p.add_argument("--username", help="require this user name (with --password)")
@@ -63,7 +75,9 @@ def _settings(args):
                              host=getattr(args, "host", None), port=getattr(args, "port", None),
                              username=getattr(args, "username", None),
                              password=getattr(args, "password", None),
-                             concurrency=getattr(args, "concurrency", None))
+                             concurrency=getattr(args, "concurrency", None),
+                             llm=getattr(args, "llm", None), llm_url=getattr(args, "llm_url", None),
+                             llm_model=getattr(args, "llm_model", None))
 
 
 def _open(args, settings, progress: bool):
@@ -104,6 +118,12 @@ def cmd_ask(args, settings) -> int:
     if args.json:
         _print_json(answer.to_dict())
         return 0
+    if (settings.llm or "off").lower() != "off":
+        print("[written by the language model; every sentence checked against its sources]"
+              if answer.mode == "llm" else "[extractive answer: the documents' own sentences]")
+    if answer.short is not None:
+        print(f"→ {_plain(answer.short.text)} [{answer.short.citation}]")
+        print()
     print(answer.text)
     if answer.citations:
         print()
@@ -112,7 +132,21 @@ def cmd_ask(args, settings) -> int:
         where = ", ".join(x for x in (c.section, f"page {c.page}" if c.page else None) if x)
         print(f"  [{c.id}] {c.title} ({c.source}){' - ' + where if where else ''}")
         print(f"      \"{' '.join(c.quote.split())}\"")
+    if answer.unverified:
+        print()
+        print("Not supported by the documents (withheld, not part of the answer):")
+        for sentence in answer.unverified:
+            print(f"  - {_plain(sentence)}")
+    if answer.notes:
+        print()
+        for note in answer.notes:
+            print(f"Note: {_plain(note)}")
     return 0
+
+
+def _plain(text: str) -> str:
+    """One line without control characters (model text cannot drive the terminal)."""
+    return " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())
 
 
 def cmd_sources(args, settings) -> int:
@@ -130,6 +164,8 @@ def cmd_sources(args, settings) -> int:
 def cmd_eval(args, settings) -> int:
     from .evaluate import run_suite
 
+    if args.claims:
+        return cmd_claims(args, settings)
     qa = _open(args, settings, progress=not (args.quiet or args.json))
     report = run_suite(qa, args.suite, progress=not (args.quiet or args.json))
     if args.report:
@@ -157,6 +193,31 @@ def cmd_eval(args, settings) -> int:
             print(f"report written to {args.report}")
     if args.min_accuracy is not None and report.answer_accuracy < args.min_accuracy:
         return 1
+    return 0
+
+
+def cmd_claims(args, settings) -> int:
+    from .llm.claims import load_claims, run_claims
+
+    claims = load_claims(args.claims)
+    qa = _open(args, settings, progress=not (args.quiet or args.json))
+    report = run_claims(claims, settings.verify, encode=qa.extractive.encode)
+    if args.report:
+        Path(args.report).write_text(report.to_markdown(), encoding="utf-8")
+    if args.json:
+        _print_json(report.to_dict())
+        return 0
+    for r in report.results:
+        if r.correct:
+            continue
+        print(f"WRONG {r.claim.id:<14} {r.claim.label:<11} {r.claim.variant:<20} "
+              f"{_plain(r.claim.claim)[:120]}")
+        if r.check.reasons:
+            print(f"      {_plain('; '.join(r.check.reasons))[:200]}")
+    print()
+    print(report.summary_text())
+    if args.report:
+        print(f"report written to {args.report}")
     return 0
 
 

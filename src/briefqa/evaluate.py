@@ -229,7 +229,7 @@ def support_rank(assistant, case: EvalCase) -> int | None:
         return None
     phrase = " ".join(case.support.split()).lower()
     for rank, hit in enumerate(assistant.retrieve(case.question), start=1):
-        unit = assistant._index.units[hit.unit_id]
+        unit = assistant.index.units[hit.unit_id]
         if (case.source is None or unit.source.endswith(case.source)) and \
                 phrase in " ".join(unit.text.split()).lower():
             return rank

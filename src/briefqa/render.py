@@ -87,15 +87,27 @@ def answer_markdown(answer: Answer, asked: str | None = None) -> str:
     return head + answer.to_markdown()
 
 
-def render_answer(answer: Answer, asked: str | None = None) -> str:
+def render_answer(answer: Answer, asked: str | None = None, show_mode: bool = False) -> str:
     """One assistant message: the answer with [n] markers, then its numbered sources (or,
-    when the documents do not answer, a plain "no" and a few passages marked as related)."""
+    when the documents do not answer, a plain "no" and a few passages marked as related).
+    `show_mode`: a language model is configured, so say which way this answer was written."""
     parts = ['<div class="bq-answer' + ("" if answer.grounded else " bq-abstained") + '">']
     if asked is not None and " ".join(asked.split()) != answer.question:
         parts.append(f'<div class="bq-read-as">Read as: <q>{esc(answer.question)}</q></div>')
+    mode = getattr(answer, "mode", "extractive")
+    if mode == "llm":
+        parts.append('<div class="bq-mode bq-mode-llm">Written by the language model; every '
+                     'sentence below was checked against the passage it cites</div>')
+    elif show_mode:  # a language model was asked, but its answer was not used
+        parts.append('<div class="bq-mode bq-mode-extractive">Extractive answer: the '
+                     'documents\' own sentences</div>')
     if answer.grounded:
         cited = [c for c in answer.citations if not c.related]
         ids = {c.id for c in cited}
+        short = getattr(answer, "short", None)
+        if short is not None:  # the figure, name or date first, with its marker
+            parts.append(f'<p class="bq-short"><strong>{esc(short.text)}</strong> '
+                         f'{render_text_with_markers(f"[{short.citation}]", ids)}</p>')
         parts.append(f'<p class="bq-text">{render_text_with_markers(answer.text, ids)}</p>')
         if cited:
             parts.append('<div class="bq-sources"><div class="bq-sources-head">Sources</div>')
@@ -109,12 +121,34 @@ def render_answer(answer: Answer, asked: str | None = None) -> str:
                          'Related passages, not an answer</div>')
             parts.extend(render_citation(c, related=True) for c in related)
             parts.append("</div>")
+    parts.append(render_withheld(getattr(answer, "unverified", None) or []))
+    notes = getattr(answer, "notes", None) or []
+    if notes:
+        parts.append('<div class="bq-notes">' + "".join(
+            f'<p class="bq-note">{esc(n)}</p>' for n in notes) + "</div>")
     parts.append(
         '<div class="bq-actions"><button type="button" class="bq-copy" '
         'title="Copy the answer and its sources as Markdown">Copy as Markdown</button>'
         f'<pre class="bq-md" hidden>{esc(answer_markdown(answer, asked))}</pre></div>')
     parts.append("</div>")
     return "".join(parts)
+
+
+def render_withheld(sentences: list[str]) -> str:
+    """What the model wrote that what it cites does not support: listed apart, never as part
+    of the answer."""
+    if not sentences:
+        return ""
+    items = "".join(f"<li>{esc(s)}</li>" for s in sentences)
+    return ('<div class="bq-unverified"><div class="bq-sources-head">Not supported by the '
+            f'documents</div><p class="bq-unverified-why">The language model also wrote '
+            f'this; what it cites does not say so, so it is not part of the answer.</p>'
+            f'<ul>{items}</ul></div>')
+
+
+def render_progress(message: str) -> str:
+    """The line shown while the language model works."""
+    return f'<div class="bq-progress" role="status">{esc(message)}</div>'
 
 
 def render_notice(message: str, kind: str = "error") -> str:
@@ -218,6 +252,19 @@ mark.bq-mark { background: #fef08a; color: #1f2937; padding: 0 2px; border-radiu
 button.bq-copy { font-size: 0.8em; padding: 2px 8px; border-radius: 6px; cursor: pointer;
   border: 1px solid var(--border-color-primary); background: var(--background-fill-primary);
   color: var(--body-text-color); }
+.bq-mode { display: inline-block; font-size: 0.75em; font-weight: 600; border-radius: 4px;
+  padding: 1px 6px; margin-bottom: 6px; }
+.bq-mode-llm { background: #ede9fe; color: #4c1d95; }
+.bq-mode-extractive { background: #e0f2fe; color: #0c4a6e; }
+.bq-unverified { border-top: 1px dashed var(--border-color-primary); margin-top: 8px;
+  padding-top: 6px; color: var(--body-text-color-subdued); }
+.bq-unverified ul { margin: 2px 0 0 1.2em; padding: 0; }
+.bq-unverified li { text-decoration: line-through; overflow-wrap: anywhere; }
+.bq-unverified-why { font-size: 0.85em; margin: 0; }
+.bq-short { font-size: 1.1em; margin: 0 0 4px 0; }
+.bq-notes { font-size: 0.85em; color: var(--body-text-color-subdued); margin-top: 6px; }
+.bq-note { margin: 2px 0; overflow-wrap: anywhere; }
+.bq-progress { font-style: italic; color: var(--body-text-color-subdued); }
 .bq-notice { padding: 6px 10px; border-radius: 6px; overflow-wrap: anywhere; }
 .bq-error { background: #fee2e2; color: #7f1d1d; }
 .bq-info { background: #e0f2fe; color: #0c4a6e; }

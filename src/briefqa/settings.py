@@ -65,8 +65,11 @@ class VerifySettings:
     max_sentences: int = 8  # sentences of a reply that are checked; the rest are withheld
     # Share of a sentence's words (stems, figures and names) that the passages it cites must
     # hold, and how many of its content words they may miss at most.
-    min_coverage: float = 0.75
+    min_coverage: float = 0.7
     max_uncovered: int = 2
+    # A word the passages do not hold still counts as held when its phrase (two words either
+    # side) is this close in meaning to a phrase of the cited sentences: a paraphrase.
+    min_phrase_similarity: float = 0.5
     # Cosine similarity (embedding model) of the sentence to what it cites, at least.
     min_similarity: float = 0.55
     # A figure or name read with the word beside it (up to this many small words apart) must

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -24,6 +26,7 @@ from .render import (  # the rendering lives in render.py; its names stay import
     render_citation,  # noqa: F401
     render_context,  # noqa: F401
     render_notice,
+    render_progress,
     render_sources,
     render_text_with_markers,  # noqa: F401
     render_user,
@@ -38,17 +41,30 @@ if TYPE_CHECKING:  # pragma: no cover
 log = logging.getLogger(__name__)
 
 TITLE = "briefqa"
-TAGLINE = ("Answers from the EU AI Factories policy brief and related EuroHPC documents, "
-           "in their own words, with the source of every sentence.")
-EXAMPLES = (
-    "How many AI factories were selected before October 2025?",
-    "What rank does Jupiter hold on the TOP500?",
-    "Which AI factory exclusively targets the automotive industry?",
-    "Who dominates the AI factory consortia?",
-    "How many of the factories are in capital regions?",
-)
+TAGLINE = "Answers from your documents, in their own words, with the source of every sentence."
+# What a corpus says of itself in the chat (its tagline, example questions): chat.json in the
+# corpus folder, so the code knows nothing of any one corpus.
+CHAT_FILE = "chat.json"
 UPLOAD_TYPES = (".pdf", ".txt", ".md", ".html", ".csv")
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+
+
+def corpus_chat_file(corpus_dir: Path) -> dict:
+    """The corpus's chat.json (tagline, examples), or {} when it has none or it is unreadable."""
+    path = Path(corpus_dir) / CHAT_FILE
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError) as exc:
+        log.warning("ignoring %s: %s", path, exc)
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    examples = [q for q in data.get("examples", []) if isinstance(q, str) and q.strip()]
+    tagline = data.get("tagline") if isinstance(data.get("tagline"), str) else None
+    return {"tagline": tagline, "examples": examples[:12]}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -67,18 +83,26 @@ class ChatApp:
     """The handlers behind the page, around one Assistant (the only way anything is answered)."""
 
     def __init__(self, assistant: Assistant, settings: Settings | None = None,
-                 examples: tuple[str, ...] = EXAMPLES) -> None:
+                 examples: tuple[str, ...] | None = None) -> None:
         self.assistant = assistant
         self.settings = settings or assistant.settings
-        self.examples = examples
+        about = corpus_chat_file(self.settings.corpus_dir)
+        self.tagline = about.get("tagline") or TAGLINE
+        self.examples = tuple(examples if examples is not None else about.get("examples", ()))
 
     # -- asking -------------------------------------------------------------------------------
 
-    def reply(self, question: str, session: Session) -> tuple[str, Session]:
-        """The assistant's message (HTML) for a question, and the session after it."""
+    def reply(self, question: str, session: Session,
+              progress: Callable[[str], None] | None = None) -> tuple[str, Session]:
+        """The assistant's message (HTML) for a question, and the session after it.
+        `progress` hears what a language model answerer is doing."""
         resolved = resolve_followup(question, session.previous)
+        answerer = getattr(self.assistant, "answerer", None)
         try:
-            answer = self.assistant.ask(resolved)
+            if progress is not None and hasattr(answerer, "with_progress"):
+                answer = self.assistant.ask(resolved, answerer=answerer.with_progress(progress))
+            else:
+                answer = self.assistant.ask(resolved)
         except QuestionError as exc:
             message = str(exc)
             return render_notice(message[:1].upper() + message[1:], "info"), session
@@ -89,8 +113,9 @@ class ChatApp:
             log.exception("error answering %r", resolved)
             return render_notice("Something went wrong answering this question; the error "
                                  "is in the server log. Please try again."), session
-        return render_answer(answer, asked=question), Session(session.messages,
-                                                              answer.question)
+        llm = getattr(answerer, "mode", None) == "llm"
+        return render_answer(answer, asked=question, show_mode=llm), Session(session.messages,
+                                                                             answer.question)
 
     def ask(self, question: str | None, session: Session | None):
         """Gradio handler (a generator): show the question at once, then the answer."""
@@ -101,10 +126,41 @@ class ChatApp:
             return
         messages = [*session.messages, {"role": "user", "content": render_user(text)}]
         yield "", messages, session
-        content, after = self.reply(text, session)
+        if getattr(getattr(self.assistant, "answerer", None), "mode", None) == "llm":
+            for content in self._reply_with_progress(text, session):
+                if isinstance(content, str):
+                    yield "", [*messages, {"role": "assistant", "content": content}], session
+            content, after = content
+        else:
+            content, after = self.reply(text, session)
         messages = [*messages, {"role": "assistant", "content": content}]
         after = Session(messages, after.previous)
         yield "", messages, after
+
+    def _reply_with_progress(self, text: str, session: Session):
+        """Answer in a worker while yielding a progress line (HTML) every few tenths of a
+        second; the last item is the (message, session) pair."""
+        status = {"line": "Asking the language model"}
+        result: dict[str, Any] = {}
+
+        def hear(message: str) -> None:
+            status["line"] = message[:1].upper() + message[1:]
+
+        def work() -> None:
+            result["reply"] = self.reply(text, session, progress=hear)
+
+        worker = threading.Thread(target=work, name="briefqa-llm-reply", daemon=True)
+        started = time.perf_counter()
+        worker.start()
+        shown = None
+        while worker.is_alive():
+            worker.join(0.3)
+            line = f"{status['line']}… ({time.perf_counter() - started:.0f} s)"
+            if worker.is_alive() and line != shown:
+                shown = line
+                yield render_progress(line)
+        yield result.get("reply") or (render_notice("Something went wrong answering this "
+                                                    "question; please try again."), session)
 
     def ask_example(self, session: Session | None, evt: Any):
         value = getattr(evt, "value", None)
@@ -206,10 +262,11 @@ class ChatApp:
 
         upload_label = (f"Add a document ({', '.join(UPLOAD_TYPES)}; up to "
                         f"{human_size(self.settings.upload_max_bytes)})")
-        with gr.Blocks(title=f"{TITLE}: AI Factories brief", analytics_enabled=False) as demo:
+        with gr.Blocks(title=TITLE, analytics_enabled=False) as demo:
             session = gr.State(None)
             with gr.Row(elem_classes="bq-top"):
-                gr.HTML(f'<div class="bq-title"><h1>{esc(TITLE)}</h1><p>{esc(TAGLINE)}</p></div>',
+                gr.HTML(f'<div class="bq-title"><h1>{esc(TITLE)}</h1>'
+                        f'<p>{esc(self.tagline)}</p></div>',
                         js_on_load=None)
             with gr.Row(equal_height=False):
                 with gr.Column(scale=3, min_width=420):
@@ -219,12 +276,13 @@ class ChatApp:
                         sanitize_html=True, allow_tags=False, latex_delimiters=[],
                         buttons=[], feedback_options=None, autoscroll=True,
                         group_consecutive_messages=False,
-                        placeholder=("<div class='bq-placeholder'><strong>Ask about the AI "
-                                     "Factories brief</strong><br>Every answer quotes the "
-                                     "documents and shows where each sentence comes from; "
-                                     "follow-ups such as “and LUMI?” work too. Try one of "
-                                     "these:</div>"),
-                        examples=[{"text": q} for q in self.examples])
+                        placeholder=("<div class='bq-placeholder'><strong>Ask about the "
+                                     "documents</strong><br>Every answer quotes them and "
+                                     "shows where each sentence comes from; follow-ups such "
+                                     "as “and in 2024?” work too."
+                                     + (" Try one of these:" if self.examples else "")
+                                     + "</div>"),
+                        examples=[{"text": q} for q in self.examples] or None)
                     with gr.Row(equal_height=True):
                         question = gr.Textbox(
                             show_label=False, placeholder="Ask about the documents…",
@@ -351,7 +409,7 @@ def _url_host(host: str) -> str:
 def _warm_up(qa: Assistant) -> None:
     """Load the query encoder now, so the first person to ask does not wait for it."""
     try:
-        qa.ask("What are AI factories?")
+        qa.ask("What do the documents say?", answerer=qa.extractive)
     except Exception as exc:  # only speed is at stake
         log.debug("warm-up failed: %s", exc)
 
