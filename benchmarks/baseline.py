@@ -50,10 +50,13 @@ def build(corpus_dir: Path, persist_dir: Path, count_tokens: bool = True) -> dic
     from llama_index.core import SimpleDirectoryReader, StorageContext, VectorStoreIndex
     from llama_index.vector_stores.faiss import FaissVectorStore
 
+    from briefqa.settings import SUPPORTED_SUFFIXES
+
     started = time.perf_counter()
     model = embed_model(count_tokens=count_tokens)
-    documents = SimpleDirectoryReader(str(corpus_dir), recursive=True,
-                                      exclude=["README.md"]).load_data()
+    # The files briefqa indexes (not README.md, nor the chat's chat.json).
+    documents = SimpleDirectoryReader(str(corpus_dir), recursive=True, exclude=["README.md"],
+                                      required_exts=list(SUPPORTED_SUFFIXES)).load_data()
     dimension = len(model.get_text_embedding("dimension probe"))
     store = FaissVectorStore(faiss_index=faiss.IndexFlatL2(dimension))
     context = StorageContext.from_defaults(vector_store=store)
