@@ -175,16 +175,21 @@ def _md_cell(text: str) -> str:
     return " ".join(str(text).split()).replace("|", "\\|").replace("<", "&lt;")
 
 
-def load_suite(path: str | Path) -> list[EvalCase]:
-    path = Path(path)
+def jsonl_lines(path: Path, what: str) -> list[tuple[int, str]]:
+    """The numbered lines of a JSON-lines file that hold something (not blank, not a #
+    comment); a file that cannot be read is a BriefqaError naming it as `what`."""
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except OSError as exc:
-        raise BriefqaError(f"cannot read the suite {path}: {exc.strerror or exc}") from exc
+        raise BriefqaError(f"cannot read the {what} {path}: {exc.strerror or exc}") from None
+    return [(n, line) for n, line in enumerate(lines, start=1)
+            if line.strip() and not line.lstrip().startswith("#")]
+
+
+def load_suite(path: str | Path) -> list[EvalCase]:
+    path = Path(path)
     cases = []
-    for number, line in enumerate(lines, start=1):
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
+    for number, line in jsonl_lines(path, "suite"):
         try:
             data = json.loads(line)
             case = EvalCase(**{k: data.get(k) for k in EvalCase.__dataclass_fields__

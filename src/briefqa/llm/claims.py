@@ -9,6 +9,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from ..errors import BriefqaError
+from ..evaluate import jsonl_lines
 from ..settings import VerifySettings
 from .verify import Check, Encode, Verifier
 
@@ -47,14 +48,8 @@ class ClaimResult:
 def load_claims(path: str | Path) -> list[ClaimCase]:
     """Claims from a JSON-lines file; a malformed line is a BriefqaError naming it."""
     path = Path(path)
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise BriefqaError(f"cannot read the claims file {path}: {exc.strerror or exc}") from None
     cases = []
-    for number, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
+    for number, line in jsonl_lines(path, "claims file"):
         try:
             row = json.loads(line)
             passages = row["passages"]
