@@ -120,6 +120,27 @@ def test_a_cited_answer_shows_numbered_sources_with_title_section_and_quote():
     assert_inert(out)
 
 
+def test_the_short_answer_comes_first_and_a_disagreement_is_noted():
+    from briefqa.answer import Disagreement, Span
+
+    c1 = citation(1)
+    c2 = citation(2, text="LUMI: <b>~380 PF</b>.", source="european-ai-infrastructure-map/MAP.md",
+                  title="European AI Infrastructure Map", section=None)
+    answer = grounded(c1, c2)
+    answer.short = Span("#4", 1, c1.start + 23, c1.start + 25)
+    answer.disagreements = [Disagreement("lumi", [Span("#4", 1, 0, 2), Span("~380 PF", 2, 0, 7)])]
+    answer.notes = ["The documents differ: #4 in “The European Union’s AI Factories” [1], "
+                    "<b>~380 PF</b> in “European AI Infrastructure Map” [2]."]
+    out = render_answer(answer)
+    short = out.index('class="bq-short"')
+    assert short < out.index('class="bq-text"')  # the figure before the sentences
+    assert '<span class="bq-short-text">#4</span>' in out and "bq-ref-1" in out[short:out.index('class="bq-text"')]
+    assert "The documents differ" in out and "&lt;b&gt;~380 PF&lt;/b&gt;" in out
+    assert_inert(out)
+    markdown = answer.to_markdown()
+    assert markdown.startswith("**#4** [1]") and "_The documents differ" in markdown
+
+
 def test_the_page_of_a_pdf_source_is_shown():
     out = render_answer(grounded(citation(1, source="brief.pdf", page=7)))
     assert "p. 7" in out

@@ -106,8 +106,9 @@ def render_answer(answer: Answer, asked: str | None = None, show_mode: bool = Fa
         ids = {c.id for c in cited}
         short = getattr(answer, "short", None)
         if short is not None:  # the figure, name or date first, with its marker
-            parts.append(f'<p class="bq-short"><strong>{esc(short.text)}</strong> '
-                         f'{render_text_with_markers(f"[{short.citation}]", ids)}</p>')
+            marked = render_text_with_markers(f"{short.text} [{short.citation}]", ids)
+            parts.append(f'<p class="bq-short"><span class="bq-short-text">{esc(short.text)}'
+                         f'</span>{marked[len(esc(short.text)):]}</p>')
         parts.append(f'<p class="bq-text">{render_text_with_markers(answer.text, ids)}</p>')
         if cited:
             parts.append('<div class="bq-sources"><div class="bq-sources-head">Sources</div>')
@@ -262,6 +263,7 @@ button.bq-copy { font-size: 0.8em; padding: 2px 8px; border-radius: 6px; cursor:
 .bq-unverified li { text-decoration: line-through; overflow-wrap: anywhere; }
 .bq-unverified-why { font-size: 0.85em; margin: 0; }
 .bq-short { font-size: 1.1em; margin: 0 0 4px 0; }
+.bq-short-text { font-weight: 600; }
 .bq-notes { font-size: 0.85em; color: var(--body-text-color-subdued); margin-top: 6px; }
 .bq-note { margin: 2px 0; overflow-wrap: anywhere; }
 .bq-progress { font-style: italic; color: var(--body-text-color-subdued); }
