@@ -29,6 +29,7 @@ MEASURED = {
     "final": (32, 12),
     "hard-dev": (38, 12),
     "hard-final": (32, 11),
+    "lists": (13, 0),
 }
 
 
