@@ -11,7 +11,8 @@ import tokenize
 from pathlib import Path
 
 from briefqa import Assistant
-from briefqa.answer import Answer, Answerer, Citation, ExtractiveAnswerer
+from briefqa.answer import Answer, Answerer, Citation
+from briefqa.extractive import ExtractiveAnswerer
 from briefqa.question import Question, expected_kind, parse_question, split_parts
 from briefqa.settings import AnswerSettings, Settings
 

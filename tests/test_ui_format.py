@@ -132,9 +132,9 @@ def test_the_short_answer_comes_first_and_a_disagreement_is_noted():
     answer.notes = ["The documents differ: #4 in “The European Union’s AI Factories” [1], "
                     "<b>~380 PF</b> in “European AI Infrastructure Map” [2]."]
     out = render_answer(answer)
-    short = out.index('class="bq-short"')
-    assert short < out.index('class="bq-text"')  # the figure before the sentences
-    assert '<span class="bq-short-text">#4</span>' in out and "bq-ref-1" in out[short:out.index('class="bq-text"')]
+    short, sentences = out.index('class="bq-short"'), out.index('class="bq-text"')
+    assert short < sentences  # the figure before the sentences
+    assert '<span class="bq-short-text">#4</span>' in out and "bq-ref-1" in out[short:sentences]
     assert "The documents differ" in out and "&lt;b&gt;~380 PF&lt;/b&gt;" in out
     assert_inert(out)
     markdown = answer.to_markdown()

@@ -1,6 +1,6 @@
 """briefqa: grounded, cited answers from the EU AI Factories brief and related documents."""
 
-from .answer import Answer, Answerer, Citation, Disagreement, ExtractiveAnswerer, Span
+from .answer import Answer, Answerer, Citation, Disagreement, Span
 from .assistant import Assistant
 from .errors import (
     BriefqaError,
@@ -11,6 +11,7 @@ from .errors import (
     IndexWriteError,
     QuestionError,
 )
+from .extractive import ExtractiveAnswerer
 from .index import RefreshReport, SourceInfo
 from .question import Question
 from .settings import AnswerSettings, Settings

@@ -11,8 +11,9 @@ import unicodedata
 import uuid
 from pathlib import Path
 
-from .answer import Answer, Answerer, ExtractiveAnswerer, normalise_question
+from .answer import Answer, Answerer, normalise_question
 from .errors import BriefqaError, CorpusError, DocumentError, IndexStateError
+from .extractive import ExtractiveAnswerer
 from .index import IndexData, Indexer, RefreshReport, SourceInfo, open_index, read_manifest
 from .ingest import Document, human_size, parse_document
 from .question import Question, parse_question
