@@ -51,7 +51,11 @@ class ExtractiveAnswerer:
                 compose_answer(part, rescored(hits, part, index), index, per_part,
                                encode=self.encode) for part in question.parts])
         if answer.grounded:
-            add_disagreements(answer, question, rescored(hits, question, index), index,
+            # Retrieval already scored each candidate against the whole question; only the
+            # parts' candidates need scoring against it anew.
+            closest = rescored(hits, question, index) if question.parts else \
+                sorted(hits, key=lambda h: -h.dense)
+            add_disagreements(answer, question, closest, index,
                               self.settings.answer.min_dense)
             answer.short = short_answer(answer, question)
         return answer
