@@ -126,6 +126,23 @@ def embedding_text(unit: Unit, title: str = "") -> str:
     return f"{text} ({section})" if section else text
 
 
-def lexical_text(unit: Unit) -> str:
-    """What the BM25 index sees: the section's words count for the sentence too."""
+def window_text(unit: Unit, document_text: str) -> str | None:
+    """The sentence read with its neighbours (up to `CONTEXT_SENTENCES` each side in its
+    paragraph), for a second vector: "It is not enough." is found through what surrounds it.
+    None when the window is the sentence itself (table rows, one-sentence paragraphs)."""
+    if (unit.context_start, unit.context_end) == (unit.start, unit.end):
+        return None
+    text = without_urls(document_text[unit.context_start:unit.context_end])
+    section = (unit.section or "").rsplit(" > ", 1)[-1]
+    return f"{text} ({section})" if section else text
+
+
+def unit_words_text(unit: Unit) -> str:
+    """The words a unit offers a question: its sentence and its section's words."""
     return f"{unit.section or ''} {without_urls(unit.text)}"
+
+
+def lexical_text(unit: Unit, title: str = "") -> str:
+    """What the BM25 index sees: "title > section path > sentence", so that a sentence is found
+    by the words of the document and the section it stands in as well as its own."""
+    return f"{title} > {unit_words_text(unit)}" if title else unit_words_text(unit)

@@ -162,8 +162,12 @@ def _read_cache(cache: Path, key: str) -> tuple[dict, np.ndarray, str]:
         if not isinstance(payload, dict) or payload.get("key", key) != key or \
                 not isinstance(payload["units"], list) or not isinstance(payload["document"], dict):
             raise ValueError("not this entry's text")
+        windows = payload.get("windows")
+        if not isinstance(windows, list) or not all(
+                isinstance(n, int) and 0 <= n < len(payload["units"]) for n in windows):
+            raise ValueError("its windows are not its units'")
         if vectors.ndim != 2 or vectors.dtype != np.float32 or \
-                len(vectors) != len(payload["units"]):
+                len(vectors) != len(payload["units"]) + len(windows):
             raise ValueError("its text and vectors disagree")
         _check_offsets(Document.from_dict(payload["document"]),
                        [Unit(**u) for u in payload["units"]])

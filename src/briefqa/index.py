@@ -26,7 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .chunk import Unit, chunk_document, embedding_text, lexical_text
+from .chunk import Unit, chunk_document, embedding_text, lexical_text, window_text
 from .errors import CorpusError, DocumentError, IndexDamagedError
 from .files import (
     _cache_usable,
@@ -117,7 +117,9 @@ class Indexer:
 
     def params(self) -> dict:
         return {"pipeline": PIPELINE_VERSION, "model": self.model_fingerprint(),
-                "embedding_text": "sentence+section-urls;table-title", "encoder":
+                "embedding_text": "sentence+section-urls;table-title",
+                "window_text": "context+section-urls", "lexical_text": "title>path>sentence",
+                "encoder":
                 self.build_encoder_id()}
 
     def model_fingerprint(self) -> str:
@@ -260,16 +262,21 @@ class Indexer:
 
         # Each document's vectors are cached as soon as they exist, so a build that is killed
         # part-way resumes from the documents it finished.
-        total = sum(len(units) for _, units in documents.values())
+        total = sum(len(units) + sum(u.context_start != u.start or u.context_end != u.end
+                                     for u in units) for _, units in documents.values())
         bar = _bar(self.show_progress and total > 0, total, "embedding", "unit")
         for source, (document, units) in documents.items():
-            vectors = self.encoder.encode([embedding_text(u, document.title) for u in units],
-                                          self.settings.embed_batch_size,
+            # Each unit's own vector, then one for each unit read with its neighbours (where
+            # that differs): stacked in one cache file, the window owners listed in the text.
+            windows = [(n, window_text(u, document.text)) for n, u in enumerate(units)]
+            windows = [(n, text) for n, text in windows if text is not None]
+            texts = [embedding_text(u, document.title) for u in units] + [t for _, t in windows]
+            vectors = self.encoder.encode(texts, self.settings.embed_batch_size,
                                           progress=bar.update if bar else None)
             key = entries[source]["cache"]
             _write_atomic(cache / f"{key}.npy", _npy_bytes(vectors))
             payload = {"key": key, "document": document.to_dict(),
-                       "units": [u.to_dict() for u in units]}
+                       "units": [u.to_dict() for u in units], "windows": [n for n, _ in windows]}
             _write_atomic(cache / f"{key}.json",
                           json.dumps(payload, ensure_ascii=False).encode("utf-8"))
         if bar:
@@ -289,7 +296,8 @@ class Indexer:
 
         cache = index_dir / "cache"
         all_units: list[Unit] = []
-        vector_blocks = []
+        titles: list[str] = []
+        vector_blocks, window_blocks, window_owners = [], [], []
         for source in sorted(indexed):
             entry = indexed[source]
             payload, vectors, digest = _read_cache(cache, entry["cache"])
@@ -298,19 +306,22 @@ class Indexer:
             entry.update(title=payload["document"]["title"], units=len(units),
                          format=payload["document"]["format"], cache_sha256=digest,
                          vectors_sha256=file_sha256(cache / f"{entry['cache']}.npy"))
+            window_owners.extend(len(all_units) + n for n in payload["windows"])
             all_units.extend(units)
-            vector_blocks.append(vectors)
+            titles.extend([payload["document"]["title"]] * len(units))
+            vector_blocks.append(vectors[:len(units)])
+            window_blocks.append(vectors[len(units):])
         matrix = np.ascontiguousarray(np.vstack(vector_blocks), dtype=np.float32)
+        window_matrix = np.ascontiguousarray(np.vstack(window_blocks), dtype=np.float32)
         vector_blocks.clear()
+        window_blocks.clear()
         dimension = matrix.shape[1]
         approximate = len(matrix) > self.settings.approximate_above_units
-        if approximate:  # where exact search stops paying: benchmarks/ann.py measures it
-            vector_index = approximate_index(matrix)
-        else:
-            vector_index = faiss.IndexFlatIP(dimension)
-            vector_index.add(matrix)
-        del matrix  # FAISS holds its own copy
-        bm25 = BM25.build([lexical_text(u) for u in all_units])
+        vector_index, window_index = (
+            _vector_index(m, len(m) > self.settings.approximate_above_units)
+            for m in (matrix, window_matrix))
+        del matrix, window_matrix  # FAISS holds its own copies
+        bm25 = BM25.build([lexical_text(u, t) for u, t in zip(all_units, titles)])
 
         generation = f"gen-{time.strftime('%Y%m%d%H%M%S')}-{uuid.uuid4().hex[:8]}"
         tmp = index_dir / f".{generation}.tmp"
@@ -318,9 +329,13 @@ class Indexer:
         try:
             # Through Python rather than faiss.write_index, which reports a full disk as a
             # RuntimeError without saying why.
-            with open(tmp / "vectors.faiss", "wb") as fh:
-                fh.write(faiss.serialize_index(vector_index).tobytes())
-            names = ["vectors.faiss", *bm25.save(tmp)]
+            for name, faiss_index in (("vectors.faiss", vector_index),
+                                      ("windows.faiss", window_index)):
+                with open(tmp / name, "wb") as fh:
+                    fh.write(faiss.serialize_index(faiss_index).tobytes())
+            (tmp / "window_owners.npy").write_bytes(
+                _npy_bytes(np.asarray(window_owners, dtype=np.int64)))
+            names = ["vectors.faiss", "windows.faiss", "window_owners.npy", *bm25.save(tmp)]
             artifacts = {}
             for name in names:
                 with open(tmp / name, "rb") as fh:
@@ -346,6 +361,18 @@ class Indexer:
         _fsync_dir(index_dir)
         report.units = len(all_units)
         _collect_garbage(index_dir, manifest)
+
+
+def _vector_index(matrix: np.ndarray, approximate: bool):
+    """Exact inner-product search, or IVF past `approximate_above_units` (where exact search
+    stops paying: benchmarks/ann.py measures it)."""
+    import faiss
+
+    if approximate and len(matrix) > 0:
+        return approximate_index(matrix)
+    index = faiss.IndexFlatIP(matrix.shape[1])
+    index.add(matrix)
+    return index
 
 
 def approximate_index(matrix: np.ndarray):

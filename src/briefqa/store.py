@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .chunk import Unit, lexical_text
+from .chunk import Unit, unit_words_text
 from .errors import IndexDamagedError
 from .ingest import Document
 from .lexical import BM25, words
@@ -44,13 +44,22 @@ class IndexData:
     faiss_index: object
     bm25: BM25
     documents: dict[str, Document]
+    # Vectors of units read with their neighbours, for the units whose window differs from
+    # themselves: `window_owners[n]` is the unit of the window index's n-th vector.
+    window_index: object = None
+    window_owners: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     _unit_words: dict[int, frozenset[str]] = field(default_factory=dict, repr=False)
+
+    @functools.cached_property
+    def window_of(self) -> dict[int, int]:
+        """Unit id -> position of its window vector in the window index."""
+        return {int(unit): n for n, unit in enumerate(self.window_owners)}
 
     def unit_words(self, unit_id: int) -> frozenset[str]:
         """The content words a unit offers a question (section included), worked out once."""
         found = self._unit_words.get(unit_id)
         if found is None:
-            found = frozenset(words(lexical_text(self.units[unit_id])))
+            found = frozenset(words(unit_words_text(self.units[unit_id])))
             self._unit_words[unit_id] = found
         return found
 
@@ -83,6 +92,17 @@ class IndexData:
     def vectors_for(self, ids) -> np.ndarray:
         return np.vstack([self.faiss_index.reconstruct(int(i)) for i in ids]) if len(ids) else \
             np.zeros((0, self.dimension), dtype=np.float32)
+
+    def window_vectors_for(self, ids) -> np.ndarray:
+        """Each unit's window vector, or its own vector where its window is itself."""
+        if not len(ids):
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        rows = []
+        for i in ids:
+            position = self.window_of.get(int(i))
+            rows.append(self.faiss_index.reconstruct(int(i)) if position is None else
+                        self.window_index.reconstruct(position))
+        return np.vstack(rows)
 
     def sources(self) -> list[SourceInfo]:
         files = self.manifest["files"]
@@ -205,6 +225,8 @@ def open_index(index_dir: Path) -> IndexData:
     generation = index_dir / manifest["generation"]
     try:
         faiss_index = faiss.read_index(str(generation / "vectors.faiss"))
+        window_index = faiss.read_index(str(generation / "windows.faiss"))
+        window_owners = np.load(generation / "window_owners.npy", allow_pickle=False)
         bm25 = BM25.load(generation)
         units: list[Unit] = []
         documents: dict[str, Document] = {}
@@ -226,15 +248,18 @@ def open_index(index_dir: Path) -> IndexData:
         raise IndexDamagedError(f"the index at {index_dir} cannot be read ({exc}); "
                                 f"{REBUILD_HINT}") from exc
     if faiss_index.ntotal != len(units) or faiss_index.d != manifest["dimension"] or \
-            bm25.matrix.shape[0] != len(units) or len(units) != manifest["units"]:
+            bm25.matrix.shape[0] != len(units) or len(units) != manifest["units"] or \
+            window_owners.ndim != 1 or window_index.ntotal != len(window_owners) or \
+            window_index.d != faiss_index.d or (len(window_owners) and not (
+                0 <= window_owners.min() and window_owners.max() < len(units))):
         raise IndexDamagedError(f"the parts of the index at {index_dir} disagree on its size; "
                                 f"{REBUILD_HINT}")
-    if hasattr(faiss_index, "hnsw"):
-        faiss_index.hnsw.efSearch = 128
-    if hasattr(faiss_index, "nprobe"):  # IVF: lists probed per question; reconstruct by id
-        faiss_index.nprobe = ivf_probes(faiss_index.nlist)
-        faiss_index.make_direct_map()
-    return IndexData(index_dir, manifest, units, faiss_index, bm25, documents)
+    for vector_index in (faiss_index, window_index):
+        if hasattr(vector_index, "nprobe"):  # IVF: lists probed per question; reconstruct
+            vector_index.nprobe = ivf_probes(vector_index.nlist)
+            vector_index.make_direct_map()
+    return IndexData(index_dir, manifest, units, faiss_index, bm25, documents, window_index,
+                     window_owners)
 
 
 def _check_offsets(document: Document, units: list[Unit]) -> None:
