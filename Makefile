@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip
 
-.PHONY: setup app test browser emulator eval bench lint clean
+.PHONY: setup app test browser emulator eval bench lint clean reader scorer
 
 setup: $(VENV)/.installed
 
@@ -45,6 +45,14 @@ eval: setup
 
 bench: setup
 	$(PY) -m benchmarks.run
+
+# The trained parts (training/README.md): the reader, then the evidence model and its calibration
+reader: setup
+	$(VENV)/bin/briefqa train reader
+
+scorer: setup
+	$(VENV)/bin/briefqa train scorer
+	$(VENV)/bin/briefqa train calibrate
 
 lint: setup
 	$(VENV)/bin/ruff check src tests benchmarks app.py

@@ -149,9 +149,9 @@ def test_which_kinds_come_from_the_corpus(small_index_copy):
 def test_thresholds_are_settings_and_another_model_is_warned_about(small_index_copy, caplog,
                                                                    monkeypatch):
     corpus, index = small_index_copy
-    monkeypatch.setenv("BRIEFQA_ANSWER_MIN_DENSE_ALONE", "0.99")
+    monkeypatch.setenv("BRIEFQA_ANSWER_MIN_CONFIDENCE", "0.99")
     settings = Settings.from_env()
-    assert settings.answer.min_dense_alone == 0.99
+    assert settings.answer.min_confidence == 0.99
     assert Settings().answer.calibrated_for == AnswerSettings().calibrated_for
     with caplog.at_level(logging.WARNING, logger="briefqa.assistant"):
         Assistant.open(corpus, index, settings=settings)

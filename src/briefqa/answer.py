@@ -16,6 +16,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from .store import IndexData
 
 NOT_ANSWERED = "The documents do not answer this question."
+PASSAGES = ("The documents may not answer this directly; these passages are where they speak "
+            "of it.")
+STATUSES = ("answered", "passages", "not_found")
 
 
 @dataclass
@@ -63,11 +66,27 @@ class Disagreement:
 
 
 @dataclass
+class Step:
+    """One named stage of the answer step: what it did, and how long it took."""
+
+    stage: str
+    did: str
+    seconds: float
+    data: dict = field(default_factory=dict)  # the figures it decided on
+
+    def to_dict(self) -> dict:
+        return {"stage": self.stage, "did": self.did, "ms": round(self.seconds * 1000, 2),
+                **({"data": self.data} if self.data else {})}
+
+
+@dataclass
 class Answer:
     question: str
     text: str
     grounded: bool
     citations: list[Citation] = field(default_factory=list)
+    # Calibrated: of answers given at this confidence, about this share was right on
+    # held-out questions.
     confidence: float = 0.0
     seconds: float = 0.0
     mode: str = "extractive"  # or "llm": which Answerer wrote `text`
@@ -75,14 +94,25 @@ class Answer:
     disagreements: list[Disagreement] = field(default_factory=list)
     unverified: list[str] = field(default_factory=list)  # LLM sentences withheld
     notes: list[str] = field(default_factory=list)  # what the reader should know about it
+    # "answered" (asserted, grounded), "passages" (where the documents speak of it, not
+    # asserted) or "not_found"
+    status: str = ""
+    computation: dict | None = None  # for computed answers: table, filters, aggregate
+    trace: list[Step] = field(default_factory=list, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if not self.status:
+            self.status = "answered" if self.grounded else (
+                "passages" if self.citations else "not_found")
 
     def to_dict(self) -> dict:
         return {"question": self.question, "text": self.text, "grounded": self.grounded,
-                "mode": self.mode, "confidence": round(self.confidence, 4),
-                "seconds": round(self.seconds, 4),
+                "status": self.status, "mode": self.mode,
+                "confidence": round(self.confidence, 4), "seconds": round(self.seconds, 4),
                 "short": self.short.to_dict() if self.short else None,
                 "disagreements": [d.to_dict() for d in self.disagreements],
                 "unverified": list(self.unverified), "notes": list(self.notes),
+                "computation": self.computation,
                 "citations": [c.to_dict() for c in self.citations]}
 
     def to_markdown(self) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import re
@@ -13,6 +14,7 @@ from pathlib import Path
 
 from .answer import Answer, Answerer, normalise_question
 from .errors import BriefqaError, CorpusError, DocumentError, IndexStateError
+from .explain import Explanation, explanation
 from .extractive import ExtractiveAnswerer
 from .index import IndexData, Indexer, RefreshReport, SourceInfo, open_index, read_manifest
 from .ingest import Document, human_size, parse_document
@@ -125,6 +127,26 @@ class Assistant:
         answer.seconds = time.perf_counter() - started
         return answer
 
+    def forced_answerer(self) -> ExtractiveAnswerer | None:
+        """The extractive answer with no confidence threshold: what would be asserted at any
+        confidence (for risk-coverage curves and calibration); None for other answerers."""
+        if not isinstance(self.answerer, ExtractiveAnswerer):
+            return None
+        answer = dataclasses.replace(self.settings.answer, min_confidence=0.0)
+        return ExtractiveAnswerer(self.settings.with_(answer=answer), self.extractive.encode,
+                                  self.extractive.reader, self.extractive.model)
+
+    def explain(self, question: str) -> Explanation:
+        """Why the answer is what it is: every candidate with each scorer's value, the
+        reader's score and the probability; the decision and its reason; each stage's time."""
+        started = time.perf_counter()
+        parsed = self.parse(question)
+        index = self._index
+        hits = self._search(index, parsed)
+        answer, evidence = self.extractive.answer_with_evidence(parsed, hits, index)
+        answer = dataclasses.replace(answer, seconds=time.perf_counter() - started)
+        return explanation(answer, evidence, index, self.extractive)
+
     def retrieve(self, question: str | Question) -> list[Hit]:
         """The candidate sentences for a question, best first (what every Answerer gets)."""
         parsed = question if isinstance(question, Question) else self.parse(question)
@@ -134,12 +156,12 @@ class Assistant:
         """Hybrid search for the question, and for each of its parts: the candidates of all,
         each once, best first."""
         k = self.settings.candidates
-        hits = hybrid_search(index, question.vector, question.text, k)
+        hits = hybrid_search(index, question.vector, question.text, k, self.settings.retrieval)
         if not question.parts:
             return hits
         best: dict[int, Hit] = {h.unit_id: h for h in hits}
         for part in question.parts:
-            for hit in hybrid_search(index, part.vector, part.text, k):
+            for hit in hybrid_search(index, part.vector, part.text, k, self.settings.retrieval):
                 if hit.unit_id not in best or hit.fused > best[hit.unit_id].fused:
                     best[hit.unit_id] = hit
         return sorted(best.values(), key=lambda h: -h.fused)

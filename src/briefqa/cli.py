@@ -41,17 +41,34 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("ask", parents=[common, llm], help="answer a question with citations")
     p.add_argument("question", nargs="+", help="the question (quote it or not)")
+    p.add_argument("--explain", action="store_true",
+                   help="also show why: every candidate with each scorer's value, the "
+                        "probabilities, the decision and each stage's time")
 
     sub.add_parser("sources", parents=[common], help="list the indexed documents")
 
     p = sub.add_parser("eval", parents=[common], help="run the fact-check suite")
-    p.add_argument("--suite", default=DEFAULT_SUITE, help=f"suite file (default: {DEFAULT_SUITE})")
+    p.add_argument("--suite", default=DEFAULT_SUITE,
+                   help=f"suite file, or a suite's name in evals/suites.json, which is asked of "
+                        f"its own documents (default: {DEFAULT_SUITE})")
     p.add_argument("--report", help="also write a Markdown report to this file")
+    p.add_argument("--plot", help="also write the risk-coverage curve as a PNG to this file")
     p.add_argument("--min-accuracy", type=float, default=None,
                    help="exit 1 when answer accuracy is below this share (0-1)")
     p.add_argument("--claims", nargs="?", const=DEFAULT_CLAIMS, default=None, metavar="FILE",
                    help="instead, check the LLM answer's verifier on a claims file "
                         f"(default: {DEFAULT_CLAIMS}): precision and recall of 'supported'")
+
+    p = sub.add_parser("train", help="rebuild what briefqa trains (see training/README.md)")
+    p.add_argument("what", choices=("candidates", "judge-tasks", "reader", "scorer",
+                                    "calibrate"),
+                   help="candidates: retrieve and score every training question's candidates "
+                        "(needs the training documents); judge-tasks: files for judges; "
+                        "reader: train the reader from the judged candidates; scorer: fit the "
+                        "evidence model; calibrate: set its confidence and threshold on the "
+                        "calibration suites")
+    p.add_argument("--docsets", help="comma-separated docsets (default: all that are here)")
+    p.add_argument("--json", action="store_true", help="print JSON instead of text")
 
     p = sub.add_parser("bench", help="run the benchmarks (python -m benchmarks.run) from the "
                                      "repository root; arguments are passed on")
@@ -114,9 +131,12 @@ def cmd_index(args, settings) -> int:
 
 def cmd_ask(args, settings) -> int:
     qa = _open(args, settings, progress=not (args.quiet or args.json))
-    answer = qa.ask(" ".join(args.question))
+    question = " ".join(args.question)
+    explained = qa.explain(question) if args.explain else None
+    answer = explained.answer if explained and qa.answerer is qa.extractive else qa.ask(question)
     if args.json:
-        _print_json(answer.to_dict())
+        _print_json({**answer.to_dict(), "explanation": explained.to_dict()} if explained
+                    else answer.to_dict())
         return 0
     if (settings.llm or "off").lower() != "off":
         print("[written by the language model; every sentence checked against its sources]"
@@ -125,9 +145,12 @@ def cmd_ask(args, settings) -> int:
         print(f"→ {_plain(answer.short.text)} [{answer.short.citation}]")
         print()
     print(answer.text)
+    if answer.status == "answered":
+        print(f"(confidence {answer.confidence:.0%})")
     if answer.citations:
         print()
-        print("Related passages:" if not answer.grounded else "Sources:")
+        print("Where the documents speak of it (not an answer):" if not answer.grounded
+              else "Sources:")
     for c in answer.citations:
         where = ", ".join(x for x in (c.section, f"page {c.page}" if c.page else None) if x)
         print(f"  [{c.id}] {c.title} ({c.source}){' - ' + where if where else ''}")
@@ -141,6 +164,10 @@ def cmd_ask(args, settings) -> int:
         print()
         for note in answer.notes:
             print(f"Note: {_plain(note)}")
+    if explained is not None:
+        print()
+        print("Why this answer?")
+        print(explained.to_text())
     return 0
 
 
@@ -166,10 +193,20 @@ def cmd_eval(args, settings) -> int:
 
     if args.claims:
         return cmd_claims(args, settings)
-    qa = _open(args, settings, progress=not (args.quiet or args.json))
-    report = run_suite(qa, args.suite, progress=not (args.quiet or args.json))
+    from .suites import suites
+
+    named = suites().get(args.suite)
+    if named is not None and not args.corpus:  # a suite by name: on its own documents
+        qa = named.assistant(Path(settings.index_dir) / "suites", settings)
+        suite_file = named.file
+    else:
+        qa = _open(args, settings, progress=not (args.quiet or args.json))
+        suite_file = args.suite
+    report = run_suite(qa, suite_file, progress=not (args.quiet or args.json))
     if args.report:
         Path(args.report).write_text(report.to_markdown(), encoding="utf-8")
+    if args.plot:
+        report.plot(args.plot)
     summary = report.summary()
     if args.json:
         _print_json(report.to_dict())
@@ -181,6 +218,12 @@ def cmd_eval(args, settings) -> int:
             if r.first_citation:
                 print(f"      cites:  {' '.join(r.first_citation.split())[:200]}")
         print()
+        print(f"precision            {summary['precision']:.1%} of {summary['asserted']} "
+              f"asserted answers right")
+        print(f"coverage             {summary['coverage']:.1%} of {summary['answerable']} "
+              f"answerable questions answered right")
+        print(f"short answers        {summary['short_precision']:.1%} of "
+              f"{summary['short_answers']} right")
         print(f"answer accuracy      {summary['answer_accuracy']:.1%} "
               f"({summary['answerable']} answerable)")
         print(f"citation precision   {summary['citation_precision']:.1%}")
@@ -238,8 +281,40 @@ def cmd_bench(args, settings) -> int:
     return subprocess.call([sys.executable, "-m", "benchmarks.run", *args.bench_args], cwd=root)
 
 
+def cmd_train(args, settings) -> int:
+    """`briefqa train WHAT`: each step of training/README.md, rebuilt from the repository."""
+    docsets = args.docsets.split(",") if args.docsets else None
+    if args.what == "candidates":
+        from .train.candidates import build
+
+        result = build(docsets, progress=not args.json)
+    elif args.what == "judge-tasks":
+        from .train import candidates, judgements
+
+        folder = Path("training/.work/judge-tasks")
+        paths = judgements.export_tasks(candidates.load(docsets), folder)
+        result = {"tasks": [str(p) for p in paths]}
+    elif args.what == "reader":
+        from .train.reader import train
+
+        result = train(progress=not args.json)
+    elif args.what == "scorer":
+        from .train.scorer import train
+
+        result = train()
+    else:
+        from .train.calibrate import calibrate
+
+        result = calibrate(progress=not args.json)
+    if args.json:
+        _print_json(result)
+    else:
+        print(json.dumps(result, indent=1, ensure_ascii=False))
+    return 0
+
+
 COMMANDS = {"index": cmd_index, "ask": cmd_ask, "sources": cmd_sources, "eval": cmd_eval,
-            "serve": cmd_serve, "bench": cmd_bench}
+            "serve": cmd_serve, "bench": cmd_bench, "train": cmd_train}
 
 
 def main(argv: list[str] | None = None) -> int:

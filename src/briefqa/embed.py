@@ -119,7 +119,8 @@ class OnnxEncoder:
 
     kind = "onnx"
 
-    def __init__(self, onnx_path: Path, model_path: str, threads: int | None = None) -> None:
+    def __init__(self, onnx_path: Path | bytes, model_path: str,
+                 threads: int | None = None) -> None:
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
@@ -128,8 +129,8 @@ class OnnxEncoder:
         options.intra_op_num_threads = 1
         options.inter_op_num_threads = 1
         options.log_severity_level = 3
-        self.session = ort.InferenceSession(str(onnx_path), options,
-                                            providers=["CPUExecutionProvider"])
+        model = onnx_path if isinstance(onnx_path, bytes) else str(onnx_path)
+        self.session = ort.InferenceSession(model, options, providers=["CPUExecutionProvider"])
         self.input_names = {i.name for i in self.session.get_inputs()}
         self.tokenizer = Tokenizer.from_file(str(Path(model_path) / "tokenizer.json"))
         # The file may pin padding and truncation (MiniLM's pads everything to 128): no

@@ -49,6 +49,23 @@ class EvalResult:
     seconds: float
     # Where the supporting sentence ranks among the retrieved candidates (1-based), or None.
     support_rank: int | None = None
+    status: str = ""  # "answered" (asserted), "passages" or "not_found"
+    confidence: float = 0.0
+    # The answer briefqa would assert at any confidence (its threshold set to 0): right or
+    # not, with its confidence. The risk-coverage curve and the calibration read these.
+    forced_right: bool = False
+    forced_confidence: float = 0.0
+    short: str | None = None  # the short answer, when one was given
+    short_right: bool | None = None  # does it match one of the answer patterns?
+
+    @property
+    def asserted(self) -> bool:
+        return self.status == "answered"
+
+    @property
+    def right(self) -> bool:
+        """An asserted answer that is right (asserting an unanswerable question is wrong)."""
+        return self.asserted and self.case.answerable and self.answer_correct
 
     def to_dict(self) -> dict:
         data = asdict(self)
@@ -92,6 +109,41 @@ class EvalReport:
     def false_abstentions(self) -> int:
         return sum(1 for r in self.answerable if not r.grounded)
 
+    @property
+    def asserted(self) -> list[EvalResult]:
+        return [r for r in self.results if r.asserted]
+
+    @property
+    def precision(self) -> float:
+        """Right ÷ asserted: an asserted answer to an unanswerable question counts as wrong."""
+        return self._share([r.right for r in self.asserted])
+
+    @property
+    def coverage(self) -> float:
+        """Right ÷ answerable."""
+        return self._share([r.right for r in self.answerable])
+
+    @property
+    def short_precision(self) -> float:
+        """Of the asserted answers with a short answer, the share whose short answer matches
+        one of the question's answer patterns."""
+        return self._share([bool(r.short_right) for r in self.asserted
+                            if r.short is not None and r.case.answerable])
+
+    def risk_coverage(self) -> list[dict]:
+        """Precision and coverage of the answers briefqa would assert at each confidence
+        threshold (every distinct forced confidence), from the most confident down."""
+        ranked = sorted(self.results, key=lambda r: -r.forced_confidence)
+        answerable = max(1, len(self.answerable))
+        points, right = [], 0
+        for n, r in enumerate(ranked, start=1):
+            right += r.case.answerable and r.forced_right
+            if n == len(ranked) or ranked[n].forced_confidence != r.forced_confidence:
+                points.append({"threshold": round(r.forced_confidence, 4), "asserted": n,
+                               "precision": round(right / n, 4),
+                               "coverage": round(right / answerable, 4)})
+        return points
+
     def latency(self, quantile: float) -> float:
         times = sorted(r.seconds for r in self.results)
         if not times:
@@ -106,6 +158,12 @@ class EvalReport:
             "answerable": len(self.answerable),
             "unanswerable": len(self.results) - len(self.answerable),
             "answer_accuracy": round(self.answer_accuracy, 4),
+            "asserted": len(self.asserted),
+            "precision": round(self.precision, 4),
+            "coverage": round(self.coverage, 4),
+            "passages": sum(r.status == "passages" for r in self.results),
+            "short_answers": sum(r.short is not None for r in self.asserted),
+            "short_precision": round(self.short_precision, 4),
             "citation_precision": round(self.citation_precision, 4),
             "verbatim_citations": round(self.verbatim_citations, 4),
             "abstention_accuracy": round(self.abstention_accuracy, 4),
@@ -128,7 +186,8 @@ class EvalReport:
         groups: dict[str, list[EvalResult]] = {}
         for r in self.results:
             groups.setdefault(key(r), []).append(r)
-        return {k: {"questions": len(v), "passed": sum(r.passed for r in v)}
+        return {k: {"questions": len(v), "passed": sum(r.passed for r in v),
+                    "asserted": sum(r.asserted for r in v), "right": sum(r.right for r in v)}
                 for k, v in sorted(groups.items())}
 
     def recall(self, k: int) -> float:
@@ -138,7 +197,34 @@ class EvalReport:
         return self._share([r.support_rank is not None and r.support_rank <= k for r in ranked])
 
     def to_dict(self) -> dict:
-        return {"summary": self.summary(), "results": [r.to_dict() for r in self.results]}
+        return {"summary": self.summary(), "risk_coverage": self.risk_coverage(),
+                "results": [r.to_dict() for r in self.results]}
+
+    def plot(self, path: str | Path) -> None:
+        """The risk-coverage curve as a PNG: precision of asserted answers against coverage,
+        one point per confidence threshold, the shipped threshold marked."""
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+
+        points = self.risk_coverage()
+        fig, ax = plt.subplots(figsize=(5.5, 4), dpi=110)
+        ax.plot([p["coverage"] for p in points], [p["precision"] for p in points], lw=1.6,
+                label="every threshold")
+        ax.scatter([self.coverage], [self.precision], color="crimson", zorder=3,
+                   label=f"shipped threshold: {self.precision:.0%} precise, "
+                         f"{self.coverage:.0%} covered")
+        ax.axhline(0.9, color="grey", lw=0.8, ls="--")
+        ax.set_xlabel("coverage (right ÷ answerable)")
+        ax.set_ylabel("precision (right ÷ asserted)")
+        ax.set_xlim(0, 1)
+        ax.set_ylim(0, 1.02)
+        ax.set_title(Path(self.suite).name, fontsize=10)
+        ax.legend(loc="lower left", fontsize=8)
+        fig.tight_layout()
+        fig.savefig(path)
+        plt.close(fig)
 
     def to_markdown(self) -> str:
         s = self.summary()
@@ -148,6 +234,10 @@ class EvalReport:
             f"{s['questions']} questions ({s['answerable']} answerable, "
             f"{s['unanswerable']} unanswerable).", "",
             "| measure | value |", "| --- | --- |",
+            f"| precision of asserted answers (right ÷ asserted) | {s['precision']:.1%} "
+            f"({s['asserted']} asserted) |",
+            f"| coverage (right ÷ answerable) | {s['coverage']:.1%} |",
+            f"| short answers right | {s['short_precision']:.1%} of {s['short_answers']} |",
             f"| answer accuracy | {s['answer_accuracy']:.1%} |",
             f"| citation precision (verbatim and supporting) | {s['citation_precision']:.1%} |",
             f"| verbatim citations | {s['verbatim_citations']:.1%} |",
@@ -158,15 +248,16 @@ class EvalReport:
             "| encoder (index / questions, CPU kernels) | "
             + " / ".join(str(self.encoder.get(k, "?")) for k in ("index", "query"))
             + f", {self.encoder.get('kernels', '?')} |",
-            "", "| group | passed |", "| --- | --- |",
-            *[f"| {k} | {v['passed']} of {v['questions']} |"
+            "", "| group | passed | asserted | right |", "| --- | --- | --- | --- |",
+            *[f"| {k} | {v['passed']} of {v['questions']} | {v['asserted']} | {v['right']} |"
               for k, v in self.by_category().items()],
-            "", "| id | kind | pass | question | answer | first citation |",
-            "| --- | --- | --- | --- | --- | --- |",
+            "", "| id | kind | pass | reply | confidence | question | answer | first citation |",
+            "| --- | --- | --- | --- | --- | --- | --- | --- |",
         ]
         for r in self.results:
             cells = [r.case.id, r.case.category or r.case.kind, "✅" if r.passed else "❌",
-                     r.case.question, r.answer[:300], r.first_citation[:200]]
+                     r.status, f"{r.confidence:.2f}", r.case.question, r.answer[:300],
+                     r.first_citation[:200]]
             lines.append("| " + " | ".join(_md_cell(c) for c in cells) + " |")
         return "\n".join(lines) + "\n"
 
@@ -209,23 +300,33 @@ def load_suite(path: str | Path) -> list[EvalCase]:
     return cases
 
 
-def judge(case: EvalCase, answer: Answer, source_text,
-          support_rank: int | None = None) -> EvalResult:
+def _matches(case: EvalCase, text: str) -> bool:
+    found = [re.search(p, text, re.I) is not None for p in case.answers]
+    return bool(found) and (all(found) if case.require_all else any(found))
+
+
+def judge(case: EvalCase, answer: Answer, source_text, support_rank: int | None = None,
+          forced: Answer | None = None) -> EvalResult:
     verbatim = all(source_text(c.source)[c.start:c.end] == c.quote for c in answer.citations)
     cited = [" ".join(c.quote.split()).lower() for c in answer.citations if not c.related]
     # Every part's phrase must be cited where the question has parts, else the one phrase.
     phrases = [" ".join(p.split()).lower() for p in (case.supports or [case.support or ""])]
     support_cited = all(phrases) and all(any(p in q for q in cited) for p in phrases)
-    found = [re.search(p, answer.text, re.I) is not None for p in case.answers]
-    correct = answer.grounded and bool(found) and (all(found) if case.require_all
-                                                   else any(found))
+    correct = answer.grounded and _matches(case, answer.text)
     passed = correct if case.answerable else not answer.grounded
     first = ""
     if answer.citations:
         c = answer.citations[0]
         first = f"{c.source}{f' p.{c.page}' if c.page else ''}: {c.quote}"
+    forced = forced or answer
+    short = answer.short.text if answer.short else None
     return EvalResult(case, passed, answer.grounded, correct, verbatim, support_cited,
-                      answer.text, first, answer.seconds, support_rank)
+                      answer.text, first, answer.seconds, support_rank, answer.status,
+                      answer.confidence,
+                      forced.grounded and case.answerable and _matches(case, forced.text),
+                      forced.confidence, short,
+                      None if short is None else any(re.search(p, short, re.I)
+                                                     for p in case.answers))
 
 
 def support_rank(assistant, case: EvalCase) -> int | None:
@@ -250,7 +351,10 @@ def run_suite(assistant, suite: str | Path, progress: bool = False) -> EvalRepor
 
         iterator = tqdm(cases, desc="evaluating", unit="question", leave=False)
     assistant.ask("warm-up question")  # first-call costs are start-up, not answer latency
+    forced = assistant.forced_answerer()
     for case in iterator:
         answer = assistant.ask(case.question)
-        results.append(judge(case, answer, assistant.source_text, support_rank(assistant, case)))
+        would = assistant.ask(case.question, answerer=forced) if forced else answer
+        results.append(judge(case, answer, assistant.source_text, support_rank(assistant, case),
+                             would))
     return EvalReport(str(suite), results, assistant.encoder_record())

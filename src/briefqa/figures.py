@@ -126,11 +126,22 @@ def figure_near(text: str, name_words: set[str]) -> Figure | None:
 
 
 def short_span(text: str, kind: str | None, question: str, names: set[str] = frozenset(),
-               measure: str | None = None) -> tuple[int, int] | None:
+               measure: str | None = None,
+               counted: str | None = None) -> tuple[int, int] | None:
     """Where, in a quote, the figure, date or name that answers lies: a number (in the asked
     measure, if any) or date the question does not already hold, closest after a name the
-    question mentions ("TOP500 #4"); or a name it does not already use."""
+    question mentions ("TOP500 #4"); or a name it does not already use. None rather than a
+    figure of something else: a rank must be a place in a ranking ("#9", not "top 10"), a count
+    must count what is asked ("13 sites" is no count of factories), and where the quote names
+    what the question asks about, the figure must follow such a mention closely."""
     asked = fold(question)
+    if measure == "rank":  # "#9", "ranked 9th": a place in a ranking, never "top 10"
+        from .question import RANK
+
+        for m in re.finditer(RANK, text, re.I):
+            if fold(m.group()) not in asked:
+                return m.start(), m.end()
+        return None
     if kind == "number":
         found = [f for f in figures(text)
                  if fold(text[f.start:f.end].lstrip("~≈#")) not in asked
@@ -138,14 +149,22 @@ def short_span(text: str, kind: str | None, question: str, names: set[str] = fro
                  and (measure is None or f.measure in (measure, None))]
         if measure is not None and any(f.measure == measure for f in found):
             found = [f for f in found if f.measure == measure]
+        if counted and measure is None:
+            head = words(counted)[-1:]
+            found = [f for f in found if head and head[0] in words(_following(text, f.end))]
         if not found:
             return None
-        mentions = [m.end() for m in re.finditer(r"[\w-]+", text) if set(words(m.group())) & names]
+        mentions = _mentions(text, names)
         if mentions:
             def distance(f: Figure) -> int:
+                if set(words(_following(text, f.end))) & names:
+                    return 0  # it counts the named thing: "4,480 NVIDIA Hopper GPUs"
                 before = [f.start - end for end in mentions if end <= f.start]
                 return min(before) if before else len(text) + f.start
+            found = [f for f in found if distance(f) <= NEAR_NAME]
             found.sort(key=distance)
+        if not found:
+            return None
         best = found[0]
         return best.start, best.end if best.measure else _with_unit_words(text, best.end)
     if kind in ("date", "day"):
@@ -160,6 +179,26 @@ def short_span(text: str, kind: str | None, question: str, names: set[str] = fro
                     not text[:m.start()].rstrip().endswith(":"):
                 return m.start(), m.start() + len(m.group().rstrip(".,;:"))
     return None
+
+
+NEAR_NAME = 80  # characters: a figure this soon after a name the question mentions is its
+
+
+def _mentions(text: str, names: set[str]) -> list[int]:
+    """Where mentions of the names end, a name written apart included ("Mare Nostrum")."""
+    tokens = list(re.finditer(r"[\w-]+", text))
+    ends = []
+    for n, m in enumerate(tokens):
+        if set(words(m.group())) & names:
+            ends.append(m.end())
+        elif n + 1 < len(tokens) and set(words(m.group() + tokens[n + 1].group())) & names:
+            ends.append(tokens[n + 1].end())
+    return ends
+
+
+def _following(text: str, end: int) -> str:
+    """The four words after a figure: what it counts ("4,480 NVIDIA Hopper GPUs")."""
+    return " ".join(text[end:].split()[:4])
 
 
 def _part_of_name(text: str, start: int) -> bool:

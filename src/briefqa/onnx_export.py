@@ -313,12 +313,22 @@ def _mean_pooled(model_root: Path) -> bool:
 
 
 def _export_float(model_path: str, target: Path) -> None:
-    import torch
     from transformers import AutoModel
 
     # Eager attention traces to plain MatMul/Softmax, which quantizes and runs well on CPU.
     model = AutoModel.from_pretrained(model_path, local_files_only=True,
                                       attn_implementation="eager").eval()
+    _export_module(model, target)
+
+
+def _export_module(model, target: Path) -> None:
+    """A transformer (in memory) to ONNX float: token ids in, last hidden states out."""
+    import torch
+
+    model.eval()
+    if hasattr(model, "set_attn_implementation"):
+        with contextlib.suppress(Exception):
+            model.set_attn_implementation("eager")
     inputs = ["input_ids", "attention_mask", "token_type_ids"]
     uses_types = getattr(model.config, "type_vocab_size", 0) > 0
 

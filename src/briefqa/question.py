@@ -153,6 +153,8 @@ def number_phrases(text: str) -> list[str]:
             if _NUMBER.search(token)]
 
 
+RANK = r"#\s?\d+\b|\b\d+(?:st|nd|rd|th)\b|\b(?:ranked|ranks|rank|number|no\.)\s+#?\d+\b"
+
 # Measures a "how many/much" question can ask for, each with the words that ask for it and the
 # units a sentence states it in. "How many megawatts does JUPITER draw?" is not answered by its
 # petaflops, nor "How much does a GPU hour cost?" by a count of GPU hours.
@@ -175,13 +177,20 @@ _MEASURES = {
     "compute": (r"performance|petaflop figure|flops figure",
                 r"petaflops?|exaflops?|teraflops?|flops",
                 r"\b\d[\d,.]*\s*(?:[TPE]F(?:LOPS)?|[TPE]flops)\b|\b(?:tera|peta|exa)?flops?\b"),
+    # A place in a ranking: "#9", "9th", "ranked 9", "number 9"; "top 10" is no rank.
+    "rank": (r"rank|ranking|ranked",
+             r"",
+             RANK),
 }
 
 
 def names_measure(text: str, with_unit_names_only: bool = False) -> str | None:
     """The first measure whose words or units the text uses ("budget": money)."""
     for measure, (asking, unit_names, _units) in _MEASURES.items():
-        pattern = unit_names if with_unit_names_only or not asking else f"{asking}|{unit_names}"
+        pattern = unit_names if with_unit_names_only or not asking else \
+            "|".join(p for p in (asking, unit_names) if p)
+        if not pattern:
+            continue
         if re.search(rf"\b(?:{pattern})\b", fold(text)):
             return measure
     return None
@@ -197,6 +206,9 @@ def asked_measure(question: str) -> str | None:
     named ("how much does a GPU hour cost"), or in the units it asks in ("... in petaflops")."""
     if re.search(r"\bby how much\b|\bhow much (?:more|less)\b", question, re.I):
         return None  # a ratio or a difference, in any units
+    if re.search(r"\b(?:what|which) (?:rank|ranking|place|position)\b|\bwhere does .+ "
+                 r"rank\b|\bhow (?:high|highly) (?:is|does) .+ rank", question, re.I):
+        return "rank"
     match = re.search(r"\bhow (?:many|much|long)\b(.*)", question, re.I)
     if match is None:
         subject = _WHAT_IS.match(question)

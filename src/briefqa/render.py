@@ -87,7 +87,26 @@ def answer_markdown(answer: Answer, asked: str | None = None) -> str:
     return head + answer.to_markdown()
 
 
-def render_answer(answer: Answer, asked: str | None = None, show_mode: bool = False) -> str:
+def render_why(explained) -> str:
+    """The "Why this answer?" fold: the decision, then the likeliest candidates with their
+    probability and the scorers that moved it most (all text escaped)."""
+    rows = []
+    for c in explained.candidates[:5]:
+        pushes = sorted(c.contributions.items(), key=lambda kv: -abs(kv[1]))[:4]
+        moved = ", ".join(f"{name} {push:+.1f}" for name, push in pushes)
+        quote = " ".join(c.quote.split())
+        rows.append(f'<tr{" class=bq-why-cited" if c.cited else ""}><td>{c.probability:.0%}</td>'
+                    f'<td>{esc(quote[:180])}{"…" if len(quote) > 180 else ""}'
+                    f'<div class="bq-why-src">{esc(c.source)} · retrieval #{c.retrieval_rank}'
+                    f'</div></td><td class="bq-why-moved">{esc(moved)}</td></tr>')
+    return ('<details class="bq-why"><summary>Why this answer?</summary>'
+            f'<p class="bq-why-decision">{esc(explained.why)}</p>'
+            '<table class="bq-why-table"><tr><th>p</th><th>candidate</th>'
+            '<th>what moved it (log-odds)</th></tr>' + "".join(rows) + "</table></details>")
+
+
+def render_answer(answer: Answer, asked: str | None = None, show_mode: bool = False,
+                  explained=None) -> str:
     """One assistant message: the answer with [n] markers, then its numbered sources (or,
     when the documents do not answer, a plain "no" and a few passages marked as related).
     `show_mode`: a language model is configured, so say which way this answer was written."""
@@ -110,6 +129,10 @@ def render_answer(answer: Answer, asked: str | None = None, show_mode: bool = Fa
             parts.append(f'<p class="bq-short"><span class="bq-short-text">{esc(short.text)}'
                          f'</span>{marked[len(esc(short.text)):]}</p>')
         parts.append(f'<p class="bq-text">{render_text_with_markers(answer.text, ids)}</p>')
+        if answer.status == "answered" and answer.mode != "llm":
+            parts.append(f'<p class="bq-confidence" title="Of answers given at this confidence, '
+                         f'about this share was right on questions the model never saw">'
+                         f'Confidence {answer.confidence:.0%}</p>')
         if cited:
             parts.append('<div class="bq-sources"><div class="bq-sources-head">Sources</div>')
             parts.extend(render_citation(c) for c in cited)
@@ -119,7 +142,7 @@ def render_answer(answer: Answer, asked: str | None = None, show_mode: bool = Fa
         related = answer.citations[:MAX_RELATED]
         if related:
             parts.append('<div class="bq-sources bq-related-list"><div class="bq-sources-head">'
-                         'Related passages, not an answer</div>')
+                         'Where the documents speak of it (not an answer)</div>')
             parts.extend(render_citation(c, related=True) for c in related)
             parts.append("</div>")
     parts.append(render_withheld(getattr(answer, "unverified", None) or []))
@@ -127,6 +150,8 @@ def render_answer(answer: Answer, asked: str | None = None, show_mode: bool = Fa
     if notes:
         parts.append('<div class="bq-notes">' + "".join(
             f'<p class="bq-note">{esc(n)}</p>' for n in notes) + "</div>")
+    if explained is not None:
+        parts.append(render_why(explained))
     parts.append(
         '<div class="bq-actions"><button type="button" class="bq-copy" '
         'title="Copy the answer and its sources as Markdown">Copy as Markdown</button>'
@@ -263,6 +288,14 @@ button.bq-copy { font-size: 0.8em; padding: 2px 8px; border-radius: 6px; cursor:
 .bq-unverified li { text-decoration: line-through; overflow-wrap: anywhere; }
 .bq-unverified-why { font-size: 0.85em; margin: 0; }
 .bq-short { font-size: 1.1em; margin: 0 0 4px 0; }
+.bq-confidence { font-size: 0.85em; color: var(--body-text-color-subdued); margin: 2px 0; }
+.bq-why { margin-top: 6px; font-size: 0.85em; }
+.bq-why summary { cursor: pointer; color: var(--body-text-color-subdued); }
+.bq-why-table { border-collapse: collapse; width: 100%; margin-top: 4px; }
+.bq-why-table td, .bq-why-table th { border-top: 1px solid var(--border-color-primary);
+  padding: 3px 6px; vertical-align: top; text-align: left; }
+.bq-why-cited td { font-weight: 600; }
+.bq-why-src, .bq-why-moved { color: var(--body-text-color-subdued); font-size: 0.9em; }
 .bq-short-text { font-weight: 600; }
 .bq-notes { font-size: 0.85em; color: var(--body-text-color-subdued); margin-top: 6px; }
 .bq-note { margin: 2px 0; overflow-wrap: anywhere; }

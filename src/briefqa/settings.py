@@ -20,36 +20,44 @@ def bundled_model_path() -> str:
 
 @dataclass(frozen=True)
 class AnswerSettings:
-    """How the extractive answer chooses sentences: thresholds on cosine similarity and on the
-    share of the question's weighted words a sentence holds, and the weights of its score.
-    Calibrated for one embedding model (`calibrated_for`, a `model_fingerprint`); another model
-    works, with a warning that these numbers were not tuned for it. BRIEFQA_ANSWER_<NAME>."""
+    """How the extractive answer decides. The evidence model (`models/evidence.json`) gives
+    each candidate the probability that it answers; an answer is asserted only when its
+    calibrated confidence is at least `min_confidence` (unset: the threshold the model was
+    calibrated with, for a stated precision on held-out questions); otherwise the passages
+    where the documents speak of it are shown when the best candidate's probability is at
+    least `passages_min_probability`, else "not in the documents". The model was calibrated
+    for one embedding model (`calibrated_for`, a `model_fingerprint`); another model works,
+    with a warning. BRIEFQA_ANSWER_<NAME>."""
 
     calibrated_for: str = "model:fcd9db624a48669f"  # the bundled all-MiniLM-L6-v2
-    # Below every route, a sentence is related, not an answer.
-    min_dense_alone: float = 0.66
-    min_dense: float = 0.40
-    min_coverage: float = 0.30
-    # Most of the question's words, in a sentence the model reads as at least loosely related
-    # (long sentences listing many things score low with MiniLM).
-    min_coverage_alone: float = 0.60
-    min_dense_with_most_words: float = 0.20
-    # A question naming something no document mentions needs a very close sentence.
-    min_dense_despite_unknown_name: float = 0.75
-    # A runner-up this close to the best sentence is shown with it.
-    extra_sentence_ratio: float = 0.88
-    # A question asking for several items gathers runner-ups this close, up to this many.
-    list_sentence_ratio: float = 0.80
+    model_path: str | None = None  # None: the shipped evidence model
+    min_confidence: float | None = None
+    passages_min_probability: float = 0.1
+    # Runner-ups shown with the best sentence: at least this probability, and this share of
+    # the best one's.
+    extra_min_probability: float = 0.5
+    extra_ratio: float = 0.8
+    # A question asking for several items gathers runner-ups on a looser rule, up to this many.
+    list_min_probability: float = 0.3
+    list_ratio: float = 0.5
     list_sentences: int = 4
+    # The trained reader reads this many of retrieval's best candidates (0: no reader);
+    # `reader_path`: a folder holding another reader.onnx (None: the shipped one).
+    reader_candidates: int = 40
+    reader_path: str | None = None
     # A number this close in meaning to what is counted ("10 billion euros" to "money").
     min_counted_similarity: float = 0.17
-    # Weights of the evidence a sentence holds.
-    w_dense: float = 0.4
-    w_dense_pair: float = 0.4
-    w_coverage: float = 0.35
-    w_kind: float = 0.2
-    w_short: float = 0.2
-    w_named_document: float = 0.35
+
+
+@dataclass(frozen=True)
+class RetrievalSettings:
+    """How the dense and lexical rankings are fused: weighted reciprocal rank,
+    weight / (rrf_k + rank), summed over the rankings that hold a unit. BRIEFQA_RETRIEVAL_<NAME>.
+    """
+
+    rrf_k: int = 20
+    dense_weight: float = 1.0
+    lexical_weight: float = 1.5
 
 
 @dataclass(frozen=True)
@@ -104,6 +112,7 @@ class Settings:
     # The ONNX export's precision: "float" (the same vectors on every x86-64 CPU) or "int8"
     # (faster, but onnxruntime's int8 kernels differ between AVX2, AVX-512 VNNI and AMX).
     onnx_precision: str = "float"
+    retrieval: RetrievalSettings = field(default_factory=RetrievalSettings)
     answer: AnswerSettings = field(default_factory=AnswerSettings)
     verify: VerifySettings = field(default_factory=VerifySettings)
 
@@ -178,7 +187,7 @@ def _from_env(cls, environ, prefix: str):
     return cls(**values)
 
 
-_NESTED = {"answer": AnswerSettings, "verify": VerifySettings}
+_NESTED = {"answer": AnswerSettings, "verify": VerifySettings, "retrieval": RetrievalSettings}
 
 
 def _parse(name: str, type_name: str, raw: str):

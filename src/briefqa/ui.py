@@ -98,9 +98,14 @@ class ChatApp:
         `progress` hears what a language model answerer is doing."""
         resolved = resolve_followup(question, session.previous)
         answerer = getattr(self.assistant, "answerer", None)
+        explained = None
         try:
             if progress is not None and hasattr(answerer, "with_progress"):
                 answer = self.assistant.ask(resolved, answerer=answerer.with_progress(progress))
+            elif answerer is getattr(self.assistant, "extractive", None) and \
+                    hasattr(self.assistant, "explain"):
+                explained = self.assistant.explain(resolved)  # the answer and why
+                answer = explained.answer
             else:
                 answer = self.assistant.ask(resolved)
         except QuestionError as exc:
@@ -114,8 +119,8 @@ class ChatApp:
             return render_notice("Something went wrong answering this question; the error "
                                  "is in the server log. Please try again."), session
         llm = getattr(answerer, "mode", None) == "llm"
-        return render_answer(answer, asked=question, show_mode=llm), Session(session.messages,
-                                                                             answer.question)
+        return (render_answer(answer, asked=question, show_mode=llm, explained=explained),
+                Session(session.messages, answer.question))
 
     def ask(self, question: str | None, session: Session | None):
         """Gradio handler (a generator): show the question at once, then the answer."""

@@ -1,0 +1,114 @@
+"""Calibrate: turn the evidence model's view of a question's best candidate (its log-odds, and
+its lead over the runner-up) into the probability that the answer is right, on the calibration
+suites (evals/suites.json: questions the model was never trained on, each judged by its answer
+patterns; an answer to an unanswerable question is wrong), and choose the confidence an answer
+needs to be asserted: the lowest at which the asserted answers reach the target precision.
+Each suite is also left out in turn (fitted on the others, measured on it): the honest figure.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+import numpy as np
+
+from ..evaluate import _matches, load_suite
+from ..evidence.model import DEFAULT_PATH, Calibration, load_model
+from ..suites import suites
+from .candidates import WORK
+
+TARGET_PRECISION = 0.9
+MIN_ASSERTED = 20  # a threshold is not chosen on fewer asserted answers than this
+C = 1.0
+
+
+def observations(progress: bool = True) -> list[dict]:
+    """For every question of every calibration suite: the best candidate's log-odds and
+    margin (of the weakest part, for a question with parts), and whether the answer briefqa
+    would assert at any confidence is right."""
+    rows = []
+    for name, suite in suites("calibration").items():
+        if not suite.available:
+            continue
+        qa = suite.assistant(WORK / "suites")
+        forced = qa.forced_answerer()
+        cases = load_suite(suite.file)
+        if progress:
+            from tqdm import tqdm
+
+            cases = tqdm(cases, desc=f"calibrating on {name}", unit="question", leave=False)
+        for case in cases:
+            answer = qa.ask(case.question, answerer=forced)
+            weighed = [s.data for s in answer.trace if s.stage == "weigh" and s.data]
+            if not weighed:
+                continue
+            weakest = min(weighed, key=lambda d: d["confidence"])
+            right = case.answerable and answer.grounded and _matches(case, answer.text)
+            rows.append({"suite": name, "id": case.id, "logit": weakest["best_logit"],
+                         "margin": weakest["margin"], "right": bool(right),
+                         "answerable": case.answerable})
+    return rows
+
+
+def fit(rows: list[dict]) -> Calibration:
+    from sklearn.linear_model import LogisticRegression
+
+    x = np.array([[r["logit"], r["margin"]] for r in rows])
+    y = np.array([r["right"] for r in rows])
+    model = LogisticRegression(C=C, max_iter=1000).fit(x, y)
+    return Calibration(tuple(float(c) for c in model.coef_[0]), float(model.intercept_[0]))
+
+
+def threshold(confidences: np.ndarray, right: np.ndarray,
+              target: float = TARGET_PRECISION) -> float:
+    """The lowest confidence at which the answers at or above it are at least `target`
+    precise (over at least MIN_ASSERTED of them); above every confidence when none is."""
+    order = np.argsort(-confidences)
+    hits = np.cumsum(right[order])
+    counts = np.arange(1, len(order) + 1)
+    precise = (hits / counts >= target) & (counts >= MIN_ASSERTED)
+    if not precise.any():
+        return float(confidences.max() + 1e-6) if len(confidences) else 1.0
+    last = int(np.nonzero(precise)[0].max())
+    return float(confidences[order][last])
+
+
+def measured(rows: list[dict], calibration: Calibration, cut: float) -> dict:
+    confidences = np.array([calibration.probability(r["logit"], r["margin"]) for r in rows])
+    right = np.array([r["right"] for r in rows])
+    asserted = confidences >= cut
+    answerable = max(1, sum(r["answerable"] for r in rows))
+    unanswerable = [i for i, r in enumerate(rows) if not r["answerable"]]
+    return {"questions": len(rows), "asserted": int(asserted.sum()),
+            "precision": round(float(right[asserted].mean()), 4) if asserted.any() else None,
+            "coverage": round(float((right & asserted).sum() / answerable), 4),
+            "abstention": round(float(np.mean([not asserted[i] for i in unanswerable])), 4)
+            if unanswerable else None}
+
+
+def calibrate(progress: bool = True, target: float = TARGET_PRECISION) -> dict:
+    rows = observations(progress)
+    names = sorted({r["suite"] for r in rows})
+    left_out = {}
+    for name in names:
+        others = [r for r in rows if r["suite"] != name]
+        calibration = fit(others)
+        confidences = np.array([calibration.probability(r["logit"], r["margin"])
+                                for r in others])
+        cut = threshold(confidences, np.array([r["right"] for r in others]), target)
+        left_out[name] = {"threshold": round(cut, 4),
+                          **measured([r for r in rows if r["suite"] == name], calibration, cut)}
+    calibration = fit(rows)
+    confidences = np.array([calibration.probability(r["logit"], r["margin"]) for r in rows])
+    cut = threshold(confidences, np.array([r["right"] for r in rows]), target)
+    model = load_model()
+    record = dict(model.record)
+    record["calibration"] = {
+        "calibrated": datetime.date.today().isoformat(), "suites": names,
+        "target_precision": target, "answer_min_confidence": round(cut, 4),
+        "all_suites": measured(rows, calibration, cut), "each_suite_left_out": left_out}
+    updated = type(model)(model.features, model.mean, model.scale, model.coef,
+                          model.intercept, calibration, record)
+    updated.save(DEFAULT_PATH)
+    load_model.cache_clear()
+    return record["calibration"]
