@@ -44,6 +44,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--explain", action="store_true",
                    help="also show why: every candidate with each scorer's value, the "
                         "probabilities, the decision and each stage's time")
+    p.add_argument("--after", action="append", default=[], metavar="QUESTION",
+                   help="an earlier question of the conversation (repeatable, oldest first): "
+                        "a follow-up such as 'and LUMI?' is read against the last one")
+
+    p = sub.add_parser("chat", parents=[common, llm],
+                       help="a conversation in the terminal (follow-ups, /sources, /export)")
 
     sub.add_parser("sources", parents=[common], help="list the indexed documents")
 
@@ -132,13 +138,30 @@ def cmd_index(args, settings) -> int:
 def cmd_ask(args, settings) -> int:
     qa = _open(args, settings, progress=not (args.quiet or args.json))
     question = " ".join(args.question)
+    if args.after:  # read as the chat would, after these questions
+        from .followup import resolve_followup
+
+        previous = None
+        for earlier in args.after:
+            previous = resolve_followup(" ".join(earlier.split()), previous)
+        question = resolve_followup(question, previous)
     explained = qa.explain(question) if args.explain else None
     answer = explained.answer if explained and qa.answerer is qa.extractive else qa.ask(question)
     if args.json:
         _print_json({**answer.to_dict(), "explanation": explained.to_dict()} if explained
                     else answer.to_dict())
         return 0
-    if (settings.llm or "off").lower() != "off":
+    print_answer(answer, (settings.llm or "off").lower() != "off")
+    if explained is not None:
+        print()
+        print("Why this answer?")
+        print(explained.to_text())
+    return 0
+
+
+def print_answer(answer, llm: bool = False) -> None:
+    """An answer as `briefqa ask` prints it: short answer, text, sources, notes."""
+    if llm:
         print("[written by the language model; every sentence checked against its sources]"
               if answer.mode == "llm" else "[extractive answer: the documents' own sentences]")
     if answer.short is not None:
@@ -164,11 +187,67 @@ def cmd_ask(args, settings) -> int:
         print()
         for note in answer.notes:
             print(f"Note: {_plain(note)}")
-    if explained is not None:
-        print()
-        print("Why this answer?")
-        print(explained.to_text())
-    return 0
+
+
+CHAT_HELP = """Ask a question; follow-ups such as "and LUMI?" are read against the last one.
+  /sources         the indexed documents
+  /export FILE     save the conversation (.md, .html or .json by the file's suffix)
+  /history         the questions so far, as read
+  /quit            leave (Ctrl+D too)"""
+
+
+def cmd_chat(args, settings, input_=input) -> int:
+    """A conversation in the terminal: the same Conversation the chat and the API use."""
+    qa = _open(args, settings, progress=not (args.quiet or args.json))
+    conversation = qa.conversation()
+    llm = (settings.llm or "off").lower() != "off"
+    print(f"briefqa: {qa.unit_count:,} sentences from {len(qa.sources())} documents. "
+          f"/help for commands.")
+    while True:
+        try:
+            line = input_("? ").strip()
+        except EOFError:
+            print()
+            return 0
+        if not line:
+            continue
+        command, _, rest = line.partition(" ")
+        if command in ("/quit", "/exit"):
+            return 0
+        if command == "/help":
+            print(CHAT_HELP)
+        elif command == "/sources":
+            for s in qa.sources():
+                print(f"  {s.source}  ({s.units} units)  {s.title}")
+        elif command == "/history":
+            for n, turn in enumerate(conversation.turns, 1):
+                print(f"  {n}. {turn.question}")
+        elif command == "/export":
+            if not rest.strip():
+                print("usage: /export FILE (.md, .html or .json)")
+                continue
+            path = Path(rest.strip()).expanduser()
+            suffix = path.suffix.lower()
+            text = conversation.to_html() if suffix in (".html", ".htm") else \
+                json.dumps(conversation.to_dict(), ensure_ascii=False, indent=1) \
+                if suffix == ".json" else conversation.to_markdown()
+            try:
+                path.write_text(text, encoding="utf-8")
+                print(f"saved {len(conversation.turns)} turns to {path}")
+            except OSError as exc:
+                print(f"cannot write {path}: {exc.strerror or exc}")
+        elif command.startswith("/"):
+            print(f"unknown command {command}; /help lists them")
+        else:
+            try:
+                answer = conversation.ask(line)
+            except BriefqaError as exc:
+                print(f"briefqa: {exc}")
+                continue
+            if answer.question != " ".join(line.split()):
+                print(f"(read as: {answer.question})")
+            print_answer(answer, llm)
+            print()
 
 
 def _plain(text: str) -> str:
@@ -314,7 +393,8 @@ def cmd_train(args, settings) -> int:
 
 
 COMMANDS = {"index": cmd_index, "ask": cmd_ask, "sources": cmd_sources, "eval": cmd_eval,
-            "serve": cmd_serve, "bench": cmd_bench, "train": cmd_train}
+            "serve": cmd_serve, "bench": cmd_bench, "train": cmd_train,
+            "chat": cmd_chat}
 
 
 def main(argv: list[str] | None = None) -> int:

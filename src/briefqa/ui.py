@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .conversation import Conversation
 from .errors import BriefqaError, DocumentError, QuestionError
 from .followup import resolve_followup
 from .render import (  # the rendering lives in render.py; its names stay importable from here
@@ -73,10 +74,12 @@ def corpus_chat_file(corpus_dir: Path) -> dict:
 
 @dataclass
 class Session:
-    """One browser session's conversation (kept in gr.State, never shared)."""
+    """One browser session's conversation (kept in gr.State, never shared): the messages
+    shown, and the Conversation that reads follow-ups and keeps every answer for export."""
 
     messages: list[dict[str, str]] = field(default_factory=list)
     previous: str | None = None  # the last question asked, as read (frame for follow-ups)
+    conversation: Conversation | None = None
 
 
 class ChatApp:
@@ -96,7 +99,11 @@ class ChatApp:
               progress: Callable[[str], None] | None = None) -> tuple[str, Session]:
         """The assistant's message (HTML) for a question, and the session after it.
         `progress` hears what a language model answerer is doing."""
-        resolved = resolve_followup(question, session.previous)
+        conversation = session.conversation
+        if conversation is None and hasattr(self.assistant, "conversation"):
+            conversation = self.assistant.conversation()
+        resolved = conversation.read(question) if conversation is not None else \
+            resolve_followup(question, session.previous)
         answerer = getattr(self.assistant, "answerer", None)
         explained = None
         try:
@@ -119,8 +126,10 @@ class ChatApp:
             return render_notice("Something went wrong answering this question; the error "
                                  "is in the server log. Please try again."), session
         llm = getattr(answerer, "mode", None) == "llm"
+        if conversation is not None:
+            conversation.add(question, answer)
         return (render_answer(answer, asked=question, show_mode=llm, explained=explained),
-                Session(session.messages, answer.question))
+                Session(session.messages, answer.question, conversation))
 
     def ask(self, question: str | None, session: Session | None):
         """Gradio handler (a generator): show the question at once, then the answer."""
@@ -139,7 +148,7 @@ class ChatApp:
         else:
             content, after = self.reply(text, session)
         messages = [*messages, {"role": "assistant", "content": content}]
-        after = Session(messages, after.previous)
+        after = Session(messages, after.previous, after.conversation)
         yield "", messages, after
 
     def _reply_with_progress(self, text: str, session: Session):
@@ -166,6 +175,23 @@ class ChatApp:
                 yield render_progress(line)
         yield result.get("reply") or (render_notice("Something went wrong answering this "
                                                     "question; please try again."), session)
+
+    def export(self, session: Session | None, kind: str) -> str | None:
+        """The conversation as a file to download (Markdown, HTML or JSON), every quote and
+        source kept; None when nothing was asked yet."""
+        import tempfile
+
+        conversation = session.conversation if isinstance(session, Session) else None
+        if conversation is None or not conversation.turns:
+            return None
+        suffix = {"HTML": ".html", "JSON": ".json"}.get(kind, ".md")
+        text = conversation.to_html() if suffix == ".html" else json.dumps(
+            conversation.to_dict(), ensure_ascii=False, indent=1) if suffix == ".json" else \
+            conversation.to_markdown()
+        folder = Path(tempfile.mkdtemp(prefix="briefqa-export-"))
+        path = folder / f"briefqa-conversation{suffix}"
+        path.write_text(text, encoding="utf-8")
+        return str(path)
 
     def ask_example(self, session: Session | None, evt: Any):
         value = getattr(evt, "value", None)
@@ -298,6 +324,16 @@ class ChatApp:
                                          elem_id="bq-ask")
                         clear = gr.Button("Clear", variant="secondary", scale=1, min_width=80,
                                           elem_id="bq-clear")
+                    with gr.Accordion("Export the conversation", open=False,
+                                      elem_id="bq-export"):
+                        with gr.Row(equal_height=True):
+                            export_kind = gr.Radio(["Markdown", "HTML", "JSON"],
+                                                   value="HTML", show_label=False,
+                                                   elem_id="bq-export-kind", scale=3)
+                            export_button = gr.Button("Export", elem_id="bq-export-button",
+                                                      scale=1, min_width=80)
+                        exported = gr.File(label="Download", interactive=False,
+                                           elem_id="bq-export-file")
                 with gr.Column(scale=2, min_width=300):
                     with gr.Accordion("Documents", open=True, elem_id="bq-documents"):
                         documents = gr.HTML('<div class="bq-loading">Loading…</div>',
@@ -324,6 +360,8 @@ class ChatApp:
             # conversation (and the draft) on the server too
             chatbot.clear(lambda: ("", Session()), None, [question, session], queue=False,
                           api_visibility="private")
+            export_button.click(self.export, [session, export_kind], [exported],
+                                api_visibility="private", show_progress="hidden")
             upload_file.upload(upload, [upload_file], [status, documents, about, upload_file],
                                api_visibility="private", concurrency_limit=1,
                                concurrency_id="indexing", show_progress="full",
@@ -367,9 +405,58 @@ def launch_options(settings: Settings) -> dict[str, Any]:
     )
 
 
+# Launch options that mount_gradio_app takes as well (the address is uvicorn's).
+_MOUNT_OPTIONS = ("auth", "auth_message", "max_file_size", "show_error", "footer_links",
+                  "run_history", "ssr_mode", "mcp_server", "enable_monitoring", "theme", "css",
+                  "head")
+
+
+class Server:
+    """The chat and the HTTP API, one FastAPI app on one uvicorn server in a thread."""
+
+    def __init__(self, app, settings: Settings) -> None:
+        import uvicorn
+
+        config = uvicorn.Config(app, host=settings.host, port=settings.port,
+                                log_level="warning", timeout_graceful_shutdown=2,
+                                limit_concurrency=max(64, settings.concurrency * 16))
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, name="briefqa-server",
+                                       daemon=True)
+
+    def start(self, timeout: float = 60.0) -> int:
+        self.thread.start()
+        started = time.perf_counter()
+        while not self.server.started:
+            if not self.thread.is_alive():
+                raise BriefqaError("the server could not start (is the port in use?)")
+            if time.perf_counter() - started > timeout:
+                raise BriefqaError("the server did not start in time")
+            time.sleep(0.05)
+        return self.server_port
+
+    @property
+    def server_port(self) -> int:
+        for server in getattr(self.server, "servers", []):
+            for sock in server.sockets:
+                return int(sock.getsockname()[1])
+        return int(self.server.config.port)
+
+    def block_thread(self) -> None:
+        while self.thread.is_alive():
+            self.thread.join(0.5)
+
+    def close(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(10)
+
+
 def serve(settings: Settings | None = None, *, block: bool = True):
-    """Open (or build) the index, then serve the chat; print where it listens. With
-    block=False, return (demo, url) and leave the server running in the background."""
+    """Open (or build) the index, then serve the chat at / and the HTTP API at /api/v1; print
+    where it listens. With block=False, return (server, url) and leave it running."""
+    import gradio as gr
+
+    from .api import create_api
     from .assistant import Assistant
 
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
@@ -385,24 +472,27 @@ def serve(settings: Settings | None = None, *, block: bool = True):
     sources = qa.sources()
     print(f"briefqa: index ready: {qa.unit_count:,} units from {len(sources)} documents "
           f"({time.perf_counter() - started:.1f} s)", flush=True)
-    app = ChatApp(qa, settings)
-    demo = app.build()
+    demo = ChatApp(qa, settings).build()
     options = launch_options(settings)
-    demo.launch(prevent_thread_lock=True, **options)
-    url = f"http://{_url_host(settings.host)}:{demo.server_port}/"
+    app = gr.mount_gradio_app(create_api(qa, settings), demo, path="/",
+                              **{k: options[k] for k in _MOUNT_OPTIONS if k in options})
+    server = Server(app, settings)
+    port = server.start()
+    url = f"http://{_url_host(settings.host)}:{port}/"
     bound = "" if settings.host in LOCAL_HOSTS else f", listening on {settings.host}"
     print(f"briefqa: chat running at {url} (started in {time.perf_counter() - started:.1f} s"
-          f"{bound}; Ctrl+C stops it)", flush=True)
+          f"{bound}; HTTP API at {url}api/v1/, schema at {url}api/v1/openapi.json; Ctrl+C "
+          f"stops it)", flush=True)
     threading.Thread(target=_warm_up, args=(qa,), name="briefqa-warm-up", daemon=True).start()
     if not block:
-        return demo, url
+        return server, url
     try:
-        demo.block_thread()
+        server.block_thread()
     except KeyboardInterrupt:
         pass
     finally:
-        demo.close()
-    return demo, url
+        server.close()
+    return server, url
 
 
 def _url_host(host: str) -> str:
