@@ -144,7 +144,7 @@ def cold_briefqa(args) -> dict:
     return {"system": "briefqa", "import_seconds": imported - STARTED,
             "open_seconds": opened - imported, "answer_seconds": answered - opened,
             "seconds": answered - STARTED, "grounded": answer.grounded,
-            "encoder": getattr(qa._query_encoder, "kind", "?"),
+            "encoder": qa.encoders.kind,
             "heavy_modules": [m for m in HEAVY_MODULES if m in sys.modules],
             "peak_rss_mb": peak_rss_mb()}
 
@@ -218,7 +218,7 @@ def _recall(qa, cases) -> dict:
         if case.get("kind") == "unanswerable" or not case.get("support"):
             continue
         text = normalise_question(case["question"], qa.settings.max_question_chars)
-        vector = qa._encode_query(text)
+        vector = qa.encoders.encode_one(text)
         for name, vector_index in (("built", built), ("exact", exact)):
             index.faiss_index = vector_index
             hits = hybrid_search(index, vector, text, qa.settings.candidates)

@@ -284,7 +284,7 @@ def _warm_and_quality(args, corpus: Path, bq_index: Path, bl_index: Path, cases:
 
     def briefqa_retrieval(question: str):
         text = normalise_question(question, qa.settings.max_question_chars)
-        return hybrid_search(qa._index, qa._encode_query(text), text, qa.settings.candidates)
+        return hybrid_search(qa._index, qa.encoders.encode_one(text), text, qa.settings.candidates)
 
     import torch
 
@@ -315,8 +315,8 @@ def _warm_and_quality(args, corpus: Path, bq_index: Path, bl_index: Path, cases:
                 timings[name].append(time.perf_counter() - started)
     warm = {name: {"p50_ms": median(t) * 1000, "p95_ms": quantile(t, 0.95) * 1000,
                    "calls": len(t)} for name, t in timings.items()}
-    warm["encoder"] = getattr(qa._query_encoder, "kind", "?")
-    warm["encoder_int8"] = getattr(int8._query_encoder, "kind", "?")
+    warm["encoder"] = qa.encoders.kind
+    warm["encoder_int8"] = int8.encoders.kind
 
     # Quality: the supporting sentence among the top hits, and briefqa's own eval.
     ranks: dict[str, list] = {"briefqa_retrieval": [], "briefqa_cited": [], "baseline": []}
@@ -342,7 +342,7 @@ def _warm_and_quality(args, corpus: Path, bq_index: Path, bl_index: Path, cases:
 
     texts = [embedding_text(u) for u in qa._index.units]
     torch_encoder = TorchEncoder(qa.settings.resolved_model_path())
-    cosine = (qa._query_encoder.encode(texts) * torch_encoder.encode(texts)).sum(axis=1)
+    cosine = (qa.encoders.encode(texts) * torch_encoder.encode(texts)).sum(axis=1)
     setups = {
         "onnx_build_onnx_query": report,
         "int8_build_int8_query": run_suite(int8, suite),

@@ -68,3 +68,22 @@ def test_missing_corpus_is_an_error_without_traceback(tmp_path):
     assert result.returncode == 2
     assert "does not exist" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("variable, value, says", [
+    ("BRIEFQA_LLM", "none", "BRIEFQA_LLM must be one of off, openai, ollama; got 'none'"),
+    ("BRIEFQA_QUERY_ENCODER", "gpu", "BRIEFQA_QUERY_ENCODER must be one of onnx, torch"),
+    ("BRIEFQA_CANDIDATES", "0", "BRIEFQA_CANDIDATES must be a number from 1 to 1000"),
+    ("BRIEFQA_ANSWER_MIN_CONFIDENCE", "abc", "BRIEFQA_ANSWER_MIN_CONFIDENCE must be a number"),
+    ("BRIEFQA_RETRIEVAL_RRF_K", "-3", "BRIEFQA_RETRIEVAL_RRF_K must be a number from 0"),
+])
+def test_a_bad_setting_is_one_clear_line(tmp_path, variable, value, says):
+    import os
+
+    result = subprocess.run([sys.executable, "-m", "briefqa.cli", "ask", "anything"],
+                            capture_output=True, text=True, timeout=120,
+                            env={**os.environ, variable: value}, cwd=tmp_path)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and says in lines[0], result.stderr
+    assert "Traceback" not in result.stderr

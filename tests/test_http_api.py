@@ -125,24 +125,25 @@ def test_the_api_fuzzes_clean_from_its_own_schema(assistant):
     """schemathesis: generated requests for every operation; no 5xx, every response as the
     schema says (status codes, content types, bodies)."""
     schemathesis = pytest.importorskip("schemathesis")
-    from hypothesis import HealthCheck, settings
+    from hypothesis import HealthCheck, given, settings
 
     app = create_api(assistant, assistant.settings.with_(api_rate_per_minute=0))
     schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", app)
     failures = []
-    for operation in schema.get_all_operations():
-        operation = operation.ok()
-        strategy = operation.as_strategy()
 
+    def tried(label: str, strategy) -> None:
         @settings(max_examples=25, deadline=None, database=None,
                   suppress_health_check=list(HealthCheck))
+        @given(strategy)
         def check(case):
             try:
                 case.call_and_validate()
             except Exception as exc:  # collected, so every operation is tried
-                failures.append(f"{operation.label}: {str(exc)[:300]}")
+                failures.append(f"{label}: {str(exc)[:300]}")
 
-        from hypothesis import given
+        check()
 
-        given(strategy)(check)()
+    for operation in schema.get_all_operations():
+        operation = operation.ok()
+        tried(operation.label, operation.as_strategy())
     assert not failures, "\n".join(failures[:10])

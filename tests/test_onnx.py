@@ -178,7 +178,7 @@ def test_serving_an_index_imports_no_torch(assistant, corpus_copy, index_dir, en
         answer = qa.ask("How many Hopper GPUs does MareNostrum 5 have?")
         print(json.dumps({{"seconds": time.perf_counter() - started,
                           "grounded": answer.grounded,
-                          "encoder": getattr(qa._query_encoder, "kind", "?"),
+                          "encoder": qa.encoders.kind,
                           "heavy": [m for m in {HEAVY!r} if m in sys.modules]}}))
     """)
     env = {**os.environ, "BRIEFQA_QUERY_ENCODER": encoder}

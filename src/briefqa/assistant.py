@@ -13,9 +13,11 @@ import uuid
 from pathlib import Path
 
 from .answer import Answer, Answerer, normalise_question
+from .conversation import Conversation
+from .encoders import Encoders
 from .errors import BriefqaError, CorpusError, DocumentError, IndexStateError
 from .explain import Explanation, explanation
-from .extractive import ExtractiveAnswerer
+from .extractive import ExtractiveAnswerer, warm_up_models
 from .index import IndexData, Indexer, RefreshReport, SourceInfo, open_index, read_manifest
 from .ingest import Document, human_size, parse_document
 from .question import Question, parse_question
@@ -32,25 +34,25 @@ class Assistant:
     >>> qa.ask("How many Hopper GPUs does MareNostrum 5 have?").text
     """
 
-    def __init__(self, settings: Settings, index: IndexData,
-                 answerer: Answerer | None = None) -> None:
+    def __init__(self, settings: Settings, index: IndexData, *,
+                 encoders: Encoders | None = None, answerer: Answerer | None = None,
+                 refreshed: RefreshReport | None = None) -> None:
+        """An Assistant over an opened index (`Assistant.open` builds or refreshes one)."""
         self.settings = settings
         self._index = index
         self._write_lock = threading.Lock()
-        self._torch_encoder = None
-        self._query_encoder = None
-        self._encoder_lock = threading.Lock()
-        self.last_refresh: RefreshReport | None = None
-        self.extractive = ExtractiveAnswerer(settings, encode=self._encode_texts)
+        self.encoders = encoders or Encoders(settings)
+        self.last_refresh = refreshed
+        self.extractive = ExtractiveAnswerer(settings, encode=self.encoders.encode)
         self.answerer: Answerer = answerer or self._default_answerer()
 
     def _default_answerer(self) -> Answerer:
         """The extractive answer, or the LLM's when the settings name a model server."""
-        if (self.settings.llm or "off").lower() in ("", "off", "none", "0"):
+        if self.settings.llm == "off":
             return self.extractive
         from .llm import LLMAnswerer  # llama-index is imported only on this path
 
-        return LLMAnswerer(self.settings, fallback=self.extractive, encode=self._encode_texts)
+        return LLMAnswerer(self.settings, fallback=self.extractive, encode=self.encoders.encode)
 
     # -- opening ------------------------------------------------------------------------------
 
@@ -62,56 +64,23 @@ class Assistant:
         changed files are re-processed). With refresh=False the index is opened as it is."""
         settings = (settings or Settings.from_env()).with_(corpus_dir=Path(corpus_dir),
                                                             index_dir=Path(index_dir))
+        warm_up_models(settings)  # the reader and verifier load while the index opens
+        encoders = Encoders(settings)
         report = None
-        placeholder = cls(settings, None)  # type: ignore[arg-type]
         if refresh:
             try:
-                report = placeholder._indexer(progress).refresh()
+                report = Indexer(settings, encoders.torch, show_progress=progress).refresh()
             except (IndexStateError, CorpusError) as exc:
                 # Serving the index we have beats refusing to serve: say why it is not fresh.
                 if not (settings.index_dir / "manifest.json").exists():
                     raise
                 log.warning("serving the existing index as it is: %s", exc)
-        placeholder._index = open_index(settings.index_dir)
-        placeholder.last_refresh = report
-        _warn_if_uncalibrated(settings, placeholder._index.manifest)
-        return placeholder
+        index = open_index(settings.index_dir)
+        _warn_if_uncalibrated(settings, index.manifest)
+        return cls(settings, index, encoders=encoders, refreshed=report)
 
     def _indexer(self, progress: bool = False) -> Indexer:
-        return Indexer(self.settings, self._torch, show_progress=progress)
-
-    def _torch(self):
-        with self._encoder_lock:
-            if self._torch_encoder is None:
-                from .embed import TorchEncoder
-
-                self._torch_encoder = TorchEncoder(self.settings.resolved_model_path())
-            return self._torch_encoder
-
-    def _encode_query(self, text: str):
-        return self._encode_texts([text])[0]
-
-    def _encode_texts(self, texts: list[str]):
-        encoder = self._query_encoder
-        if encoder is None:
-            with self._encoder_lock:
-                if self._query_encoder is None:
-                    self._query_encoder = self._make_query_encoder()
-                encoder = self._query_encoder
-        return encoder.encode(texts)
-
-    def _make_query_encoder(self):
-        if self.settings.query_encoder == "onnx":
-            from .onnx_export import onnx_encoder
-
-            encoder = onnx_encoder(self.settings)
-            if encoder is not None:
-                return encoder
-        if self._torch_encoder is None:  # kept, so indexing an upload reuses the same model
-            from .embed import TorchEncoder
-
-            self._torch_encoder = TorchEncoder(self.settings.resolved_model_path())
-        return self._torch_encoder
+        return Indexer(self.settings, self.encoders.torch, show_progress=progress)
 
     # -- asking -------------------------------------------------------------------------------
 
@@ -124,8 +93,12 @@ class Assistant:
         index = self._index
         hits = self._search(index, parsed)
         answer = (answerer or self.answerer).answer(parsed, hits, index)
-        answer.seconds = time.perf_counter() - started
-        return answer
+        return dataclasses.replace(answer, seconds=time.perf_counter() - started)
+
+    def conversation(self) -> Conversation:
+        """A new conversation: follow-ups ("and LUMI?") read against the question before,
+        every turn kept, exportable (`to_markdown`, `to_html`, `to_dict`)."""
+        return Conversation(self)
 
     def forced_answerer(self) -> ExtractiveAnswerer | None:
         """The extractive answer with no confidence threshold: what would be asserted at any
@@ -134,7 +107,8 @@ class Assistant:
             return None
         answer = dataclasses.replace(self.settings.answer, min_confidence=0.0)
         return ExtractiveAnswerer(self.settings.with_(answer=answer), self.extractive.encode,
-                                  self.extractive.reader, self.extractive.model)
+                                  self.extractive.reader, self.extractive.model,
+                                  self.extractive.verifier)
 
     def explain(self, question: str) -> Explanation:
         """Why the answer is what it is: every candidate with each scorer's value, the
@@ -168,15 +142,7 @@ class Assistant:
 
     def encoder_record(self) -> dict:
         """Which encoders embedded the index and embed questions, and on which CPU kernels."""
-        from .embed import cpu_kernels
-
-        built = self._index.manifest.get("encoder") or {}
-        if self._query_encoder is None:
-            self._encode_texts(["warm-up"])
-        query = self._query_encoder
-        return {"index": built.get("kind") or self._index.manifest["params"].get("encoder"),
-                "index_kernels": built.get("kernels"), "query": getattr(query, "kind", "?"),
-                "kernels": cpu_kernels()}
+        return self.encoders.record(self._index.manifest)
 
     def parse(self, question: str) -> Question:
         """Validate a question and work out once what it asks for (with its embedding)."""
@@ -184,8 +150,8 @@ class Assistant:
             # A lone surrogate (valid in JSON, not in UTF-8) would crash the tokenizer.
             question = question.encode("utf-8", "replace").decode("utf-8")
         text = normalise_question(question, self.settings.max_question_chars)
-        return parse_question(text, vector=self._encode_query(text), encode=self._encode_texts,
-                              kinds=self._index.named_kinds)
+        return parse_question(text, vector=self.encoders.encode_one(text),
+                              encode=self.encoders.encode, kinds=self._index.named_kinds)
 
     # -- the documents ------------------------------------------------------------------------
 

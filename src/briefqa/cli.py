@@ -115,11 +115,11 @@ def _print_json(data) -> None:
 
 
 def cmd_index(args, settings) -> int:
-    from .assistant import Assistant
+    from .encoders import Encoders
     from .index import Indexer
 
-    helper = Assistant(settings, None)  # type: ignore[arg-type]
-    indexer = Indexer(settings, helper._torch, show_progress=not (args.quiet or args.json))
+    indexer = Indexer(settings, Encoders(settings).torch,
+                      show_progress=not (args.quiet or args.json))
     report = indexer.refresh(force=args.rebuild)
     if args.json:
         _print_json(report.to_dict())
@@ -151,7 +151,7 @@ def cmd_ask(args, settings) -> int:
         _print_json({**answer.to_dict(), "explanation": explained.to_dict()} if explained
                     else answer.to_dict())
         return 0
-    print_answer(answer, (settings.llm or "off").lower() != "off")
+    print_answer(answer, settings.llm != "off")
     if explained is not None:
         print()
         print("Why this answer?")
@@ -200,7 +200,7 @@ def cmd_chat(args, settings, input_=input) -> int:
     """A conversation in the terminal: the same Conversation the chat and the API use."""
     qa = _open(args, settings, progress=not (args.quiet or args.json))
     conversation = qa.conversation()
-    llm = (settings.llm or "off").lower() != "off"
+    llm = settings.llm != "off"
     print(f"briefqa: {qa.unit_count:,} sentences from {len(qa.sources())} documents. "
           f"/help for commands.")
     while True:

@@ -31,3 +31,8 @@ class IndexWriteError(IndexStateError):
 
 class CorpusError(BriefqaError):
     """The corpus folder is missing or holds nothing that can be indexed."""
+
+
+class SettingsError(BriefqaError, ValueError):
+    """A setting has a value it cannot take; the message names the variable and what it
+    accepts."""

