@@ -323,3 +323,29 @@ def test_the_app_built_its_index_with_progress_then_restarts_in_seconds(server):
         assert seconds < 60, f"took {seconds:.1f} s to start on an existing index"
     finally:
         stop(process)
+
+
+def test_an_exported_conversation_opens_in_the_browser_with_every_quote(browser, assistant,
+                                                                       tmp_path):
+    """The self-contained HTML export: opened as a file, it shows each question, each quote,
+    its document and offsets, and runs no script."""
+    conversation = assistant.conversation()
+    conversation.ask("How many Hopper GPUs does MareNostrum 5 have?")
+    conversation.ask("What rank does Jupiter hold on the TOP500 list?")
+    conversation.ask("and LUMI?")
+    page_file = tmp_path / "conversation.html"
+    page_file.write_text(conversation.to_html(), encoding="utf-8")
+    context = browser.new_context()
+    try:
+        tab = context.new_page()
+        tab.goto(page_file.as_uri())
+        shown = " ".join(tab.inner_text("body").split())
+        assert tab.locator("section.turn").count() == 3
+        for turn in conversation.turns:
+            assert turn.asked in shown
+            for c in turn.answer.citations:
+                assert " ".join(c.quote.split()) in shown
+                assert f"characters {c.start}–{c.end}" in shown and c.source in shown
+        assert tab.locator("script").count() == 0
+    finally:
+        context.close()
