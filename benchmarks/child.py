@@ -101,13 +101,12 @@ def _settings(args):
 
 
 def build_briefqa(args) -> dict:
-    from briefqa.assistant import Assistant
+    from briefqa.encoders import Encoders
     from briefqa.index import Indexer
 
     imported = time.perf_counter()
     settings = _settings(args)
-    helper = Assistant(settings, None)  # type: ignore[arg-type]
-    indexer = Indexer(settings, helper._torch)
+    indexer = Indexer(settings, Encoders(settings).torch)
     tally = Tally(indexer.encoder, memo=args.memo)  # the encoder is made (and loaded) here
     indexer._encoder = tally
     report = indexer.refresh(force=True)
@@ -258,7 +257,7 @@ def serve_baseline(args) -> dict:
 
 def refresh_briefqa(args) -> dict:
     """Change one file of an indexed corpus (a sentence appended), then refresh."""
-    from briefqa.assistant import Assistant
+    from briefqa.encoders import Encoders
     from briefqa.index import Indexer
 
     target = Path(args.corpus) / args.change
@@ -266,8 +265,7 @@ def refresh_briefqa(args) -> dict:
         fh.write("\n\nThis sentence was added to measure an incremental refresh.\n")
     imported = time.perf_counter()
     settings = _settings(args)
-    helper = Assistant(settings, None)  # type: ignore[arg-type]
-    indexer = Indexer(settings, helper._torch)
+    indexer = Indexer(settings, Encoders(settings).torch)
     tally = Tally(indexer.encoder)
     indexer._encoder = tally
     report = indexer.refresh()

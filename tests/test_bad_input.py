@@ -8,9 +8,10 @@ import subprocess
 import sys
 
 import pytest
+from conftest import found
 
 from briefqa import QuestionError
-from briefqa.answer import NOT_ANSWERED
+from briefqa.answer import NOT_ANSWERED, PASSAGES
 
 CONTROL_QUESTION = "How many Hopper GPUs does MareNostrum 5 have?"
 
@@ -48,13 +49,15 @@ def test_unaskable_questions_get_a_clear_message(assistant, question, says):
 
 def test_control_characters_are_ignored(assistant):
     answer = assistant.ask("How many Hopper\x00 GPUs does\x07 MareNostrum 5\x1b[31m have?\x7f")
-    assert answer.grounded and "4,480" in answer.text
+    clean = assistant.ask("How many Hopper GPUs does MareNostrum 5 have?")
+    assert (answer.status, answer.citations) == (clean.status, clean.citations)
+    assert found(answer, "4,480")
     citations_hold(assistant, answer)
 
 
 def test_a_lone_surrogate_does_not_crash_the_encoder(assistant):
     answer = assistant.ask("How many Hopper GPUs \ud800 does MareNostrum 5 have?")
-    assert "4,480" in answer.text
+    assert found(answer, "4,480") or any("4,480" in c.quote for c in answer.citations)
     citations_hold(assistant, answer)
 
 
@@ -104,7 +107,8 @@ def test_injection_strings_are_only_ever_searched_for(assistant, tmp_path, templ
             rest = rest.replace(" ".join(c.quote.split()), "").replace(f"[{c.id}]", "")
         assert not rest.strip(), f"answer text that no document says: {rest!r}"
     else:
-        assert answer.text == NOT_ANSWERED
+        assert answer.text in (NOT_ANSWERED, PASSAGES)
+        assert all(c.related for c in answer.citations)
     citations_hold(assistant, answer)
     still_answers(assistant)
 

@@ -135,7 +135,8 @@ def test_planted_pickles_in_the_index_are_never_loaded(small_index_copy):
 def test_what_is_loaded_from_the_index_is_checked_against_the_manifest(small_index_copy):
     corpus, index = small_index_copy
     manifest = read_manifest(index)
-    assert set(manifest["artifacts"]) == {"vectors.faiss", "bm25.npz", "bm25_vocabulary.json"}
+    assert set(manifest["artifacts"]) == {"vectors.faiss", "windows.faiss", "window_owners.npy",
+                                          "bm25.npz", "bm25_vocabulary.json"}
     for expected in manifest["artifacts"].values():
         assert re.fullmatch(r"[0-9a-f]{64}", expected["sha256"]) and expected["size"] > 0
     for entry in manifest["files"].values():
