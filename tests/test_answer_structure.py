@@ -11,9 +11,10 @@ import tokenize
 from pathlib import Path
 
 from briefqa import Assistant
-from briefqa.answer import Answer, Answerer, Citation
+from briefqa.answer import Answer, Answerer
 from briefqa.extractive import ExtractiveAnswerer
 from briefqa.question import Question, expected_kind, parse_question, split_parts
+from briefqa.retrieve import Retrieved
 from briefqa.settings import AnswerSettings, Settings
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "briefqa"
@@ -31,14 +32,12 @@ def test_a_new_way_of_answering_is_one_class(assistant):
     class FirstCandidate:
         mode = "first-candidate"
 
-        def answer(self, question: Question, hits, index) -> Answer:
-            seen.update(question=question, hits=[h.unit_id for h in hits])
-            unit = index.units[hits[0].unit_id]
-            text = index.documents[unit.source].text
-            quote = text[unit.start:unit.end]
-            c = Citation(1, unit.source, index.documents[unit.source].title, unit.section,
-                         unit.page, quote, unit.start, unit.end)
-            return Answer(question.text, f"{quote} [1]", True, [c], mode=self.mode)
+        def answer(self, question: Question, retrieved: Retrieved) -> Answer:
+            first = retrieved.candidates[0]  # text, offsets, metadata and scores
+            seen.update(question=question, hits=[c.unit_id for c in retrieved.candidates],
+                        first=first)
+            c = retrieved.cite(first.unit_id, 1)
+            return Answer(question.text, f"{c.quote} [1]", True, [c], mode=self.mode)
 
     assert isinstance(FirstCandidate(), Answerer)
     question = "How many Hopper GPUs does MareNostrum 5 have?"
@@ -46,6 +45,9 @@ def test_a_new_way_of_answering_is_one_class(assistant):
     assert answer.mode == "first-candidate" and answer.grounded
     assert seen["question"].kind == "number" and seen["question"].vector is not None
     assert seen["hits"] == [h.unit_id for h in assistant.retrieve(question)]
+    first = seen["first"]
+    assert answer.citations[0].quote == first.text and first.hit.dense > 0
+    assert assistant.source_text(first.source)[first.start:first.end] == first.text
     _verbatim(assistant, answer)
     # The default is untouched by it.
     assert assistant.ask(question).mode == "extractive"

@@ -12,8 +12,7 @@ from .errors import QuestionError
 
 if TYPE_CHECKING:  # pragma: no cover
     from .question import Question
-    from .retrieve import Hit
-    from .store import IndexData
+    from .retrieve import Retrieved
 
 NOT_ANSWERED = "The documents do not answer this question."
 PASSAGES = ("The documents may not answer this directly; these passages are where they speak "
@@ -159,18 +158,10 @@ def normalise_question(question: object, max_chars: int) -> str:
 
 @runtime_checkable
 class Answerer(Protocol):
-    """A way of answering: from a parsed question and the retrieved sentences, an Answer whose
-    citations quote the index's documents. Retrieval is the same for every Answerer."""
+    """A way of answering: from a parsed question and what retrieval found (`Retrieved`: the
+    candidates, best first, a read-only view of the index and `cite`), an Answer whose
+    citations quote the documents. Retrieval is the same for every Answerer."""
 
     mode: str
 
-    def answer(self, question: Question, hits: list[Hit], index: IndexData) -> Answer: ...
-
-
-def __getattr__(name: str):
-    """`briefqa.answer.ExtractiveAnswerer` and `compose_answer`, where they used to live."""
-    if name in ("ExtractiveAnswerer", "compose_answer"):
-        from . import extractive
-
-        return getattr(extractive, name)
-    raise AttributeError(name)
+    def answer(self, question: Question, retrieved: Retrieved) -> Answer: ...

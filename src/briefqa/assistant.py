@@ -21,7 +21,7 @@ from .extractive import ExtractiveAnswerer, warm_up_models
 from .index import IndexData, Indexer, RefreshReport, SourceInfo, open_index, read_manifest
 from .ingest import Document, human_size, parse_document
 from .question import Question, parse_question
-from .retrieve import Hit, hybrid_search
+from .retrieve import Hit, Retrieved, hybrid_search
 from .settings import SUPPORTED_SUFFIXES, Settings
 
 log = logging.getLogger(__name__)
@@ -92,7 +92,7 @@ class Assistant:
         parsed = self.parse(question)
         index = self._index
         hits = self._search(index, parsed)
-        answer = (answerer or self.answerer).answer(parsed, hits, index)
+        answer = (answerer or self.answerer).answer(parsed, Retrieved(tuple(hits), index))
         return dataclasses.replace(answer, seconds=time.perf_counter() - started)
 
     def conversation(self) -> Conversation:
@@ -117,7 +117,8 @@ class Assistant:
         parsed = self.parse(question)
         index = self._index
         hits = self._search(index, parsed)
-        answer, evidence = self.extractive.answer_with_evidence(parsed, hits, index)
+        answer, evidence = self.extractive.answer_with_evidence(parsed,
+                                                                Retrieved(tuple(hits), index))
         answer = dataclasses.replace(answer, seconds=time.perf_counter() - started)
         return explanation(answer, evidence, index, self.extractive)
 

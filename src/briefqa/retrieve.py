@@ -13,15 +13,21 @@ serving path.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .settings import RetrievalSettings
 from .store import IndexData
 
+if TYPE_CHECKING:  # pragma: no cover
+    from .answer import Citation
+
 
 @dataclass(frozen=True)
 class Hit:
+    """A candidate as retrieval found it: which unit, and how it scored."""
+
     unit_id: int
     dense: float  # cosine similarity of question and unit
     lexical: float  # BM25 score
@@ -29,6 +35,65 @@ class Hit:
     window: float = 0.0  # cosine similarity of question and the unit read with its neighbours
     dense_rank: int = 0  # 1-based rank by max(dense, window); 0 when outside that ranking
     lexical_rank: int = 0  # 1-based rank by BM25; 0 when outside that ranking
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A candidate as an answerer reads it: its text, where it stands (offsets into its
+    document's text, section, page) and its retrieval scores."""
+
+    hit: Hit
+    source: str
+    title: str
+    section: str | None
+    page: int | None
+    kind: str  # "paragraph", "list_item", "table_row", "code"
+    text: str
+    start: int
+    end: int
+
+    @property
+    def unit_id(self) -> int:
+        return self.hit.unit_id
+
+
+@dataclass(frozen=True)
+class Retrieved:
+    """What every Answerer gets: the question's candidates, best first, and a read-only view
+    of the index behind them (`corpus`: the units around a candidate, word rarities, vectors)
+    for answerers that weigh more than the candidates' own text; `cite` makes a candidate a
+    Citation whose quote is the document's text at its offsets."""
+
+    hits: tuple[Hit, ...]
+    corpus: IndexData
+
+    @property
+    def candidates(self) -> list[Candidate]:
+        out = []
+        for hit in self.hits:
+            unit = self.corpus.units[hit.unit_id]
+            out.append(Candidate(hit, unit.source, self.corpus.documents[unit.source].title,
+                                 unit.section, unit.page, unit.kind, unit.text, unit.start,
+                                 unit.end))
+        return out
+
+    def cite(self, unit_id: int, number: int, *, related: bool = False,
+             score: float = 0.0) -> Citation:
+        return cite(self.corpus, unit_id, number, related=related, score=score)
+
+
+def cite(index: IndexData, unit_id: int, number: int, *, related: bool = False,
+         score: float = 0.0) -> Citation:
+    """A unit as Citation `number`: its verbatim quote (the document's text at its offsets),
+    where it stands and the passage around it."""
+    from .answer import Citation
+
+    unit = index.units[unit_id]
+    document = index.documents[unit.source]
+    return Citation(number, unit.source, document.title, unit.section, unit.page,
+                    document.text[unit.start:unit.end], unit.start, unit.end,
+                    document.text[unit.context_start:unit.context_end], unit.context_start,
+                    related, round(score, 4))
 
 
 def hybrid_search(index: IndexData, query_vector: np.ndarray, query: str, candidates: int,

@@ -4,6 +4,7 @@ it cites, and only verified sentences are shown as grounded, cited by the docume
 from __future__ import annotations
 
 import copy
+import dataclasses
 import logging
 import threading
 import time
@@ -12,7 +13,7 @@ from collections.abc import Callable
 from ..answer import Answer, Citation
 from ..index import IndexData
 from ..question import Question
-from ..retrieve import Hit
+from ..retrieve import Hit, Retrieved
 from ..settings import Settings
 from .backends import ModelError, backend_name, build_llm, discover_model, generate
 from .prompt import Passage, Sentence, build_messages, choose_passages, is_abstention, split_reply
@@ -71,8 +72,9 @@ class LLMAnswerer:
 
     # -- answering ----------------------------------------------------------------------------
 
-    def answer(self, question: Question, hits: list[Hit], index: IndexData) -> Answer:
+    def answer(self, question: Question, retrieved: Retrieved) -> Answer:
         started = time.perf_counter()
+        hits, index = list(retrieved.hits), retrieved.corpus
         verify = self.settings.verify
         passages = choose_passages(hits, index, verify.passages)
         if not passages:
@@ -102,23 +104,20 @@ class LLMAnswerer:
                       "passages it cites" if withheld else "the language model's reply "
                       "had no sentences")
             answer = self._fall_back(question, hits, index, reason)
-            answer.unverified = unverified
-            answer.notes += [_withheld_note(s, c) for s, c in withheld[:5]]
-            return answer
+            return dataclasses.replace(answer, unverified=unverified, notes=[
+                *answer.notes, *(_withheld_note(s, c) for s, c in withheld[:5])])
         answer = self._compose(question, kept, passages, index)
-        answer.unverified = unverified
         model = self.model or "the language model"
-        answer.notes = [f"Written by {model} in {reply.seconds:.1f} s from "
-                        f"{len(passages)} passages; each sentence was checked against the "
-                        f"passages it cites."]
+        notes = [f"Written by {model} in {reply.seconds:.1f} s from {len(passages)} passages; "
+                 f"each sentence was checked against the passages it cites."]
         if withheld:
             n = len(withheld)
-            answer.notes.append(f"{n} of {len(checked)} sentences the model wrote "
-                                f"{'was' if n == 1 else 'were'} withheld: not supported by "
-                                f"the documents.")
-            answer.notes += [_withheld_note(s, c) for s, c in withheld[:5]]
-        answer.seconds = time.perf_counter() - started
-        return answer
+            notes.append(f"{n} of {len(checked)} sentences the model wrote "
+                         f"{'was' if n == 1 else 'were'} withheld: not supported by "
+                         f"the documents.")
+            notes += [_withheld_note(s, c) for s, c in withheld[:5]]
+        return dataclasses.replace(answer, unverified=unverified, notes=notes,
+                                   seconds=time.perf_counter() - started)
 
     def _check(self, sentence: Sentence, passages: list[Passage]) -> tuple[Sentence, Check]:
         given = range(1, len(passages) + 1)
@@ -133,9 +132,9 @@ class LLMAnswerer:
 
     def _fall_back(self, question: Question, hits: list[Hit], index: IndexData,
                    reason: str) -> Answer:
-        answer = self.fallback.answer(question, hits, index)
-        answer.notes = [*answer.notes, f"Extractive answer: {reason}."]
-        return answer
+        answer = self.fallback.answer(question, Retrieved(tuple(hits), index))
+        return dataclasses.replace(answer, notes=[*answer.notes,
+                                                  f"Extractive answer: {reason}."])
 
     def _compose(self, question: Question, kept: list[tuple[Sentence, Check]],
                  passages: list[Passage], index: IndexData) -> Answer:
