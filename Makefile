@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip
 
-.PHONY: setup app test browser emulator eval bench lint clean reader scorer
+.PHONY: setup app test browser emulator eval bench lint clean reader verifier scorer
 
 setup: $(VENV)/.installed
 
@@ -46,9 +46,13 @@ eval: setup
 bench: setup
 	$(PY) -m benchmarks.run
 
-# The trained parts (training/README.md): the reader, then the evidence model and its calibration
+# The trained parts (training/README.md): the reader and the verifier, then the evidence model
+# and its calibration
 reader: setup
 	$(VENV)/bin/briefqa train reader
+
+verifier: setup
+	$(VENV)/bin/briefqa train verifier
 
 scorer: setup
 	$(VENV)/bin/briefqa train scorer

@@ -48,8 +48,8 @@ def test_to_dict_is_json_safe_and_complete(assistant):
 
 def test_unanswerable_question_abstains_with_related_passages_only(assistant):
     ans = assistant.ask("What is the capital of Australia?")
-    assert not ans.grounded
-    assert "do not answer" in ans.text
+    assert not ans.grounded and ans.status in ("passages", "not_found")
+    assert "do not answer" in ans.text or "may not answer" in ans.text
     assert "[1]" not in ans.text
     assert len(ans.citations) <= 3
     assert all(c.related for c in ans.citations)

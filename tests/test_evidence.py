@@ -38,14 +38,14 @@ def test_contributions_add_up_to_the_log_odds():
     model = load_model()
     row = {name: 0.3 * (n % 3) - 0.2 for n, name in enumerate(model.features)}
     pushes = model.contributions(row)
-    assert abs(sum(pushes.values()) + model.intercept - model.logits([row])[0]) < 1e-9
+    assert abs(sum(pushes.values()) + model.candidate.intercept - model.logits([row])[0]) < 1e-9
 
 
 def test_a_damaged_model_file_is_a_clear_error(tmp_path):
     from briefqa.errors import BriefqaError
 
     bad = tmp_path / "evidence.json"
-    bad.write_text('{"format": "briefqa-evidence-model", "features": ["dense"]}')
+    bad.write_text('{"format": "briefqa-evidence-model", "version": 2, "candidate": {}}')
     with pytest.raises(BriefqaError, match="evidence model"):
         load_model(str(bad))
     with pytest.raises(ValueError):

@@ -150,3 +150,19 @@ def test_the_shipped_reader_reproduces_its_pinned_vectors():
     print(f"\nshipped reader on {cpu_kernels()}: largest difference {difference:.2e}")
     assert difference <= TOLERANCE
     assert reference["cosine_to_torch_min"] >= 0.999
+
+
+def test_the_shipped_verifier_reproduces_its_pinned_log_odds():
+    """The verifier as shipped gives the log-odds recorded when it was exported (and those
+    were within 0.05 of torch's)."""
+    from briefqa.evidence.verifier import MODEL_DIR, load_verifier
+
+    verifier = load_verifier()
+    if verifier is None:
+        pytest.skip("no verifier is shipped (see models/verifier.json)")
+    reference = json.loads((MODEL_DIR / "verifier-reference.json").read_text(encoding="utf-8"))
+    got = [verifier(q, [t])[0] for q, t in reference["pairs"]]
+    difference = float(np.abs(np.asarray(got) - np.asarray(reference["logits"])).max())
+    print(f"\nshipped verifier on {cpu_kernels()}: largest difference {difference:.2e}")
+    assert difference <= 1e-4
+    assert reference["largest_difference_to_torch"] <= 0.05

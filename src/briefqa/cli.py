@@ -46,7 +46,7 @@ def _parser() -> argparse.ArgumentParser:
                         "probabilities, the decision and each stage's time")
     p.add_argument("--after", action="append", default=[], metavar="QUESTION",
                    help="an earlier question of the conversation (repeatable, oldest first): "
-                        "a follow-up such as 'and LUMI?' is read against the last one")
+                        "a follow-up such as 'and in 2024?' is read against the last one")
 
     p = sub.add_parser("chat", parents=[common, llm],
                        help="a conversation in the terminal (follow-ups, /sources, /export)")
@@ -66,13 +66,13 @@ def _parser() -> argparse.ArgumentParser:
                         f"(default: {DEFAULT_CLAIMS}): precision and recall of 'supported'")
 
     p = sub.add_parser("train", help="rebuild what briefqa trains (see training/README.md)")
-    p.add_argument("what", choices=("candidates", "judge-tasks", "reader", "scorer",
-                                    "calibrate"),
+    p.add_argument("what", choices=("candidates", "judge-tasks", "reader", "verifier",
+                                    "scorer", "calibrate"),
                    help="candidates: retrieve and score every training question's candidates "
                         "(needs the training documents); judge-tasks: files for judges; "
-                        "reader: train the reader from the judged candidates; scorer: fit the "
-                        "evidence model; calibrate: set its confidence and threshold on the "
-                        "calibration suites")
+                        "reader, verifier: train them from the judged candidates; scorer: fit "
+                        "the evidence model; calibrate: set its confidence and threshold on "
+                        "the calibration suites (training/README.md)")
     p.add_argument("--docsets", help="comma-separated docsets (default: all that are here)")
     p.add_argument("--json", action="store_true", help="print JSON instead of text")
 
@@ -189,7 +189,7 @@ def print_answer(answer, llm: bool = False) -> None:
             print(f"Note: {_plain(note)}")
 
 
-CHAT_HELP = """Ask a question; follow-ups such as "and LUMI?" are read against the last one.
+CHAT_HELP = """Ask a question; follow-ups ("and in 2024?") are read against the last one.
   /sources         the indexed documents
   /export FILE     save the conversation (.md, .html or .json by the file's suffix)
   /history         the questions so far, as read
@@ -375,6 +375,10 @@ def cmd_train(args, settings) -> int:
         result = {"tasks": [str(p) for p in paths]}
     elif args.what == "reader":
         from .train.reader import train
+
+        result = train(progress=not args.json)
+    elif args.what == "verifier":
+        from .train.verifier import train
 
         result = train(progress=not args.json)
     elif args.what == "scorer":

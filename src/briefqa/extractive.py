@@ -11,22 +11,27 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+
+import numpy as np
 
 from .answer import NOT_ANSWERED, PASSAGES, Answer, Citation, Disagreement, Span, Step
 from .evidence import EvidenceModel, ScoredCandidate, load_model, score_candidates
 from .evidence.context import GIVES_REASON, QuestionContext, question_context
 from .evidence.model import sigmoid
+from .evidence.verifier import candidate_text
 from .figures import figure_near, short_span
 from .lexical import fold
 from .question import Question
-from .retrieve import Hit
+from .retrieve import Hit, Retrieved, cite
 from .settings import Settings
 from .store import IndexData
 
 ANSWERED, SHOWN_PASSAGES, NOT_FOUND = "answered", "passages", "not_found"
+_READER_LOCK = threading.Lock()
 
 
 @dataclass
@@ -39,6 +44,7 @@ class Evidence:
     candidates: list[ScoredCandidate]
     confidence: float
     margin: float  # the best candidate's log-odds less the runner-up's
+    question_logit: float = 0.0  # the question-level log-odds, before calibration
 
     @property
     def best(self) -> ScoredCandidate | None:
@@ -66,20 +72,35 @@ class ExtractiveAnswerer:
     mode = "extractive"
 
     def __init__(self, settings: Settings, encode=None, reader="shipped",
-                 model: EvidenceModel | None = None) -> None:
+                 model: EvidenceModel | None = None, verifier="shipped") -> None:
         self.settings = settings
         self.encode = encode  # texts -> unit vectors, for "how many X" checks
         self._reader = reader  # (question, hits, index) -> {unit: score}; None: no reader
+        self._verifier = verifier  # (question, texts) -> log-odds; None: no verifier
         self.model = model or load_model(settings.answer.model_path)
 
     @property
     def reader(self):
         """The trained reader, loaded on first use ("shipped": models/reader.onnx)."""
         if isinstance(self._reader, str):
-            from .evidence.reader import load_reader
+            with _READER_LOCK:
+                if isinstance(self._reader, str):
+                    from .evidence.reader import load_reader
 
-            self._reader = load_reader(self.settings.answer.reader_path)
+                    self._reader = load_reader(self.settings.answer.models_dir)
         return self._reader
+
+    @property
+    def verifier(self):
+        """The trained verifier, loaded on first use ("shipped": models/verifier.onnx)."""
+        if isinstance(self._verifier, str):
+            with _READER_LOCK:
+                if isinstance(self._verifier, str):
+                    from .evidence.verifier import load_verifier
+
+                    self._verifier = load_verifier(self.settings.answer.models_dir)
+        return self._verifier
+
 
     @property
     def min_confidence(self) -> float:
@@ -96,11 +117,11 @@ class ExtractiveAnswerer:
         """Every scorer on every candidate, the reader on the best of them, and the model's
         probability for each; best first."""
         tuning = self.settings.answer
-        context = question_context(question, hits, index, self.encode,
-                                   tuning.min_counted_similarity)
+        context = question_context(question, hits, index)
         if self.reader is not None and hits and tuning.reader_candidates > 0:
             context.reader = self.reader(question.text, hits[:tuning.reader_candidates], index)
         scored = score_candidates(context)
+        self._verify(question, context, scored, index)
         logits = self.model.logits([s.values for s in scored])
         for s, logit, probability in zip(scored, logits, sigmoid(logits)):
             s.logit, s.probability = float(logit), float(probability)
@@ -109,8 +130,29 @@ class ExtractiveAnswerer:
         if not scored:
             return Evidence(question, context, [], 0.0, 0.0)
         margin = scored[0].logit - (scored[1].logit if len(scored) > 1 else scored[0].logit - 5)
-        return Evidence(question, context, scored,
-                        self.model.confidence(scored[0].logit, margin), margin)
+        z = self.model.question_logit(scored[0].values, scored[0].logit, margin)
+        return Evidence(question, context, scored, self.model.confidence(z), margin, z)
+
+    def _verify(self, question: Question, context: QuestionContext,
+                scored: list[ScoredCandidate], index: IndexData) -> None:
+        """The verifier reads the likeliest few candidates (by the model without it) together
+        with the question; its log-odds become their `verified`/`verifier` scorers' values."""
+        count = self.settings.answer.verifier_candidates
+        if self.model.ranker is None or count <= 0 or not scored or self.verifier is None:
+            return
+        first = self.model.ranker.logits([s.values for s in scored])
+        read = [scored[i] for i in np.argsort(-first, kind="stable")[:count]]
+        texts = [candidate_text(index.documents[index.units[s.unit_id].source].title,
+                                index.units[s.unit_id].section, index.units[s.unit_id].text)
+                 for s in read]
+        context.verifier = {s.unit_id: v for s, v in zip(read, self.verifier(question.text,
+                                                                             texts))}
+        best = max(context.verifier.values())
+        for s in scored:
+            known = s.unit_id in context.verifier
+            s.values["verified"] = 1.0 if known else 0.0
+            s.values["verifier"] = context.verifier.get(s.unit_id, 0.0)
+            s.values["verifier_gap"] = context.verifier[s.unit_id] - best if known else 0.0
 
     def decide(self, evidence: Evidence) -> str:
         """Answered when the confidence clears `min_confidence`; the passages where the
@@ -151,13 +193,14 @@ class ExtractiveAnswerer:
 
     # -- answering ----------------------------------------------------------------------------
 
-    def answer(self, question: Question, hits: list[Hit], index: IndexData) -> Answer:
-        return self.answer_with_evidence(question, hits, index)[0]
+    def answer(self, question: Question, retrieved: Retrieved) -> Answer:
+        return self.answer_with_evidence(question, retrieved)[0]
 
-    def answer_with_evidence(self, question: Question, hits: list[Hit],
-                             index: IndexData) -> tuple[Answer, Evidence]:
+    def answer_with_evidence(self, question: Question,
+                             retrieved: Retrieved) -> tuple[Answer, Evidence]:
         """The answer, and the weighed candidates it was decided on (for a question with
         parts, the weakest part's)."""
+        hits, index = list(retrieved.hits), retrieved.corpus
         trace = Trace()
         if not question.parts:
             with trace.stage("weigh") as step:
@@ -224,10 +267,28 @@ class ExtractiveAnswerer:
         return merged, min(weighed, key=lambda e: e.confidence)
 
 
+def warm_up_models(settings: Settings) -> None:
+    """Load the shipped reader and verifier in the background (while an index opens and a
+    question is embedded), so that the first answer does not wait for them."""
+    def load() -> None:
+        from .evidence.reader import load_reader
+        from .evidence.verifier import load_verifier
+
+        with _READER_LOCK:
+            if settings.answer.reader_candidates > 0:
+                load_reader(settings.answer.models_dir)
+            if settings.answer.verifier_candidates > 0:
+                load_verifier(settings.answer.models_dir)
+
+    # Not a daemon: a process that ends while onnxruntime is still loading aborts.
+    threading.Thread(target=load, name="briefqa-models").start()
+
+
 def _weighed_data(evidence: Evidence) -> dict:
     if evidence.best is None:
         return {}
     return {"best_logit": round(evidence.best.logit, 6), "margin": round(evidence.margin, 6),
+            "question_logit": round(evidence.question_logit, 6),
             "confidence": round(evidence.confidence, 6)}
 
 
@@ -415,12 +476,7 @@ def _distinct(scored: list[ScoredCandidate], index: IndexData) -> list[ScoredCan
 
 def _citation(number: int, s: ScoredCandidate, index: IndexData,
               related: bool = False) -> Citation:
-    unit = index.units[s.unit_id]
-    document = index.documents[unit.source]
-    context = document.text[unit.context_start:unit.context_end]
-    return Citation(number, unit.source, document.title, unit.section, unit.page,
-                    document.text[unit.start:unit.end], unit.start, unit.end, context,
-                    unit.context_start, related, round(s.probability, 4))
+    return cite(index, s.unit_id, number, related=related, score=s.probability)
 
 
 def _as_sentence(quote: str) -> str:

@@ -110,15 +110,22 @@ def supported(settings: Settings) -> bool:
     return _mean_pooled(Path(settings.resolved_model_path()))
 
 
-def shared_dir(fingerprint: str, chosen: str = "float") -> Path | None:
-    """The per-machine export cache for a model and precision, or None when switched off."""
+def cache_root() -> Path | None:
+    """The per-machine cache (BRIEFQA_CACHE_DIR, else $XDG_CACHE_HOME/briefqa or
+    ~/.cache/briefqa), or None when switched off."""
     root = os.environ.get("BRIEFQA_CACHE_DIR")
     if root is not None and root.strip().lower() in ("", "off", "none", "0"):
         return None
     if not root:
         base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
         root = str(Path(base) / "briefqa")
-    return Path(root) / "encoder" / _safe(fingerprint) / chosen
+    return Path(root)
+
+
+def shared_dir(fingerprint: str, chosen: str = "float") -> Path | None:
+    """The per-machine export cache for a model and precision, or None when switched off."""
+    root = cache_root()
+    return None if root is None else root / "encoder" / _safe(fingerprint) / chosen
 
 
 def _safe(fingerprint: str) -> str:
@@ -321,8 +328,9 @@ def _export_float(model_path: str, target: Path) -> None:
     _export_module(model, target)
 
 
-def _export_module(model, target: Path) -> None:
-    """A transformer (in memory) to ONNX float: token ids in, last hidden states out."""
+def _export_module(model, target: Path, wrapper=None) -> None:
+    """A transformer (in memory) to ONNX float: token ids in, last hidden states out (or what
+    `wrapper`, a module around it taking the same inputs, returns, as "output")."""
     import torch
 
     model.eval()
@@ -346,13 +354,16 @@ def _export_module(model, target: Path) -> None:
     names = inputs if uses_types else inputs[:2]
     sample = torch.ones(2, 8, dtype=torch.long)
     args = tuple(sample if n != "token_type_ids" else torch.zeros_like(sample) for n in names)
-    axes = {n: {0: "batch", 1: "tokens"} for n in [*names, "last_hidden_state"]}
     import warnings
 
     with warnings.catch_warnings(), torch.no_grad():
         warnings.simplefilter("ignore")
-        torch.onnx.export(Wrapped(model), args, str(target), input_names=names,
-                          output_names=["last_hidden_state"], dynamic_axes=axes,
+        module, output = (Wrapped(model), "last_hidden_state") if wrapper is None else \
+            (wrapper, "output")
+        axes = {n: {0: "batch", 1: "tokens"} for n in names}
+        axes[output] = {0: "batch"} if wrapper is not None else {0: "batch", 1: "tokens"}
+        torch.onnx.export(module, args, str(target), input_names=names,
+                          output_names=[output], dynamic_axes=axes,
                           opset_version=OPSET, dynamo=False)
 
 

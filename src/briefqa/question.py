@@ -228,33 +228,22 @@ def states_measure(measure: str, text: str) -> bool:
 
 class CountedCheck:
     """Does a sentence count what the question counts? When the question asks for a measure
-    (money, power, storage, compute, time), one of its numbers must be stated in those units.
-    Otherwise the counted word is in the sentence, or one of its numbers reads like a count of
-    it ("10 billion euros" for "money", "five factories" for "sites")."""
+    (money, power, storage, compute, time, a rank), +1 when one of its numbers is stated in
+    those units, else -1. Otherwise +1 when it holds the counted word, -1 when it holds no
+    number at all, 0 when it holds a number of something it does not name (undecided)."""
 
-    def __init__(self, question: str, index: IndexData, encode,
-                 min_similarity: float = 0.17) -> None:
+    def __init__(self, question: str, index: IndexData) -> None:
         self.counted = counted_thing(question)
-        self.min_similarity = min_similarity
         self.measure = asked_measure(question)
         self.index = index
-        self.encode = encode
-        self._vector = None
 
-    def __call__(self, unit_id: int) -> bool:
+    def __call__(self, unit_id: int) -> float:
         text = self.index.units[unit_id].text
         if self.measure is not None:
-            return states_measure(self.measure, text)
+            return 1.0 if states_measure(self.measure, text) else -1.0
         if self.counted is None or set(words(self.counted)) & self.index.unit_words(unit_id):
-            return True
-        if self.encode is None:
-            return True  # without the model, no grounds to doubt the sentence
-        phrases = number_phrases(text)
-        if not phrases:
-            return False
-        if self._vector is None:
-            self._vector = self.encode([self.counted])[0]
-        return float(np.max(self.encode(phrases) @ self._vector)) >= self.min_similarity
+            return 1.0
+        return 0.0 if _NUMBER.search(without_urls(text)) else -1.0
 
 
 _AUXILIARY_OR_PREPOSITION = (r"(?:do|does|did|is|are|was|were|can|could|will|would|has|have|"

@@ -60,7 +60,8 @@ class QuestionContext:
     asks_yes_no: bool
     pair: dict[int, float] = field(default_factory=dict)  # unit -> cosine read with the one before
     best: dict[str, float] = field(default_factory=dict)  # best of a score among the candidates
-    reader: dict[int, float] = field(default_factory=dict)  # unit -> the reader's logit
+    reader: dict[int, float] = field(default_factory=dict)  # unit -> the reader's score
+    verifier: dict[int, float] = field(default_factory=dict)  # unit -> the verifier's log-odds
     cache: dict = field(default_factory=dict)  # what scorers share within this question
 
     @functools.cached_property
@@ -68,13 +69,12 @@ class QuestionContext:
         return sum(self.terms.values()) or 1.0
 
 
-def question_context(question: Question, hits: list[Hit], index: IndexData,
-                     encode=None, min_counted_similarity: float = 0.17) -> QuestionContext:
+def question_context(question: Question, hits: list[Hit], index: IndexData) -> QuestionContext:
     text = question.text
     terms = question_terms(text, index)
     names = frozenset(w for w in question_names(text) & terms.keys()
                       if terms[w] >= MIN_NAME_WEIGHT)
-    counts = CountedCheck(text, index, encode, min_counted_similarity)
+    counts = CountedCheck(text, index)
     if question.kind != "number" and counts.measure is None:
         counts = None  # neither a count nor a measure is asked for
     attribute = frozenset(question.subject[-1:]) | frozenset(asked_event(text, question.kind))

@@ -17,11 +17,11 @@ from pathlib import Path
 
 import numpy as np
 
+from .shipped import MODEL_DIR, restored, runnable, store
+
 log = logging.getLogger(__name__)
 
-MODEL_DIR = Path(__file__).resolve().parents[1] / "models"
 READER_FILE = "reader.onnx"
-SHARED_MARK = "briefqa:shared-with-the-bundled-model"
 
 
 class Reader:
@@ -50,85 +50,26 @@ def load_reader(folder: str | None = None) -> Reader | None:
         return None
     from ..embed import OnnxEncoder
 
-    model = _restored(path, bundled_model_path())
-    return Reader(OnnxEncoder(model, bundled_model_path()))
-
-
-def _restored(path: Path, base_model: str) -> bytes:
-    """The stored graph, ready to run: the word embeddings put back from the bundled model and
-    every float16 weight widened to float32."""
-    import onnx
-    from onnx import numpy_helper
-    from safetensors.numpy import load_file
-
-    graph = onnx.load(str(path))
-    base = None
-    for n, tensor in enumerate(graph.graph.initializer):
-        if tensor.doc_string.startswith(SHARED_MARK):
-            if base is None:
-                base = load_file(str(Path(base_model) / "model.safetensors"))
-            name = tensor.doc_string.split(" ", 1)[1]
-            array = base.get(name, base.get(f"bert.{name}"))
-            if array is None:
-                raise ValueError(f"the bundled model has no {name}")
-            restored = numpy_helper.from_array(array.astype(np.float32), tensor.name)
-        elif tensor.data_type == onnx.TensorProto.FLOAT16:
-            restored = numpy_helper.from_array(
-                numpy_helper.to_array(tensor).astype(np.float32), tensor.name)
-        else:
-            continue
-        graph.graph.initializer[n].CopyFrom(restored)
-    return graph.SerializeToString()
+    return Reader(OnnxEncoder(runnable(path, bundled_model_path()), bundled_model_path()))
 
 
 def export_reader(model, folder: Path) -> Path:
     """Export a fine-tuned sentence-transformers model as the reader: ONNX float, word
     embeddings replaced by a mark naming the bundled model's tensor (they must be unchanged),
     float16 storage; checked against torch on the encoder's probe sentences."""
-    import tempfile
-
-    import onnx
     import torch
-    from onnx import numpy_helper
 
-    from ..onnx_export import PROBES, _export_module
+    from ..onnx_export import PROBES
     from ..settings import bundled_model_path
 
     transformer = model[0].auto_model
-    with tempfile.TemporaryDirectory() as tmp:
-        raw = Path(tmp) / "reader.onnx"
-        _export_module(transformer, raw)
-        graph = onnx.load(str(raw))
-    shared = {"embeddings.word_embeddings.weight":
-              transformer.embeddings.word_embeddings.weight.detach().numpy()}
-    from safetensors.numpy import load_file
-
-    base = load_file(str(Path(bundled_model_path()) / "model.safetensors"))
-    for n, tensor in enumerate(graph.graph.initializer):
-        array = numpy_helper.to_array(tensor)
-        for name, weights in shared.items():
-            if array.shape == weights.shape and np.array_equal(array, weights):
-                kept = base.get(name, base.get(f"bert.{name}"))
-                if kept is None or not np.array_equal(kept, weights):
-                    raise ValueError(f"{name} changed in training; it cannot be shared")
-                mark = numpy_helper.from_array(np.zeros((0,), dtype=np.float32), tensor.name)
-                mark.doc_string = f"{SHARED_MARK} {name}"
-                graph.graph.initializer[n].CopyFrom(mark)
-                break
-        else:
-            if array.dtype == np.float32 and array.size > 1:
-                graph.graph.initializer[n].CopyFrom(
-                    numpy_helper.from_array(array.astype(np.float16), tensor.name))
-    # Cast nodes are not needed: the loader widens the weights before the graph runs.
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / READER_FILE
-    onnx.save(graph, str(target))
+    target = store(transformer, folder / READER_FILE)
     # Check: the shipped file, restored, against the torch model (float16 storage costs
     # about 1e-3 of cosine at most).
     reader = Reader.__new__(Reader)
     from ..embed import OnnxEncoder
 
-    reader.encoder = OnnxEncoder(_restored(target, bundled_model_path()), bundled_model_path())
+    reader.encoder = OnnxEncoder(restored(target, bundled_model_path()), bundled_model_path())
     with torch.no_grad():
         reference = model.encode(list(PROBES), normalize_embeddings=True)
     got = reader.encoder.encode(list(PROBES))

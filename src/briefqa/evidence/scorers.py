@@ -82,6 +82,29 @@ def reader_gap(context: QuestionContext, hit: Hit) -> float:
     return context.reader.get(hit.unit_id, 0.0) - max(context.reader.values())
 
 
+@scorer
+def verified(context: QuestionContext, hit: Hit) -> float:
+    """1 when the verifier (a cross-encoder reading question and candidate together) read the
+    candidate; it reads only the likeliest few. Else 0."""
+    return 1.0 if hit.unit_id in context.verifier else 0.0
+
+
+@scorer
+def verifier(context: QuestionContext, hit: Hit) -> float:
+    """The verifier's log-odds that the candidate answers the question; 0 when it did not
+    read it."""
+    return context.verifier.get(hit.unit_id, 0.0)
+
+
+@scorer
+def verifier_gap(context: QuestionContext, hit: Hit) -> float:
+    """How far the verifier's log-odds fall short of the best it gave (0 for that one and for
+    candidates it did not read)."""
+    if hit.unit_id not in context.verifier:
+        return 0.0
+    return context.verifier[hit.unit_id] - max(context.verifier.values())
+
+
 # -- words ----------------------------------------------------------------------------------
 
 
@@ -145,12 +168,10 @@ def kind_present(context: QuestionContext, hit: Hit) -> float:
 
 @scorer
 def counted(context: QuestionContext, hit: Hit) -> float:
-    """For "how many X / how much": +1 when a number of the sentence counts X or is stated in
-    the measure asked (euros for a budget, petaflops for performance), -1 when not; 0 when
-    nothing is counted."""
-    if context.counts is None:
-        return 0.0
-    return 1.0 if context.counts(hit.unit_id) else -1.0
+    """For "how many X / how much": +1 when the sentence names X or states a number in the
+    measure asked (euros for a budget, petaflops for performance, "#9" for a rank), -1 when it
+    holds no such number; 0 when nothing is counted or it is undecided."""
+    return 0.0 if context.counts is None else context.counts(hit.unit_id)
 
 
 @scorer

@@ -1,5 +1,5 @@
-"""Calibrate: turn the evidence model's view of a question's best candidate (its log-odds, and
-its lead over the runner-up) into the probability that the answer is right, on the calibration
+"""Calibrate: turn the evidence model's question-level log-odds into the probability that the
+answer is right, on the calibration
 suites (evals/suites.json: questions the model was never trained on, each judged by its answer
 patterns; an answer to an unanswerable question is wrong), and choose the confidence an answer
 needs to be asserted: the lowest at which the asserted answers reach the target precision.
@@ -8,6 +8,7 @@ Each suite is also left out in turn (fitted on the others, measured on it): the 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 
 import numpy as np
@@ -22,7 +23,7 @@ MIN_ASSERTED = 20  # a threshold is not chosen on fewer asserted answers than th
 C = 1.0
 
 
-def observations(progress: bool = True) -> list[dict]:
+def observations(progress: bool = True, settings=None) -> list[dict]:
     """For every question of every calibration suite: the best candidate's log-odds and
     margin (of the weakest part, for a question with parts), and whether the answer briefqa
     would assert at any confidence is right."""
@@ -30,7 +31,7 @@ def observations(progress: bool = True) -> list[dict]:
     for name, suite in suites("calibration").items():
         if not suite.available:
             continue
-        qa = suite.assistant(WORK / "suites")
+        qa = suite.assistant(WORK / "suites", settings)
         forced = qa.forced_answerer()
         cases = load_suite(suite.file)
         if progress:
@@ -44,19 +45,18 @@ def observations(progress: bool = True) -> list[dict]:
                 continue
             weakest = min(weighed, key=lambda d: d["confidence"])
             right = case.answerable and answer.grounded and _matches(case, answer.text)
-            rows.append({"suite": name, "id": case.id, "logit": weakest["best_logit"],
-                         "margin": weakest["margin"], "right": bool(right),
-                         "answerable": case.answerable})
+            rows.append({"suite": name, "id": case.id, "z": weakest["question_logit"],
+                         "right": bool(right), "answerable": case.answerable})
     return rows
 
 
 def fit(rows: list[dict]) -> Calibration:
     from sklearn.linear_model import LogisticRegression
 
-    x = np.array([[r["logit"], r["margin"]] for r in rows])
+    x = np.array([[r["z"]] for r in rows])
     y = np.array([r["right"] for r in rows])
     model = LogisticRegression(C=C, max_iter=1000).fit(x, y)
-    return Calibration(tuple(float(c) for c in model.coef_[0]), float(model.intercept_[0]))
+    return Calibration(float(model.coef_[0][0]), float(model.intercept_[0]))
 
 
 def threshold(confidences: np.ndarray, right: np.ndarray,
@@ -74,7 +74,7 @@ def threshold(confidences: np.ndarray, right: np.ndarray,
 
 
 def measured(rows: list[dict], calibration: Calibration, cut: float) -> dict:
-    confidences = np.array([calibration.probability(r["logit"], r["margin"]) for r in rows])
+    confidences = np.array([calibration.probability(r["z"]) for r in rows])
     right = np.array([r["right"] for r in rows])
     asserted = confidences >= cut
     answerable = max(1, sum(r["answerable"] for r in rows))
@@ -86,29 +86,36 @@ def measured(rows: list[dict], calibration: Calibration, cut: float) -> dict:
             if unanswerable else None}
 
 
-def calibrate(progress: bool = True, target: float = TARGET_PRECISION) -> dict:
-    rows = observations(progress)
+def calibrate(progress: bool = True, target: float = TARGET_PRECISION,
+              path=DEFAULT_PATH) -> dict:
+    """Fit the calibration and the threshold of the model at `path` (the shipped one by
+    default) and write them into it."""
+    from ..settings import Settings
+
+    settings = Settings.from_env()
+    settings = settings.with_(answer=dataclasses.replace(settings.answer,
+                                                         model_path=str(path)))
+    rows = observations(progress, settings)
     names = sorted({r["suite"] for r in rows})
     left_out = {}
     for name in names:
         others = [r for r in rows if r["suite"] != name]
         calibration = fit(others)
-        confidences = np.array([calibration.probability(r["logit"], r["margin"])
+        confidences = np.array([calibration.probability(r["z"])
                                 for r in others])
         cut = threshold(confidences, np.array([r["right"] for r in others]), target)
         left_out[name] = {"threshold": round(cut, 4),
                           **measured([r for r in rows if r["suite"] == name], calibration, cut)}
     calibration = fit(rows)
-    confidences = np.array([calibration.probability(r["logit"], r["margin"]) for r in rows])
+    confidences = np.array([calibration.probability(r["z"]) for r in rows])
     cut = threshold(confidences, np.array([r["right"] for r in rows]), target)
-    model = load_model()
+    model = load_model(str(path))
     record = dict(model.record)
     record["calibration"] = {
         "calibrated": datetime.date.today().isoformat(), "suites": names,
         "target_precision": target, "answer_min_confidence": round(cut, 4),
         "all_suites": measured(rows, calibration, cut), "each_suite_left_out": left_out}
-    updated = type(model)(model.features, model.mean, model.scale, model.coef,
-                          model.intercept, calibration, record)
-    updated.save(DEFAULT_PATH)
+    updated = dataclasses.replace(model, calibration=calibration, record=record)
+    updated.save(path)
     load_model.cache_clear()
     return record["calibration"]

@@ -38,8 +38,7 @@ def candidate_rows(qa, question: TrainingQuestion, units: dict, top: int = TOP) 
     whole = parsed if not parsed.parts else dataclasses.replace(parsed, parts=())
     hits = qa.retrieve(whole)[:top]
     index = qa.index
-    context = question_context(whole, hits, index, qa.extractive.encode,
-                               qa.settings.answer.min_counted_similarity)
+    context = question_context(whole, hits, index)
     names = [s.name for s in SCORERS]
     rows = []
     for s in score_candidates(context):
@@ -98,12 +97,19 @@ def build(docsets: list[str] | None = None, progress: bool = True) -> dict[str, 
     return written
 
 
-def _write_jsonl(path: Path, rows: list[dict]) -> None:
+def write_gzip(path: Path, text: str) -> None:
+    """Gzip the same text to the same bytes (no time stamp), so a rebuild that changes
+    nothing changes no file; written whole, then renamed."""
     tmp = path.with_suffix(".tmp")
-    with gzip.open(tmp, "wt", encoding="utf-8", compresslevel=9) as fh:
-        for row in rows:
-            fh.write(json.dumps(row, ensure_ascii=False, separators=(",", ":")) + "\n")
+    with open(tmp, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=9,
+                                               mtime=0, filename="") as fh:
+        fh.write(text.encode("utf-8"))
     tmp.replace(path)
+
+
+def _write_jsonl(path: Path, rows: list[dict]) -> None:
+    write_gzip(path, "".join(json.dumps(row, ensure_ascii=False, separators=(",", ":")) + "\n"
+                             for row in rows))
 
 
 def _read_jsonl(path: Path) -> list[dict]:
