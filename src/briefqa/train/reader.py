@@ -5,9 +5,8 @@ and no re-indexing; it reads every candidate retrieval found.
 
 Data: every training question with at least one answering candidate (the helpers' judgements,
 else the author's verbatim answer), its 40 candidates as the choices (listwise softmax over
-them; a partly answering one counts half), and every near miss none of whose candidates answers,
-with "none of them" (a learned cosine) as its choice, so that the reader's score also says how
-well a question is answered at all. Out-of-fold scores (each docset scored by a reader
+them; a partly answering one counts half). Near misses are left to the verifier and the evidence
+model, which see them. Out-of-fold scores (each docset scored by a reader
 trained on the others) are written for the evidence model, which must not learn to trust a
 reader on questions it was trained on. Seed, data and measured figures go into the model's
 record (models/reader.json).
@@ -36,7 +35,6 @@ LEARNING_RATE = 3e-5
 BATCH = 16
 SCALE = 20.0  # cosine -> logit in the listwise softmax
 PARTIAL_WEIGHT = 0.5
-NONE_COSINE = 0.6  # where "none of them" starts (it is learned)
 OUT_OF_FOLD = CANDIDATES / "reader-oof.json.gz"
 
 
@@ -77,17 +75,13 @@ def _key(text: str) -> str:
 
 
 def examples(records: list[dict], vectors: dict[str, np.ndarray]) -> list[tuple]:
-    """(question, candidate matrix, target distribution over the candidates and "none of
-    them", last): a question with an answering candidate wants it (a partly answering one
-    counts half); a question none of whose candidates answers (a near miss) wants "none"."""
+    """(question, candidate matrix, target distribution) for each question with an answer."""
     out = []
     for r in records:
         weights = np.array([1.0 if c["label"] == 1.0 else PARTIAL_WEIGHT if c["label"] == 0.5
-                            else 0.0 for c in r["candidates"]] + [0.0], dtype=np.float32)
-        if not (weights == 1.0).any():
-            if not r["abstain"] or weights.any():
-                continue  # the answer was not retrieved, or only parts of it: no lesson here
-            weights[-1] = 1.0
+                            else 0.0 for c in r["candidates"]], dtype=np.float32)
+        if r["abstain"] or not (weights == 1.0).any():
+            continue
         matrix = np.stack([vectors[c["key"]] for c in r["candidates"]])
         out.append((r["question"], matrix, weights / weights.sum()))
     return out
@@ -108,13 +102,8 @@ def fit(items: list[tuple], seed: int = SEED, epochs: int = EPOCHS, progress: bo
     for parameter in embeddings.parameters():  # shared with the base model at run time
         parameter.requires_grad = False
     model.train()
-    # "None of them" competes with the candidates at this learned cosine: a question whose
-    # best candidate is below it reads as not answered by any.
-    none = torch.nn.Parameter(torch.tensor(NONE_COSINE * SCALE))
     trainable = [p for p in model.parameters() if p.requires_grad]
-    optimizer = torch.optim.AdamW([{"params": trainable},
-                                   {"params": [none], "lr": 1e-2, "weight_decay": 0.0}],
-                                  lr=LEARNING_RATE, weight_decay=0.01)
+    optimizer = torch.optim.AdamW(trainable, lr=LEARNING_RATE, weight_decay=0.01)
     order = list(range(len(items)))
     rng = random.Random(seed)
     steps = epochs * ((len(items) + BATCH - 1) // BATCH)
@@ -132,8 +121,7 @@ def fit(items: list[tuple], seed: int = SEED, epochs: int = EPOCHS, progress: bo
                 model(features)["sentence_embedding"], dim=-1)
             loss = 0.0
             for row, (_, matrix, target) in enumerate(batch):
-                logits = torch.cat([SCALE * (torch.from_numpy(matrix) @ questions[row]),
-                                    none.reshape(1)])
+                logits = SCALE * (torch.from_numpy(matrix) @ questions[row])
                 loss = loss - (torch.from_numpy(target) * torch.log_softmax(logits, 0)).sum()
             loss = loss / len(batch)
             optimizer.zero_grad()
@@ -155,7 +143,6 @@ def _scores(model, records: list[dict], vectors: dict) -> dict[str, list[float]]
 
 
 def top1(scores: dict[str, list[float]], records: list[dict]) -> tuple[float, int]:
-    # (the "none" option is not a candidate: questions are scored on their candidates)
     """Share of answerable questions whose highest-scored candidate answers."""
     hits = [r["candidates"][int(np.argmax(scores[r["id"]]))]["label"] == 1.0
             for r in records if not r["abstain"] and any(c["label"] == 1.0
