@@ -397,7 +397,8 @@ def _generation(conn, generation: int) -> Generation:
     if row is None:
         raise IndexReplacedError(f"generation {generation} is no longer in the store")
     manifest = row[7] if isinstance(row[7], dict) else json.loads(row[7])
-    return Generation(int(row[0]), int(row[1]), int(row[2]), float(row[3]), float(row[4]),
+    return Generation(int(row[0]), int(row[1]), int(row[2]), float(row[3]),
+                      float(np.float32(row[4])),
                       frozenset(row[5] or ()), row[6], manifest)
 
 

@@ -147,4 +147,5 @@ def term_idf(conn, generation: int, terms: list[str]) -> dict[str, float]:
     """The idf of each term the generation holds (absent: it never occurs)."""
     rows = conn.execute("SELECT term, idf FROM briefqa_terms WHERE generation = %s AND "
                         "term = ANY(%s::text[])", (generation, list(terms))).fetchall()
-    return {r[0]: float(r[1]) for r in rows}
+    # A `real` arrives as its shortest decimal: read back as the float32 it is.
+    return {r[0]: float(np.float32(r[1])) for r in rows}
