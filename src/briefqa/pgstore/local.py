@@ -57,6 +57,27 @@ class LocalServer:
         with psycopg.connect(url, autocommit=True) as conn:
             conn.execute(statement)
 
+    def drop_database(self, name: str) -> None:
+        """A database gone, its connections cut (for benchmarks that start afresh)."""
+        import psycopg
+        from psycopg import sql
+
+        with psycopg.connect(self.admin_url, autocommit=True) as conn:
+            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
+                sql.Identifier(name)))
+
+    def clone_database(self, source: str, target: str, owner: str) -> None:
+        """`target`, a copy of `source` made by the server (CREATE DATABASE ... TEMPLATE)."""
+        import psycopg
+        from psycopg import sql
+
+        self.drop_database(target)
+        with psycopg.connect(self.admin_url, autocommit=True) as conn:
+            conn.execute(sql.SQL("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                                 "WHERE datname = {}").format(sql.Literal(source)))
+            conn.execute(sql.SQL("CREATE DATABASE {} TEMPLATE {} OWNER {}").format(
+                sql.Identifier(target), sql.Identifier(source), sql.Identifier(owner)))
+
     def database(self, name: str, user: str, password: str, pgvector: bool = True) -> str:
         """A database owned by a password-only role (made if need be), with pgvector
         installed by the superuser when `pgvector`; its URL."""

@@ -232,10 +232,10 @@ def drop_schema(conn) -> None:
                 sql.Identifier(table)))
 
 
-def ensure_hnsw(conn) -> None:
+def ensure_hnsw(conn, windows: bool = True) -> None:
     """The HNSW indexes on unit and window vectors (built once; kept up to date by later
     inserts)."""
-    for statement in _HNSW:
+    for statement in _HNSW if windows else _HNSW[:1]:
         conn.execute(sql.SQL(statement.replace("{m}", "{m_}").replace("{ef}", "{ef_}")).format(
             m_=sql.Literal(HNSW_M), ef_=sql.Literal(HNSW_EF_CONSTRUCTION)))
 
