@@ -15,7 +15,7 @@ from pathlib import Path
 from .answer import Answer, Answerer, normalise_question
 from .conversation import Conversation
 from .encoders import Encoders
-from .errors import BriefqaError, CorpusError, DocumentError, IndexStateError
+from .errors import BriefqaError, CorpusError, DocumentError, IndexReplacedError, IndexStateError
 from .explain import Explanation, explanation
 from .extractive import ExtractiveAnswerer, warm_up_models
 from .index import IndexData, Indexer, RefreshReport, SourceInfo, open_index, read_manifest
@@ -66,6 +66,14 @@ class Assistant:
                                                             index_dir=Path(index_dir))
         warm_up_models(settings)  # the reader and verifier load while the index opens
         encoders = Encoders(settings)
+        if settings.store:
+            # A PostgreSQL store is read, never written, on opening: many replicas open it at
+            # once, and `briefqa index --store ...` (or `refresh()`) writes it.
+            from .pgstore import open_store_index
+
+            index = open_store_index(settings)
+            _warn_if_uncalibrated(settings, index.manifest)
+            return cls(settings, index, encoders=encoders)
         report = None
         if refresh:
             try:
@@ -79,8 +87,28 @@ class Assistant:
         _warn_if_uncalibrated(settings, index.manifest)
         return cls(settings, index, encoders=encoders, refreshed=report)
 
-    def _indexer(self, progress: bool = False) -> Indexer:
+    def _indexer(self, progress: bool = False):
+        if self.settings.store:
+            from .pgstore import store_indexer
+
+            return store_indexer(self.settings, self.encoders.torch, show_progress=progress)
         return Indexer(self.settings, self.encoders.torch, show_progress=progress)
+
+    def _current(self) -> IndexData:
+        """The index to answer from: a store's newest committed generation (checked at each
+        question, so every replica answers from a refresh as soon as it commits)."""
+        latest = getattr(self._index, "latest", None)
+        if latest is not None:
+            self._index = latest()
+        return self._index
+
+    def _answering(self, work):
+        """`work(index)` on the current index; once more when a store's generation was
+        collected while it was read."""
+        try:
+            return work(self._current())
+        except IndexReplacedError:
+            return work(self._current())
 
     # -- asking -------------------------------------------------------------------------------
 
@@ -89,10 +117,13 @@ class Assistant:
         grounded=False with the closest passages as related citations. `answerer` overrides
         the assistant's own for this question (for instance `qa.extractive`)."""
         started = time.perf_counter()
-        parsed = self.parse(question)
-        index = self._index
-        hits = self._search(index, parsed)
-        answer = (answerer or self.answerer).answer(parsed, Retrieved(tuple(hits), index))
+
+        def work(index):
+            parsed = self.parse(question, index)
+            hits = self._search(index, parsed)
+            return (answerer or self.answerer).answer(parsed, Retrieved(tuple(hits), index))
+
+        answer = self._answering(work)
         return dataclasses.replace(answer, seconds=time.perf_counter() - started)
 
     def conversation(self) -> Conversation:
@@ -114,18 +145,25 @@ class Assistant:
         """Why the answer is what it is: every candidate with each scorer's value, the
         reader's score and the probability; the decision and its reason; each stage's time."""
         started = time.perf_counter()
-        parsed = self.parse(question)
-        index = self._index
-        hits = self._search(index, parsed)
-        answer, evidence = self.extractive.answer_with_evidence(parsed,
-                                                                Retrieved(tuple(hits), index))
-        answer = dataclasses.replace(answer, seconds=time.perf_counter() - started)
-        return explanation(answer, evidence, index, self.extractive)
+
+        def work(index):
+            parsed = self.parse(question, index)
+            hits = self._search(index, parsed)
+            answer, evidence = self.extractive.answer_with_evidence(
+                parsed, Retrieved(tuple(hits), index))
+            answer = dataclasses.replace(answer, seconds=time.perf_counter() - started)
+            return explanation(answer, evidence, index, self.extractive)
+
+        return self._answering(work)
 
     def retrieve(self, question: str | Question) -> list[Hit]:
         """The candidate sentences for a question, best first (what every Answerer gets)."""
-        parsed = question if isinstance(question, Question) else self.parse(question)
-        return self._search(self._index, parsed)
+        def work(index):
+            parsed = question if isinstance(question, Question) else \
+                self.parse(question, index)
+            return self._search(index, parsed)
+
+        return self._answering(work)
 
     def _search(self, index: IndexData, question: Question) -> list[Hit]:
         """Hybrid search for the question, and for each of its parts: the candidates of all,
@@ -145,14 +183,15 @@ class Assistant:
         """Which encoders embedded the index and embed questions, and on which CPU kernels."""
         return self.encoders.record(self._index.manifest)
 
-    def parse(self, question: str) -> Question:
+    def parse(self, question: str, index: IndexData | None = None) -> Question:
         """Validate a question and work out once what it asks for (with its embedding)."""
+        index = index if index is not None else self._index
         if isinstance(question, str):
             # A lone surrogate (valid in JSON, not in UTF-8) would crash the tokenizer.
             question = question.encode("utf-8", "replace").decode("utf-8")
         text = normalise_question(question, self.settings.max_question_chars)
         return parse_question(text, vector=self.encoders.encode_one(text),
-                              encode=self.encoders.encode, kinds=self._index.named_kinds)
+                              encode=self.encoders.encode, kinds=index.named_kinds)
 
     # -- the documents ------------------------------------------------------------------------
 
@@ -191,8 +230,10 @@ class Assistant:
 
     def _refresh_locked(self, progress: bool = False) -> RefreshReport:
         report = self._indexer(progress).refresh()
+        if self.settings.store:
+            self._current()
         # Reopen when this refresh or another process wrote a new generation.
-        if report.touched or self._index is None or read_manifest(
+        elif report.touched or self._index is None or read_manifest(
                 self.settings.index_dir)["generation"] != self._index.manifest["generation"]:
             self._index = open_index(self.settings.index_dir)
         self.last_refresh = report

@@ -24,12 +24,20 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument("--corpus", help="corpus folder (default: corpus, or BRIEFQA_CORPUS_DIR)")
     common.add_argument("--index", help="index folder (default: index, or BRIEFQA_INDEX_DIR)")
     common.add_argument("--model", help="sentence-transformers model folder (default: bundled)")
+    common.add_argument("--store", metavar="URL",
+                        help="a PostgreSQL database with pgvector to keep the index in and "
+                             "answer from, postgresql://user:password@host/db (default: the "
+                             "embedded index in --index, or BRIEFQA_STORE)")
     common.add_argument("--json", action="store_true", help="print JSON instead of text")
     common.add_argument("--quiet", action="store_true", help="no progress bars or warnings")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("index", parents=[common], help="build or refresh the index")
     p.add_argument("--rebuild", action="store_true", help="rebuild everything from scratch")
+    p.add_argument("--workers", type=int, metavar="N",
+                   help="builder processes on this machine sharing the work (--store only; "
+                        "default 1, or BRIEFQA_INDEX_WORKERS); more can join from other "
+                        "machines by running the same command")
 
     llm = argparse.ArgumentParser(add_help=False)
     llm.add_argument("--llm", choices=("off", "openai", "ollama"),
@@ -95,6 +103,8 @@ def _settings(args):
     return Settings.from_env(corpus_dir=getattr(args, "corpus", None),
                              index_dir=getattr(args, "index", None),
                              model_path=getattr(args, "model", None),
+                             store=getattr(args, "store", None),
+                             index_workers=getattr(args, "workers", None),
                              host=getattr(args, "host", None), port=getattr(args, "port", None),
                              username=getattr(args, "username", None),
                              password=getattr(args, "password", None),
@@ -116,10 +126,16 @@ def _print_json(data) -> None:
 
 def cmd_index(args, settings) -> int:
     from .encoders import Encoders
-    from .index import Indexer
 
-    indexer = Indexer(settings, Encoders(settings).torch,
-                      show_progress=not (args.quiet or args.json))
+    progress = not (args.quiet or args.json)
+    if settings.store:
+        from .pgstore import store_indexer
+
+        indexer = store_indexer(settings, Encoders(settings).torch, show_progress=progress)
+    else:
+        from .index import Indexer
+
+        indexer = Indexer(settings, Encoders(settings).torch, show_progress=progress)
     report = indexer.refresh(force=args.rebuild)
     if args.json:
         _print_json(report.to_dict())

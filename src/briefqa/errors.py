@@ -36,3 +36,28 @@ class CorpusError(BriefqaError):
 class SettingsError(BriefqaError, ValueError):
     """A setting has a value it cannot take; the message names the variable and what it
     accepts."""
+
+
+class StoreError(IndexStateError):
+    """Base of PostgreSQL store problems (BRIEFQA_STORE); the message never shows the
+    password."""
+
+
+class StoreUnavailableError(StoreError):
+    """The database cannot be reached (down, restarting, network), and did not come back within
+    BRIEFQA_STORE_RETRY_SECONDS."""
+
+
+class StoreAccessError(StoreError):
+    """The database refuses us or lacks what briefqa needs: a wrong password, a missing
+    database, no pgvector extension, no right to create the tables."""
+
+
+class IndexReplacedError(StoreError):
+    """The store's generation a reader was pinned to was collected while it read (two newer
+    ones were committed meanwhile); the question is asked again of the newest."""
+
+
+class StoreIncompatibleError(StoreError):
+    """The store holds no index yet, or one built with another model, encoder or version of
+    briefqa: questions would be embedded differently from its sentences."""

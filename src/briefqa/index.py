@@ -268,15 +268,13 @@ class Indexer:
         for source, (document, units) in documents.items():
             # Each unit's own vector, then one for each unit read with its neighbours (where
             # that differs): stacked in one cache file, the window owners listed in the text.
-            windows = [(n, window_text(u, document.text)) for n, u in enumerate(units)]
-            windows = [(n, text) for n, text in windows if text is not None]
-            texts = [embedding_text(u, document.title) for u in units] + [t for _, t in windows]
+            texts, windows = embedding_inputs(document, units)
             vectors = self.encoder.encode(texts, self.settings.embed_batch_size,
                                           progress=bar.update if bar else None)
             key = entries[source]["cache"]
             _write_atomic(cache / f"{key}.npy", _npy_bytes(vectors))
             payload = {"key": key, "document": document.to_dict(),
-                       "units": [u.to_dict() for u in units], "windows": [n for n, _ in windows]}
+                       "units": [u.to_dict() for u in units], "windows": windows}
             _write_atomic(cache / f"{key}.json",
                           json.dumps(payload, ensure_ascii=False).encode("utf-8"))
         if bar:
@@ -361,6 +359,16 @@ class Indexer:
         _fsync_dir(index_dir)
         report.units = len(all_units)
         _collect_garbage(index_dir, manifest)
+
+
+def embedding_inputs(document: Document, units: list[Unit]) -> tuple[list[str], list[int]]:
+    """What is embedded for a document: each unit's text, then the window (the unit read with
+    its neighbours) of each unit whose window differs from itself; and those units' positions.
+    Every store embeds exactly these, so their vectors are the same."""
+    windows = [(n, window_text(u, document.text)) for n, u in enumerate(units)]
+    windows = [(n, text) for n, text in windows if text is not None]
+    texts = [embedding_text(u, document.title) for u in units] + [t for _, t in windows]
+    return texts, [n for n, _ in windows]
 
 
 def _vector_index(matrix: np.ndarray, approximate: bool):

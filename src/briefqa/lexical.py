@@ -146,6 +146,11 @@ class BM25:
             return np.zeros(self.matrix.shape[0], dtype=np.float32)
         return np.asarray(self.matrix[:, ids].sum(axis=1)).ravel()
 
+    @property
+    def rarest(self) -> float:
+        """The idf of the corpus's rarest word (1.0 for an empty index)."""
+        return float(self.idf.max()) if len(self.idf) else 1.0
+
     def document_frequency(self, token: str) -> float:
         """How rare a token is, as idf; 0 when the corpus never uses it."""
         col = self.vocabulary.get(token)

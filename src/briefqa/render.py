@@ -214,7 +214,7 @@ def render_about(settings: Settings, units: int, documents: int,
     shown = settings.public()
     rows = [
         ("Corpus", shown["corpus_dir"]),
-        ("Index", shown["index_dir"]),
+        ("Index", shown["store"] or shown["index_dir"]),
         ("Model", shown["model_path"]),
         ("Documents", f"{documents:,}"),
         ("Units (sentences)", f"{units:,}"),

@@ -98,28 +98,22 @@ def cite(index: IndexData, unit_id: int, number: int, *, related: bool = False,
 
 def hybrid_search(index: IndexData, query_vector: np.ndarray, query: str, candidates: int,
                   settings: RetrievalSettings | None = None) -> list[Hit]:
-    """The best `candidates` units by fused rank, each with its scores and ranks."""
+    """The best `candidates` units by fused rank, each with its scores and ranks. The index
+    ranks (`dense_ranking`, `lexical_ranking`: FAISS and BM25 in memory, or SQL in the
+    PostgreSQL store); the fusion is the same for every index."""
     settings = settings or RetrievalSettings()
     total = len(index.units)
     if total == 0:
         return []
     k = min(candidates, total)
     query_vector = np.ascontiguousarray(query_vector, dtype=np.float32).reshape(1, -1)
-    sentence = _search(index.faiss_index, query_vector, k)
-    window = {int(index.window_owners[n]): score
-              for n, score in _search(index.window_index, query_vector, k).items()}
-    best = {u: max(sentence.get(u, -1.0), window.get(u, -1.0)) for u in {*sentence, *window}}
-    dense_ranked = sorted(best, key=lambda u: (-best[u], u))[:k]
-
-    lexical_scores = index.bm25.scores(query)
-    top = np.argpartition(-lexical_scores, k - 1)[:k] if k < total else np.arange(total)
-    lexical_ranked = [int(i) for i in top[np.lexsort((top, -lexical_scores[top]))]
-                      if lexical_scores[i] > 0]
+    dense_ranked = index.dense_ranking(query_vector, k)
+    lexical = index.lexical_ranking(query, k, dense_ranked)
 
     fused: dict[int, float] = {}
     ranks: dict[str, dict[int, int]] = {"dense": {}, "lexical": {}}
     for name, ranking, weight in (("dense", dense_ranked, settings.dense_weight),
-                                  ("lexical", lexical_ranked, settings.lexical_weight)):
+                                  ("lexical", lexical.ranked, settings.lexical_weight)):
         for rank, unit_id in enumerate(ranking, start=1):
             ranks[name][unit_id] = rank
             fused[unit_id] = fused.get(unit_id, 0.0) + weight / (settings.rrf_k + rank)
@@ -128,13 +122,6 @@ def hybrid_search(index: IndexData, query_vector: np.ndarray, query: str, candid
     ids = [unit_id for unit_id, _ in ranked]
     own = index.vectors_for(ids) @ query_vector[0]
     windowed = index.window_vectors_for(ids) @ query_vector[0]
-    return [Hit(unit_id, float(d), float(lexical_scores[unit_id]), score, float(w),
+    return [Hit(unit_id, float(d), lexical.score(unit_id), score, float(w),
                 ranks["dense"].get(unit_id, 0), ranks["lexical"].get(unit_id, 0))
             for (unit_id, score), d, w in zip(ranked, own, windowed)]
-
-
-def _search(vector_index, query_vector: np.ndarray, k: int) -> dict[int, float]:
-    if vector_index is None or vector_index.ntotal == 0:
-        return {}
-    scores, ids = vector_index.search(query_vector, min(k, vector_index.ntotal))
-    return {int(i): float(s) for i, s in zip(ids[0], scores[0]) if i >= 0}

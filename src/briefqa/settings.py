@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,6 +28,7 @@ RANGES = {  # inclusive; None: unbounded
     "embed_batch_size": (1, 4096), "lock_timeout_seconds": (0, 86_400),
     "port": (0, 65_535), "concurrency": (1, 256), "upload_max_bytes": (1, None),
     "api_rate_per_minute": (0, 1_000_000),
+    "index_workers": (1, 64), "store_ef_search": (1, 1000), "store_retry_seconds": (0, 3600),
     "retrieval_rrf_k": (0, 10_000), "retrieval_dense_weight": (0, 100),
     "retrieval_lexical_weight": (0, 100),
     "answer_min_confidence": (0, 1.01), "answer_passages_min_probability": (0, 1),
@@ -59,6 +61,45 @@ def _checked(instance, group: str = "") -> None:
                     (low is not None and value < low) or (high is not None and value > high):
                 bounds = f"from {low}" + (f" to {high}" if high is not None else " up")
                 raise SettingsError(f"{variable} must be a number {bounds}; got {value!r}")
+
+
+STORE_SCHEMES = ("postgresql", "postgres")
+
+
+def _check_store(url: str) -> None:
+    """BRIEFQA_STORE is a PostgreSQL URL; anything else is one clear SettingsError."""
+    from urllib.parse import urlsplit
+
+    from .errors import SettingsError
+
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 (a port that is not a number raises here)
+    except ValueError as exc:
+        raise SettingsError(f"{ENV_PREFIX}STORE is not a valid URL ({exc}); expected "
+                            f"postgresql://user:password@host:5432/database") from None
+    if parts.scheme.lower() not in STORE_SCHEMES:
+        shown = f"{parts.scheme}://..." if parts.scheme else redacted_store(url)
+        raise SettingsError(f"{ENV_PREFIX}STORE must be a postgresql:// URL (or unset for the "
+                            f"embedded index); got {shown!r}")
+
+
+def redacted_store(url: str) -> str:
+    """The store URL with its password replaced by ***, for messages and logs."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return "(an invalid URL)"
+    if parts.password is None and "password=" not in parts.query:
+        return url
+    netloc = parts.netloc
+    if parts.password is not None:
+        user, _, host = netloc.rpartition("@")
+        netloc = f"{user.partition(':')[0]}:***@{host}"
+    query = re.sub(r"(password=)[^&]*", r"\1***", parts.query)
+    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
 
 
 def bundled_model_path() -> str:
@@ -163,7 +204,8 @@ class Settings:
     candidates: int = 40
     max_answer_sentences: int = 3
     related_citations: int = 3
-    # Vectors: past this many units an approximate FAISS index (IVF) replaces the exact one.
+    # Vectors: past this many units an approximate index replaces exact search (IVF in FAISS,
+    # HNSW in PostgreSQL).
     approximate_above_units: int = 20_000
     # Query encoder: "onnx" (fast, exported once from the model) or "torch".
     query_encoder: str = "onnx"
@@ -182,7 +224,18 @@ class Settings:
     llm_api_key: str | None = None  # from the environment only; never shown or logged
     llm_timeout_seconds: float = 60.0
 
+    # Where the index lives: None, the embedded FAISS + BM25 index in `index_dir` (the default);
+    # "postgresql://user:password@host/db", a PostgreSQL database with pgvector that many
+    # replicas answer from and several builders write to (briefqa.pgstore). The password is
+    # never shown or logged.
+    store: str | None = None
+    # PostgreSQL store: HNSW candidates looked at per search (pgvector's hnsw.ef_search), and
+    # how long a question or a builder waits for the database to come back before failing.
+    store_ef_search: int = 200
+    store_retry_seconds: float = 30.0
+
     # Indexing
+    index_workers: int = 1  # builder processes on this machine (PostgreSQL store)
     max_file_bytes: int = 64 * 1024 * 1024
     max_document_chars: int = 2_000_000  # about 1,000 pages; 50 MB of text: hours to embed
     embed_batch_size: int = 64
@@ -204,7 +257,11 @@ class Settings:
     def __post_init__(self) -> None:
         # one vocabulary, whatever the case; unset is off
         object.__setattr__(self, "llm", str(self.llm or "off").strip().lower() or "off")
+        object.__setattr__(self, "store", (str(self.store).strip() or None)
+                           if self.store is not None else None)
         _checked(self)
+        if self.store is not None:
+            _check_store(self.store)
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> Settings:
@@ -238,6 +295,8 @@ class Settings:
             if f.name in ("password", "llm_api_key", "api_token"):
                 continue
             value = getattr(self, f.name)
+            if f.name == "store" and value is not None:
+                value = redacted_store(value)
             if dataclasses.is_dataclass(value):
                 value = dataclasses.asdict(value)
             shown[f.name] = str(value) if isinstance(value, Path) else value

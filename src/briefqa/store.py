@@ -34,6 +34,21 @@ class SourceInfo:
         return dict(self.__dict__)
 
 
+@dataclass(frozen=True)
+class LexicalRanking:
+    """What the lexical side of a search gives: the units with a positive BM25 score, best
+    first (at most k), and the BM25 score of any unit (`score`): an array over all units, or a
+    dict of the units that matched (0 for the others)."""
+
+    ranked: list[int]
+    scores: object
+
+    def score(self, unit_id: int) -> float:
+        if isinstance(self.scores, dict):
+            return float(self.scores.get(unit_id, 0.0))
+        return float(self.scores[unit_id])
+
+
 @dataclass
 class IndexData:
     """An opened index: everything a question needs, in memory (vectors memory-mapped)."""
@@ -68,26 +83,32 @@ class IndexData:
         """The kinds of thing this corpus names, from its tables: their column names, and the
         plural nouns of the sections they stand in ("Factory", "Host", "EuroHPC
         supercomputers"). "Which <kind> ..." asks for a name."""
-        columns: Counter[str] = Counter()
-        found: set[str] = set()
-        for unit in self.units:
-            if unit.kind != "table_row":
-                continue
-            title = (unit.section or "").split(" > ")[-1]
-            found.update(w for token in re.findall(r"[A-Za-z-]{4,}s\b", title)
-                         for w in words(token))
-            for cell in unit.text.split("; "):
-                column, colon, _value = cell.partition(":")
-                if colon and len(column) <= 40:
-                    columns[column.strip()] += 1
-        for column, rows in columns.items():
-            if rows >= 2:  # a column has rows; a one-off "Name: ..." line is not one
-                found.update(words(column.replace("_", " ")))
-        return frozenset(w for w in found if not w.isdigit())
+        columns, found = kind_evidence(self.units)
+        return named_kinds_from(columns, found)
 
     @property
     def dimension(self) -> int:
         return int(self.manifest["dimension"])
+
+    def dense_ranking(self, query_vector: np.ndarray, k: int) -> list[int]:
+        """The k units closest in meaning to the question (a 1 x d float32 row), best first:
+        each by the better of its own vector's and its window's similarity, ties by id."""
+        sentence = _search(self.faiss_index, query_vector, k)
+        window = {int(self.window_owners[n]): score
+                  for n, score in _search(self.window_index, query_vector, k).items()}
+        best = {u: max(sentence.get(u, -1.0), window.get(u, -1.0))
+                for u in {*sentence, *window}}
+        return sorted(best, key=lambda u: (-best[u], u))[:k]
+
+    def lexical_ranking(self, query: str, k: int, also=()) -> LexicalRanking:
+        """The k units BM25 scores highest for the question, best first (ties by id); every
+        unit's score comes with them (`also`, the units the caller will ask about, is for
+        indexes that score only what they are asked)."""
+        scores = self.bm25.scores(query)
+        total = len(scores)
+        top = np.argpartition(-scores, k - 1)[:k] if k < total else np.arange(total)
+        ranked = [int(i) for i in top[np.lexsort((top, -scores[top]))] if scores[i] > 0]
+        return LexicalRanking(ranked, scores)
 
     def vectors_for(self, ids) -> np.ndarray:
         return np.vstack([self.faiss_index.reconstruct(int(i)) for i in ids]) if len(ids) else \
@@ -108,6 +129,41 @@ class IndexData:
         files = self.manifest["files"]
         return [SourceInfo(s, f["title"], f["units"], f["size"], f["format"])
                 for s, f in sorted(files.items())]
+
+
+def kind_evidence(units) -> tuple[Counter[str], set[str]]:
+    """What `named_kinds` is made of, for some units (a document's, or a corpus's): how many
+    table rows give each column name, and the plural-noun words of the sections that table
+    rows stand in. Counts add up across documents."""
+    columns: Counter[str] = Counter()
+    found: set[str] = set()
+    for unit in units:
+        if unit.kind != "table_row":
+            continue
+        title = (unit.section or "").split(" > ")[-1]
+        found.update(w for token in re.findall(r"[A-Za-z-]{4,}s\b", title)
+                     for w in words(token))
+        for cell in unit.text.split("; "):
+            column, colon, _value = cell.partition(":")
+            if colon and len(column) <= 40:
+                columns[column.strip()] += 1
+    return columns, found
+
+
+def named_kinds_from(columns: Counter[str], found: set[str]) -> frozenset[str]:
+    """The kinds of thing a corpus names, from its `kind_evidence`."""
+    found = set(found)
+    for column, rows in columns.items():
+        if rows >= 2:  # a column has rows; a one-off "Name: ..." line is not one
+            found.update(words(column.replace("_", " ")))
+    return frozenset(w for w in found if not w.isdigit())
+
+
+def _search(vector_index, query_vector: np.ndarray, k: int) -> dict[int, float]:
+    if vector_index is None or vector_index.ntotal == 0:
+        return {}
+    scores, ids = vector_index.search(query_vector, min(k, vector_index.ntotal))
+    return {int(i): float(s) for i, s in zip(ids[0], scores[0]) if i >= 0}
 
 
 # ---------------------------------------------------------------------------------------------

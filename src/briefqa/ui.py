@@ -463,7 +463,7 @@ def serve(settings: Settings | None = None, *, block: bool = True):
     settings = settings or Settings.from_env()
     sign_in(settings)  # a half-given sign-in fails now, not after the index is opened
     started = time.perf_counter()
-    fresh = not (settings.index_dir / "manifest.json").exists()
+    fresh = not settings.store and not (settings.index_dir / "manifest.json").exists()
     if fresh:
         print(f"briefqa: no index in {settings.index_dir} yet: building it from "
               f"{settings.corpus_dir} (once; about half a minute)", flush=True)

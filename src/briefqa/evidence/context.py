@@ -97,7 +97,7 @@ def question_terms(question: str, index: IndexData) -> dict[str, float]:
     asking about something the documents never name must count against every sentence."""
     terms: dict[str, float] = {}
     capitalised = {w for token in CAPITALISED.findall(question[1:]) for w in words(token)}
-    rarest = float(index.bm25.idf.max()) if len(index.bm25.idf) else 1.0
+    rarest = index.bm25.rarest
     for word in words(_HOW_ADJECTIVE.sub("how", question)):
         if word in META_WORDS:
             continue
