@@ -21,6 +21,7 @@ from .ingest import Document, human_size, parse_document
 from .question import Question, parse_question
 from .retrieve import Hit, hybrid_search
 from .settings import SUPPORTED_SUFFIXES, Settings
+from .tables.route import TableRoute
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +44,10 @@ class Assistant:
         self.last_refresh: RefreshReport | None = None
         self.extractive = ExtractiveAnswerer(settings, encode=self._encode_texts)
         self.answerer: Answerer = answerer or self._default_answerer()
+        # Questions computed over the documents' tables (counts, superlatives, comparisons)
+        # go to the computed answer; `TableRoute` decides which (see `tables.route`). An
+        # answerer given here answers everything itself.
+        self.tables: TableRoute | None = TableRoute() if answerer is None else None
 
     def _default_answerer(self) -> Answerer:
         """The extractive answer, or the LLM's when the settings name a model server."""
@@ -122,8 +127,11 @@ class Assistant:
         started = time.perf_counter()
         parsed = self.parse(question)
         index = self._index
+        if answerer is None:  # the assistant's own choice: a table question is computed
+            routed = self.tables.take(parsed.text, index) if self.tables else None
+            answerer = routed or self.answerer
         hits = self._search(index, parsed)
-        answer = (answerer or self.answerer).answer(parsed, hits, index)
+        answer = answerer.answer(parsed, hits, index)
         answer.seconds = time.perf_counter() - started
         return answer
 
