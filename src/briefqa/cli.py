@@ -232,6 +232,13 @@ def cmd_eval(args, settings) -> int:
               f"({summary['unanswerable']} unanswerable)")
         print(f"latency p50 / p95    {summary['latency_p50_ms']:.0f} ms / "
               f"{summary['latency_p95_ms']:.0f} ms")
+        if "rows_cited" in summary:
+            print(f"rows cited           {summary['rows_cited']:.1%} of {summary['rows']} rows "
+                  f"computed answers rest on ({summary['computed']} answered by computing)")
+            for group, counts in summary["by_category"].items():
+                rows = (f", rows cited {counts['rows_cited']:.0%} of {counts['rows']}"
+                        if counts.get("rows") else "")
+                print(f"  {group:<18} {counts['passed']} of {counts['questions']} passed{rows}")
         if args.report:
             print(f"report written to {args.report}")
     if args.min_accuracy is not None and report.answer_accuracy < args.min_accuracy:
