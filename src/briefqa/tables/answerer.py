@@ -28,8 +28,10 @@ import threading
 from collections import OrderedDict
 
 from ..answer import Answer, Citation, Disagreement, Span
+from ..question import document_references
 from .execute import Executor, PlanError, Result, RowResult
-from .plan import Filter, Linked, Linker, Plan
+from .plan import _DOCUMENT_KINDS, Filter, Linked, Linker, Plan, asked
+from .prose import ProseFinding, find_figures
 from .store import TableCatalog, TableInfo
 from .values import DATE, describe, plain, quantities
 
@@ -78,11 +80,30 @@ class ComputedAnswerer:
                 self._linked.popitem(last=False)
         return linked
 
+    def prose(self, question: str, index) -> ProseFinding | None:
+        """For a comparison, sum or difference no table answers: the two figures in the
+        text (remembered for a few questions)."""
+        key = (id(index), "prose", question)
+        with self._lock:
+            if key in self._linked:
+                return self._linked[key]
+        what = asked(question)
+        refs = [next(iter(r)) for r in document_references(question) if len(r) == 1]
+        documents = [r[:4] for r in refs if r in _DOCUMENT_KINDS]
+        found = find_figures(question, what, index, documents or None)
+        with self._lock:
+            self._linked[key] = found
+        return found
+
     # -- answering ----------------------------------------------------------------------------
 
     def answer(self, question, hits, index) -> Answer:
         catalog = index.tables
         linked = self.link(question.text, catalog)
+        if not linked.routed:
+            found = self.prose(question.text, index)
+            if found is not None:
+                return Composer(question.text, catalog, index).compose_prose(found)
         if linked.decline:
             return _declined(question.text, linked.decline, linked)
         if not linked.plans:
@@ -175,13 +196,23 @@ class Composer:
                 parts.append(f"{column} among " + ", ".join(f"“{v}”" for v in f.value))
             elif f.dimension:
                 parts.append(f"{column} {_OPERATOR_WORDS[f.operator]} "
-                             f"{plain(float(f.value), f.dimension)}")
+                             f"{f.said or plain(float(f.value), f.dimension)}")
             else:
                 parts.append(f"{column} {_OPERATOR_WORDS[f.operator]} “{f.value}”")
         return " and ".join(parts)
 
-    def listed(self, rows: list[RowResult]) -> str:
-        named = [f"{self.name(r)} [{self.cite(r)}]" for r in rows]
+    def listed(self, rows: list[RowResult], plan: Plan | None = None) -> str:
+        """The rows by name with their markers; a figure a condition is on is shown too
+        ("128 [1] (Memory: 512 GiB)")."""
+        shown = [f.columns for f in (plan.filters if plan else ()) if f.dimension]
+        named = []
+        for r in rows:
+            label = f"{self.name(r)} [{self.cite(r)}]"
+            for refs in shown:
+                ref = next((c for c in refs if c.table == r.table), None)
+                if ref is not None and r.cells[ref.position]:
+                    label += f" ({ref.name}: {r.cells[ref.position]})"
+            named.append(label)
         for r in rows:
             self.cite(r)
         if len(named) > SHOWN_ROWS:
@@ -239,7 +270,7 @@ class Composer:
             rows_word = "row" if n == 1 else "rows"
             has = ("has" if n == 1 else "have")
             lead = f"{n} {rows_word} of {label}" + (f" {has} {where}" if where else "")
-            sentence = f"Computed: {lead}: {self.listed(result.rows)}."
+            sentence = f"Computed: {lead}: {self.listed(result.rows, plan)}."
             extra = [f"Only the first {len(result.rows)} of {n} rows are cited."] \
                 if result.truncated else []
             return sentence, Span(str(n), 0, -1, -1), True, extra
@@ -273,6 +304,9 @@ class Composer:
         cited = [(r, self.cite(r)) for r in result.rows]
         spans = [self.figure_span(r, n, plan.dimension) for r, n in cited]
         figure = spans[0].text if spans[0] else plain(result.value, plan.dimension)
+        cell = result.rows[0].value_text or ""
+        if cell and " ".join(cell.split()) != figure:
+            figure += f" (“{' '.join(cell.split())}”)"  # the whole cell, as written
         who = " and ".join(f"{self.name(r)} [{n}]" for r, n in cited[:SHOWN_ROWS])
         scope = f" (rows with {where})" if where else ""
         sentence = f"Computed: the {word} {column} in {label}{scope} is {figure}, for {who}."
@@ -326,6 +360,63 @@ class Composer:
         else:
             sentence = head + f"; {figures[0]} {sign} {figures[1]} = {said}{caveat}."
         return sentence, Span(said, 0, -1, -1), True, []
+
+    def compose_prose(self, found: ProseFinding) -> Answer:
+        """Two things' figures found in sentences, compared, added or subtracted."""
+        spans, stated = [], []
+        for figure in found.figures:
+            unit = self.index.units[figure.unit_id]
+            number = self._cite_unit(figure.unit_id)
+            q = figure.quantity
+            text = unit.text[q.start:q.end]
+            spans.append(Span(text, number, unit.start + q.start, unit.start + q.end))
+            stated.append(f"{text} for {figure.name} [{number}]")
+        head = "Computed from the text: " + " and ".join(stated)
+        a, b = (f.quantity for f in found.figures)
+        approximate = bool(a.qualifier or b.qualifier)
+        caveat = " (approximate: a figure is stated with “~”, “>” or “up to”)" \
+            if approximate else ""
+        names = found.names
+        notes, short, result = [], None, None
+        if not found.comparable:
+            sentence = (head + f"; these are not comparable as stated ({describe(a.dimension)} "
+                        f"against {describe(b.dimension)}), so no winner is given.")
+            notes.append("The figures count or measure different things, as the documents "
+                          "state them.")
+        elif found.aggregate == "compare":
+            if a.value == b.value:
+                sentence, short = head + f"; they are the same{caveat}.", spans[0]
+            else:
+                high = 0 if a.value > b.value else 1
+                sentence = head + f"; {names[high]} has the larger figure{caveat}."
+                short = spans[high]
+            result = names[0 if a.value >= b.value else 1]
+        else:
+            total = a.value + b.value if found.aggregate == "sum" else a.value - b.value
+            said = plain(abs(total) if found.aggregate == "difference" else total, a.dimension)
+            sign = "+" if found.aggregate == "sum" else "−"
+            sentence = head + f"; {spans[0].text} {sign} {spans[1].text} = " \
+                f"{'−' if total < 0 else ''}{said}{caveat}."
+            short, result = Span(said, 0, -1, -1), said
+        computation = {"table": None, "source": "text", "aggregate": found.aggregate,
+                       "items": names, "dimension": a.dimension if found.comparable else None,
+                       "figures": [sp.text for sp in spans], "result": result,
+                       "approximate": approximate, "rows": []}
+        return Answer(self.question, sentence, True, self.citations, confidence=0.5,
+                      mode=COMPUTED, short=short, notes=notes, status="answered",
+                      computation=computation)
+
+    def _cite_unit(self, unit_id: int) -> int:
+        unit = self.index.units[unit_id]
+        key = (unit.source, unit.start)
+        if key not in self._cited:
+            document = self.index.documents[unit.source]
+            self.citations.append(Citation(
+                len(self.citations) + 1, unit.source, document.title, unit.section, unit.page,
+                document.text[unit.start:unit.end], unit.start, unit.end,
+                document.text[unit.context_start:unit.context_end], unit.context_start))
+            self._cited[key] = len(self.citations)
+        return self._cited[key]
 
     # -- data ---------------------------------------------------------------------------------
 

@@ -631,10 +631,15 @@ class Linker:
             if what.intent == "list" and not filters:
                 return None  # "which X ...?" without a condition: not a computation
             filtered = {(r.table, r.position) for f in filters for r in f.columns}
-            for m in tls:
-                for position, strength in m.columns.items():
-                    if strength >= 0.99 and position > 0 and \
-                            (m.table.name, position) not in filtered:
+            filtered_names = {_squash(r.name) for f in filters for r in f.columns}
+            sources = {m.table.source for m in tls}
+            for other in everything:  # this table's, or another of its document's
+                if other.table.source not in sources:
+                    continue
+                for position, strength in other.columns.items():
+                    name = _squash(other.table.columns[position].name)
+                    if strength >= 0.99 and position > 0 and name not in filtered_names and \
+                            (other.table.name, position) not in filtered:
                         return None  # the question names a column it sets no condition on
             filters = _either(filters)
             plain = Plan(tables, what.intent, tuple(filters), confidence=score,

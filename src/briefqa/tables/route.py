@@ -31,4 +31,6 @@ class TableRoute:
         linked = self.answerer.link(question, catalog)
         if linked.routed and linked.confidence >= self.min_confidence:
             return self.answerer
+        if not linked.routed and self.answerer.prose(question, index) is not None:
+            return self.answerer  # two named things' figures, found in the text
         return None
