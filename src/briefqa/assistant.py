@@ -47,7 +47,8 @@ class Assistant:
         # Questions computed over the documents' tables (counts, superlatives, comparisons)
         # go to the computed answer; `TableRoute` decides which (see `tables.route`). An
         # answerer given here answers everything itself.
-        self.tables: TableRoute | None = TableRoute() if answerer is None else None
+        self.tables: TableRoute | None = TableRoute(fallback=self.answerer) \
+            if answerer is None else None
 
     def _default_answerer(self) -> Answerer:
         """The extractive answer, or the LLM's when the settings name a model server."""

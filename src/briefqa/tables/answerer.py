@@ -50,9 +50,11 @@ class ComputedAnswerer:
 
     mode = COMPUTED
 
-    def __init__(self, max_rows: int = 200, timeout: float = 5.0) -> None:
+    def __init__(self, max_rows: int = 200, timeout: float = 5.0, fallback=None) -> None:
         self.max_rows = max_rows
         self.timeout = timeout
+        # Answers when a plan finds no row (its linking was likely wrong): the assistant's own.
+        self.fallback = fallback
         self._linkers: dict[int, tuple[TableCatalog, Linker]] = {}
         self._linked: OrderedDict[tuple[int, str], Linked] = OrderedDict()
         self._lock = threading.Lock()
@@ -115,7 +117,16 @@ class ComputedAnswerer:
                 results.append(executor.run(plan))
             except PlanError as exc:
                 return _declined(question.text, str(exc), linked)
-        return Composer(question.text, catalog, index).compose(results, linked)
+        answer = Composer(question.text, catalog, index).compose(results, linked)
+        if answer.status != "answered" and self.fallback is not None:
+            # No row matched: the plan may well have misread the question; say what was
+            # tried and answer as before.
+            answer_before = self.fallback.answer(question, hits, index)
+            answer_before.notes = [*answer_before.notes, *(
+                f"Tried computing over the tables: {t.removeprefix('Computed: ')}"
+                for t in [answer.text])]
+            return answer_before
+        return answer
 
 
 def _declined(question: str, reason: str, linked: Linked) -> Answer:
@@ -290,7 +301,27 @@ class Composer:
             return sentence, Span(", ".join(winners), 0, -1, -1), True, []
         if plan.aggregate in ("max", "min"):
             return self.say_extreme(result, label, where)
+        if plan.aggregate == "sum" and not plan.items:
+            return self.say_total(result, label, where)
         return self.say_items(result, label)
+
+    def say_total(self, result: Result, label: str, where: str):
+        """A column added up over the rows ("how many nodes": 1888 + 128 + 32)."""
+        plan = result.plan
+        column = plan.measure[0].name if plan.measure else "the figure"
+        if not result.rows or result.value is None:
+            return f"Computed: no row of {label} gives {column}.", None, False, []
+        cited = [(r, self.cite(r)) for r in result.rows]
+        spans = [self.figure_span(r, n, plan.dimension) for r, n in cited]
+        terms = " + ".join(f"{s.text if s else r.value_text} [{n}]"
+                           for (r, n), s in zip(cited[:SHOWN_ROWS], spans))
+        total = plain(result.value, plan.dimension or "number")
+        scope = f" whose {where}" if where else ""
+        sentence = f"Computed: {column} of the rows of {label}{scope} add up to {total}: " \
+            f"{terms}."
+        extra = [f"Only the first {len(result.rows)} of {result.total} rows are cited."] \
+            if result.total > len(result.rows) else []
+        return sentence, Span(total, 0, -1, -1), True, extra
 
     def say_extreme(self, result: Result, label: str, where: str):
         plan = result.plan

@@ -22,6 +22,12 @@ _TABLE = re.compile(r"t\d{1,6}")
 _TYPED = re.compile(r"c\d{1,4}__[a-z0-9_]{1,60}")
 
 
+def _whole(value: str) -> str:
+    """A pattern for the words of `value` as a whole inside a cell ("exascale" is not in
+    "Pre-exascale"); a value that is data, never SQL."""
+    return r"(^|[^a-z0-9-])" + re.escape(value.lower()) + r"($|[^a-z0-9-])"
+
+
 class PlanError(BriefqaError):
     """A plan that names what the catalog does not hold, or a query that failed."""
 
@@ -122,18 +128,17 @@ class Executor:
             elif f.operator == "!=":
                 clauses.append(f"({column} IS NULL OR lower(trim({column})) <> lower(?))")
                 parameters.append(str(f.value))
-            elif f.operator == "in":
+            elif f.operator == "in":  # any of the values, each as a whole
                 values = [str(v) for v in f.value][:50]
-                clauses.append(f"lower(trim({column})) IN "
-                               f"({', '.join('lower(?)' for _ in values)})")
-                parameters.extend(values)
+                clauses.append("(" + " OR ".join(
+                    f"regexp_matches(lower({column}), ?)" for _ in values) + ")")
+                parameters.extend(_whole(v) for v in values)
             elif f.operator in ("contains", "excludes"):
                 # the words as a whole: "exascale" is not in "Pre-exascale"
                 test = f"regexp_matches(lower({column}), ?)"
                 clauses.append(test if f.operator == "contains" else
                                f"({column} IS NULL OR NOT {test})")
-                parameters.append(r"(^|[^a-z0-9-])" + re.escape(str(f.value).lower()) +
-                                  r"($|[^a-z0-9-])")
+                parameters.append(_whole(str(f.value)))
             else:
                 raise PlanError(f"operator {f.operator!r} needs a figure")
         return (" AND ".join(clauses) or "TRUE"), parameters
@@ -171,6 +176,23 @@ class Executor:
                 if left > 0:
                     result.rows += self._rows(table, where[0], where[1], None, "_row", left)
             result.value = float(result.total)
+        elif plan.aggregate == "sum" and not plan.items:  # a column added up over the rows
+            for name, ref in self._measures(plan):
+                table = self._table(name)
+                where = self._where(name, plan.filters)
+                if where is None:
+                    continue
+                typed = self._typed(ref, plan.dimension)
+                rows = self._rows(table, f"{where[0]} AND {typed[0]} IS NOT NULL", where[1],
+                                  typed, "_row", self.max_rows)
+                self._fill(rows, table, ref)
+                result.rows += rows
+                total = self._query(f"SELECT count(*), sum({typed[0]}) FROM {name} WHERE "
+                                    f"{where[0]} AND {typed[0]} IS NOT NULL", where[1])[0]
+                result.total += int(total[0])
+                result.value = (result.value or 0.0) + float(total[1] or 0.0)
+            if not result.total:
+                result.value = None
         elif plan.aggregate in ("max", "min"):
             best: list[RowResult] = []
             for name, ref in self._measures(plan):

@@ -136,8 +136,9 @@ _COUNT = re.compile(r"\bhow many\b|^\W*(?:what is |what's |give |tell me )?the (
                     r"number of\b|\bcount (?:the|of)\b", re.I)
 _MOST = r"most|highest|largest|biggest|greatest|longest|maximum|furthest|farthest|" \
     r"fastest|latest|newest|deepest|widest|heaviest"
-_LEAST = r"least|lowest|smallest|fewest|shortest|minimum|earliest|oldest|slowest|first"
-_SUPERLATIVE = re.compile(rf"\b(?P<max>{_MOST})\b|\b(?P<min>{_LEAST})\b", re.I)
+_LEAST = r"least|lowest|smallest|fewest|shortest|minimum|earliest|oldest|slowest|" \
+    r"first(?=\s*[?.!]|\s*$)"  # "went into service first?", not "the first wave"
+_SUPERLATIVE = re.compile(rf"(?<![\w-])(?:(?P<max>{_MOST})|(?P<min>{_LEAST}))(?![\w-])", re.I)
 _MORE = r"more|bigger|larger|higher|greater|longer|faster|later|newer|further|wider|heavier"
 _LESS = r"less|fewer|smaller|lower|shorter|slower|earlier|older"
 _COMPARATIVE = re.compile(rf"\b(?P<more>{_MORE})\b|\b(?P<less>{_LESS})\b", re.I)
@@ -146,7 +147,7 @@ _BOUND = re.compile(r"\b(?:or (?:more|less|fewer|above|higher|greater|below|lowe
                     r"(?:more|less|fewer|greater|higher|lower|larger|smaller) than\s+[~<>]?\d|"
                     r"at (?:least|most)|and (?:above|up|below))\b", re.I)
 _LISTING = re.compile(r"^\W*(?:(?:in|of|from|according to|per|on|for)\b[^?]{0,80}?,\s*)?"
-                      r"(?:which|what|list|name|show|give)\b", re.I)
+                      r"(?:which|list|name|show|what (?:are|were) the\s+\w+s)\b", re.I)
 _EXCLUDE = re.compile(r"\b(?:leaving aside|except(?: for)?|excluding|other than|apart from|"
                       r"besides|not counting|aside from|ignoring)\s+(?:the\s+)?", re.I)
 _AT_LEAST = re.compile(r"\b(?:or more|or above|or higher|or greater|and above|and up|or "
@@ -190,6 +191,22 @@ _ABBREVIATIONS = {"maximum": "max", "minimum": "min", "number": "no", "num": "no
 _NUMBER_WORDS = {w: str(n) for n, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
     "fifteen sixteen seventeen eighteen nineteen twenty".split())}
+# Words that ask for an operation, and everyday fillers: they need no table to explain them.
+_CUES = ("how many much number count total altogether combined together sum between them "
+         "which what who list name show give tell most least more less fewer than largest "
+         "biggest highest greatest longest maximum furthest farthest fastest latest newest "
+         "smallest lowest fewest shortest minimum earliest oldest first bigger larger higher "
+         "greater longer faster later newer smaller lower shorter earlier older exceed exceeds "
+         "difference per each every all any both either same other others versus vs compared "
+         "compare common order leaving leave aside except excluding apart besides ignoring "
+         "counting")
+_FILLERS = ("let lets allow allows allowed give gives given just rather whole only always "
+            "simply also still currently exactly approximately around roughly there here me "
+            "my you your we our they their it its them get gets got use uses used using make "
+            "makes made available listed lists mentioned named shown say says said according "
+            "going include includes including contain contains containing have has had run "
+            "runs running can could would should may might must will one ones single "
+            "respectively overall access")
 # The kinds of document a question may name ("according to the brief"): the table must be
 # of a document whose path or title says so.
 _DOCUMENT_KINDS = frozenset("brief paper report map guide handbook manual".split())
@@ -205,6 +222,7 @@ _STEMMED_ABBREVIATIONS = {s: v for k, v in _ABBREVIATIONS.items() for s in words
 _DIMENSION_STEMS = {dimension: _kw(text) for dimension, text in _DIMENSION_WORDS.items()}
 _ALL_DIMENSION_STEMS = set().union(*_DIMENSION_STEMS.values())
 _GENERIC_STEMS = frozenset(_kw(" ".join(_GENERIC)))
+_EXPLAINED_ANYWAY = _GENERIC_STEMS | _kw(_CUES) | _kw(_FILLERS) | _kw(" ".join(_DOCUMENT_KINDS))
 
 
 @dataclass
@@ -254,6 +272,8 @@ _WHICH_NOUN = re.compile(r"\b(?:which|what)\s+(?:of\s+the\s+|of\s+)?((?:[\w'’-
                          r"[\w'’-]+?)(?=\s+(?:is|are|was|were|has|have|had|do|does|did|can|"
                          r"could|will|would|allow|allows|give|gives|let|lets|get|gets|use|"
                          r"uses|in|on|at|of|from|with|for|to|went|go|goes)\b|\?|,|$)", re.I)
+_WHICH_PLURAL = re.compile(r"\b(?:which|what)\s+(?:of\s+the\s+)?((?:[\w'’-]+\s+){0,2}?"
+                           r"[\w'’-]+[^s\W]s)\b(?!\s+(?:of|for)\b)", re.I)
 _COUNTED = re.compile(r"\bhow many\s+(?:of\s+(?:the\s+)?)?((?:[\w'’-]+\s+){0,4}?[\w'’-]+?)"
                       r"(?=\s+(?:are|is|were|was|do|does|did|have|has|can|could|let|lets|in|"
                       r"on|at|from|with|for|to|get|give|there|sit|stand|appear|exist)\b|\?|$)",
@@ -308,7 +328,7 @@ def asked(question: str) -> Asked:
     if not said and attribute:
         said = _said(text, attribute)
     counted = _COUNTED.search(text)
-    which = _WHICH_NOUN.search(text)
+    which = _WHICH_PLURAL.search(text) or _WHICH_NOUN.search(text)
     entity = sorted(_kw(counted.group(1))) if counted else \
         sorted(_kw(which.group(1))) if which else []
     if by:
@@ -399,7 +419,7 @@ class Linker:
         its first column's name ("Login node name": login, node)."""
         found: set[str] = set()
         stem = table.source.rsplit("/", 1)[-1].rsplit(".", 1)[0].replace("_", " ")
-        for text in (table.title, stem):
+        for text in (re.sub(r"\([^)]*\)", " ", table.title), stem):  # not "(startups / SMEs)"
             for token in re.findall(r"[A-Za-z][A-Za-z-]+", text):
                 if len(token) > 3 and token.lower().endswith("s") and \
                         not token.lower().endswith("ss"):
@@ -468,10 +488,13 @@ class Linker:
                 return  # the question's words name the table, not a row
             out.append(ValueLink(ref, value, kind, needle, start, end, key, rows))
 
+        folded_question = fold(question)
         for (value, vlows), rows in zip(values, counts):
             content = [w for w in vlows if w not in STOPWORDS]
             if not content:
                 continue
+            if re.match(r"[^\w\s(\[\"“‘'~<>]", value) and fold(value) not in folded_question:
+                continue  # "--partition" is named only as written
             span = _find(lows, vlows)
             if span is not None:
                 add(value, "exact", value, tokens[span[0]].start, tokens[span[1] - 1].end, rows)
@@ -489,16 +512,21 @@ class Linker:
             words_of = [w for w in content if not w.isdigit()]
             if len(set(words_of)) >= 2 and set(content) <= set(lows):
                 span = _tightest(lows, set(content))
-                add(value, "cover", value, tokens[span[0]].start, tokens[span[1]].end, rows)
+                if span[1] - span[0] + 1 <= len(vlows) + 2:  # its words close together
+                    add(value, "cover", value, tokens[span[0]].start, tokens[span[1]].end,
+                        rows)
         taken = {(v.start, v.end) for v in out}
         # A distinctive word or phrase of the question inside longer cells ("LUMI-C" in
-        # "LUMI-C and LUMI-G", "exascale" of "exascale-class" in "Exascale (~1 EF)").
+        # "LUMI-C and LUMI-G", "exascale" of "exascale-class" in "Exascale (~1 EF)"); in a
+        # column of prose (long cells) only a phrase of several words.
         total_rows = max(1, table.rows)
+        prose = bool(column.values) and \
+            sum(len(v) for v in column.values) / len(column.values) > 40
         for i in range(len(tokens)):
             for j in range(i + 1, min(len(tokens), i + 3) + 1):
                 window = tokens[i:j]
                 if not any(t.distinctive for t in window) or \
-                        all(t.low in STOPWORDS for t in window):
+                        all(t.low in STOPWORDS for t in window) or (prose and j - i < 2):
                     continue
                 span = (window[0].start, window[-1].end)
                 if span in taken:
@@ -510,7 +538,7 @@ class Linker:
                     holders = [(v, rows) for (v, vl), rows in zip(values, counts)
                                if _find(vl, list(candidate)) is not None]
                     held = sum(rows for _, rows in holders)
-                    if not holders or held >= max(2, 0.9 * total_rows):
+                    if not holders or held >= max(2, (0.3 if prose else 0.9) * total_rows):
                         continue
                     for v, rows in holders:
                         add(v, "contains", _needle(v, candidate), *span, rows)
@@ -620,16 +648,29 @@ class Linker:
                                    [*item_spans, *numeric_spans])
         if not explained:
             return None
+        spans = [(v.start, v.end) for v in [*used, *excluded]] + list(item_spans) + \
+            list(numeric_spans) + [_span_of(question, f.said) for f in filters if f.said]
+        unexplained = self._unexplained(question, tls, spans, set(what.attribute))
+        self._last_unexplained = unexplained
+        allowed = 1 if filters or items or described >= 1.5 or \
+            what.intent not in ("count", "list") else 0
+        if len(unexplained) > allowed:
+            return None  # the question asks of something no part of the plan accounts for
         strengths = sorted((v.strength for v in used), reverse=True)
         score = described + 2.0 * entity + sum(strengths[:1]) + 0.3 * sum(strengths[1:])
         score += 0.5 * sum(max(c.values(), default=0.0) for c in mentioned.values())
         plain = Plan(tables, "count", confidence=score)  # what is returned is replaced below
         if what.intent in ("count", "list"):
             generic_ask = not asked_entity
-            if not (entity >= 0.5 or (generic_ask and described >= 1.0 and filters)):
+            if not (entity >= 0.5 or (generic_ask and described >= (
+                    1.5 if what.intent == "list" else 1.0) and filters)):
                 return None
             if what.intent == "list" and not filters:
                 return None  # "which X ...?" without a condition: not a computation
+            if any(f.operator in ("=", "contains") and all(c.position == 0 for c in f.columns)
+                   for f in filters) and len([f for f in filters if all(
+                       c.position == 0 for c in f.columns)]) == 1:
+                return None  # one row named by its name: a look-up, not a count
             filtered = {(r.table, r.position) for f in filters for r in f.columns}
             filtered_names = {_squash(r.name) for f in filters for r in f.columns}
             sources = {m.table.source for m in tls}
@@ -642,6 +683,11 @@ class Linker:
                             (other.table.name, position) not in filtered:
                         return None  # the question names a column it sets no condition on
             filters = _either(filters)
+            counted = self._counted_column(what, tls) if what.intent == "count" else ()
+            if counted:  # "how many nodes" of a table with a column of node counts: added up
+                plain = Plan(tables, "sum", tuple(filters), counted, NUMBER,
+                             confidence=score, links=tuple(links))
+                return score, plain, None, links
             plain = Plan(tables, what.intent, tuple(filters), confidence=score,
                          links=tuple(links))
             return score, plain, None, links
@@ -668,7 +714,10 @@ class Linker:
         if measure == ():
             return None  # several columns would do: not for the tables to answer
         if measure is None or (attribute and not linked_attribute):
-            if (entity >= 0.5 or items) and described >= 0.5 and (attribute or what.said):
+            points = re.search(r"\b(?:table|csv|spreadsheet|list|map)s?\b", question, re.I) or \
+                (entity >= 0.99 and described >= 1.5)
+            if points and (entity >= 0.5 or items) and described >= 0.5 and \
+                    (attribute or what.said):
                 said = what.said or " ".join(attribute)
                 reason = f"no table gives a date for “{said}”" if what.dimension == DATE \
                     and not attribute else f"no table gives {said}"
@@ -720,6 +769,29 @@ class Linker:
                 continue
             return False
         return True
+
+    def _unexplained(self, question: str, tls: list[TableLinks],
+                     spans: list[tuple[int, int]], also: set[str] = frozenset()) -> list[str]:
+        """The question's content words that nothing of the plan accounts for: not the
+        tables' names, columns, document, nor a cell it uses, nor an operation or a filler
+        word. "How many factories are in top-tier innovator regions?" leaves "top-tier
+        innovator regions": a condition no table can check."""
+        explained = set(_EXPLAINED_ANYWAY) | set(also)
+        for m in tls:
+            explained |= self._names[m.table.name] | self.entity_words(m.table)
+            for ws, _ in self._describe[m.table.name]:
+                explained |= ws
+            for column in m.table.columns:
+                explained |= _kw(column.name)
+            explained |= {w for name in m.table.names[:200] for w in _kw(name)}
+        left = []
+        for token in tokenize(question):
+            if any(s <= token.start and token.end <= e for s, e in spans):
+                continue
+            for w in _kw(token.text):
+                if w not in explained and not w.isdigit() and w not in left:
+                    left.append(w)
+        return left
 
     def _choose_members(self, members: dict[str, TableLinks]) -> list[str]:
         """A family is read whole unless the question's words pick one of its tables (words
@@ -926,6 +998,20 @@ class Linker:
         best.sort(key=lambda v: v.start)
         return [Item(v.column, v.value, v.start, v.end) .filter for v in best[:2]]
 
+    def _counted_column(self, what: Asked, tls: list[TableLinks]) -> tuple[ColumnRef, ...]:
+        """"How many nodes ...?" of a table with a column "Nodes" of plain numbers: that
+        column, to be added up (a row per node type is not a node)."""
+        asked_words = set(what.entity) - _GENERIC_STEMS
+        refs = []
+        for m in tls:
+            for column in m.table.columns:
+                info = column.dimensions.get(NUMBER)
+                if info and info["cells"] >= 0.8 * m.table.rows and \
+                        _kw(column.name) and _kw(column.name) <= asked_words:
+                    refs.append(ColumnRef(m.table.name, column.position, column.name))
+                    break
+        return tuple(refs) if len(refs) == len(tls) else ()
+
     def _loose_items(self, question: str, tls: list[TableLinks]) -> list[Filter]:
         """The two rows of "A or B" / "A than B" when the question names them loosely ("my
         home directory" for the row "User home"): in each part, the one row name of the
@@ -991,8 +1077,16 @@ def _needle(value: str, candidate) -> str:
 def _either(filters: list[Filter]) -> list[Filter]:
     """"Of A, B and C, which ...": several rows named by their first column are a set to
     choose among, not conditions that must all hold."""
-    labelled = [f for f in filters if f.operator in ("=", "contains", "in") and
-                all(c.position == 0 for c in f.columns)]
+    by_columns: dict[tuple, list[Filter]] = {}
+    for f in filters:
+        if f.operator in ("=", "contains", "in") and not f.dimension:
+            by_columns.setdefault(tuple(sorted((c.table, c.position) for c in f.columns)),
+                                  []).append(f)
+    labelled = next((group for key, group in by_columns.items()
+                     if len(group) >= 2), None)  # "for Spain and for Poland": either
+    if labelled is None:
+        labelled = [f for f in filters if f.operator in ("=", "contains", "in") and
+                    all(c.position == 0 for c in f.columns)]
     if len(labelled) < 2:
         return filters
     values = []
@@ -1001,6 +1095,11 @@ def _either(filters: list[Filter]) -> list[Filter]:
     return [f for f in filters if f not in labelled] + [Filter(
         tuple(dict.fromkeys(c for f in labelled for c in f.columns)), "in",
         tuple(dict.fromkeys(values)), said=", ".join(f.said for f in labelled))]
+
+
+def _span_of(question: str, said: str) -> tuple[int, int]:
+    at = question.find(said)
+    return (at, at + len(said)) if at >= 0 else (0, 0)
 
 
 def _tightest(lows: list[str], wanted: set[str]) -> tuple[int, int]:

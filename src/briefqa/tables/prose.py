@@ -77,6 +77,9 @@ def named_pair(question: str) -> list[str]:
             break
         if low not in _STOPS:
             right.append(w)
+    if left and any(w.group() == "," and w.end() <= left[0].start() and
+                    left[0].start() - w.end() <= 2 for w in before):
+        return []  # "A, B and C": more than two things
     names = []
     for part in (left, right):
         text = question[part[0].start():part[-1].end()] if part else ""

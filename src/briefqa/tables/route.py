@@ -19,8 +19,8 @@ class TableRoute:
     """Decides, per question, whether the computed answer takes it."""
 
     def __init__(self, answerer: ComputedAnswerer | None = None,
-                 min_confidence: float = MIN_CONFIDENCE) -> None:
-        self.answerer = answerer or ComputedAnswerer()
+                 min_confidence: float = MIN_CONFIDENCE, fallback=None) -> None:
+        self.answerer = answerer or ComputedAnswerer(fallback=fallback)
         self.min_confidence = min_confidence
 
     def take(self, question: str, index) -> ComputedAnswerer | None:
