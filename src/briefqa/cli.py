@@ -142,10 +142,11 @@ def cmd_ask(args, settings) -> int:
         print("[written by the language model; every sentence checked against its sources]"
               if answer.mode == "llm" else "[extractive answer: the documents' own sentences]")
     if answer.short is not None:
-        print(f"→ {_plain(answer.short.text)} [{answer.short.citation}]")
+        marker = f"[{answer.short.citation}]" if answer.short.citation else "(computed)"
+        print(f"→ {_plain(answer.short.text)} {marker}")
         print()
     print(answer.text)
-    if answer.status == "answered":
+    if answer.status == "answered" and answer.mode != "computed":
         print(f"(confidence {answer.confidence:.0%})")
     if answer.citations:
         print()

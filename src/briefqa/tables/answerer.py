@@ -24,6 +24,7 @@ answer says what was computed and cites every row it used:
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import OrderedDict
 
@@ -33,7 +34,7 @@ from .execute import Executor, PlanError, Result, RowResult
 from .plan import _DOCUMENT_KINDS, Filter, Linked, Linker, Plan, asked
 from .prose import ProseFinding, find_figures
 from .store import TableCatalog, TableInfo
-from .values import DATE, describe, plain, quantities
+from .values import DATE, describe, plain, quantities, singular
 
 COMPUTED = "computed"
 SHOWN_ROWS = 25  # rows named in the answer's sentence; all are cited
@@ -199,6 +200,16 @@ class Composer:
         names = " and ".join(f"‘{t.title}’" for t in tables)
         return f"{names} ({tables[0].source.rsplit('/', 1)[-1]})"
 
+    def noun(self, plan: Plan, n: int) -> str:
+        """What a table's rows are, in its own title's words ("factories", "partitions"),
+        else "rows"."""
+        table = self.catalog.by_name[plan.tables[0]]
+        title = re.sub(r"\([^)]*\)", " ", table.title)
+        plurals = [w for w in re.findall(r"[A-Za-z][A-Za-z-]{2,}", title)
+                   if w.lower().endswith("s") and not w.lower().endswith("ss")]
+        word = plurals[-1].lower() if plurals else "rows"
+        return word if n != 1 else singular(word) if plurals else "row"
+
     def conditions(self, plan: Plan, filters: tuple[Filter, ...] | None = None) -> str:
         parts = []
         for f in plan.filters if filters is None else filters:
@@ -278,9 +289,8 @@ class Composer:
             n = result.total
             if n == 0:
                 return (f"Computed: no row of {label} has {where or 'a row'}.", None, False, [])
-            rows_word = "row" if n == 1 else "rows"
-            has = ("has" if n == 1 else "have")
-            lead = f"{n} {rows_word} of {label}" + (f" {has} {where}" if where else "")
+            noun = self.noun(plan, n)
+            lead = f"{n} {noun} in {label}" + (f" whose {where}" if where else "")
             sentence = f"Computed: {lead}: {self.listed(result.rows, plan)}."
             extra = [f"Only the first {len(result.rows)} of {n} rows are cited."] \
                 if result.truncated else []
@@ -335,9 +345,9 @@ class Composer:
         cited = [(r, self.cite(r)) for r in result.rows]
         spans = [self.figure_span(r, n, plan.dimension) for r, n in cited]
         figure = spans[0].text if spans[0] else plain(result.value, plan.dimension)
-        cell = result.rows[0].value_text or ""
-        if cell and " ".join(cell.split()) != figure:
-            figure += f" (“{' '.join(cell.split())}”)"  # the whole cell, as written
+        cell = " ".join((result.rows[0].value_text or "").split())
+        if cell and cell != figure:  # the whole cell, as written
+            figure += f" (“{cell if len(cell) <= 160 else cell[:157] + '…'}”)"
         who = " and ".join(f"{self.name(r)} [{n}]" for r, n in cited[:SHOWN_ROWS])
         scope = f" (rows with {where})" if where else ""
         sentence = f"Computed: the {word} {column} in {label}{scope} is {figure}, for {who}."
