@@ -650,12 +650,14 @@ class Linker:
             return None
         spans = [(v.start, v.end) for v in [*used, *excluded]] + list(item_spans) + \
             list(numeric_spans) + [_span_of(question, f.said) for f in filters if f.said]
-        unexplained = self._unexplained(question, tls, spans, set(what.attribute))
+        unexplained = self._unexplained(question, tls, spans,
+                                        set(what.attribute) | _kw(what.said))
         self._last_unexplained = unexplained
         allowed = 1 if filters or items or described >= 1.5 or \
             what.intent not in ("count", "list") else 0
-        if len(unexplained) > allowed:
-            return None  # the question asks of something no part of the plan accounts for
+        # A question that asks of something no part of the plan accounts for gets no plan
+        # (it may still be declined, when what it asks for is what no table gives).
+        blocked = len(unexplained) > allowed
         strengths = sorted((v.strength for v in used), reverse=True)
         score = described + 2.0 * entity + sum(strengths[:1]) + 0.3 * sum(strengths[1:])
         score += 0.5 * sum(max(c.values(), default=0.0) for c in mentioned.values())
@@ -687,13 +689,19 @@ class Linker:
             if counted:  # "how many nodes" of a table with a column of node counts: added up
                 plain = Plan(tables, "sum", tuple(filters), counted, NUMBER,
                              confidence=score, links=tuple(links))
+                if blocked:
+                    return None
                 return score, plain, None, links
             plain = Plan(tables, what.intent, tuple(filters), confidence=score,
                          links=tuple(links))
+            if blocked:
+                return None
             return score, plain, None, links
         if what.intent == "count_by":
             group = self._group(what, tls)
             if not group or entity < 0.5:
+                return None
+            if blocked:
                 return None
             return score, Plan(tables, "count_by", tuple(filters), group=group,
                                order="asc" if re.search(r"\b(?:fewest|least|smallest)\b",
@@ -726,9 +734,13 @@ class Linker:
         score += measure_score
         if what.intent in ("max", "min"):
             filters = _either(filters)
+            if blocked:
+                return None
             return score, Plan(tables, what.intent, tuple(filters), measure, dimension,
                                "desc" if what.intent == "max" else "asc",
                                confidence=score, links=tuple(links)), None, links
+        if blocked:
+            return None
         return score, Plan(tables, what.intent, tuple(filters), measure, dimension,
                            items=tuple(items[:2]), confidence=score,
                            links=tuple(links)), None, links
@@ -786,7 +798,8 @@ class Linker:
             explained |= {w for name in m.table.names[:200] for w in _kw(name)}
         left = []
         for token in tokenize(question):
-            if any(s <= token.start and token.end <= e for s, e in spans):
+            if any(s <= token.start and token.end <= e for s, e in spans) or \
+                    token.low.isdigit():
                 continue
             for w in _kw(token.text):
                 if w not in explained and not w.isdigit() and w not in left:
