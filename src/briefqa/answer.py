@@ -42,10 +42,14 @@ class Citation:
 
 @dataclass
 class Span:
-    """A figure, name or date inside a cited quote: `source_text[start:end] == text`."""
+    """A figure, name or date inside a cited quote: `source_text[start:end] == text`.
+
+    `citation == 0` marks briefqa's own statement, not a quote: a figure it computed from the
+    cited rows (a count, a sum, a difference: `Answer.mode == "computed"`); its `start` and
+    `end` are then -1."""
 
     text: str
-    citation: int  # the id of the citation whose quote holds it
+    citation: int  # the id of the citation whose quote holds it; 0: computed by briefqa
     start: int
     end: int
 
@@ -88,7 +92,7 @@ class Answer:
     # held-out questions.
     confidence: float = 0.0
     seconds: float = 0.0
-    mode: str = "extractive"  # or "llm": which Answerer wrote `text`
+    mode: str = "extractive"  # or "llm", "computed": which Answerer wrote `text`
     short: Span | None = None  # the figure / name / date that answers, inside a quote
     disagreements: list[Disagreement] = field(default_factory=list)
     unverified: list[str] = field(default_factory=list)  # LLM sentences withheld
@@ -96,7 +100,9 @@ class Answer:
     # "answered" (asserted, grounded), "passages" (where the documents speak of it, not
     # asserted) or "not_found"
     status: str = ""
-    computation: dict | None = None  # for computed answers: table, filters, aggregate
+    # For computed answers (mode "computed"): the plan as data (table, filters, aggregate,
+    # result, approximate) and the rows used; see `tables.answerer`.
+    computation: dict | None = None
     trace: list[Step] = field(default_factory=list, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -116,7 +122,9 @@ class Answer:
 
     def to_markdown(self) -> str:
         """The answer and its numbered sources, ready to paste."""
-        lines = ([f"**{self.short.text}** [{self.short.citation}]", ""] if self.short else [])
+        marker = "(computed)" if self.short and self.short.citation == 0 else \
+            f"[{self.short.citation}]" if self.short else ""
+        lines = ([f"**{self.short.text}** {marker}", ""] if self.short else [])
         lines += [self.text, ""]
         lines += [f"_{note}_" for note in self.notes] + ([""] if self.notes else [])
         for c in self.citations:

@@ -23,6 +23,7 @@ from .ingest import Document, human_size, parse_document
 from .question import Question, parse_question
 from .retrieve import Hit, Retrieved, hybrid_search
 from .settings import SUPPORTED_SUFFIXES, Settings
+from .tables.route import TableRoute
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +46,11 @@ class Assistant:
         self.last_refresh = refreshed
         self.extractive = ExtractiveAnswerer(settings, encode=self.encoders.encode)
         self.answerer: Answerer = answerer or self._default_answerer()
+        # Questions computed over the documents' tables (counts, superlatives, comparisons)
+        # go to the computed answer; `TableRoute` decides which (see `tables.route`). An
+        # answerer given here answers everything itself.
+        self.tables: TableRoute | None = TableRoute(fallback=self.answerer) \
+            if answerer is None else None
 
     def _default_answerer(self) -> Answerer:
         """The extractive answer, or the LLM's when the settings name a model server."""
@@ -117,11 +123,14 @@ class Assistant:
         grounded=False with the closest passages as related citations. `answerer` overrides
         the assistant's own for this question (for instance `qa.extractive`)."""
         started = time.perf_counter()
-
         def work(index):
             parsed = self.parse(question, index)
+            chosen = answerer
+            if chosen is None:  # the assistant's own choice: a table question is computed
+                chosen = (self.tables.take(parsed.text, index) if self.tables else None) \
+                    or self.answerer
             hits = self._search(index, parsed)
-            return (answerer or self.answerer).answer(parsed, Retrieved(tuple(hits), index))
+            return chosen.answer(parsed, Retrieved(tuple(hits), index))
 
         answer = self._answering(work)
         return dataclasses.replace(answer, seconds=time.perf_counter() - started)

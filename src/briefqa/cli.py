@@ -181,10 +181,11 @@ def print_answer(answer, llm: bool = False) -> None:
         print("[written by the language model; every sentence checked against its sources]"
               if answer.mode == "llm" else "[extractive answer: the documents' own sentences]")
     if answer.short is not None:
-        print(f"→ {_plain(answer.short.text)} [{answer.short.citation}]")
+        marker = f"[{answer.short.citation}]" if answer.short.citation else "(computed)"
+        print(f"→ {_plain(answer.short.text)} {marker}")
         print()
     print(answer.text)
-    if answer.status == "answered":
+    if answer.status == "answered" and answer.mode != "computed":
         print(f"(confidence {answer.confidence:.0%})")
     if answer.citations:
         print()
@@ -327,6 +328,13 @@ def cmd_eval(args, settings) -> int:
               f"({summary['unanswerable']} unanswerable)")
         print(f"latency p50 / p95    {summary['latency_p50_ms']:.0f} ms / "
               f"{summary['latency_p95_ms']:.0f} ms")
+        if "rows_cited" in summary:
+            print(f"rows cited           {summary['rows_cited']:.1%} of {summary['rows']} rows "
+                  f"computed answers rest on ({summary['computed']} answered by computing)")
+            for group, counts in summary["by_category"].items():
+                rows = (f", rows cited {counts['rows_cited']:.0%} of {counts['rows']}"
+                        if counts.get("rows") else "")
+                print(f"  {group:<18} {counts['passed']} of {counts['questions']} passed{rows}")
         if args.report:
             print(f"report written to {args.report}")
     if args.min_accuracy is not None and report.answer_accuracy < args.min_accuracy:

@@ -19,6 +19,10 @@ class Block:
     end: int
     section: str | None = None
     page: int | None = None
+    # Table rows only: which table of the document the row belongs to (0, 1, ...), and each
+    # non-empty cell as [column position, column name, start, end] in the document's text.
+    table: int | None = None
+    cells: list | None = None
 
 
 @dataclass
@@ -42,7 +46,11 @@ class Document:
         return page
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        data = asdict(self)
+        for block in data["blocks"]:  # most blocks are not table rows: no empty fields
+            if block["table"] is None:
+                del block["table"], block["cells"]
+        return data
 
     @classmethod
     def from_dict(cls, data: dict) -> Document:
@@ -71,6 +79,31 @@ class _TextBuilder:
         self.parts.append(text)
         self.length += len(text)
         self.blocks.append(Block(kind, start, self.length, section, page))
+
+    def add_row(self, cells: list[tuple[int, str, str]], section: str | None, table: int,
+                page: int | None = None) -> None:
+        """A table row as one block, "column: value; column: value", remembering where each
+        value stands. `cells`: (column position, column name, value); empty values are left
+        out."""
+        text, placed = "", []
+        for position, name, value in cells:
+            value = value.strip()
+            if not value:
+                continue
+            if text:
+                text += "; "
+            text += f"{name}: "
+            placed.append([position, name, len(text), len(text) + len(value)])
+            text += value
+        lead = len(text) - len(text.lstrip())
+        text = text.strip()
+        if not text:
+            return
+        self.add(text, TABLE_ROW, section, page)
+        block = self.blocks[-1]
+        block.table = table
+        block.cells = [[p, n, block.start + s - lead, block.start + e - lead]
+                       for p, n, s, e in placed]
 
     def text(self) -> str:
         return "".join(self.parts)

@@ -30,6 +30,10 @@ class EvalCase:
     category: str | None = None  # figure, list, why, two_document, near_miss, ...
     require_all: bool = False  # every pattern must match (lists, questions with parts)
     supports: list[str] = field(default_factory=list)  # one phrase per part, when there are parts
+    # Computed questions: the rows the answer rests on, each {"source": ..., "cell": ...} (a
+    # cell of the row, as its document writes it), and how the answer is computed (words).
+    rows: list[dict] = field(default_factory=list)
+    computation: str | None = None
 
     @property
     def answerable(self) -> bool:
@@ -57,6 +61,8 @@ class EvalResult:
     forced_confidence: float = 0.0
     short: str | None = None  # the short answer, when one was given
     short_right: bool | None = None  # does it match one of the answer patterns?
+    rows_cited: int = 0  # of the case's `rows`, those whose cell a cited quote of that source
+    mode: str = ""  # which Answerer answered ("extractive", "computed", "llm")
 
     @property
     def asserted(self) -> bool:
@@ -104,6 +110,16 @@ class EvalReport:
     @property
     def abstention_accuracy(self) -> float:
         return self._share([r.passed for r in self.results if not r.case.answerable])
+
+    @property
+    def rows_cited(self) -> float:
+        """Of the rows computed answers rest on (the cases' `rows`), the share whose cell
+        appears in a cited quote of that row's source."""
+        return self._rows_cited(self.results)
+
+    def _rows_cited(self, results: list[EvalResult]) -> float:
+        total = sum(len(r.case.rows) for r in results)
+        return sum(r.rows_cited for r in results) / total if total else 1.0
 
     @property
     def false_abstentions(self) -> int:
@@ -171,6 +187,10 @@ class EvalReport:
             "latency_p50_ms": round(self.latency(0.5) * 1000, 1),
             "latency_p95_ms": round(self.latency(0.95) * 1000, 1),
             **{f"recall_at_{k}": round(self.recall(k), 4) for k in RECALL_AT},
+            **({"rows": sum(len(r.case.rows) for r in self.results),
+                "rows_cited": round(self.rows_cited, 4),
+                "computed": sum(r.mode == "computed" for r in self.results)}
+               if any(r.case.rows for r in self.results) else {}),
             "by_kind": self.by_kind(),
             "by_category": self.by_category(),
             "encoder": self.encoder,
@@ -187,7 +207,10 @@ class EvalReport:
         for r in self.results:
             groups.setdefault(key(r), []).append(r)
         return {k: {"questions": len(v), "passed": sum(r.passed for r in v),
-                    "asserted": sum(r.asserted for r in v), "right": sum(r.right for r in v)}
+                    "asserted": sum(r.asserted for r in v), "right": sum(r.right for r in v),
+                    **({"rows": sum(len(r.case.rows) for r in v),
+                        "rows_cited": round(self._rows_cited(v), 4)}
+                       if any(r.case.rows for r in v) else {})}
                 for k, v in sorted(groups.items())}
 
     def recall(self, k: int) -> float:
@@ -242,6 +265,8 @@ class EvalReport:
             f"| citation precision (verbatim and supporting) | {s['citation_precision']:.1%} |",
             f"| verbatim citations | {s['verbatim_citations']:.1%} |",
             f"| abstention accuracy | {s['abstention_accuracy']:.1%} |",
+            *([f"| rows cited (computed answers' rows whose cell a cited quote holds) | "
+               f"{s['rows_cited']:.1%} of {s['rows']} |"] if "rows" in s else []),
             f"| latency p50 / p95 | {s['latency_p50_ms']:.0f} ms / {s['latency_p95_ms']:.0f} ms |",
             "| supporting sentence retrieved, top 1 / 5 / 20 | "
             + " / ".join(f"{s[f'recall_at_{k}']:.1%}" for k in RECALL_AT) + " |",
@@ -287,6 +312,10 @@ def load_suite(path: str | Path) -> list[EvalCase]:
                                if k in data})
             case.answers = list(case.answers or [])
             case.supports = list(case.supports or [])
+            case.rows = [r for r in (case.rows or []) if isinstance(r, dict)
+                         and isinstance(r.get("source"), str) and isinstance(r.get("cell"), str)]
+            if case.computation is not None and not isinstance(case.computation, str):
+                case.computation = str(case.computation)
             case.require_all = bool(case.require_all)
             for pattern in case.answers:
                 re.compile(pattern)
@@ -320,13 +349,19 @@ def judge(case: EvalCase, answer: Answer, source_text, support_rank: int | None 
         first = f"{c.source}{f' p.{c.page}' if c.page else ''}: {c.quote}"
     forced = forced or answer
     short = answer.short.text if answer.short else None
+    quotes = [(c.source, " ".join(c.quote.split()).lower()) for c in answer.citations
+              if not c.related] if answer.grounded else []
+    rows_cited = sum(1 for row in case.rows if any(
+        source.endswith(row["source"]) and " ".join(row["cell"].split()).lower() in quote
+        for source, quote in quotes))
     return EvalResult(case, passed, answer.grounded, correct, verbatim, support_cited,
                       answer.text, first, answer.seconds, support_rank, answer.status,
                       answer.confidence,
                       forced.grounded and case.answerable and _matches(case, forced.text),
                       forced.confidence, short,
                       None if short is None else any(re.search(p, short, re.I)
-                                                     for p in case.answers))
+                                                     for p in case.answers),
+                      rows_cited, answer.mode)
 
 
 def support_rank(assistant, case: EvalCase) -> int | None:

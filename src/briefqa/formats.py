@@ -13,7 +13,6 @@ from .document import (
     HEADING,
     LIST_ITEM,
     PARAGRAPH,
-    TABLE_ROW,
     Block,
     Document,
     _humanise,
@@ -114,7 +113,9 @@ _LINK_DEF = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*\S+")
 # spaces or brackets must cost linear time, not quadratic or cubic.
 _HEADING = re.compile(r"^(#{1,6})\s++(.*)$")
 _FENCE = re.compile(r"^(\s*)(```+|~~~+)")
-_TABLE_RULE = re.compile(r"^\s*+\|?\s*+:?-{2,}+:?\s*+(?:\|\s*+:?-{2,}+:?\s*+)*+\|?\s*+$")
+# A rule's cells are dashes, as a stray space inside them ("|--------- --|") is still read.
+_TABLE_RULE = re.compile(r"^\s*+\|?\s*+:?-{2,}+[ -]*+:?\s*+(?:\|\s*+:?-{2,}+[ -]*+:?\s*+)*+"
+                         r"\|?\s*+$")
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
 _ADMONITION = re.compile(
     r'^(\s*+)(?:!!!|\?\?\?\+?|===)\s*+(\w[\w-]*+)?\s*+(?:"(.*)")?\s*+$')
@@ -136,6 +137,7 @@ def clean_inline_markdown(text: str) -> str:
     text = re.sub(r"(\*\*|__)(?=\S)((?:(?!\1).)+?)(?<=\S)\1", r"\2", text)
     text = re.sub(r"(?<![\w*])\*(?=\S)([^*]+?)(?<=\S)\*(?![\w*])", r"\1", text)
     text = re.sub(r"`([^`]+)`", r"\1", text)
+    text = re.sub(r"<br\s{0,5}/?>", " ", text, flags=re.I)  # a line break parts words
     text = _INLINE_HTML.sub("", text)
     return re.sub(r"[ \t]+", " ", text).strip()
 
@@ -164,6 +166,7 @@ def load_markdown(text: str, source: str, stem: str) -> Document:
     title: str | None = None
     paragraph: list[str] = []
     paragraph_kind = PARAGRAPH
+    tables = 0  # tables read so far: each row's block says which it belongs to
 
     def flush() -> None:
         nonlocal paragraph, paragraph_kind
@@ -226,9 +229,10 @@ def load_markdown(text: str, source: str, stem: str) -> Document:
             i += 2
             while i < len(lines) and lines[i].strip().startswith("|"):
                 cells = _table_cells(lines[i])
-                pairs = [f"{h}: {c}" for h, c in zip(header, cells) if c]
-                out.add("; ".join(pairs), TABLE_ROW, sections.path)
+                out.add_row([(n, h, c) for n, (h, c) in enumerate(zip(header, cells))],
+                            sections.path, tables)
                 i += 1
+            tables += 1
             continue
         if stripped.startswith("<") and re.match(r"<[a-zA-Z!/]", stripped):
             flush()
@@ -279,6 +283,14 @@ def load_html(text: str, source: str, stem: str) -> Document:
             self.kind = PARAGRAPH
             self.in_title = False
             self.heading_level = 0
+            # Tables: each row becomes one block naming its columns, as in Markdown; a table
+            # inside a cell is read as that cell's text.
+            self.table_depth = 0
+            self.tables = 0
+            self.header: list[str] | None = None
+            self.row: list[tuple[str, bool]] | None = None
+            self.cell: list[str] | None = None
+            self.cell_is_header = False
 
         def flush(self):
             piece = " ".join(" ".join(self.buffer).split())
@@ -297,9 +309,43 @@ def load_html(text: str, source: str, stem: str) -> Document:
             else:
                 builder.add(piece, self.kind, sections.path)
 
+        def end_cell(self):
+            if self.cell is not None:
+                if self.row is None:
+                    self.row = []
+                self.row.append((" ".join("".join(self.cell).split()), self.cell_is_header))
+                self.cell = None
+
+        def end_row(self):
+            self.end_cell()
+            row, self.row = self.row, None
+            if not row or not any(text for text, _ in row):
+                return
+            if self.header is None and all(is_header for _, is_header in row):
+                self.header = [text for text, _ in row]
+                return
+            names = self.header or []
+            builder.add_row([(n, names[n] if n < len(names) and names[n] else
+                              f"column {n + 1}", text) for n, (text, _) in enumerate(row)],
+                            sections.path, self.tables)
+
         def handle_starttag(self, tag, attrs):
             if tag in self.skip_tags and tag != "head":
                 self.skipping += 1
+            elif tag == "table":
+                if self.table_depth == 0:
+                    self.flush()
+                    self.header, self.row, self.cell = None, None, None
+                self.table_depth += 1
+            elif self.table_depth == 1 and tag in ("tr", "td", "th"):
+                if tag == "tr":
+                    self.end_row()
+                else:
+                    self.end_cell()
+                    self.cell, self.cell_is_header = [], tag == "th"
+            elif self.cell is not None:
+                if tag in self.block_tags:
+                    self.cell.append(" ")
             elif tag == "title":
                 self.flush()
                 self.in_title = True
@@ -307,11 +353,24 @@ def load_html(text: str, source: str, stem: str) -> Document:
                 self.flush()
                 if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
                     self.heading_level = int(tag[1])
-                self.kind = {"li": LIST_ITEM, "pre": CODE, "tr": TABLE_ROW}.get(tag, PARAGRAPH)
+                self.kind = {"li": LIST_ITEM, "pre": CODE}.get(tag, PARAGRAPH)
 
         def handle_endtag(self, tag):
             if tag in self.skip_tags and tag != "head":
                 self.skipping = max(0, self.skipping - 1)
+            elif tag == "table" and self.table_depth:
+                self.table_depth -= 1
+                if self.table_depth == 0:
+                    self.end_row()
+                    self.tables += 1
+            elif self.table_depth == 1 and tag in ("tr", "td", "th"):
+                if tag == "tr":
+                    self.end_row()
+                else:
+                    self.end_cell()
+            elif self.cell is not None:
+                if tag in self.block_tags:
+                    self.cell.append(" ")
             elif tag == "title":
                 self.flush()
                 self.in_title = False
@@ -321,12 +380,17 @@ def load_html(text: str, source: str, stem: str) -> Document:
                 self.kind = PARAGRAPH
 
         def handle_data(self, data):
-            if not self.skipping:
+            if self.skipping:
+                return
+            if self.cell is not None:
+                self.cell.append(data)
+            else:
                 self.buffer.append(data)
 
     reader = Reader()
     reader.feed(_defuse_markup(text))
     reader.close()
+    reader.end_row()
     reader.flush()
     return Document(source, state["title"] or _humanise(stem), builder.text(), "html",
                     builder.blocks)
@@ -374,9 +438,8 @@ def load_csv(text: str, source: str, stem: str) -> Document:
         if len(row) != len(header):
             ragged += 1
         names = header + [f"column {n + 1}" for n in range(len(header), len(row))]
-        pairs = [f"{h}: {' '.join(c.split())}" for h, c in zip(names, row) if c.strip()]
-        if pairs:
-            builder.add("; ".join(pairs), TABLE_ROW, " ".join(row[0].split()) or None)
+        builder.add_row([(n, h, " ".join(c.split())) for n, (h, c) in enumerate(zip(names, row))],
+                        " ".join(row[0].split()) or None, 0)
     if ragged:
         log.warning("%s: %d rows do not have %d columns; read as they are",
                     source, ragged, len(header))

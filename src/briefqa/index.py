@@ -54,7 +54,7 @@ from .store import open_index as open_index
 log = logging.getLogger(__name__)
 
 # Changing how text is read or split changes every unit: part of each cache key.
-PIPELINE_VERSION = "2026-11-26.4"
+PIPELINE_VERSION = "2026-12-07.2"
 
 
 @dataclass
@@ -156,6 +156,8 @@ class Indexer:
         skipped_before = (manifest or {}).get("skipped", {})
         compatible = manifest is not None and manifest.get("params") == self.params()
         stale = not compatible or set(previous) | set(skipped_before) != set(files)
+        if manifest is not None and manifest.get("tables") != tables_format():
+            stale = True  # the table store changed: a new generation from the same caches
         if not stale:
             for source, path in files.items():
                 known = previous.get(source) or skipped_before.get(source)
@@ -289,6 +291,14 @@ class Indexer:
         documents.clear()  # cached on disk by now; the combined index needs the memory
         self._write_generation(index_dir, indexed, skipped, report)
 
+    def _write_tables(self, documents: list[Document], folder: Path, indexed: dict) -> list[str]:
+        """The corpus's tables as data (tables.duckdb and its catalog, see `tables.store`)."""
+        from .tables.store import build_tables
+
+        corpus = self.settings.corpus_dir
+        return build_tables(documents, folder, lambda source: _indexed_bytes(
+            corpus / source, indexed[source]["sha256"]))
+
     def _write_generation(self, index_dir, indexed, skipped, report) -> None:
         import faiss
 
@@ -296,6 +306,7 @@ class Indexer:
         all_units: list[Unit] = []
         titles: list[str] = []
         vector_blocks, window_blocks, window_owners = [], [], []
+        tabled: list[Document] = []  # documents with tables, for the table store
         for source in sorted(indexed):
             entry = indexed[source]
             payload, vectors, digest = _read_cache(cache, entry["cache"])
@@ -304,6 +315,10 @@ class Indexer:
             entry.update(title=payload["document"]["title"], units=len(units),
                          format=payload["document"]["format"], cache_sha256=digest,
                          vectors_sha256=file_sha256(cache / f"{entry['cache']}.npy"))
+            if any("table" in block for block in payload["document"]["blocks"]):
+                document = Document.from_dict(payload["document"])
+                document.source = source
+                tabled.append(document)
             window_owners.extend(len(all_units) + n for n in payload["windows"])
             all_units.extend(units)
             titles.extend([payload["document"]["title"]] * len(units))
@@ -333,7 +348,8 @@ class Indexer:
                     fh.write(faiss.serialize_index(faiss_index).tobytes())
             (tmp / "window_owners.npy").write_bytes(
                 _npy_bytes(np.asarray(window_owners, dtype=np.int64)))
-            names = ["vectors.faiss", "windows.faiss", "window_owners.npy", *bm25.save(tmp)]
+            names = ["vectors.faiss", "windows.faiss", "window_owners.npy", *bm25.save(tmp),
+                     *self._write_tables(tabled, tmp, indexed)]
             artifacts = {}
             for name in names:
                 with open(tmp / name, "rb") as fh:
@@ -352,7 +368,7 @@ class Indexer:
             "units": len(all_units), "dimension": int(dimension),
             "vector_index": "ivf" if approximate else "flat",
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-            "files": indexed, "skipped": skipped,
+            "files": indexed, "skipped": skipped, "tables": tables_format(),
         }
         _write_atomic(index_dir / "manifest.json",
                       json.dumps(manifest, indent=1, ensure_ascii=False).encode("utf-8"))
@@ -369,6 +385,23 @@ def embedding_inputs(document: Document, units: list[Unit]) -> tuple[list[str], 
     windows = [(n, text) for n, text in windows if text is not None]
     texts = [embedding_text(u, document.title) for u in units] + [t for _, t in windows]
     return texts, [n for n, _ in windows]
+
+
+def tables_format() -> str:
+    """The version of the table store a generation holds (a new one is written, from the same
+    caches, when it changes)."""
+    from .tables.store import FORMAT
+
+    return FORMAT
+
+
+def _indexed_bytes(path: Path, sha256: str) -> bytes | None:
+    """A corpus file's bytes, when they are still the bytes that were indexed."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    return data if hashlib.sha256(data).hexdigest() == sha256 else None
 
 
 def _vector_index(matrix: np.ndarray, approximate: bool):

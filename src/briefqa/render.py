@@ -117,6 +117,9 @@ def render_answer(answer: Answer, asked: str | None = None, show_mode: bool = Fa
     if mode == "llm":
         parts.append('<div class="bq-mode bq-mode-llm">Written by the language model; every '
                      'sentence below was checked against the passage it cites</div>')
+    elif mode == "computed":
+        parts.append('<div class="bq-mode bq-mode-computed">Computed by briefqa from table '
+                     'rows; every row it used is cited</div>')
     elif show_mode:  # a language model was asked, but its answer was not used
         parts.append('<div class="bq-mode bq-mode-extractive">Extractive answer: the '
                      'documents\' own sentences</div>')
@@ -124,12 +127,17 @@ def render_answer(answer: Answer, asked: str | None = None, show_mode: bool = Fa
         cited = [c for c in answer.citations if not c.related]
         ids = {c.id for c in cited}
         short = getattr(answer, "short", None)
-        if short is not None:  # the figure, name or date first, with its marker
+        if short is not None and short.citation == 0:  # computed by briefqa: no quote
+            parts.append(f'<p class="bq-short"><span class="bq-short-text">{esc(short.text)}'
+                         f'</span> <span class="bq-computed-mark">(computed)</span></p>')
+        elif short is not None:  # the figure, name or date first, with its marker
             marked = render_text_with_markers(f"{short.text} [{short.citation}]", ids)
             parts.append(f'<p class="bq-short"><span class="bq-short-text">{esc(short.text)}'
                          f'</span>{marked[len(esc(short.text)):]}</p>')
         parts.append(f'<p class="bq-text">{render_text_with_markers(answer.text, ids)}</p>')
-        if answer.status == "answered" and answer.mode != "llm":
+        if mode == "computed":
+            parts.append(render_computed(answer.computation or {}))
+        if answer.status == "answered" and answer.mode not in ("llm", "computed"):
             parts.append(f'<p class="bq-confidence" title="Of answers given at this confidence, '
                          f'about this share was right on questions the model never saw">'
                          f'Confidence {answer.confidence:.0%}</p>')
@@ -158,6 +166,39 @@ def render_answer(answer: Answer, asked: str | None = None, show_mode: bool = Fa
         f'<pre class="bq-md" hidden>{esc(answer_markdown(answer, asked))}</pre></div>')
     parts.append("</div>")
     return "".join(parts)
+
+
+MAX_TABLE_ROWS = 50
+
+
+def render_computed(computation: dict) -> str:
+    """The rows a computed answer used, as a small table (each row with its source marker;
+    every cell escaped as text: a cell is data, never markup or a formula)."""
+    results = computation.get("results") or [computation]
+    out = []
+    for result in results:
+        rows = (result.get("rows") or [])[:MAX_TABLE_ROWS]
+        if not rows:
+            continue
+        width = max(len(r.get("cells") or []) for r in rows)
+        columns = list(rows[0].get("columns") or [])[:width]
+        columns += [""] * (width - len(columns))
+        head = "".join(f"<th>{esc(c)}</th>" for c in ["", *columns])
+        body = []
+        for r in rows:
+            cells = list(r.get("cells") or []) + [None] * width
+            number = r.get("citation")
+            ref = (f'<a class="bq-ref bq-ref-{int(number)}" href="#">[{int(number)}]</a>'
+                   if isinstance(number, int) else "")
+            body.append("<tr><td>" + ref + "</td>" + "".join(
+                f"<td>{esc(c if c is not None else '')}</td>" for c in cells[:width]) + "</tr>")
+        caption = esc(result.get("table") or "")
+        out.append(f'<table class="bq-computed"><caption>{caption}</caption><tr>{head}</tr>'
+                   + "".join(body) + "</table>")
+    if not out:
+        return ""
+    return ('<div class="bq-computed-rows"><div class="bq-sources-head">Rows used (computed '
+            'by briefqa from the cited rows)</div>' + "".join(out) + "</div>")
 
 
 def render_withheld(sentences: list[str]) -> str:
@@ -291,6 +332,11 @@ button.bq-copy { font-size: 0.8em; padding: 2px 8px; border-radius: 6px; cursor:
 .bq-confidence { font-size: 0.85em; color: var(--body-text-color-subdued); margin: 2px 0; }
 .bq-why { margin-top: 6px; font-size: 0.85em; }
 .bq-why summary { cursor: pointer; color: var(--body-text-color-subdued); }
+.bq-computed { border-collapse: collapse; margin: 4px 0 8px; font-size: 0.9em; }
+.bq-computed caption { text-align: left; font-style: italic; padding-bottom: 2px; }
+.bq-computed td, .bq-computed th { border: 1px solid var(--border-color-primary);
+  padding: 2px 6px; text-align: left; vertical-align: top; }
+.bq-computed-mark { font-size: 0.85em; opacity: 0.75; }
 .bq-why-table { border-collapse: collapse; width: 100%; margin-top: 4px; }
 .bq-why-table td, .bq-why-table th { border-top: 1px solid var(--border-color-primary);
   padding: 3px 6px; vertical-align: top; text-align: left; }

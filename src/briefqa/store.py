@@ -86,6 +86,25 @@ class IndexData:
         columns, found = kind_evidence(self.units)
         return named_kinds_from(columns, found)
 
+    @functools.cached_property
+    def unit_starting(self) -> dict[tuple[str, int], int]:
+        """(source, start offset) -> the unit that begins there (the first, where several)."""
+        found: dict[tuple[str, int], int] = {}
+        for n, unit in enumerate(self.units):
+            found.setdefault((unit.source, unit.start), n)
+        return found
+
+    @functools.cached_property
+    def tables(self):
+        """The corpus's tables as data (`tables.store.TableCatalog`), read on first use."""
+        from .tables.store import TableCatalog
+
+        try:
+            return TableCatalog.load(self.folder / str(self.manifest["generation"]))
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise IndexDamagedError(f"the table catalog of the index at {self.folder} cannot "
+                                    f"be read ({exc}); {REBUILD_HINT}") from exc
+
     @property
     def dimension(self) -> int:
         return int(self.manifest["dimension"])

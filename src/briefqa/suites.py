@@ -21,7 +21,7 @@ class Suite:
     name: str
     file: Path
     corpus: tuple[str, ...]  # "repo:<folder>" or "shared:<folder>"
-    role: str  # "calibration" or "held-out"
+    role: str  # "calibration", "held-out" or "computed-dev"
 
     def roots(self) -> list[Path]:
         shared = Path(os.environ.get("BRIEFQA_SHARED_DIR") or ROOT.parent / "shared")

@@ -1,0 +1,517 @@
+"""Answerer: the computed answer (mode "computed") on the Answerer seam.
+
+The question is linked to plans (`plan.Linker`), each plan is run (`execute.Executor`), and the
+answer says what was computed and cites every row it used:
+
+    Computed: 2 rows of ‘AI factories’ (ai_factories.csv) have country “Poland”:
+    PIAST [1], Gaia AI Factory [2].
+
+- The sentence that states the result is briefqa's own, not a quote: it begins "Computed:".
+  Every figure in it is a cell of a cited row, or what briefqa computed from them (a count,
+  a sum, a difference), said as such.
+- Every counted, listed or compared row is a citation: its quote is the row's text in its
+  document (`source_text[start:end] == quote`).
+- `Answer.short` is the result: for a figure that is a cell, a span of the first cited row's
+  quote; for a count, a sum or a difference there is no quote to point into, so the span's
+  `citation` is 0, meaning "briefqa's own statement" (and its start and end are -1).
+- `Answer.computation` is the plan as data: tables, filters, aggregate, the result, whether an
+  approximate cell went into it, and the rows (for the chat's small table).
+- Two tables that list the same things give both results, each with its table; where they
+  differ, `disagreements` and a note say so. Figures that are not comparable as stated
+  (different units, text) are both shown, with no winner; approximate cells and bounds are
+  said to be approximate. A question no table can support is declined with what is missing.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import threading
+from collections import OrderedDict
+
+from ..answer import Answer, Citation, Disagreement, Span
+from ..question import document_references
+from .execute import Executor, PlanError, Result, RowResult
+from .plan import _DOCUMENT_KINDS, Filter, Linked, Linker, Plan, asked
+from .prose import ProseFinding, find_figures
+from .store import TableCatalog, TableInfo
+from .values import DATE, describe, plain, quantities, singular
+
+COMPUTED = "computed"
+SHOWN_ROWS = 25  # rows named in the answer's sentence; all are cited
+TABLE_ROWS = 50  # rows shown in the chat's table
+_OPERATOR_WORDS = {"=": "is", "!=": "is not", "contains": "includes",
+                   "excludes": "does not include", ">": "is above", ">=": "is at least",
+                   "<": "is below", "<=": "is at most"}
+_QUALIFIER_WORDS = {"~": "approximate", ">": "a lower bound", "<": "an upper bound"}
+
+
+class ComputedAnswerer:
+    """Counts, lists, superlatives, comparisons, sums and differences over the corpus's
+    tables (see the module). `link` is what the router asks first."""
+
+    mode = COMPUTED
+
+    def __init__(self, max_rows: int = 200, timeout: float = 5.0, fallback=None) -> None:
+        self.max_rows = max_rows
+        self.timeout = timeout
+        # Answers when a plan finds no row (its linking was likely wrong): the assistant's own.
+        self.fallback = fallback
+        self._linkers: dict[int, tuple[TableCatalog, Linker]] = {}
+        self._linked: OrderedDict[tuple[int, str], Linked] = OrderedDict()
+        self._lock = threading.Lock()
+
+    # -- linking ------------------------------------------------------------------------------
+
+    def linker(self, catalog: TableCatalog) -> Linker:
+        with self._lock:
+            known = self._linkers.get(id(catalog))
+            if known is None or known[0] is not catalog:
+                self._linkers = {id(catalog): (catalog, Linker(catalog))}  # one index at a time
+                known = self._linkers[id(catalog)]
+            return known[1]
+
+    def link(self, question: str, catalog: TableCatalog) -> Linked:
+        """The question's plans over this catalog (remembered for a few questions)."""
+        key = (id(catalog), question)
+        with self._lock:
+            if key in self._linked:
+                return self._linked[key]
+        linked = self.linker(catalog).link(question) if catalog.tables else Linked()
+        with self._lock:
+            self._linked[key] = linked
+            while len(self._linked) > 64:
+                self._linked.popitem(last=False)
+        return linked
+
+    def prose(self, question: str, index) -> ProseFinding | None:
+        """For a comparison, sum or difference no table answers: the two figures in the
+        text (remembered for a few questions)."""
+        key = (id(index), "prose", question)
+        with self._lock:
+            if key in self._linked:
+                return self._linked[key]
+        what = asked(question)
+        refs = [next(iter(r)) for r in document_references(question) if len(r) == 1]
+        documents = [r[:4] for r in refs if r in _DOCUMENT_KINDS]
+        found = find_figures(question, what, index, documents or None)
+        with self._lock:
+            self._linked[key] = found
+        return found
+
+    # -- answering ----------------------------------------------------------------------------
+
+    def answer(self, question, retrieved) -> Answer:
+        index = retrieved.corpus
+        catalog = index.tables
+        linked = self.link(question.text, catalog)
+        if not linked.routed:
+            found = self.prose(question.text, index)
+            if found is not None:
+                return Composer(question.text, catalog, index).compose_prose(found)
+        if linked.decline:
+            return _declined(question.text, linked.decline, linked)
+        if not linked.plans:
+            return _declined(question.text, "no table answers this question", linked)
+        executor = Executor(catalog, self.max_rows, self.timeout)
+        results = []
+        for plan in linked.plans:
+            try:
+                results.append(executor.run(plan))
+            except PlanError as exc:
+                return _declined(question.text, str(exc), linked)
+        answer = Composer(question.text, catalog, index).compose(results, linked)
+        if answer.status != "answered" and self.fallback is not None:
+            # No row matched: the plan may well have misread the question; say what was
+            # tried and answer as before.
+            answer_before = self.fallback.answer(question, retrieved)
+            tried = answer.text.removeprefix("Computed: ")
+            return dataclasses.replace(answer_before, notes=[
+                *answer_before.notes, f"Tried computing over the tables: {tried}"])
+        return answer
+
+
+def _declined(question: str, reason: str, linked: Linked) -> Answer:
+    text = f"Computed: {reason[:1].upper()}{reason[1:]}, so this cannot be computed."
+    return Answer(question, text, False, [], mode=COMPUTED, status="not_found",
+                  notes=[f"Not computed: {reason}."],
+                  computation={"declined": reason, "intent": linked.intent,
+                               "links": list(linked.links)})
+
+
+class Composer:
+    """The answer's words, citations and data from the results of one or more plans."""
+
+    def __init__(self, question: str, catalog: TableCatalog, index) -> None:
+        self.question = question
+        self.catalog = catalog
+        self.index = index
+        self.citations: list[Citation] = []
+        self._cited: dict[tuple[str, int], int] = {}
+
+    # -- citations ----------------------------------------------------------------------------
+
+    def cite(self, row: RowResult) -> int:
+        table = self.catalog.by_name[row.table]
+        key = (table.source, row.start)
+        if key in self._cited:
+            return self._cited[key]
+        document = self.index.documents[table.source]
+        unit = _unit_at(self.index, table.source, row.start)
+        section = unit.section if unit else table.section
+        page = unit.page if unit else None
+        context_start = unit.context_start if unit else row.start
+        context_end = max(unit.context_end if unit else row.end, row.end)
+        number = len(self.citations) + 1
+        self.citations.append(Citation(
+            number, table.source, document.title, section, page,
+            document.text[row.start:row.end], row.start, row.end,
+            document.text[context_start:context_end], context_start))
+        self._cited[key] = number
+        return number
+
+    def name(self, row: RowResult) -> str:
+        """How a row is called: its first cell (else its first non-empty one)."""
+        return next((c for c in row.cells if c), "row")
+
+    def figure_span(self, row: RowResult, number: int, dimension: str | None) -> Span | None:
+        """The measured figure inside the row's quote ("1024 GiB"), as a span."""
+        citation = self.citations[number - 1]
+        text = row.value_text or ""
+        at = citation.quote.find(text) if text else -1
+        if at < 0:
+            squeezed = " ".join(text.split())
+            at = citation.quote.find(squeezed) if squeezed else -1
+            text = squeezed
+        if at < 0:
+            return None
+        for q in quantities(text):
+            if q.dimension == dimension:
+                s, e = at + q.start, at + q.end
+                return Span(citation.quote[s:e], number, citation.start + s, citation.start + e)
+        return Span(citation.quote[at:at + len(text)], number, citation.start + at,
+                    citation.start + at + len(text))
+
+    # -- words --------------------------------------------------------------------------------
+
+    def label(self, plan: Plan) -> str:
+        tables = [self.catalog.by_name[t] for t in plan.tables]
+        if len(tables) == 1:
+            return tables[0].label
+        names = " and ".join(f"‘{t.title}’" for t in tables)
+        return f"{names} ({tables[0].source.rsplit('/', 1)[-1]})"
+
+    def noun(self, plan: Plan, n: int) -> str:
+        """What a table's rows are, in its own title's words ("factories", "partitions"),
+        else "rows"."""
+        table = self.catalog.by_name[plan.tables[0]]
+        title = re.sub(r"\([^)]*\)", " ", table.title)
+        plurals = [w for w in re.findall(r"[A-Za-z][A-Za-z-]{2,}", title)
+                   if w.lower().endswith("s") and not w.lower().endswith("ss")]
+        word = plurals[-1].lower() if plurals else "rows"
+        return word if n != 1 else singular(word) if plurals else "row"
+
+    def conditions(self, plan: Plan, filters: tuple[Filter, ...] | None = None) -> str:
+        parts = []
+        for f in plan.filters if filters is None else filters:
+            column = f.columns[0].name or "its first column"
+            if f.operator == "in":
+                parts.append(f"{column} among " + ", ".join(f"“{v}”" for v in f.value))
+            elif f.dimension:
+                parts.append(f"{column} {_OPERATOR_WORDS[f.operator]} "
+                             f"{f.said or plain(float(f.value), f.dimension)}")
+            else:
+                parts.append(f"{column} {_OPERATOR_WORDS[f.operator]} “{f.value}”")
+        return " and ".join(parts)
+
+    def listed(self, rows: list[RowResult], plan: Plan | None = None) -> str:
+        """The rows by name with their markers; a figure a condition is on is shown too
+        ("128 [1] (Memory: 512 GiB)")."""
+        shown = [f.columns for f in (plan.filters if plan else ()) if f.dimension]
+        named = []
+        for r in rows:
+            label = f"{self.name(r)} [{self.cite(r)}]"
+            for refs in shown:
+                ref = next((c for c in refs if c.table == r.table), None)
+                if ref is not None and r.cells[ref.position]:
+                    label += f" ({ref.name}: {r.cells[ref.position]})"
+            named.append(label)
+        for r in rows:
+            self.cite(r)
+        if len(named) > SHOWN_ROWS:
+            named = named[:SHOWN_ROWS] + [f"and {len(rows) - SHOWN_ROWS} more (cited below)"]
+        return ", ".join(named)
+
+    # -- composing ----------------------------------------------------------------------------
+
+    def compose(self, results: list[Result], linked: Linked) -> Answer:
+        sentences, shorts, data, notes = [], [], [], []
+        answered = False
+        for result in results:
+            sentence, short, done, extra = self.say(result)
+            sentences.append(sentence)
+            shorts.append(short)
+            notes.extend(extra)
+            data.append(self.record(result))
+            answered = answered or done
+        disagreements = []
+        if len(results) > 1:
+            summaries = [d.get("result") for d in data]
+            if len({repr(s) for s in summaries}) > 1:
+                labels = [self.label(r.plan) for r in results]
+                notes.append("The tables differ: " + "; ".join(
+                    f"{_said_result(s)} in {label}" for s, label in zip(summaries, labels)) + ".")
+                spans = [s for s in shorts if s is not None]
+                if len(spans) >= 2:
+                    disagreements.append(Disagreement(self.question, spans))
+            else:
+                notes.append("The tables agree: " + ", ".join(
+                    self.label(r.plan) for r in results) + ".")
+        if any(d.get("approximate") for d in data):
+            notes.append("Some figures used are approximate or bounds as the documents state "
+                         "them (“~”, “>”, “up to”): the result is no more exact than they are.")
+        computation = dict(data[0])
+        if len(data) > 1:
+            computation["results"] = data
+        text = " ".join(sentences)
+        short = next((s for s in shorts if s is not None), None)
+        status = "answered" if answered else "not_found"
+        return Answer(self.question, text, answered, self.citations if answered else [],
+                      confidence=min(1.0, linked.confidence / 10), mode=COMPUTED,
+                      short=short if answered else None, disagreements=disagreements,
+                      notes=notes, status=status, computation=computation)
+
+    def say(self, result: Result) -> tuple[str, Span | None, bool, list[str]]:
+        """One result in words: (sentence, short answer, answered?, notes)."""
+        plan = result.plan
+        label = self.label(plan)
+        where = self.conditions(plan)
+        if plan.aggregate in ("count", "list"):
+            n = result.total
+            if n == 0:
+                return (f"Computed: no row of {label} has {where or 'a row'}.", None, False, [])
+            noun = self.noun(plan, n)
+            lead = f"{n} {noun} in {label}" + (f" whose {where}" if where else "")
+            sentence = f"Computed: {lead}: {self.listed(result.rows, plan)}."
+            extra = [f"Only the first {len(result.rows)} of {n} rows are cited."] \
+                if result.truncated else []
+            return sentence, Span(str(n), 0, -1, -1), True, extra
+        if plan.aggregate == "count_by":
+            if not result.groups:
+                return f"Computed: no row of {label} has {where or 'a value there'}.", None, \
+                    False, []
+            column = plan.group[0].name
+            top = int(result.value or 0)
+            winners = [g for g, n in result.groups if n == top]
+            most = "fewest" if plan.order == "asc" else "most"
+            rest = "; ".join(f"{g} {n}" for g, n in result.groups[:8])
+            sentence = (f"Computed: counted by {column}, the {most} rows of {label} have "
+                        f"{' and '.join(f'“{w}”' for w in winners)} ({top} each"
+                        f"{'' if len(winners) > 1 else ''}): {self.listed(result.rows)}. "
+                        f"All counts: {rest}.")
+            return sentence, Span(", ".join(winners), 0, -1, -1), True, []
+        if plan.aggregate in ("max", "min"):
+            return self.say_extreme(result, label, where)
+        if plan.aggregate == "sum" and not plan.items:
+            return self.say_total(result, label, where)
+        return self.say_items(result, label)
+
+    def say_total(self, result: Result, label: str, where: str):
+        """A column added up over the rows ("how many nodes": 1888 + 128 + 32)."""
+        plan = result.plan
+        column = plan.measure[0].name if plan.measure else "the figure"
+        if not result.rows or result.value is None:
+            return f"Computed: no row of {label} gives {column}.", None, False, []
+        cited = [(r, self.cite(r)) for r in result.rows]
+        spans = [self.figure_span(r, n, plan.dimension) for r, n in cited]
+        terms = " + ".join(f"{s.text if s else r.value_text} [{n}]"
+                           for (r, n), s in zip(cited[:SHOWN_ROWS], spans))
+        total = plain(result.value, plan.dimension or "number")
+        scope = f" whose {where}" if where else ""
+        sentence = f"Computed: {column} of the rows of {label}{scope} add up to {total}: " \
+            f"{terms}."
+        extra = [f"Only the first {len(result.rows)} of {result.total} rows are cited."] \
+            if result.total > len(result.rows) else []
+        return sentence, Span(total, 0, -1, -1), True, extra
+
+    def say_extreme(self, result: Result, label: str, where: str):
+        plan = result.plan
+        column = plan.measure[0].name if plan.measure else "the figure"
+        if not result.rows:
+            return (f"Computed: no row of {label}" + (f" with {where}" if where else "") +
+                    f" gives {column} as {describe(plan.dimension or '')}.", None, False, [])
+        word = {"max": "largest", "min": "smallest"}[plan.aggregate]
+        if plan.dimension == DATE:
+            word = {"max": "latest", "min": "earliest"}[plan.aggregate]
+        cited = [(r, self.cite(r)) for r in result.rows]
+        spans = [self.figure_span(r, n, plan.dimension) for r, n in cited]
+        figure = spans[0].text if spans[0] else plain(result.value, plan.dimension)
+        cell = " ".join((result.rows[0].value_text or "").split())
+        if cell and cell != figure:  # the whole cell, as written
+            figure += f" (“{cell if len(cell) <= 160 else cell[:157] + '…'}”)"
+        who = " and ".join(f"{self.name(r)} [{n}]" for r, n in cited[:SHOWN_ROWS])
+        scope = f" (rows with {where})" if where else ""
+        sentence = f"Computed: the {word} {column} in {label}{scope} is {figure}, for {who}."
+        extra = []
+        approximate = [s.text for (r, _), s in zip(cited, spans) if r.qualifier and s]
+        if approximate:
+            sentence += f" That figure is {_QUALIFIER_WORDS[result.rows[0].qualifier]} as " \
+                        f"stated (“{approximate[0]}”)."
+        if len(cited) > 1:
+            extra.append(f"{len(cited)} rows share the {word} {column}.")
+        return sentence, spans[0], True, extra
+
+    def say_items(self, result: Result, label: str):
+        plan = result.plan
+        column = plan.measure[0].name if plan.measure else "the figure"
+        if len(result.rows) < len(plan.items):
+            missing = ", ".join(f"“{m}”" for m in result.missing) or "one of them"
+            return (f"Computed: {label} has no row for {missing} with {column}.", None, False,
+                    [])
+        cited = [(r, self.cite(r)) for r in result.rows]
+        spans = [self.figure_span(r, n, plan.dimension) for r, n in cited]
+        stated = [f"{s.text if s else (r.value_text or '?')} for {self.name(r)} [{n}]"
+                  for (r, n), s in zip(cited, spans)]
+        values = [r.value for r in result.rows]
+        comparable = plan.dimension is not None and all(v is not None for v in values)
+        head = f"Computed: {column} in {label} is " + " and ".join(stated)
+        if not comparable:
+            return (head + "; these are not comparable as stated, so no winner is given.",
+                    None, True, ["The figures are not in comparable units or not figures."])
+        approximate = any(r.qualifier for r in result.rows)
+        caveat = " (approximate: a figure is stated with “~”, “>” or “up to”)" \
+            if approximate else ""
+        names = [self.name(r) for r in result.rows]
+        if plan.aggregate == "compare":
+            if values[0] == values[1]:
+                return head + f"; they are the same{caveat}.", spans[0], True, []
+            high = 0 if values[0] > values[1] else 1
+            more = "more" if plan.dimension == DATE else "the larger"
+            if plan.dimension == DATE:
+                verdict = f"{names[high]} is the later"
+            else:
+                verdict = f"{names[high]} has {more} {column}"
+            return head + f"; {verdict}{caveat}.", spans[high], True, []
+        total = values[0] + values[1] if plan.aggregate == "sum" else values[0] - values[1]
+        sign = "+" if plan.aggregate == "sum" else "−"
+        figures = [s.text if s else plain(v, plan.dimension) for s, v in zip(spans, values)]
+        said = plain(abs(total) if plan.aggregate == "difference" else total, plan.dimension)
+        if plan.aggregate == "difference" and total < 0:
+            sentence = (head + f"; {figures[0]} {sign} {figures[1]} = −{said}: {names[0]} has "
+                        f"{said} less{caveat}.")
+        else:
+            sentence = head + f"; {figures[0]} {sign} {figures[1]} = {said}{caveat}."
+        return sentence, Span(said, 0, -1, -1), True, []
+
+    def compose_prose(self, found: ProseFinding) -> Answer:
+        """Two things' figures found in sentences, compared, added or subtracted."""
+        spans, stated = [], []
+        for figure in found.figures:
+            unit = self.index.units[figure.unit_id]
+            number = self._cite_unit(figure.unit_id)
+            q = figure.quantity
+            text = unit.text[q.start:q.end]
+            spans.append(Span(text, number, unit.start + q.start, unit.start + q.end))
+            stated.append(f"{text} for {figure.name} [{number}]")
+        head = "Computed from the text: " + " and ".join(stated)
+        a, b = (f.quantity for f in found.figures)
+        approximate = bool(a.qualifier or b.qualifier)
+        caveat = " (approximate: a figure is stated with “~”, “>” or “up to”)" \
+            if approximate else ""
+        names = found.names
+        notes, short, result = [], None, None
+        if not found.comparable:
+            sentence = (head + f"; these are not comparable as stated ({describe(a.dimension)} "
+                        f"against {describe(b.dimension)}), so no winner is given.")
+            notes.append("The figures count or measure different things, as the documents "
+                          "state them.")
+        elif found.aggregate == "compare":
+            if a.value == b.value:
+                sentence, short = head + f"; they are the same{caveat}.", spans[0]
+            else:
+                high = 0 if a.value > b.value else 1
+                sentence = head + f"; {names[high]} has the larger figure{caveat}."
+                short = spans[high]
+            result = names[0 if a.value >= b.value else 1]
+        else:
+            total = a.value + b.value if found.aggregate == "sum" else a.value - b.value
+            said = plain(abs(total) if found.aggregate == "difference" else total, a.dimension)
+            sign = "+" if found.aggregate == "sum" else "−"
+            sentence = head + f"; {spans[0].text} {sign} {spans[1].text} = " \
+                f"{'−' if total < 0 else ''}{said}{caveat}."
+            short, result = Span(said, 0, -1, -1), said
+        computation = {"table": None, "source": "text", "aggregate": found.aggregate,
+                       "items": names, "dimension": a.dimension if found.comparable else None,
+                       "figures": [sp.text for sp in spans], "result": result,
+                       "approximate": approximate, "rows": []}
+        return Answer(self.question, sentence, True, self.citations, confidence=0.5,
+                      mode=COMPUTED, short=short, notes=notes, status="answered",
+                      computation=computation)
+
+    def _cite_unit(self, unit_id: int) -> int:
+        unit = self.index.units[unit_id]
+        key = (unit.source, unit.start)
+        if key not in self._cited:
+            document = self.index.documents[unit.source]
+            self.citations.append(Citation(
+                len(self.citations) + 1, unit.source, document.title, unit.section, unit.page,
+                document.text[unit.start:unit.end], unit.start, unit.end,
+                document.text[unit.context_start:unit.context_end], unit.context_start))
+            self._cited[key] = len(self.citations)
+        return self._cited[key]
+
+    # -- data ---------------------------------------------------------------------------------
+
+    def record(self, result: Result) -> dict:
+        """The computation as data (JSON-safe)."""
+        plan = result.plan
+        tables = [self.catalog.by_name[t] for t in plan.tables]
+        data = {"table": self.label(plan), "tables": [_table_record(t) for t in tables],
+                "aggregate": plan.aggregate,
+                "filters": [f.to_dict() for f in plan.filters],
+                "measure": plan.measure[0].name if plan.measure else None,
+                "dimension": plan.dimension,
+                "items": [f.to_dict() for f in plan.items],
+                "group": plan.group[0].name if plan.group else None,
+                "result": _result_value(result),
+                "rows_matched": result.total,
+                "approximate": result.approximate,
+                "rows": []}
+        for r in result.rows[:TABLE_ROWS]:
+            table = self.catalog.by_name[r.table]
+            number = self._cited.get((table.source, r.start))
+            data["rows"].append({"citation": number, "table": table.label,
+                                 "columns": [c.name for c in table.columns],
+                                 "cells": list(r.cells), "value": r.value_text})
+        return data
+
+
+def _table_record(table: TableInfo) -> dict:
+    return {"title": table.title, "source": table.source, "section": table.section,
+            "reader": table.reader}
+
+
+def _result_value(result: Result):
+    plan = result.plan
+    if plan.aggregate in ("count", "list"):
+        return result.total
+    if plan.aggregate == "count_by":
+        top = int(result.value or 0)
+        return {"groups": [[g, n] for g, n in result.groups], "top": top}
+    if result.value is None:
+        return [r.value_text for r in result.rows] or None
+    return plain(result.value, plan.dimension or "number")
+
+
+def _said_result(value) -> str:
+    if isinstance(value, dict):
+        return ", ".join(f"{g} {n}" for g, n in value.get("groups", [])[:4])
+    if isinstance(value, list):
+        return " / ".join(str(v) for v in value)
+    return str(value)
+
+
+def _unit_at(index, source: str, start: int):
+    """The indexed unit that begins where a row's quote begins (for its section and page)."""
+    position = index.unit_starting.get((source, start))
+    return None if position is None else index.units[position]

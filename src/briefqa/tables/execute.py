@@ -1,0 +1,287 @@
+"""Execute: a validated Plan run over tables.duckdb, read-only, with parameters only.
+
+The SQL is assembled from the catalog alone: table names ("t3") and column names ("c2",
+"c2__bytes") are checked against it and against a strict pattern, every value (a cell text, a
+figure) is a bound parameter, and no text of the question ever reaches the SQL. Each query
+returns at most `MAX_ROWS` rows and is interrupted after `TIMEOUT_SECONDS`.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass, field
+
+from ..errors import BriefqaError
+from .plan import ColumnRef, Filter, Plan
+from .store import TableCatalog, TableInfo
+
+MAX_ROWS = 200
+TIMEOUT_SECONDS = 5.0
+_TABLE = re.compile(r"t\d{1,6}")
+_TYPED = re.compile(r"c\d{1,4}__[a-z0-9_]{1,60}")
+
+
+def _whole(value: str) -> str:
+    """A pattern for the words of `value` as a whole inside a cell ("exascale" is not in
+    "Pre-exascale"); a value that is data, never SQL."""
+    return r"(^|[^a-z0-9-])" + re.escape(value.lower()) + r"($|[^a-z0-9-])"
+
+
+class PlanError(BriefqaError):
+    """A plan that names what the catalog does not hold, or a query that failed."""
+
+
+@dataclass
+class RowResult:
+    """One row a result rests on: where its quote stands, its cells, and the measured value."""
+
+    table: str
+    row: int
+    start: int
+    end: int
+    cells: list[str | None]
+    value: float | None = None  # the measure, in its dimension's base unit
+    qualifier: str | None = None  # "~", ">", "<" where the cell is approximate or a bound
+    value_text: str | None = None  # the measure's cell as written
+    item: int | None = None  # compare / difference: which item it is
+
+
+@dataclass
+class Result:
+    plan: Plan
+    rows: list[RowResult] = field(default_factory=list)
+    total: int = 0  # rows matching (count, list), possibly more than `rows`
+    value: float | None = None  # the computed figure (count, max, min, sum, difference)
+    groups: list[tuple[str, int]] = field(default_factory=list)  # count_by
+    missing: list[str] = field(default_factory=list)  # items with no row or no figure
+
+    @property
+    def truncated(self) -> bool:
+        return self.total > len(self.rows)
+
+    @property
+    def approximate(self) -> bool:
+        return any(r.qualifier for r in self.rows if r.value is not None)
+
+
+class Executor:
+    def __init__(self, catalog: TableCatalog, max_rows: int = MAX_ROWS,
+                 timeout: float = TIMEOUT_SECONDS) -> None:
+        self.catalog = catalog
+        self.max_rows = max_rows
+        self.timeout = timeout
+
+    # -- validation ---------------------------------------------------------------------------
+
+    def _table(self, name: str) -> TableInfo:
+        if not _TABLE.fullmatch(name) or name not in self.catalog.by_name:
+            raise PlanError(f"the plan names a table the index does not hold ({name!r})")
+        return self.catalog.by_name[name]
+
+    def _column(self, ref: ColumnRef) -> str:
+        table = self._table(ref.table)
+        if not (0 <= ref.position < len(table.columns)):
+            raise PlanError(f"the plan names a column {table.name} does not have")
+        return f"c{ref.position}"
+
+    def _typed(self, ref: ColumnRef, dimension: str) -> tuple[str, str]:
+        table = self._table(ref.table)
+        self._column(ref)
+        info = table.columns[ref.position].dimensions.get(dimension)
+        if info is None or not _TYPED.fullmatch(info["column"]):
+            raise PlanError(f"column {ref.name!r} holds no figures in {dimension}")
+        return info["column"], info["column"] + "__q"
+
+    # -- running ------------------------------------------------------------------------------
+
+    def _query(self, sql: str, parameters: list) -> list[tuple]:
+        cursor = self.catalog.connection().cursor()
+        timer = threading.Timer(self.timeout, cursor.interrupt)
+        timer.start()
+        try:
+            return cursor.execute(sql, parameters).fetchall()
+        except Exception as exc:
+            raise PlanError(f"the table query failed ({type(exc).__name__})") from exc
+        finally:
+            timer.cancel()
+            cursor.close()
+
+    def _where(self, table: str, filters: tuple[Filter, ...]) -> tuple[str, list] | None:
+        """The WHERE clause of the filters for one table; None when a filter cannot hold
+        there (its column is not in this table)."""
+        clauses, parameters = [], []
+        for f in filters:
+            refs = [r for r in f.columns if r.table == table]
+            if not refs:
+                return None
+            ref = refs[0]
+            if f.dimension and f.operator in (">", ">=", "<", "<=", "="):
+                typed, _q = self._typed(ref, f.dimension)
+                clauses.append(f"{typed} {f.operator} ?")
+                parameters.append(float(f.value))
+                continue
+            column = self._column(ref)
+            if f.operator == "=":
+                clauses.append(f"lower(trim({column})) = lower(?)")
+                parameters.append(str(f.value))
+            elif f.operator == "!=":
+                clauses.append(f"({column} IS NULL OR lower(trim({column})) <> lower(?))")
+                parameters.append(str(f.value))
+            elif f.operator == "in":  # any of the values, each as a whole
+                values = [str(v) for v in f.value][:50]
+                clauses.append("(" + " OR ".join(
+                    f"regexp_matches(lower({column}), ?)" for _ in values) + ")")
+                parameters.extend(_whole(v) for v in values)
+            elif f.operator in ("contains", "excludes"):
+                # the words as a whole: "exascale" is not in "Pre-exascale"
+                test = f"regexp_matches(lower({column}), ?)"
+                clauses.append(test if f.operator == "contains" else
+                               f"({column} IS NULL OR NOT {test})")
+                parameters.append(_whole(str(f.value)))
+            else:
+                raise PlanError(f"operator {f.operator!r} needs a figure")
+        return (" AND ".join(clauses) or "TRUE"), parameters
+
+    def _select(self, table: TableInfo, measure: tuple[str, str] | None) -> str:
+        cells = ", ".join(f"c{i}" for i in range(len(table.columns)))
+        extra = f", {measure[0]}, {measure[1]}" if measure else ", NULL, NULL"
+        return f"SELECT _row, _start, _end, {cells}{extra} FROM {table.name}"
+
+    def _rows(self, table: TableInfo, where: str, parameters: list, measure, order: str,
+              limit: int) -> list[RowResult]:
+        sql = f"{self._select(table, measure)} WHERE {where} ORDER BY {order} LIMIT ?"
+        out = []
+        width = len(table.columns)
+        for record in self._query(sql, [*parameters, limit]):
+            out.append(RowResult(table.name, int(record[0]), int(record[1]), int(record[2]),
+                                 list(record[3:3 + width]), record[3 + width],
+                                 record[4 + width]))
+        return out
+
+    def run(self, plan: Plan) -> Result:
+        """The plan's result (see `Result`)."""
+        for name in plan.tables:
+            self._table(name)
+        result = Result(plan)
+        if plan.aggregate in ("count", "list"):
+            for name in plan.tables:
+                table = self._table(name)
+                where = self._where(name, plan.filters)
+                if where is None:
+                    continue
+                result.total += self._query(
+                    f"SELECT count(*) FROM {name} WHERE {where[0]}", where[1])[0][0]
+                left = self.max_rows - len(result.rows)
+                if left > 0:
+                    result.rows += self._rows(table, where[0], where[1], None, "_row", left)
+            result.value = float(result.total)
+        elif plan.aggregate == "sum" and not plan.items:  # a column added up over the rows
+            for name, ref in self._measures(plan):
+                table = self._table(name)
+                where = self._where(name, plan.filters)
+                if where is None:
+                    continue
+                typed = self._typed(ref, plan.dimension)
+                rows = self._rows(table, f"{where[0]} AND {typed[0]} IS NOT NULL", where[1],
+                                  typed, "_row", self.max_rows)
+                self._fill(rows, table, ref)
+                result.rows += rows
+                total = self._query(f"SELECT count(*), sum({typed[0]}) FROM {name} WHERE "
+                                    f"{where[0]} AND {typed[0]} IS NOT NULL", where[1])[0]
+                result.total += int(total[0])
+                result.value = (result.value or 0.0) + float(total[1] or 0.0)
+            if not result.total:
+                result.value = None
+        elif plan.aggregate in ("max", "min"):
+            best: list[RowResult] = []
+            for name, ref in self._measures(plan):
+                table = self._table(name)
+                where = self._where(name, plan.filters)
+                if where is None:
+                    continue
+                typed = self._typed(ref, plan.dimension)
+                direction = "DESC" if plan.aggregate == "max" else "ASC"
+                rows = self._rows(table, f"{where[0]} AND {typed[0]} IS NOT NULL", where[1],
+                                  typed, f"{typed[0]} {direction}, _row", self.max_rows)
+                self._fill(rows, table, ref)
+                best += rows
+                result.total += len(rows)
+            if best:
+                top = (max if plan.aggregate == "max" else min)(r.value for r in best)
+                result.rows = [r for r in best if r.value == top]
+                result.value = top
+        elif plan.aggregate == "count_by":
+            counts: dict[str, int] = {}
+            labels: dict[str, str] = {}
+            for name in plan.tables:
+                where = self._where(name, plan.filters)
+                refs = [g for g in plan.group if g.table == name]
+                if where is None or not refs:
+                    continue
+                column = self._column(refs[0])
+                for label, n in self._query(
+                        f"SELECT trim({column}), count(*) FROM {name} WHERE {where[0]} AND "
+                        f"{column} IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ?",
+                        [*where[1], self.max_rows]):
+                    key = label.lower()
+                    counts[key] = counts.get(key, 0) + int(n)
+                    labels.setdefault(key, label)
+            ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+            result.groups = [(labels[k], n) for k, n in ranked]
+            if ranked:
+                top = ranked[0][1] if plan.order != "asc" else ranked[-1][1]
+                winners = [labels[k] for k, n in ranked if n == top]
+                result.value = float(top)
+                for name in plan.tables:
+                    refs = [g for g in plan.group if g.table == name]
+                    if not refs:
+                        continue
+                    table = self._table(name)
+                    where = self._where(name, (*plan.filters, Filter(
+                        (refs[0],), "in", tuple(winners))))
+                    if where is not None:
+                        result.rows += self._rows(table, where[0], where[1], None, "_row",
+                                                  self.max_rows)
+                result.total = len(result.rows)
+        else:  # compare, difference, sum: the rows each item names
+            for n, item in enumerate(plan.items):
+                found = None
+                for name, ref in self._measures(plan):
+                    table = self._table(name)
+                    where = self._where(name, (*plan.filters, item))
+                    if where is None:
+                        continue
+                    rows = self._rows(table, where[0], where[1], self._typed(
+                        ref, plan.dimension) if plan.dimension else None, "_row", 2)
+                    if rows:
+                        self._fill(rows, table, ref)
+                        found = rows[0]
+                        break
+                if found is None:
+                    result.missing.append(item.said or str(item.value))
+                    continue
+                found.item = n
+                result.rows.append(found)
+            values = [r.value for r in result.rows]
+            result.total = len(result.rows)
+            if len(result.rows) == len(plan.items) and all(v is not None for v in values):
+                if plan.aggregate == "sum":
+                    result.value = float(sum(values))
+                elif plan.aggregate == "difference":
+                    result.value = float(values[0] - values[1])
+            else:
+                result.missing += [r.cells[0] or "" for r in result.rows if r.value is None]
+        return result
+
+    def _measures(self, plan: Plan) -> list[tuple[str, ColumnRef]]:
+        out = []
+        for name in plan.tables:
+            refs = [m for m in plan.measure if m.table == name]
+            if refs:
+                out.append((name, refs[0]))
+        return out
+
+    def _fill(self, rows: list[RowResult], table: TableInfo, ref: ColumnRef) -> None:
+        for r in rows:
+            r.value_text = r.cells[ref.position]

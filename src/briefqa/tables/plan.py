@@ -1,0 +1,1240 @@
+"""Plan: a question linked to a small typed plan over the corpus's tables.
+
+A `Plan` names its table (or a family of tables read as one list), its filters (column,
+operator, value), its aggregate (count, list, max, min, sum, difference, compare, or count by
+a column), its order and limit. It is built only from what the catalog holds: the question's
+words are linked to table names (title, section, file, caption), column names, cell values
+(as written, run together, a word inside a cell, a demonym of a one-word value: "German" and
+"Germany" meet at their root) and numbers with units ("512 GiB or more"). No word list of any
+corpus is in here; the words below are English: what asks for a count, a superlative, a
+comparison, and what names a dimension ("memory" asks for bytes, "longest" for a duration).
+
+The linker either gives plans (one per table that answers: two tables that list the same
+things give two), a `decline` naming what no table gives ("no table gives electrical
+power"), or nothing (the question is not a computation over a table: the extractive answer
+is given as before).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+
+from ..lexical import STOPWORDS, fold, words
+from .store import ColumnInfo, TableCatalog, TableInfo
+from .values import (
+    BIT_RATE,
+    BYTE_RATE,
+    BYTES,
+    COUNT,
+    DATE,
+    EUR,
+    FLOPS,
+    NUMBER,
+    SECONDS,
+    USD,
+    WATTS,
+    quantities,
+    singular,
+)
+
+AGGREGATES = ("count", "list", "max", "min", "sum", "difference", "compare", "count_by")
+OPERATORS = ("=", "!=", "contains", "excludes", "in", ">", ">=", "<", "<=")
+
+
+@dataclass(frozen=True)
+class ColumnRef:
+    table: str
+    position: int
+    name: str
+
+    def to_dict(self) -> dict:
+        return {"table": self.table, "column": self.name}
+
+
+@dataclass(frozen=True)
+class Filter:
+    """Rows whose cell in `columns` (one column per table it applies to) holds `value`:
+    a cell text ("=", "!=", "contains", "in": a tuple of texts) or a figure in `dimension`'s
+    base unit (">", ">=", "<", "<=", "=")."""
+
+    columns: tuple[ColumnRef, ...]
+    operator: str
+    value: str | float | tuple
+    dimension: str | None = None
+    said: str = ""  # the question's words it stands for
+    said_start: int = -1  # where the question says them (items of a comparison)
+    said_end: int = -1
+
+    def to_dict(self) -> dict:
+        return {"column": self.columns[0].name if self.columns else "",
+                "operator": self.operator,
+                "value": list(self.value) if isinstance(self.value, tuple) else self.value,
+                **({"dimension": self.dimension} if self.dimension else {})}
+
+
+@dataclass
+class Plan:
+    """What to compute over which tables; built from the catalog only (see the module)."""
+
+    tables: tuple[str, ...]  # one table, or a family read as one list
+    aggregate: str
+    filters: tuple[Filter, ...] = ()
+    measure: tuple[ColumnRef, ...] = ()  # the column compared or summed, in each table
+    dimension: str | None = None  # the measure's dimension (values.py)
+    order: str | None = None  # "desc" or "asc"
+    limit: int | None = None
+    items: tuple[Filter, ...] = ()  # compare / difference / sum: the rows named, in order
+    group: tuple[ColumnRef, ...] = ()  # count_by: the column counted by
+    confidence: float = 0.0
+    links: tuple[str, ...] = ()  # what the question's words were linked to
+
+    def __post_init__(self) -> None:
+        if self.aggregate not in AGGREGATES:
+            raise ValueError(f"unknown aggregate {self.aggregate!r}")
+        for f in (*self.filters, *self.items):
+            if f.operator not in OPERATORS:
+                raise ValueError(f"unknown operator {f.operator!r}")
+        if self.order not in (None, "desc", "asc"):
+            raise ValueError(f"unknown order {self.order!r}")
+
+    def to_dict(self) -> dict:
+        return {"tables": list(self.tables), "aggregate": self.aggregate,
+                "filters": [f.to_dict() for f in self.filters],
+                "measure": self.measure[0].name if self.measure else None,
+                "dimension": self.dimension, "order": self.order, "limit": self.limit,
+                "items": [f.to_dict() for f in self.items],
+                "group": self.group[0].name if self.group else None}
+
+
+@dataclass
+class Linked:
+    """What the linker made of a question: plans to run, or a reason to decline, or neither
+    (not a table question)."""
+
+    plans: list[Plan] = field(default_factory=list)
+    decline: str | None = None
+    confidence: float = 0.0
+    intent: str | None = None
+    links: list[str] = field(default_factory=list)
+
+    @property
+    def routed(self) -> bool:
+        return bool(self.plans) or self.decline is not None
+
+
+# ---------------------------------------------------------------------------------------------
+# What a question asks: the operation, the thing asked about, the attribute, figures
+
+_DIFFERENCE = re.compile(r"\bhow (?:many|much) (?:more|fewer|less|longer|shorter|bigger|larger|"
+                         r"higher|lower|greater|smaller|faster|slower)\b|\bby how (?:many|much)\b|"
+                         r"\bdifference (?:between|in)\b|\bexceeds?\b", re.I)
+_SUM = re.compile(r"\b(?:in total|total|altogether|combined|between them|together|sum of|"
+                  r"add up)\b", re.I)
+_COUNT = re.compile(r"\bhow many\b|^\W*(?:what is |what's |give |tell me )?the (?:total )?"
+                    r"number of\b|\bcount (?:the|of)\b", re.I)
+_MOST = r"most|highest|largest|biggest|greatest|longest|maximum|furthest|farthest|" \
+    r"fastest|latest|newest|deepest|widest|heaviest"
+_LEAST = r"least|lowest|smallest|fewest|shortest|minimum|earliest|oldest|slowest|" \
+    r"first(?=\s*[?.!]|\s*$)"  # "went into service first?", not "the first wave"
+_SUPERLATIVE = re.compile(rf"(?<![\w-])(?:(?P<max>{_MOST})|(?P<min>{_LEAST}))(?![\w-])", re.I)
+_MORE = r"more|bigger|larger|higher|greater|longer|faster|later|newer|further|wider|heavier"
+_LESS = r"less|fewer|smaller|lower|shorter|slower|earlier|older"
+_COMPARATIVE = re.compile(rf"\b(?P<more>{_MORE})\b|\b(?P<less>{_LESS})\b", re.I)
+# "512 GiB or more", "more than 200", "at least": bounds of a filter, not comparisons.
+_BOUND = re.compile(r"\b(?:or (?:more|less|fewer|above|higher|greater|below|lower|over)|"
+                    r"(?:more|less|fewer|greater|higher|lower|larger|smaller) than\s+[~<>]?\d|"
+                    r"at (?:least|most)|and (?:above|up|below))\b", re.I)
+_LISTING = re.compile(r"^\W*(?:(?:in|of|from|according to|per|on|for)\b[^?]{0,80}?,\s*)?"
+                      r"(?:which|list|name|show|what (?:are|were) the\s+\w+s)\b", re.I)
+_EXCLUDE = re.compile(r"\b(?:leaving aside|except(?: for)?|excluding|other than|apart from|"
+                      r"besides|not counting|aside from|ignoring)\s+(?:the\s+)?", re.I)
+_AT_LEAST = re.compile(r"\b(?:or more|or above|or higher|or greater|and above|and up|or "
+                       r"over|at least|minimum of)\b", re.I)
+_AT_MOST = re.compile(r"\b(?:or less|or fewer|or below|or lower|and below|at most|"
+                      r"maximum of|up to)\b", re.I)
+_ABOVE = re.compile(r"\b(?:above|over|more than|greater than|exceeding|higher than|larger "
+                    r"than|bigger than|beyond)\s*$", re.I)
+_BELOW = re.compile(r"\b(?:below|under|less than|fewer than|lower than|smaller than)\s*$",
+                    re.I)
+_COUNT_BY = re.compile(r"\b(?:which|what)\s+(?P<noun>[\w-]+)\s+(?:has|have|had|holds?|hosts?|"
+                       r"is home to|gets?)\s+the\s+(?:(?P<max>most|largest number of|highest "
+                       r"number of)|(?P<min>fewest|least|smallest number of))\b", re.I)
+
+# Words that ask for a dimension (English, for any corpus).
+_DIMENSION_WORDS = {
+    BYTES: "memory storage disk capacity quota space ram bytes byte volume",
+    FLOPS: "performance flops petaflops exaflops teraflops compute computing peak speed "
+           "fastest powerful",
+    SECONDS: "time duration long longer longest short shorter shortest walltime hours days "
+             "minutes weeks months years retention",
+    EUR: "budget cost costs price money funding euro euros expensive cheap spend spent",
+    USD: "dollars dollar",
+    WATTS: "power energy electricity electrical watts megawatts consumption",
+    BYTE_RATE: "bandwidth throughput",
+    BIT_RATE: "bandwidth throughput",
+    DATE: "date year month day opened founded started began selected",
+}
+_ADJECTIVE_DIMENSION = {"longest": SECONDS, "shortest": SECONDS, "longer": SECONDS,
+                        "shorter": SECONDS, "earliest": DATE, "latest": DATE, "earlier": DATE,
+                        "later": DATE, "oldest": DATE, "newest": DATE, "first": DATE,
+                        "fastest": FLOPS, "faster": FLOPS, "slower": FLOPS}
+# Nouns that say what kind of answer is wanted, not what it is about.
+_GENERIC = frozenset(words("one ones thing things item items entry entries row rows figure "
+                           "value number amount total kind type sort name names count "
+                           "list table tables file csv document map guide page"))
+_ABBREVIATIONS = {"maximum": "max", "minimum": "min", "number": "no", "num": "no",
+                  "january": "jan", "february": "feb", "march": "mar", "april": "apr",
+                  "june": "jun", "july": "jul", "august": "aug", "september": "sep",
+                  "sept": "sep", "october": "oct", "november": "nov", "december": "dec"}
+_NUMBER_WORDS = {w: str(n) for n, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen twenty".split())}
+# Words that ask for an operation, and everyday fillers: they need no table to explain them.
+_CUES = ("how many much number count total altogether combined together sum between them "
+         "which what who list name show give tell most least more less fewer than largest "
+         "biggest highest greatest longest maximum furthest farthest fastest latest newest "
+         "smallest lowest fewest shortest minimum earliest oldest first bigger larger higher "
+         "greater longer faster later newer smaller lower shorter earlier older exceed exceeds "
+         "difference per each every all any both either same other others versus vs compared "
+         "compare common order leaving leave aside except excluding apart besides ignoring "
+         "counting")
+_FILLERS = ("let lets allow allows allowed give gives given just rather whole only always "
+            "simply also still currently exactly approximately around roughly there here me "
+            "my you your we our they their it its them get gets got use uses used using make "
+            "makes made available listed lists mentioned named shown say says said according "
+            "going include includes including contain contains containing have has had run "
+            "runs running can could would should may might must will one ones single "
+            "respectively overall access")
+# The kinds of document a question may name ("according to the brief"): the table must be
+# of a document whose path or title says so.
+_DOCUMENT_KINDS = frozenset("brief paper report map guide handbook manual".split())
+
+
+def _kw(text: str) -> set[str]:
+    """Content words folded and stemmed, abbreviations and month names made one."""
+    return {_STEMMED_ABBREVIATIONS.get(w, w)
+            for w in words(text.replace("_", " ").replace("/", " "))}
+
+
+_STEMMED_ABBREVIATIONS = {s: v for k, v in _ABBREVIATIONS.items() for s in words(k)}
+_DIMENSION_STEMS = {dimension: _kw(text) for dimension, text in _DIMENSION_WORDS.items()}
+_ALL_DIMENSION_STEMS = set().union(*_DIMENSION_STEMS.values())
+_GENERIC_STEMS = frozenset(_kw(" ".join(_GENERIC)))
+_EXPLAINED_ANYWAY = _GENERIC_STEMS | _kw(_CUES) | _kw(_FILLERS) | _kw(" ".join(_DOCUMENT_KINDS))
+
+
+@dataclass
+class Token:
+    text: str  # as written
+    low: str  # folded, number words as digits
+    start: int
+    end: int
+
+    @property
+    def distinctive(self) -> bool:
+        """Capitalised (not first), with a digit or a joining mark: likely a name or value."""
+        return bool(re.search(r"\d|[-+:./]", self.text)) or \
+            (self.start > 0 and self.text[:1].isupper())
+
+
+_TOKEN = re.compile(r"[^\W_]+(?:[-+:'’./][^\W_]+)*\+*")
+
+
+def tokenize(text: str) -> list[Token]:
+    out = []
+    for m in _TOKEN.finditer(text):
+        raw = re.sub(r"[’']s$", "", m.group())
+        low = fold(raw)
+        out.append(Token(raw, _NUMBER_WORDS.get(low, low), m.start(), m.start() + len(raw)))
+    return out
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"[\W_]+", "", fold(text))
+
+
+@dataclass
+class Asked:
+    """The operation a question asks for, and the words that say of what."""
+
+    intent: str | None  # count, list, max, min, compare, difference, sum, count_by
+    entity: list[str]  # the words of what is counted or listed ("AI factories")
+    attribute: list[str]  # the words of what is measured ("memory", "queue wait")
+    dimension: str | None  # the dimension its adjective implies ("longest": seconds)
+    excluded_from: int | None  # where "except ..." begins, if it does
+    said: str = ""  # the question's words for the attribute, or what is dated
+    group: str | None = None  # count_by: the noun counted by ("country")
+
+
+_WHICH_NOUN = re.compile(r"\b(?:which|what)\s+(?:of\s+the\s+|of\s+)?((?:[\w'’-]+\s+){0,3}?"
+                         r"[\w'’-]+?)(?=\s+(?:is|are|was|were|has|have|had|do|does|did|can|"
+                         r"could|will|would|allow|allows|give|gives|let|lets|get|gets|use|"
+                         r"uses|in|on|at|of|from|with|for|to|went|go|goes)\b|\?|,|$)", re.I)
+_WHICH_PLURAL = re.compile(r"\b(?:which|what)\s+(?:of\s+the\s+)?((?:[\w'’-]+\s+){0,2}?"
+                           r"[\w'’-]+[^s\W]s)\b(?!\s+(?:of|for)\b)", re.I)
+_COUNTED = re.compile(r"\bhow many\s+(?:of\s+(?:the\s+)?)?((?:[\w'’-]+\s+){0,4}?[\w'’-]+?)"
+                      r"(?=\s+(?:are|is|were|was|do|does|did|have|has|can|could|let|lets|in|"
+                      r"on|at|from|with|for|to|get|give|there|sit|stand|appear|exist)\b|\?|$)",
+                      re.I)
+
+
+def asked(question: str) -> Asked:
+    """What the question asks for (see `Asked`)."""
+    text = question
+    exclusion = _EXCLUDE.search(text)
+    excluded_from = exclusion.end() if exclusion else None
+    unbounded = _BOUND.sub(lambda m: " " * len(m.group()), text)
+    superlative = _SUPERLATIVE.search(unbounded)
+    comparative = _COMPARATIVE.search(unbounded)
+    names_two = re.search(r"\S\s+(?:or|vs\.?|versus)\s+\S|\bthan\b", unbounded, re.I)
+    counting = _COUNT.search(text)
+    by = _COUNT_BY.search(text)
+    intent, dimension, attribute, said, group = None, None, [], "", None
+    if _DIFFERENCE.search(text):
+        intent = "difference"
+        match = _DIFFERENCE.search(text)
+        dimension = _ADJECTIVE_DIMENSION.get(match.group().lower().split()[-1])
+        attribute = _phrase_after(text, match.end())
+    elif comparative and names_two:
+        intent = "compare"
+        dimension = _ADJECTIVE_DIMENSION.get(comparative.group().lower())
+        attribute = _phrase_after(text, comparative.end())
+    elif by:
+        intent, group = "count_by", by.group("noun")
+    elif counting:
+        intent = "count"
+        if _SUM.search(text) and re.search(r"[A-Z0-9][\w-]*\s+and\s+[A-Z0-9]", text):
+            intent = "sum"  # "how many ... do X and Y have between them": two figures added
+    elif superlative:
+        intent = "max" if superlative.group("max") else "min"
+        word = superlative.group().lower()
+        dimension = _ADJECTIVE_DIMENSION.get(word)
+        after = superlative.end()
+        common = re.match(r"\s+common\b", text[after:], re.I)
+        if common:
+            dimension, after = None, after + common.end()
+        number_of = re.match(r"\s+(?:number|amount|quantity) of\b", text[after:], re.I)
+        if number_of:
+            after += number_of.end()
+        attribute = _phrase_after(text, after)
+        if dimension == DATE and not attribute:
+            said = " ".join(text[:superlative.start()].split()[-3:])
+    elif _SUM.search(text):
+        intent = "sum"
+    elif _LISTING.search(text):
+        intent = "list"
+    if not said and attribute:
+        said = _said(text, attribute)
+    counted = _COUNTED.search(text)
+    which = _WHICH_PLURAL.search(text) or _WHICH_NOUN.search(text)
+    entity = sorted(_kw(counted.group(1))) if counted else \
+        sorted(_kw(which.group(1))) if which else []
+    if by:
+        entity = _phrase_after(text, by.end())  # "which country has the most [AI factories]"
+    return Asked(intent, entity, attribute, dimension, excluded_from, said, group)
+
+
+def _phrase_after(text: str, position: int) -> list[str]:
+    """The noun phrase after a superlative or comparative: "the most [electrical power]",
+    "the shortest [queue wait]" (up to a preposition, verb or the end)."""
+    rest = text[position:]
+    match = re.match(r"\s*((?:[\w'’/-]+\s*){0,4}?)(?=\b(?:of|in|on|at|for|to|from|with|per|a|"
+                     r"an|the|than|or|and|between|among|is|are|does|do|can|has|have|across|"
+                     r"allowed|available|run|runs)\b|[?,.;:]|$)", rest, re.I)
+    return sorted(_kw(match.group(1))) if match else []
+
+
+# ---------------------------------------------------------------------------------------------
+# Linking the question's words to the catalog
+
+
+@dataclass
+class ValueLink:
+    column: ColumnRef
+    value: str  # the cell text linked
+    kind: str  # "exact", "demonym", "cover", "contains"
+    needle: str  # what a filter looks for in the cells (as the cells write it)
+    start: int  # where in the question
+    end: int
+    key: bool  # in the table's first column (a row's name)
+    rows: int  # how many rows hold the value
+
+    @property
+    def strength(self) -> float:
+        return _KIND_STRENGTH[self.kind]
+
+
+_KIND_STRENGTH = {"exact": 1.0, "demonym": 0.9, "cover": 0.8, "contains": 0.6}
+
+
+@dataclass
+class TableLinks:
+    table: TableInfo
+    described: float = 0.0  # how well its names (title, file, section, caption) match
+    distinct: set[str] = field(default_factory=set)  # the words that matched its names
+    values: list[ValueLink] = field(default_factory=list)
+    columns: dict[int, float] = field(default_factory=dict)  # mentioned columns: strength
+    mentioned: dict[int, tuple[int, int]] = field(default_factory=dict)  # where mentioned
+
+
+class Linker:
+    """Links questions to plans over one catalog (its word statistics worked out once)."""
+
+    def __init__(self, catalog: TableCatalog) -> None:
+        self.catalog = catalog
+        self.tables = catalog.tables
+        self._describe = {t.name: self._descriptors(t) for t in self.tables}
+        self._names = {t.name: set().union(*[ws for ws, w in self._describe[t.name]
+                                             if w >= 0.6]) for t in self.tables}
+        frequency: dict[str, int] = {}
+        for fields in self._describe.values():
+            for w in set().union(*[ws for ws, _ in fields]):
+                frequency[w] = frequency.get(w, 0) + 1
+        n = max(1, len(self.tables))
+        self._idf = {w: math.log(1 + n / c) / math.log(1 + n) for w, c in frequency.items()}
+        self._values = {t.name: [[(v, [x.low for x in tokenize(v)]) for v in c.values]
+                                 for c in t.columns] for t in self.tables}
+        self._words = {t.name: self._all_words(t) for t in self.tables}
+        self._keys = {t.name: {_squash(v) for v in t.columns[0].values} if t.columns else set()
+                      for t in self.tables}
+        self._cells = {_squash(v) for t in self.tables for c in t.columns for v in c.values
+                       if len(v) <= 40}
+
+    # -- the catalog's words ------------------------------------------------------------------
+
+    @staticmethod
+    def _descriptors(table: TableInfo) -> list[tuple[set[str], float]]:
+        stem = table.source.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+        parents = (table.section or "").rpartition(" > ")[0]
+        kind = {"csv": "csv spreadsheet", "md": "table", "html": "table"}.get(table.kind, "")
+        return [(_kw(table.title), 1.0), (_kw(stem), 1.0), (_kw(kind), 0.6),
+                (_kw(table.document_title), 0.7), (_kw(parents), 0.6),
+                (_kw(table.caption), 0.4)]
+
+    @staticmethod
+    def entity_words(table: TableInfo) -> set[str]:
+        """What a table lists: the plural nouns of its title and file name, and the words of
+        its first column's name ("Login node name": login, node)."""
+        found: set[str] = set()
+        stem = table.source.rsplit("/", 1)[-1].rsplit(".", 1)[0].replace("_", " ")
+        for text in (re.sub(r"\([^)]*\)", " ", table.title), stem):  # not "(startups / SMEs)"
+            for token in re.findall(r"[A-Za-z][A-Za-z-]+", text):
+                if len(token) > 3 and token.lower().endswith("s") and \
+                        not token.lower().endswith("ss"):
+                    found |= _kw(token)
+        if table.columns:
+            found |= _kw(table.columns[0].name) - _GENERIC_STEMS
+        if not found:
+            found |= _kw(table.title) - _GENERIC_STEMS
+        return found
+
+    def _all_words(self, table: TableInfo) -> set[str]:
+        out: set[str] = set()
+        for ws, _ in self._describe[table.name]:
+            out |= ws
+        for column in table.columns:
+            out |= _kw(column.name)
+            for value in column.values[:100]:
+                out |= _kw(value)
+        for name in table.names:
+            out |= _kw(name)
+        return out
+
+    # -- linking ------------------------------------------------------------------------------
+
+    def links(self, question: str) -> list[TableLinks]:
+        tokens = tokenize(question)
+        stems = _kw(question)
+        found = []
+        for table in self.tables:
+            tl = TableLinks(table)
+            for ws, weight in self._describe[table.name]:
+                for w in ws & stems:
+                    if w not in tl.distinct:
+                        tl.described += weight * self._idf.get(w, 1.0)
+                        tl.distinct.add(w)
+            for column in table.columns:
+                strength, where = _column_mention(column, question, tokens)
+                if strength > 0:
+                    tl.columns[column.position] = strength
+                    tl.mentioned[column.position] = where
+                tl.values.extend(self._value_links(table, column, tokens, question))
+            found.append(tl)
+        return found
+
+    def _value_links(self, table: TableInfo, column: ColumnInfo, tokens: list[Token],
+                     question: str) -> list[ValueLink]:
+        """The cells of a column the question names: the whole cell (as written, or run
+        together: "userhome"), a people's word for a one-word cell ("German"), all the words
+        of a cell of several, or a distinctive word or phrase inside a cell."""
+        ref = ColumnRef(table.name, column.position, column.name)
+        key = column.position == 0
+        counts = column.counts or [1] * len(column.values)
+        values = self._values[table.name][column.position]
+        lows = [t.low for t in tokens]
+        windows: dict[str, tuple[int, int]] = {}
+        for i in range(len(tokens)):
+            for j in range(i + 1, min(len(tokens), i + 6) + 1):
+                windows.setdefault("".join(_squash(t.low) for t in tokens[i:j]),
+                                   (tokens[i].start, tokens[j - 1].end))
+        named = self._names[table.name]
+        out: list[ValueLink] = []
+
+        def add(value, kind, needle, start, end, rows):
+            said = _kw(question[start:end])
+            if said and said <= named:
+                return  # the question's words name the table, not a row
+            out.append(ValueLink(ref, value, kind, needle, start, end, key, rows))
+
+        folded_question = fold(question)
+        for (value, vlows), rows in zip(values, counts):
+            content = [w for w in vlows if w not in STOPWORDS]
+            if not content:
+                continue
+            if re.match(r"[^\w\s(\[\"“‘'~<>]", value) and fold(value) not in folded_question:
+                continue  # "--partition" is named only as written
+            span = _find(lows, vlows)
+            if span is not None:
+                add(value, "exact", value, tokens[span[0]].start, tokens[span[1] - 1].end, rows)
+                continue
+            squashed = _squash(value)
+            if len(squashed) >= 4 and squashed in windows:
+                add(value, "exact", value, *windows[squashed], rows)
+                continue
+            if len(vlows) == 1 and value[:1].isupper() and value.isalpha():
+                demonym = next((t for t in tokens if t.text[:1].isupper()
+                                and _demonym_of(t.low, vlows[0])), None)
+                if demonym is not None:
+                    add(value, "demonym", value, demonym.start, demonym.end, rows)
+                    continue
+            words_of = [w for w in content if not w.isdigit()]
+            if len(set(words_of)) >= 2 and set(content) <= set(lows):
+                span = _tightest(lows, set(content))
+                if span[1] - span[0] + 1 <= len(vlows) + 2:  # its words close together
+                    add(value, "cover", value, tokens[span[0]].start, tokens[span[1]].end,
+                        rows)
+        taken = {(v.start, v.end) for v in out}
+        # A distinctive word or phrase of the question inside longer cells ("LUMI-C" in
+        # "LUMI-C and LUMI-G", "exascale" of "exascale-class" in "Exascale (~1 EF)"); in a
+        # column of prose (long cells) only a phrase of several words.
+        total_rows = max(1, table.rows)
+        prose = bool(column.values) and \
+            sum(len(v) for v in column.values) / len(column.values) > 40
+        for i in range(len(tokens)):
+            for j in range(i + 1, min(len(tokens), i + 3) + 1):
+                window = tokens[i:j]
+                if not any(t.distinctive for t in window) or \
+                        all(t.low in STOPWORDS for t in window) or (prose and j - i < 2):
+                    continue
+                span = (window[0].start, window[-1].end)
+                if span in taken:
+                    continue
+                candidates = {tuple(t.low for t in window)}
+                if j == i + 1 and "-" in window[0].low and not re.search(r"\d", window[0].low):
+                    candidates |= {(p,) for p in window[0].low.split("-") if len(p) >= 4}
+                for candidate in candidates:
+                    holders = [(v, rows) for (v, vl), rows in zip(values, counts)
+                               if _find(vl, list(candidate)) is not None]
+                    held = sum(rows for _, rows in holders)
+                    if not holders or held >= max(2, (0.3 if prose else 0.9) * total_rows):
+                        continue
+                    for v, rows in holders:
+                        add(v, "contains", _needle(v, candidate), *span, rows)
+        return out
+
+    # -- plans --------------------------------------------------------------------------------
+
+    def link(self, question: str) -> Linked:
+        """The question's plans (see the module)."""
+        what = asked(question)
+        if what.intent is None or not self.tables:
+            return Linked(intent=what.intent)
+        links = self.links(question)
+        candidates = []
+        for tl in links:
+            made = self._plan(what, tl, links, question)
+            if made is not None:
+                candidates.append((*made[:4], round(self._last_entity, 2)))
+        if not candidates:
+            return Linked(intent=what.intent)
+        # The table that lists what is asked about first, then the best linked.
+        candidates.sort(key=lambda c: (-c[4], -c[0]))
+        best_score, best_plan, best_decline, best_links, _entity = candidates[0]
+        if best_plan is None:
+            if self._given_anywhere(what):
+                return Linked(intent=what.intent)  # some table may give it: not ours to deny
+            return Linked(decline=best_decline, confidence=best_score, intent=what.intent,
+                          links=best_links)
+        plans = [best_plan]
+        for score, plan, _decline, _links, _entity in candidates[1:]:
+            if plan is None or score < 0.75 * best_score or \
+                    any(set(plan.tables) & set(p.tables) for p in plans):
+                continue
+            if _same_kind(plan, best_plan) and self._same_things(plan, best_plan):
+                plans.append(plan)
+        return Linked(plans=plans, confidence=best_score, intent=what.intent,
+                      links=best_links)
+
+    def _given_anywhere(self, what: Asked) -> bool:
+        """Does any table have a column named by the words asked for, or of the dimension
+        they ask for? (A decline says "no table gives ...": it must be true.)"""
+        asked_words = (set(what.attribute) or _kw(what.said)) - _GENERIC_STEMS
+        dimensions = {d for d, stems in _DIMENSION_STEMS.items() if stems & asked_words}
+        for table in self.tables:
+            for column in table.columns:
+                if asked_words & _kw(column.name) or dimensions & set(column.dimensions):
+                    return True
+        return False
+
+    def _same_things(self, plan: Plan, other: Plan) -> bool:
+        """Do two tables list the same things (a third of their rows' names shared)?"""
+        mine = set().union(*[self._keys[t] for t in plan.tables])
+        theirs = set().union(*[self._keys[t] for t in other.tables])
+        return bool(mine and theirs) and \
+            len(mine & theirs) >= 0.3 * min(len(mine), len(theirs))
+
+    def _plan(self, what: Asked, tl: TableLinks, everything: list[TableLinks],
+              question: str):
+        """(score, plan, decline, links) for one table or its family; None when it does
+        not answer the question."""
+        table = tl.table
+        family = self.catalog.family(table)
+        if family[0].name != table.name:
+            return None  # a family is planned from its first table
+        members = {t.name: next(x for x in everything if x.table.name == t.name)
+                   for t in family}
+        tls = [members[name] for name in self._choose_members(members)]
+        tables = tuple(m.table.name for m in tls)
+        if not self._names_document(question, tls):
+            return None
+        described = max(m.described for m in tls)
+        entity_words = set().union(*[self.entity_words(m.table) for m in tls])
+        known = set().union(*[self._words[m.table.name] for m in tls])
+        asked_entity = [w for w in what.entity if w not in _GENERIC_STEMS]
+        entity = 0.0
+        if asked_entity and set(asked_entity) & entity_words:
+            entity = sum(w in entity_words or w in known for w in asked_entity) / \
+                len(asked_entity)
+        self._last_entity = entity
+        links = [f"{m.table.label}: " + ", ".join(sorted(m.distinct)) for m in tls
+                 if m.distinct]
+        mentioned = {m.table.name: m.columns for m in tls}
+        where = {m.table.name: m.mentioned for m in tls}
+        values = [v for m in tls for v in m.values]
+        items = self._items(values, tls) if what.intent in ("compare", "difference", "sum") \
+            else []
+        if what.intent in ("compare", "difference", "sum") and len(items) < 2:
+            items = self._loose_items(question, tls) or items
+        item_spans = {(f.said_start, f.said_end) for f in items}
+        values = [v for v in values if not any(s <= v.start and v.end <= e
+                                               for s, e in item_spans)]
+        excluded = [v for v in values if what.excluded_from is not None
+                    and v.start >= what.excluded_from]
+        values = [v for v in values if v not in excluded]
+        filters, used = self._filters(values, mentioned, where, question, tls)
+        for v in excluded:
+            if v.rows and v.kind != "contains":
+                filters.append(Filter((v.column,), "excludes", v.needle,
+                                      said=question[v.start:v.end]))
+        numeric, numeric_spans = self._numeric_filters(question, tls, mentioned)
+        if numeric_spans:  # "512 GiB or more" is a bound, not the cell "512 GiB"
+            overlapping = [f for f in filters if any(
+                s <= question.find(f.said) < e for s, e in numeric_spans)]
+            filters = [f for f in filters if f not in overlapping]
+        filters.extend(numeric)
+        explained = self._explains(question, tls, [*used, *excluded],
+                                   [*item_spans, *numeric_spans])
+        if not explained:
+            return None
+        spans = [(v.start, v.end) for v in [*used, *excluded]] + list(item_spans) + \
+            list(numeric_spans) + [_span_of(question, f.said) for f in filters if f.said]
+        unexplained = self._unexplained(question, tls, spans,
+                                        set(what.attribute) | _kw(what.said))
+        self._last_unexplained = unexplained
+        allowed = 1 if filters or items or described >= 1.5 or \
+            what.intent not in ("count", "list") else 0
+        # A question that asks of something no part of the plan accounts for gets no plan
+        # (it may still be declined, when what it asks for is what no table gives).
+        blocked = len(unexplained) > allowed
+        strengths = sorted((v.strength for v in used), reverse=True)
+        score = described + 2.0 * entity + sum(strengths[:1]) + 0.3 * sum(strengths[1:])
+        score += 0.5 * sum(max(c.values(), default=0.0) for c in mentioned.values())
+        plain = Plan(tables, "count", confidence=score)  # what is returned is replaced below
+        if what.intent in ("count", "list"):
+            generic_ask = not asked_entity
+            if not (entity >= 0.5 or (generic_ask and described >= (
+                    1.5 if what.intent == "list" else 1.0) and filters)):
+                return None
+            if what.intent == "list" and not filters:
+                return None  # "which X ...?" without a condition: not a computation
+            if any(f.operator in ("=", "contains") and all(c.position == 0 for c in f.columns)
+                   for f in filters) and len([f for f in filters if all(
+                       c.position == 0 for c in f.columns)]) == 1:
+                return None  # one row named by its name: a look-up, not a count
+            filtered = {(r.table, r.position) for f in filters for r in f.columns}
+            filtered_names = {_squash(r.name) for f in filters for r in f.columns}
+            sources = {m.table.source for m in tls}
+            for other in everything:  # this table's, or another of its document's
+                if other.table.source not in sources:
+                    continue
+                for position, strength in other.columns.items():
+                    name = _squash(other.table.columns[position].name)
+                    if strength >= 0.99 and position > 0 and name not in filtered_names and \
+                            (other.table.name, position) not in filtered:
+                        return None  # the question names a column it sets no condition on
+            filters = _either(filters)
+            counted = self._counted_column(what, tls) if what.intent == "count" else ()
+            if counted:  # "how many nodes" of a table with a column of node counts: added up
+                plain = Plan(tables, "sum", tuple(filters), counted, NUMBER,
+                             confidence=score, links=tuple(links))
+                if blocked:
+                    return None
+                return score, plain, None, links
+            plain = Plan(tables, what.intent, tuple(filters), confidence=score,
+                         links=tuple(links))
+            if blocked:
+                return None
+            return score, plain, None, links
+        if what.intent == "count_by":
+            group = self._group(what, tls)
+            if not group or entity < 0.5:
+                return None
+            if blocked:
+                return None
+            return score, Plan(tables, "count_by", tuple(filters), group=group,
+                               order="asc" if re.search(r"\b(?:fewest|least|smallest)\b",
+                                                        question, re.I) else "desc",
+                               confidence=score, links=tuple(links)), None, links
+        # max, min, compare, difference, sum: a measure is needed
+        if what.intent in ("compare", "difference", "sum") and len(items) < 2:
+            return None
+        if what.intent in ("max", "min") and not (entity >= 0.5 or described >= 1.0 or
+                                                  any(v.key for v in used)):
+            return None
+        measure, dimension, measure_score = self._measure(what, tls, mentioned, question,
+                                                          items)
+        attribute = [w for w in what.attribute if w not in _GENERIC_STEMS]
+        linked_attribute = [w for w in attribute if w in _ALL_DIMENSION_STEMS or any(
+            w in _kw(c.name) or COUNT + singular(w) in c.dimensions
+            for m in tls for c in m.table.columns)]
+        if measure == ():
+            return None  # several columns would do: not for the tables to answer
+        if measure is None or (attribute and not linked_attribute):
+            points = re.search(r"\b(?:table|csv|spreadsheet|list|map)s?\b", question, re.I) or \
+                (entity >= 0.99 and described >= 1.5)
+            if points and (entity >= 0.5 or items) and described >= 0.5 and \
+                    (attribute or what.said):
+                said = what.said or " ".join(attribute)
+                reason = f"no table gives a date for “{said}”" if what.dimension == DATE \
+                    and not attribute else f"no table gives {said}"
+                return score, None, reason, links
+            return None
+        score += measure_score
+        if what.intent in ("max", "min"):
+            filters = _either(filters)
+            if blocked:
+                return None
+            return score, Plan(tables, what.intent, tuple(filters), measure, dimension,
+                               "desc" if what.intent == "max" else "asc",
+                               confidence=score, links=tuple(links)), None, links
+        if blocked:
+            return None
+        return score, Plan(tables, what.intent, tuple(filters), measure, dimension,
+                           items=tuple(items[:2]), confidence=score,
+                           links=tuple(links)), None, links
+
+    def _names_document(self, question: str, tls: list[TableLinks]) -> bool:
+        """"according to the brief": only tables of a document whose path or title says
+        "brief" answer it (the kinds of document are English words: map, guide, report)."""
+        from ..question import document_references
+
+        if re.search(r"\b(?:csv|spreadsheet)s?\b", question, re.I) and \
+                any(m.table.kind != "csv" for m in tls):
+            return False  # "the factories CSV": a CSV file's table
+        kinds = {next(iter(r)) for r in document_references(question) if len(r) == 1}
+        kinds = {k for k in kinds if k in {w for d in _DOCUMENT_KINDS for w in words(d)}}
+        if not kinds:
+            return True
+        for m in tls:
+            place = _squash(m.table.source) + _squash(m.table.document_title)
+            if not all(k[:4] in place for k in kinds):
+                return False
+        return True
+
+    def _explains(self, question: str, tls: list[TableLinks], used: list[ValueLink],
+                  spans: list[tuple[int, int]]) -> bool:
+        """Every name the question mentions (a capitalised word, a word with digits or a
+        hyphen) is one the table's document, names, columns or linked cells account for:
+        "LUMI-G and LUMI-C" is not answered by a table of LUMI-C alone."""
+        covered = [(v.start, v.end) for v in used] + list(spans)
+        known = set().union(*[self._words[m.table.name] for m in tls])
+        names = set().union(*[set(m.table.names) for m in tls])
+        for token in tokenize(question):
+            if not token.distinctive or token.low in STOPWORDS or \
+                    _squash(token.low) not in self._cells:
+                continue  # only a name that is a cell somewhere must be accounted for
+            if any(s <= token.start and token.end <= e for s, e in covered):
+                continue
+            if token.low in names or _kw(token.text) <= known or token.low.isdigit():
+                continue
+            return False
+        return True
+
+    def _unexplained(self, question: str, tls: list[TableLinks],
+                     spans: list[tuple[int, int]], also: set[str] = frozenset()) -> list[str]:
+        """The question's content words that nothing of the plan accounts for: not the
+        tables' names, columns, document, nor a cell it uses, nor an operation or a filler
+        word. "How many factories are in top-tier innovator regions?" leaves "top-tier
+        innovator regions": a condition no table can check."""
+        explained = set(_EXPLAINED_ANYWAY) | set(also)
+        for m in tls:
+            explained |= self._names[m.table.name] | self.entity_words(m.table)
+            for ws, _ in self._describe[m.table.name]:
+                explained |= ws
+            for column in m.table.columns:
+                explained |= _kw(column.name)
+            explained |= {w for name in m.table.names[:200] for w in _kw(name)}
+        left = []
+        for token in tokenize(question):
+            if any(s <= token.start and token.end <= e for s, e in spans) or \
+                    token.low.isdigit():
+                continue
+            for w in _kw(token.text):
+                if w not in explained and not w.isdigit() and w not in left:
+                    left.append(w)
+        return left
+
+    def _choose_members(self, members: dict[str, TableLinks]) -> list[str]:
+        """A family is read whole unless the question's words pick one of its tables (words
+        of its title or caption that the others lack)."""
+        names = list(members)
+        if len(names) == 1:
+            return names
+        shared = set.intersection(*[m.distinct for m in members.values()])
+        own = {n: sum(self._idf.get(w, 1.0) for w in m.distinct - shared)
+               for n, m in members.items()}
+        best = max(names, key=lambda n: own[n])
+        others = max((own[n] for n in names if n != best), default=0.0)
+        if own[best] >= 1.0 and own[best] > 1.5 * others:
+            return [best]
+        return names
+
+    def _filters(self, values: list[ValueLink], mentioned, where, question: str,
+                 tls: list[TableLinks]):
+        """One filter per place in the question that names a cell: in each table, the
+        column the question also names, else the one nearest... else its first column."""
+        by_span: dict[tuple[int, int], list[ValueLink]] = {}
+        for v in values:
+            by_span.setdefault((v.start, v.end), []).append(v)
+        kept: list[tuple[int, int]] = []
+        strongest = {span: max(v.strength for v in group) for span, group in by_span.items()}
+        for s in sorted(by_span, key=lambda s: (-strongest[s], -(s[1] - s[0]))):
+            loose = strongest[s] <= _KIND_STRENGTH["contains"]
+            if not any((k[0] <= s[0] and s[1] <= k[1]) or
+                       (loose and k[0] < s[1] and s[0] < k[1]) for k in kept):
+                kept.append(s)  # a mention inside another, or a loose one overlapping: not
+        filters, used = [], []
+        for span in sorted(kept):
+            group = by_span[span]
+            best_kind = max(v.strength for v in group)
+            group = [v for v in group if v.strength == best_kind]
+            chosen: list[ValueLink] = []
+            per_table: dict[str, list[ValueLink]] = {}
+            for v in group:
+                per_table.setdefault(v.column.table, []).append(v)
+            for table, options in per_table.items():
+                def rank(v: ValueLink, table=table) -> tuple:
+                    near = where.get(table, {}).get(v.column.position)
+                    distance = abs(near[0] - v.start) if near else 999
+                    return (-(mentioned.get(table, {}).get(v.column.position, 0) > 0),
+                            distance, -v.key, v.column.position)
+                options.sort(key=rank)
+                chosen.extend(v for v in options if v.column == options[0].column)
+            said = question[span[0]:span[1]]
+            columns = tuple(dict.fromkeys(v.column for v in chosen))
+            needles = tuple(dict.fromkeys(v.needle for v in chosen))
+            if chosen[0].kind == "cover":
+                f = Filter(columns, "=" if len(needles) == 1 else "in",
+                           needles[0] if len(needles) == 1 else needles, said=said)
+            elif len({n.lower() for n in needles}) == 1:
+                f = Filter(columns, "contains", needles[0], said=said)
+            else:
+                f = Filter(columns, "in", needles, said=said)
+            if re.search(r"\b(?:not|no|without|never|non)\s*-?\s*(?:\w+\s+){0,2}$",
+                         question[:span[0]], re.I):
+                f = Filter(f.columns, "excludes" if f.operator == "contains" else "!=",
+                           f.value, said=f.said)
+            filters.append(f)
+            used.append(max(chosen, key=lambda v: v.strength))
+        # "an unknown lead but a known base system": a word whose "un-" form is a cell.
+        for m in tls:
+            for position, (s, _e) in m.mentioned.items():
+                match = re.search(r"\b(known|certain|available|specified|confirmed)\s+"
+                                  r"(?:\w+\s+){0,1}$", question[max(0, s - 24):s], re.I)
+                if not match:
+                    continue
+                column = m.table.columns[position]
+                opposite = next((v for v in column.values
+                                 if fold(v) == "un" + match.group(1).lower()), None)
+                if opposite is None:
+                    continue
+                ref = ColumnRef(m.table.name, position, column.name)
+                filters = [f for f in filters if not (ref in f.columns and
+                                                      str(f.value).lower() == opposite.lower())]
+                filters.append(Filter((ref,), "excludes", opposite, said=match.group(1)))
+        return filters, used
+
+    def _numeric_filters(self, question: str, tls: list[TableLinks], mentioned):
+        """"above 200", "512 GiB or more", "at most 4 nodes": a figure compared with a
+        column's typed values (the column the question names, else the only one of that
+        dimension)."""
+        out, spans = [], []
+        for q in quantities(question):
+            before, after = question[:q.start], question[q.end:q.end + 30]
+            text = question[q.start:q.end]
+            if q.qualifier == ">" or _ABOVE.search(before):
+                operator = ">=" if re.search(r"at least", text + before[-12:], re.I) else ">"
+            elif q.qualifier == "<" or _BELOW.search(before):
+                operator = "<=" if re.search(r"at most|up to", text + before[-12:], re.I) \
+                    else "<"
+            elif _AT_LEAST.match(_after_words(after)):
+                operator = ">="
+            elif _AT_MOST.match(_after_words(after)):
+                operator = "<="
+            else:
+                continue  # a figure stated plainly is a cell to find, not a bound
+            columns = []
+            for m in tls:
+                options = [(mentioned[m.table.name].get(c.position, 0), c) for c in
+                           m.table.columns if q.dimension in c.dimensions]
+                if q.dimension == NUMBER:
+                    options = [o for o in options if o[0] > 0]
+                if not options:
+                    continue
+                options.sort(key=lambda o: (-o[0], o[1].position))
+                if len(options) > 1 and options[0][0] == options[1][0]:
+                    continue  # several columns could hold it and the question names none
+                columns.append(ColumnRef(m.table.name, options[0][1].position,
+                                         options[0][1].name))
+            if columns:
+                out.append(Filter(tuple(columns), operator, q.value, q.dimension, said=text))
+                spans.append((q.start, q.end))
+        return out, spans
+
+    def _measure(self, what: Asked, tls: list[TableLinks], mentioned, question: str,
+                 items: list[Filter] = ()):
+        """The column measured: named by the question ("max jobs", "walltime"), or holding
+        the dimension its words ask for ("memory": bytes, "longest": a duration). None when
+        none is, or when several would do equally and the question names none of them."""
+        attribute = set(what.attribute)
+        wanted = {what.dimension} if what.dimension else set()
+        for dimension, stems in _DIMENSION_STEMS.items():
+            if stems & (attribute or _kw(question)):
+                wanted.add(dimension)
+        counted = {COUNT + singular(w) for w in re.findall(r"[A-Za-z]+", question)}
+        scored = []
+        for m in tls:
+            for column in m.table.columns:
+                named = mentioned[m.table.name].get(column.position, 0.0)
+                place = m.mentioned.get(column.position)
+                if place and any(f.said_start <= place[0] < f.said_end for f in items):
+                    named = 0.0  # "LUMI-C" names a row here, not the column of that name
+                if attribute and named and not (attribute & _kw(column.name)):
+                    named *= 0.5  # named elsewhere in the question than as what is measured
+                for dimension, info in column.dimensions.items():
+                    share = info["cells"] / max(1, m.table.rows)
+                    if (share < 0.3 and named < 0.5) or (column.position == 0 and share < 0.5):
+                        continue
+                    if dimension == DATE and what.dimension == DATE and named < 0.5:
+                        continue  # "first": only a date the question names
+                    score = named + (1.0 if dimension in wanted else 0.0) + \
+                        (0.8 if dimension in counted else 0.0)
+                    if dimension == NUMBER and named:
+                        score += 0.3
+                    if score <= 0.3:
+                        continue
+                    if what.dimension and dimension != what.dimension and named < 0.5:
+                        continue
+                    scored.append((score + 0.2 * share, named, dimension, m.table.name,
+                                   column.position, score))
+                if what.intent == "compare" and named >= 0.99 and column.position > 0 and \
+                        attribute & _kw(column.name):
+                    scored.append((named + 0.5, named, None, m.table.name, column.position,
+                                   named + 0.5))
+        if not scored:
+            return None, None, 0.0
+        scored.sort(key=lambda s: (-s[0], s[3], s[4]))
+        top = scored[0]
+        rivals = [s for s in scored[1:] if s[3] == top[3] and s[4] != top[4]
+                  and abs(s[5] - top[5]) < 1e-9]
+        if rivals:
+            return (), None, 0.0  # several columns would do, and the question says none
+        dimension = top[2]
+        refs = []
+        for m in tls:
+            options = [s for s in scored if s[3] == m.table.name and s[2] == dimension]
+            if m.table.name == top[3]:
+                options = [top]
+            if options:
+                c = m.table.columns[options[0][4]]
+                refs.append(ColumnRef(m.table.name, c.position, c.name))
+        return tuple(refs), dimension, top[0]
+
+    def _items(self, values: list[ValueLink], tls) -> list[Filter]:
+        """The two rows a comparison names, in the question's order: cells of one column
+        that each name one row."""
+        by_column: dict[tuple[str, int], list[ValueLink]] = {}
+        for v in values:
+            if v.rows == 1 or (v.key and v.kind != "contains"):
+                by_column.setdefault((v.column.table, v.column.position), []).append(v)
+        best: list[ValueLink] = []
+        for options in by_column.values():
+            spans: dict[tuple[int, int], list[ValueLink]] = {}
+            for v in options:
+                spans.setdefault((v.start, v.end), []).append(v)
+            distinct = []
+            for span in sorted(spans, key=lambda s: -(s[1] - s[0])):
+                if any(d.start <= span[0] and span[1] <= d.end for d in distinct):
+                    continue
+                group = spans[span]
+                strongest = max(v.strength for v in group)
+                group = [v for v in group if v.strength == strongest]
+                if len({v.value for v in group}) == 1:
+                    distinct.append(group[0])
+            if len({v.value for v in distinct}) >= 2 and (
+                    len(distinct) > len(best) or (len(distinct) == len(best) and
+                                                  sum(v.key for v in distinct) >
+                                                  sum(v.key for v in best))):
+                best = distinct
+        best.sort(key=lambda v: v.start)
+        return [Item(v.column, v.value, v.start, v.end) .filter for v in best[:2]]
+
+    def _counted_column(self, what: Asked, tls: list[TableLinks]) -> tuple[ColumnRef, ...]:
+        """"How many nodes ...?" of a table with a column "Nodes" of plain numbers: that
+        column, to be added up (a row per node type is not a node)."""
+        asked_words = set(what.entity) - _GENERIC_STEMS
+        refs = []
+        for m in tls:
+            for column in m.table.columns:
+                info = column.dimensions.get(NUMBER)
+                if info and info["cells"] >= 0.8 * m.table.rows and \
+                        _kw(column.name) and _kw(column.name) <= asked_words:
+                    refs.append(ColumnRef(m.table.name, column.position, column.name))
+                    break
+        return tuple(refs) if len(refs) == len(tls) else ()
+
+    def _loose_items(self, question: str, tls: list[TableLinks]) -> list[Filter]:
+        """The two rows of "A or B" / "A than B" when the question names them loosely ("my
+        home directory" for the row "User home"): in each part, the one row name of the
+        table that shares most of its words, not shared with the table's own names."""
+        parts = _alternatives(question)
+        if len(parts) != 2:
+            return []
+        for m in tls:
+            if not m.table.columns:
+                continue
+            column = m.table.columns[0]
+            ref = ColumnRef(m.table.name, 0, column.name)
+            named = self._names[m.table.name]
+            found = []
+            for start, end in parts:
+                words_of = _kw(question[start:end]) - named - _GENERIC_STEMS
+                scores = [(len(words_of & _kw(v)), v) for v in column.values]
+                scores = [x for x in scores if x[0] > 0]
+                scores.sort(key=lambda x: -x[0])
+                if not scores or (len(scores) > 1 and scores[1][0] == scores[0][0]):
+                    break
+                found.append(Filter((ref,), "=", scores[0][1], said=question[start:end].strip(),
+                                    said_start=start, said_end=end))
+            if len(found) == 2 and found[0].value != found[1].value:
+                return found
+        return []
+
+    def _group(self, what: Asked, tls) -> tuple[ColumnRef, ...]:
+        """"Which country has the most ...": the column counted by."""
+        noun = _kw(what.group or "")
+        refs = []
+        for m in tls:
+            for column in m.table.columns:
+                if noun and noun <= _kw(column.name):
+                    refs.append(ColumnRef(m.table.name, column.position, column.name))
+                    break
+        return tuple(refs)
+
+
+@dataclass
+class Item:
+    """One of the rows a comparison names: its cell, and where the question names it."""
+
+    column: ColumnRef
+    value: str
+    start: int
+    end: int
+
+    @property
+    def filter(self) -> Filter:
+        return Filter((self.column,), "=", self.value, said=self.value,
+                      said_start=self.start, said_end=self.end)
+
+
+def _needle(value: str, candidate) -> str:
+    """The words a "contains" filter looks for, as the cell writes them."""
+    low = fold(value)
+    phrase = " ".join(candidate)
+    at = low.find(phrase)
+    return value[at:at + len(phrase)] if at >= 0 else phrase
+
+
+def _either(filters: list[Filter]) -> list[Filter]:
+    """"Of A, B and C, which ...": several rows named by their first column are a set to
+    choose among, not conditions that must all hold."""
+    by_columns: dict[tuple, list[Filter]] = {}
+    for f in filters:
+        if f.operator in ("=", "contains", "in") and not f.dimension:
+            by_columns.setdefault(tuple(sorted((c.table, c.position) for c in f.columns)),
+                                  []).append(f)
+    labelled = next((group for key, group in by_columns.items()
+                     if len(group) >= 2), None)  # "for Spain and for Poland": either
+    if labelled is None:
+        labelled = [f for f in filters if f.operator in ("=", "contains", "in") and
+                    all(c.position == 0 for c in f.columns)]
+    if len(labelled) < 2:
+        return filters
+    values = []
+    for f in labelled:
+        values.extend(f.value if isinstance(f.value, tuple) else (str(f.value),))
+    return [f for f in filters if f not in labelled] + [Filter(
+        tuple(dict.fromkeys(c for f in labelled for c in f.columns)), "in",
+        tuple(dict.fromkeys(values)), said=", ".join(f.said for f in labelled))]
+
+
+def _span_of(question: str, said: str) -> tuple[int, int]:
+    at = question.find(said)
+    return (at, at + len(said)) if at >= 0 else (0, 0)
+
+
+def _tightest(lows: list[str], wanted: set[str]) -> tuple[int, int]:
+    """The shortest run of tokens holding every wanted word (first and last index)."""
+    best = (0, len(lows) - 1)
+    for i, w in enumerate(lows):
+        if w not in wanted:
+            continue
+        seen: set[str] = set()
+        for j in range(i, len(lows)):
+            if lows[j] in wanted:
+                seen.add(lows[j])
+            if seen == wanted:
+                if j - i < best[1] - best[0]:
+                    best = (i, j)
+                break
+    return best
+
+
+def _find(haystack: list[str], needle: list[str]) -> tuple[int, int] | None:
+    n = len(needle)
+    if not n:
+        return None
+    for i in range(len(haystack) - n + 1):
+        if haystack[i:i + n] == needle:
+            return i, i + n
+    return None
+
+
+_DEMONYM_ENDINGS = re.compile(r"(?:ish|ese|ian|ean|an|ch)$")
+
+
+def _demonym_of(word: str, value: str) -> bool:
+    """"german" and "germany", "polish" and "poland", "spanish" and "spain": a people's word
+    and a one-word place share their root (from the data: no list of places)."""
+    if word == value or len(word) < 5 or not word.isalpha() or \
+            not _DEMONYM_ENDINGS.search(word):
+        return False
+    root = _DEMONYM_ENDINGS.sub("", word)
+    if len(root) < 3:
+        return False
+    common = 0
+    for a, b in zip(root, value):
+        if a != b:
+            break
+        common += 1
+    return value.startswith(root) or (common >= 3 and common >= len(root) - 1)
+
+
+def _column_mention(column: ColumnInfo, question: str, tokens: list[Token]):
+    """How much of a column's name the question says (1.0: all its words), and where."""
+    name_words = _kw(column.name) - {"no"}
+    if not name_words:
+        return 0.0, (0, 0)
+    positions, found = [], set()
+    for t in tokens:
+        hit = _kw(t.text) & name_words
+        if hit:
+            found |= hit
+            positions.append((t.start, t.end))
+    squashed = _squash(column.name)
+    if len(squashed) >= 5 and squashed in _squash(question):
+        found = name_words
+    if not found:
+        return 0.0, (0, 0)
+    strength = len(found) / len(name_words)
+    if found <= _GENERIC_STEMS:
+        strength *= 0.3
+    where = (positions[0][0], positions[-1][1]) if positions else (0, 0)
+    return strength, where
+
+
+_JOINS = re.compile(r"\s(?:or|than|vs\.?|versus)\s", re.I)
+_STOPS = frozenset("in on at for to from of between is are was were does do did has have had can "
+                   "could will would which what who whose whether".split()) | \
+    frozenset(_MORE.split("|")) | frozenset(_LESS.split("|"))
+
+
+def _alternatives(question: str) -> list[tuple[int, int]]:
+    """Where "A or B" / "A than B" name the two things compared: the words either side, up to
+    a comma, a preposition, a verb or a comparative (at most five each)."""
+    joins = list(_JOINS.finditer(question))
+    if not joins:
+        return []
+    join = joins[-1]
+    left = list(re.finditer(r"[\w'’/.+-]+|,", question[:join.start()]))
+    kept = []
+    for m in reversed(left):
+        if m.group() == "," or m.group().lower() in _STOPS or len(kept) == 5:
+            break
+        kept.append(m)
+    right = []
+    for m in re.finditer(r"[\w'’/.+-]+|[,?;]", question[join.end():]):
+        word = m.group().lower()
+        if not right and word in ("in", "on", "at", "for", "the", "a", "an"):
+            continue
+        if word in (",", "?", ";") or word in _STOPS or len(right) == 5:
+            break
+        right.append(m)
+    if not kept or not right:
+        return []
+    offset = join.end()
+    return [(kept[-1].start(), kept[0].end()),
+            (offset + right[0].start(), offset + right[-1].end())]
+
+
+def _after_words(text: str) -> str:
+    """What follows a figure, past up to two words: "512 GiB [of memory] or more"."""
+    match = re.match(r"\s*(?:(?:of\s+)?[\w-]+\s+){0,2}?(?=(?:or|and|at)\b)", text)
+    return text[match.end():] if match else text.strip()
+
+
+def _said(question: str, stems: list[str]) -> str:
+    """The question's own words for the stems given ("electrical power")."""
+    tokens = [t for t in tokenize(question) if _kw(t.text) & set(stems)]
+    if not tokens:
+        return ""
+    return question[tokens[0].start:tokens[-1].end]
+
+
+def _same_kind(plan: Plan, other: Plan) -> bool:
+    """Two plans over different tables that compute the same thing (both shown)."""
+    return plan.aggregate == other.aggregate and \
+        sorted(f.said for f in plan.filters) == sorted(f.said for f in other.filters) and \
+        [f.said for f in plan.items] == [f.said for f in other.items]
