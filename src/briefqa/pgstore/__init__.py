@@ -14,6 +14,8 @@ One module per stage:
   generations  the writer: plans what changed, queues it, has builders work it, and commits
                the new generation in one transaction under an advisory lock; old generations
                keep serving until then, and are collected afterwards
+  tables       the corpus's tables for the computed answers: built by the writer, stored with
+               each generation, written into a replica's local folder for DuckDB to read
   search       dense (exact below a size, HNSW above it) and BM25 rankings in SQL
   reader       `PgIndex`: what answering reads from an index (units, documents, vectors, word
                rarities, the kinds of thing the corpus names), fetched by id into small caches

@@ -192,13 +192,14 @@ def write_document(conn, rows: DocumentRows, source: str, sha: str, build: int,
     doc_id = conn.execute(
         "INSERT INTO briefqa_documents (build, source, sha256, size, mtime_ns, content_key, "
         "title, format, text, blocks, page_starts, units, lexical_total, kind_columns, "
-        "kind_titles) SELECT %s, %s, %s, q.size, q.mtime_ns, %s, %s, %s, %s, %s, %s, %s, %s, "
-        "%s, %s FROM briefqa_queue q WHERE q.build = %s AND q.source = %s RETURNING doc_id",
+        "kind_titles, has_tables) SELECT %s, %s, %s, q.size, q.mtime_ns, %s, %s, %s, %s, %s, %s, "
+        "%s, %s, %s, %s, %s FROM briefqa_queue q WHERE q.build = %s AND q.source = %s "
+        "RETURNING doc_id",
         (build, source, sha, key, document.title, document.format, document.text,
          json.dumps([b.__dict__ for b in document.blocks], ensure_ascii=False),
          json.dumps(document.page_starts), len(units), int(sum(rows.lengths)),
-         json.dumps(dict(columns), ensure_ascii=False), sorted(titles), build,
-         source)).fetchone()[0]
+         json.dumps(dict(columns), ensure_ascii=False), sorted(titles),
+         any(b.table is not None for b in document.blocks), build, source)).fetchone()[0]
     window_of = {n: len(units) + i for i, n in enumerate(rows.windows)}
     with conn.cursor() as cur:
         with cur.copy(f"COPY briefqa_units ({', '.join(_UNIT_COLUMNS)}) FROM STDIN "
@@ -225,8 +226,9 @@ def _copy_document(conn, donor: int, source: str, sha: str, build: int, key: str
     doc_id = conn.execute(
         "INSERT INTO briefqa_documents (build, source, sha256, size, mtime_ns, content_key, "
         "title, format, text, blocks, page_starts, units, lexical_total, kind_columns, "
-        "kind_titles) SELECT %s, %s, %s, q.size, q.mtime_ns, %s, d.title, d.format, d.text, "
-        "d.blocks, d.page_starts, d.units, d.lexical_total, d.kind_columns, d.kind_titles "
+        "kind_titles, has_tables) SELECT %s, %s, %s, q.size, q.mtime_ns, %s, d.title, d.format, "
+        "d.text, d.blocks, d.page_starts, d.units, d.lexical_total, d.kind_columns, "
+        "d.kind_titles, d.has_tables "
         "FROM briefqa_documents d, briefqa_queue q WHERE d.doc_id = %s AND q.build = %s AND "
         "q.source = %s RETURNING doc_id", (build, source, sha, key, donor, build,
                                            source)).fetchone()[0]

@@ -12,7 +12,8 @@ A refresh, under the writer's advisory lock:
               as the embedded index numbers units), BM25 statistics (document frequencies
               carried over from the previous generation plus the added documents' and minus
               the removed ones', idf computed as the embedded index computes it), the kinds
-              of thing the corpus names, the manifest; then `current` points at it. Readers
+              of thing the corpus names, the corpus's tables for the computed answers (built
+              before, see `tables`), the manifest; then `current` points at it. Readers
               keep answering from the previous generation until this commits; a crash or a
               dropped connection before it rolls everything back
   5. collect  generations older than the last two are deleted, and the document versions no
@@ -36,11 +37,11 @@ import numpy as np
 
 from ..errors import CorpusError, IndexLockedError, StoreIncompatibleError
 from ..files import corpus_files
-from ..index import Indexer, RefreshReport
+from ..index import Indexer, RefreshReport, tables_format
 from ..ingest import human_size
 from ..settings import Settings
 from ..store import named_kinds_from
-from . import schema
+from . import schema, tables
 from .build import Builder, BuildTally, build_encoder, run_builder_process
 from .connect import Store, worker_name
 
@@ -115,11 +116,13 @@ class PgIndexer:
     def _refresh_locked(self, store: Store, force: bool) -> RefreshReport:
         params = self.params()
         state = store.run(schema.read_state)
-        if state is not None and state.params != params:
+        if state is not None and (state.params != params or (state.format, state.version) !=
+                                  (schema.FORMAT, schema.VERSION)):
             if not force:
                 schema.check_compatible(state, store.address, params, writing=True)
-            log.warning("the store at %s was built with other parameters; --rebuild replaces "
-                        "it (readers fail until they use the new model)", store.address.shown)
+            log.warning("the store at %s was built with other parameters or by another version "
+                        "of briefqa; --rebuild replaces it (readers fail until they use the new "
+                        "model)", store.address.shown)
             store.run(schema.drop_schema)
             state = None
         if state is None:
@@ -133,6 +136,9 @@ class PgIndexer:
             store.run(lambda conn: _current_files(conn, base))
         report = RefreshReport()
         plan = self.plan(previous, skipped_before, report)
+        if not plan.stale and base is not None and store.run(
+                lambda conn: tables.generation_format(conn, base)) != tables_format():
+            plan.stale = True  # the table store changed: a new generation of the same rows
         if not plan.stale:
             report.units = store.run(lambda conn: _generation_units(conn, base))
             return report
@@ -307,8 +313,9 @@ class PgIndexer:
                     "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
                     "skipped": plan.skipped}
         vector_index = "hnsw" if approximate else "exact"
+        prepared = tables.prepare(store, plan.keep, base, Path(self.settings.corpus_dir))
         return store.run(lambda conn: _commit_generation(conn, base, build, plan.keep,
-                                                         manifest, vector_index))
+                                                         manifest, vector_index, prepared))
 
     def _encoder_record(self) -> dict:
         from ..embed import cpu_kernels, runtime_versions
@@ -452,8 +459,9 @@ def _ensure_hnsw(conn) -> None:
 
 
 def _commit_generation(conn, base: int | None, build: int, keep: dict[str, int],
-                       manifest: dict, vector_index: str) -> tuple[int, int]:
-    """One transaction: the generation's files, terms, statistics and manifest, then
+                       manifest: dict, vector_index: str,
+                       prepared: tables.GenerationTables) -> tuple[int, int]:
+    """One transaction: the generation's files, terms, statistics, tables and manifest, then
     `current`. Run again after a dropped connection, it finds its own commit."""
     with conn.transaction():
         done = conn.execute("SELECT generation, units FROM briefqa_generations WHERE build = %s",
@@ -503,8 +511,10 @@ def _commit_generation(conn, base: int | None, build: int, keep: dict[str, int],
         average = float(np.float32(lexical_total) / np.float32(total)) if total else 1.0
         rarest = float(idf.max()) if len(idf) else 1.0
         kinds = sorted(named_kinds_from(columns, titles))
+        stored = tables.insert(conn, generation, prepared)
         manifest = {**manifest, "generation": generation, "units": total, "files": len(ids),
-                    "dimension": _dimension(conn), "vector_index": vector_index}
+                    "dimension": _dimension(conn), "vector_index": vector_index,
+                    "tables": stored}
         conn.execute("UPDATE briefqa_generations SET average_length = %s, rarest = %s, "
                      "named_kinds = %s, manifest = %s WHERE generation = %s",
                      (average, rarest, kinds, json.dumps(manifest, ensure_ascii=False),

@@ -4,7 +4,7 @@
                             was made with (model fingerprint, encoder, pipeline) and the
                             generation readers open (`current`)
   briefqa_documents         one row per version of a file: its extracted text, blocks, title,
-                            hash; what `named_kinds` needs of its tables
+                            hash; what `named_kinds` needs of its tables, whether it has any
   briefqa_units             its sentence units (offsets, section, page, kind, context) with the
                             unit's vector and its window's (`vector(d)`, HNSW indexes once a
                             generation passes the exact-search size)
@@ -15,6 +15,9 @@
   briefqa_generation_files  which document version each file is in a generation, and the id of
                             its first unit (unit ids run in file order, as in the embedded index)
   briefqa_terms             per generation: each term's document frequency and idf
+  briefqa_generation_tables per generation: the corpus's tables for the computed answers (the
+                            DuckDB file and catalog `tables.store` builds, with their format
+                            and sha256), written in the generation's commit (see `tables`)
   briefqa_builds            builds, running or done; briefqa_queue: the files a build still has
                             to process (their bytes, so builders on other machines need no
                             shared disk), taken with FOR UPDATE SKIP LOCKED
@@ -35,12 +38,12 @@ from ..errors import StoreAccessError, StoreIncompatibleError
 from .connect import StoreAddress
 
 FORMAT = "briefqa-pgstore"
-VERSION = 1
+VERSION = 2  # 2: the tables of each generation (briefqa_generation_tables)
 # One writer at a time: the key of the session advisory lock a writer holds ("briefqa").
 WRITER_LOCK = 0x62726965_6671
-TABLES = ("briefqa_queue", "briefqa_builds", "briefqa_terms", "briefqa_generation_files",
-          "briefqa_generations", "briefqa_postings", "briefqa_units", "briefqa_documents",
-          "briefqa_store")
+TABLES = ("briefqa_queue", "briefqa_builds", "briefqa_generation_tables", "briefqa_terms",
+          "briefqa_generation_files", "briefqa_generations", "briefqa_postings", "briefqa_units",
+          "briefqa_documents", "briefqa_store")
 # HNSW graph parameters (pgvector's defaults): recall measured in benchmarks/pgstore.py.
 HNSW_M, HNSW_EF_CONSTRUCTION = 16, 64
 REBUILD_HINT = "`briefqa index --store ... --rebuild`"
@@ -79,6 +82,7 @@ CREATE TABLE IF NOT EXISTS briefqa_documents (
     lexical_total bigint NOT NULL,
     kind_columns jsonb NOT NULL,
     kind_titles text[] NOT NULL,
+    has_tables boolean NOT NULL DEFAULT false,
     created_at timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX IF NOT EXISTS briefqa_documents_content ON briefqa_documents (content_key);
@@ -138,6 +142,16 @@ CREATE TABLE IF NOT EXISTS briefqa_terms (
     df integer NOT NULL,
     idf real NOT NULL,
     PRIMARY KEY (generation, term)
+);
+CREATE TABLE IF NOT EXISTS briefqa_generation_tables (
+    generation bigint PRIMARY KEY REFERENCES briefqa_generations ON DELETE CASCADE,
+    format text NOT NULL,
+    inputs text NOT NULL,
+    sha256 text NOT NULL,
+    tables integer NOT NULL,
+    size bigint NOT NULL,
+    database bytea NOT NULL,
+    catalog bytea NOT NULL
 );
 CREATE TABLE IF NOT EXISTS briefqa_queue (
     build bigint NOT NULL REFERENCES briefqa_builds ON DELETE CASCADE,
