@@ -2,10 +2,12 @@
 
 `PgIndex` has the attributes and methods answering uses (`units`, `documents`, `bm25`,
 `named_kinds`, `unit_words`, `vectors_for`, `window_vectors_for`, `dense_ranking`,
-`lexical_ranking`, `sources`, `manifest`), but holds no index: units, their vectors and
-documents are fetched by id when first asked for and kept in bounded caches (a fetched unit
-brings its neighbours, which answering reads next). A process serving questions therefore
-needs the same memory whatever the corpus's size.
+`lexical_ranking`, `sources`, `manifest`, and for the computed answers `tables` and
+`unit_starting`), but holds no index: units, their vectors and documents are fetched by id
+when first asked for and kept in bounded caches (a fetched unit brings its neighbours, which
+answering reads next). A process serving questions therefore needs the same memory whatever
+the corpus's size. The generation's tables are written once into the local folder from the
+store (`pgstore.tables`), and DuckDB reads them there.
 
 A reader is pinned to the generation it opened; that generation's rows never change. `latest`
 gives the reader of the newest committed generation (the same object when nothing changed),
@@ -16,6 +18,7 @@ question is asked again of the newest.
 from __future__ import annotations
 
 import json
+import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
@@ -37,6 +40,8 @@ UNIT_CACHE = 20_000  # units with their vectors (about 3 KB each with MiniLM's 3
 DOCUMENT_CACHE_CHARS = 32 << 20  # documents' text
 TERM_CACHE = 100_000
 NEIGHBOURS = 1  # a fetched unit brings this many units each side
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -111,12 +116,21 @@ class Units(Sequence):
         return self._index._rows([unit_id])[unit_id].unit
 
     def __iter__(self):
+        """Every unit in order, fetched in batches without their vectors (what reading the
+        whole text, as the computed answer's search for figures in prose does, needs)."""
         step = 2000
+        index = self._index
+        generation = index.generation.generation
         for first in range(0, len(self), step):
             ids = list(range(first, min(first + step, len(self))))
-            rows = self._index._fetch(ids, cache=False)
+            units = index.store.run(lambda conn, ids=ids: _unit_texts(conn, generation, ids))
+            if len(units) < len(ids):
+                index._check_alive()
+                raise StoreError(f"units of generation {generation} are missing from the "
+                                 f"store at {index.store.address.shown}; it may be damaged: "
+                                 f"{schema.REBUILD_HINT}")
             for i in ids:
-                yield rows[i].unit
+                yield units[i]
 
 
 class LazyDocument(Document):
@@ -236,6 +250,8 @@ class PgIndex:
     settings: Settings
     _cache: _LRU = field(default_factory=lambda: _LRU(UNIT_CACHE), repr=False)
     _words: _LRU = field(default_factory=lambda: _LRU(UNIT_CACHE), repr=False)
+    _tables: object = field(default=None, repr=False)
+    _tables_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def __post_init__(self) -> None:
         self.units = Units(self)
@@ -340,6 +356,33 @@ class PgIndex:
     def _sources(self) -> list[str]:
         return [s.source for s in self.sources()]
 
+    # -- tables -------------------------------------------------------------------------------
+
+    @property
+    def tables(self):
+        """The generation's tables (`tables.store.TableCatalog`), written into the local
+        folder from the store on first use (see `pgstore.tables`)."""
+        with self._tables_lock:
+            if self._tables is None:
+                from ..tables.store import TableCatalog
+                from .tables import CACHE_FOLDER, open_catalog
+
+                g = self.generation.generation
+                catalog = open_catalog(self.store, g, self.folder)
+                if catalog is None:
+                    self._check_alive()
+                    log.warning("generation %s of the store at %s has no tables; table "
+                                "questions get the ordinary answer", g,
+                                self.store.address.shown)
+                    catalog = TableCatalog(self.folder / CACHE_FOLDER, [])
+                self._tables = catalog
+            return self._tables
+
+    @property
+    def unit_starting(self) -> UnitStarting:
+        """(source, start offset) -> the unit that begins there (the first, where several)."""
+        return UnitStarting(self)
+
     # -- generations --------------------------------------------------------------------------
 
     def current_generation(self) -> int | None:
@@ -364,6 +407,24 @@ class PgIndex:
 
     def close(self) -> None:
         self.store.close()
+
+
+class UnitStarting:
+    """The unit that begins at an offset of a document, looked up in the store (what the
+    computed answer reads of a cited row: its section and page)."""
+
+    def __init__(self, index: PgIndex) -> None:
+        self._index = index
+
+    def get(self, key: tuple[str, int], default=None):
+        source, start = key
+        index = self._index
+        row = index.store.run(lambda conn: conn.execute(
+            "SELECT f.first_unit + u.position FROM briefqa_generation_files f JOIN "
+            "briefqa_units u ON u.doc_id = f.doc_id WHERE f.generation = %s AND f.source = %s "
+            "AND u.start_offset = %s ORDER BY u.position LIMIT 1",
+            (index.generation.generation, source, int(start))).fetchone())
+        return default if row is None else int(row[0])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -411,6 +472,15 @@ SELECT i.id, f.source, u.section, u.page, u.kind, u.start_offset, u.end_offset,
                       ORDER BY first_unit DESC LIMIT 1) f
   JOIN briefqa_units u ON u.doc_id = f.doc_id AND u.position = i.id - f.first_unit
 """
+
+
+_UNIT_TEXTS = _UNITS.replace(", u.embedding, u.window_embedding", "")
+
+
+def _unit_texts(conn, generation: int, ids: list[int]) -> dict[int, Unit]:
+    """Units without their vectors."""
+    rows = conn.execute(_UNIT_TEXTS, ([int(i) for i in ids], generation)).fetchall()
+    return {int(r[0]): Unit(*r[1:10]) for r in rows}
 
 
 def _unit_rows(conn, generation: int, ids: list[int]) -> dict[int, _Row]:

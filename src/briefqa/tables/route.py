@@ -25,7 +25,7 @@ class TableRoute:
 
     def take(self, question: str, index) -> ComputedAnswerer | None:
         """The computed answerer when it should answer this question, else None."""
-        catalog = getattr(index, "tables", None)  # a PostgreSQL store keeps no tables yet
+        catalog = getattr(index, "tables", None)  # None: an index that keeps no tables
         if catalog is None or not catalog.tables:
             return None
         linked = self.answerer.link(question, catalog)
