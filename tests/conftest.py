@@ -37,6 +37,17 @@ def assistant(corpus_copy, index_dir):
     return Assistant.open(corpus_dir=corpus_copy, index_dir=index_dir)
 
 
+@pytest.fixture(scope="session")
+def combined(tmp_path_factory):
+    """An Assistant over the brief and the map with the LUMI guide beside them, as the suites
+    that ask of both (realistic, near-miss, lumi-howto, computed-dev) are asked."""
+    from briefqa.suites import suites
+
+    if not LUMI_GUIDE.is_dir():
+        pytest.skip(f"the LUMI guide is not in the shared data ({LUMI_GUIDE})")
+    return suites()["computed-dev"].assistant(tmp_path_factory.mktemp("combined"))
+
+
 ALPHA = ("Alpha Report\nFindings\nThe Zephyr cluster has 512 GPUs in Tampere. "
          "It opened in March 2024.\nThe cluster is cooled with lake water.\n")
 BETA = ("# Beta Notes\n\n## Storage\n\nThe Beta archive keeps 40 PB of tape storage.\n\n"

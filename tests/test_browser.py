@@ -180,6 +180,17 @@ def test_a_cited_answer_opens_its_source_in_context(page, server):
     if os.environ.get("BRIEFQA_UPDATE_SCREENSHOT"):
         page.screenshot(path=str(ROOT / "docs" / "screenshot.png"))
     page.screenshot(path=str(server["root"] / "cited-answer.png"))
+    # "Why this answer?": the decision, then the likeliest candidates with their probability
+    # and the scorers that moved it most
+    why = reply.locator("details.bq-why")
+    assert not why.locator(".bq-why-decision").is_visible()
+    why.locator("summary").click()
+    assert any(w in why.locator(".bq-why-decision").inner_text()
+               for w in ("answered:", "passages:", "not found:"))
+    first = why.locator(".bq-why-table tr").nth(1)
+    assert first.locator("td").first.inner_text().endswith("%")
+    assert "HammerHAI" in first.inner_text()
+    why.locator("summary").click()
     # clicking a [n] marker opens its source too
     source.locator("summary").click()
     reply.locator("a.bq-ref").first.click()

@@ -12,13 +12,11 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import LUMI_GUIDE
 
 from briefqa import Assistant
 from briefqa.evaluate import run_suite
 from briefqa.render import render_answer
 from briefqa.store import file_sha256
-from briefqa.suites import suites
 from briefqa.tables.execute import Executor, PlanError
 from briefqa.tables.plan import ColumnRef, Filter, Plan
 from briefqa.tables.values import BYTES, COUNT, DATE, FLOPS, NUMBER, SECONDS, leading, quantities
@@ -31,12 +29,9 @@ MEASURED = {"right": 39, "declined": 7, "rows_cited": 0.845}
 
 
 @pytest.fixture(scope="module")
-def qa(tmp_path_factory):
+def qa(combined):
     """The brief, the map and the LUMI guide, indexed together (the computed-dev corpus)."""
-    if not LUMI_GUIDE.is_dir():
-        pytest.skip("the LUMI guide is not in the shared data")
-    suite = suites()["computed-dev"]
-    return suite.assistant(tmp_path_factory.mktemp("tables"))
+    return combined
 
 
 def ask(qa, question):
