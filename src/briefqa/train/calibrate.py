@@ -2,12 +2,14 @@
 answer is right, on the calibration
 suites (evals/suites.json: questions the model was never trained on, each judged by its answer
 patterns; an answer to an unanswerable question is wrong), and choose the confidence an answer
-needs to be asserted: the lowest at which the asserted answers reach the target precision.
+needs to be asserted: the lowest at which the asserted answers reach the target precision,
+every suite weighing the same.
 Each suite is also left out in turn (fitted on the others, measured on it): the honest figure.
 """
 
 from __future__ import annotations
 
+import collections
 import dataclasses
 import datetime
 
@@ -60,17 +62,27 @@ def fit(rows: list[dict]) -> Calibration:
 
 
 def threshold(confidences: np.ndarray, right: np.ndarray,
-              target: float = TARGET_PRECISION) -> float:
+              target: float = TARGET_PRECISION, weights: np.ndarray | None = None) -> float:
     """The lowest confidence at which the answers at or above it are at least `target`
-    precise (over at least MIN_ASSERTED of them); above every confidence when none is."""
+    precise (over at least MIN_ASSERTED of them); above every confidence when none is.
+    `weights` weigh each question (by default the same)."""
+    weights = np.ones(len(confidences)) if weights is None else np.asarray(weights, float)
     order = np.argsort(-confidences)
-    hits = np.cumsum(right[order])
+    hits = np.cumsum((right * weights)[order])
+    mass = np.cumsum(weights[order])
     counts = np.arange(1, len(order) + 1)
-    precise = (hits / counts >= target) & (counts >= MIN_ASSERTED)
+    precise = (hits / mass >= target) & (counts >= MIN_ASSERTED)
     if not precise.any():
         return float(confidences.max() + 1e-6) if len(confidences) else 1.0
     last = int(np.nonzero(precise)[0].max())
     return float(confidences[order][last])
+
+
+def suite_weights(rows: list[dict]) -> np.ndarray:
+    """Each question weighs 1 / its suite's size, so that every suite counts the same: how
+    many questions of one kind an author happened to write does not set the threshold."""
+    sizes = collections.Counter(r["suite"] for r in rows)
+    return np.array([1.0 / sizes[r["suite"]] for r in rows])
 
 
 def measured(rows: list[dict], calibration: Calibration, cut: float) -> dict:
@@ -103,17 +115,20 @@ def calibrate(progress: bool = True, target: float = TARGET_PRECISION,
         calibration = fit(others)
         confidences = np.array([calibration.probability(r["z"])
                                 for r in others])
-        cut = threshold(confidences, np.array([r["right"] for r in others]), target)
+        cut = threshold(confidences, np.array([r["right"] for r in others]), target,
+                        suite_weights(others))
         left_out[name] = {"threshold": round(cut, 4),
                           **measured([r for r in rows if r["suite"] == name], calibration, cut)}
     calibration = fit(rows)
     confidences = np.array([calibration.probability(r["z"]) for r in rows])
-    cut = threshold(confidences, np.array([r["right"] for r in rows]), target)
+    cut = threshold(confidences, np.array([r["right"] for r in rows]), target,
+                    suite_weights(rows))
     model = load_model(str(path))
     record = dict(model.record)
     record["calibration"] = {
         "calibrated": datetime.date.today().isoformat(), "suites": names,
-        "target_precision": target, "answer_min_confidence": round(cut, 4),
+        "target_precision": target, "suites_weigh_the_same": True,
+        "answer_min_confidence": round(cut, 4),
         "all_suites": measured(rows, calibration, cut), "each_suite_left_out": left_out}
     updated = dataclasses.replace(model, calibration=calibration, record=record)
     updated.save(path)
