@@ -10,6 +10,8 @@ import re
 import tokenize
 from pathlib import Path
 
+from conftest import found
+
 from briefqa import Assistant
 from briefqa.answer import Answer, Answerer
 from briefqa.extractive import ExtractiveAnswerer
@@ -23,6 +25,13 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "briefqa"
 def _verbatim(qa, answer) -> None:
     for c in answer.citations:
         assert qa.source_text(c.source)[c.start:c.end] == c.quote
+
+
+def composed(qa, question: str) -> Answer:
+    """The answer as it is composed when asserted (parts, reasons, lists, disagreements, the
+    short answer), whatever its confidence: how confident it may be is the suites' business
+    (tests/test_eval.py)."""
+    return qa.ask(question, answerer=qa.forced_answerer())
 
 
 def test_a_new_way_of_answering_is_one_class(assistant):
@@ -66,8 +75,8 @@ def test_parts_are_split_and_made_readable_alone():
 
 
 def test_each_part_is_answered_by_its_own_cited_sentence(assistant):
-    answer = assistant.ask("How many bids to host a gigafactory came in, and how many "
-                           "gigafactories will be picked?")
+    answer = composed(assistant, "How many bids to host a gigafactory came in, and how many "
+                      "gigafactories will be picked?")
     assert answer.grounded
     assert re.search(r"\b76\b", answer.text) and re.search(r"\bfive\b", answer.text)
     assert len(answer.citations) >= 2
@@ -77,15 +86,15 @@ def test_each_part_is_answered_by_its_own_cited_sentence(assistant):
 
 
 def test_a_part_the_documents_do_not_answer_is_said_so(assistant):
-    answer = assistant.ask("How many GH200 superchips are in JUPITER's booster, and what is "
-                           "the name of its chief engineer?")
+    answer = composed(assistant, "How many GH200 superchips are in JUPITER's booster, and what "
+                      "is the name of its chief engineer?")
     assert answer.grounded and "24,000" in answer.text
     assert any("do not answer this part" in note and "engineer" in note
                for note in answer.notes)
 
 
 def test_two_documents_that_disagree_are_both_cited(assistant):
-    answer = assistant.ask("What is LUMI's peak performance?")
+    answer = composed(assistant, "What is LUMI's peak performance?")
     assert answer.grounded and answer.disagreements, answer.text
     disagreement = answer.disagreements[0]
     sources = {c.id: c.source for c in answer.citations}
@@ -100,12 +109,13 @@ def test_two_documents_that_disagree_are_both_cited(assistant):
 
 
 def test_the_short_answer_is_a_span_of_the_cited_quote(assistant):
-    answer = assistant.ask("How many Hopper GPUs does MareNostrum 5 have?")
+    answer = composed(assistant, "How many Hopper GPUs does MareNostrum 5 have?")
     assert answer.short is not None and answer.short.text == "4,480 NVIDIA Hopper GPUs"
     c = answer.citations[answer.short.citation - 1]
     assert assistant.source_text(c.source)[answer.short.start:answer.short.end] == \
         answer.short.text
-    who = assistant.ask("Which factory exclusively targets the automotive sector's industries?")
+    who = composed(assistant, "Which factory exclusively targets the automotive sector's "
+                   "industries?")
     assert who.short is not None and who.short.text == "HammerHAI"
     assert assistant.ask("What is the capital of Australia?").short is None
 
@@ -118,12 +128,12 @@ def test_a_near_miss_declines(assistant):
         answer = assistant.ask(question)
         assert not answer.grounded, (question, answer.text)
     # The attribute is held: answered.
-    assert assistant.ask("Who hosts the Discoverer supercomputer?").grounded
+    assert found(assistant.ask("Who hosts the Discoverer supercomputer?"), "Sofia Tech Park")
 
 
 def test_why_is_answered_with_the_sentence_that_gives_the_reason(assistant):
-    answer = assistant.ask("Why do universities and research institutes dominate the "
-                           "consortia?")
+    answer = composed(assistant, "Why do universities and research institutes dominate the "
+                      "consortia?")
     assert answer.grounded and "likely explained by" in answer.text
     _verbatim(assistant, answer)
 
@@ -131,7 +141,7 @@ def test_why_is_answered_with_the_sentence_that_gives_the_reason(assistant):
 def test_a_list_gathers_sentences_in_document_order(assistant):
     question = parse_question("Which factories are led entirely by research institutions?")
     assert question.wants_list
-    answer = assistant.ask("Which factories are led entirely by research institutions?")
+    answer = composed(assistant, "Which factories are led entirely by research institutions?")
     assert answer.grounded and all(n in answer.text for n in ("MIMER", "Pharos", "PIAST"))
     positions = [(c.source, c.start) for c in answer.citations]
     by_source = {}

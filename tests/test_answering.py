@@ -1,5 +1,7 @@
 """How sentences are matched and chosen: words, stems, counted things, on the real corpus."""
 
+from conftest import found
+
 from briefqa.lexical import words
 from briefqa.question import (
     acronym_matches,
@@ -39,7 +41,7 @@ def test_on_what_date_asks_for_a_day_not_a_year():
 
 def test_a_year_does_not_answer_on_what_date(assistant):
     ans = assistant.ask("On what date did the Commission announce the six new AI factories?")
-    assert "10 October" in ans.text
+    assert found(ans, "10 October"), ans.text
     ans = assistant.ask("On what exact date will the gigafactories be selected?")
     assert not ans.grounded, ans.text
 
@@ -86,18 +88,17 @@ def test_a_number_in_other_units_is_no_answer(assistant):
 
 def test_a_number_in_the_asked_units_is_an_answer(assistant):
     ans = assistant.ask("How much money has been invested in AI factories?")
-    assert ans.grounded
-    assert "10 billion euros" in ans.text
+    assert found(ans, "10 billion euros"), ans.text
     ans = assistant.ask("How long does it take to get playground access?")
-    assert "2 working days" in ans.text
+    assert found(ans, "2 working days"), ans.text
     ans = assistant.ask("What is Leonardo's peak performance in petaflops, per the brief?")
-    assert "306.31 peak petaflops" in ans.text
+    assert found(ans, "306.31 peak petaflops"), ans.text
 
 
 def test_a_count_in_other_words_is_an_answer(assistant):
     # "chips" is in the sentence; the number stands by it.
     ans = assistant.ask("How many AI chips can a gigafactory hold?")
-    assert "100,000" in ans.text
+    assert found(ans, "100,000"), ans.text
 
 
 def test_an_acronym_matches_the_words_it_stands_for():
@@ -110,7 +111,7 @@ def test_an_acronym_matches_the_words_it_stands_for():
 
 def test_a_question_in_long_form_finds_the_acronym(assistant):
     ans = assistant.ask("From when do the general-purpose AI obligations of the AI Act apply?")
-    assert "Aug 2025" in ans.text
+    assert found(ans, "Aug 2025"), ans.text
 
 
 def test_the_document_a_question_names_is_preferred(assistant):
@@ -119,15 +120,14 @@ def test_the_document_a_question_names_is_preferred(assistant):
     ans = assistant.ask("How many petaflops does LUMI have according to the EuroHPC "
                         "supercomputers table?")
     assert ans.citations[0].section.startswith("1. EuroHPC supercomputers")
-    assert "380 PF" in ans.text
+    assert found(ans, "380 PF"), ans.text
 
 
 def test_most_of_the_words_and_every_name_can_answer(assistant):
     # MiniLM reads the brief's long TOP500 sentence as far from this question, but it holds
     # the question's words and its name.
     ans = assistant.ask("What is Leonardo's peak performance in petaflops, per the brief?")
-    assert ans.grounded
-    assert "306.31 peak petaflops" in ans.text
+    assert found(ans, "306.31 peak petaflops"), ans.text
     # The same words without the name do not answer for another machine.
     ans = assistant.ask("What is Vega's peak performance in petaflops?")
     assert not ans.grounded, ans.text
@@ -157,10 +157,10 @@ def test_asking_about_what_the_documents_never_mention_abstains(assistant):
         assert all(c.related for c in ans.citations)
     ans = assistant.ask("What proportion of the original factories have a private-sector "
                         "partner?")
-    assert "more than half" in ans.text
+    assert found(ans, "more than half"), ans.text
     # A rank is a kind of answer the documents give as "#9" or "top 10", never as "rank".
     ans = assistant.ask("What rank does LUMI hold on the TOP500?")
-    assert ans.grounded and "LUMI" in ans.text
+    assert found(ans, "LUMI"), ans.text
 
 
 def test_words_are_the_same_from_many_threads():

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ALPHA, copy_index
+from conftest import ALPHA, copy_index, found
 
 from briefqa import Assistant, DocumentError
 from briefqa.ingest import parse_document
@@ -207,8 +207,7 @@ def test_every_good_file_is_indexed_under_its_own_name(bad_qa):
 def test_good_files_answer_with_their_text_decoded_right(bad_qa, name):
     _data, question, says = GOOD[name]
     answer = bad_qa.ask(question)
-    assert answer.grounded, (question, answer.text)
-    assert says in answer.text
+    assert found(answer, says), (question, answer.text)
     cited = [c for c in answer.citations if says in c.quote]
     # (alpha.txt has an identical copy, which may be the one cited)
     assert cited and GOOD[cited[0].source][0] == GOOD[name][0]
@@ -322,7 +321,7 @@ def test_broken_uploads_are_refused_clearly_and_change_nothing(upload_qa):
         assert "Traceback" not in message
     assert files_under(corpus) == before_files
     assert upload_qa.sources() == before_sources
-    assert "512" in upload_qa.ask("How many GPUs does the Zephyr cluster have?").text
+    assert found(upload_qa.ask("How many GPUs does the Zephyr cluster have?"), "512")
 
 
 def test_a_fifty_megabyte_upload_is_refused_for_its_size(upload_qa):
@@ -342,7 +341,7 @@ def test_upload_names_are_sanitised_and_kept_inside_uploads(upload_qa, tmp_path)
     saved = files_under(upload_qa.settings.corpus_dir / "uploads")
     assert set(saved) == set(names.values())
     assert not (tmp_path / "escape.txt").exists() and not (tmp_path / "win.txt").exists()
-    assert "13 fans" in upload_qa.ask("How many fans does the Vela unit 3 have?").text
+    assert found(upload_qa.ask("How many fans does the Vela unit 3 have?"), "13 fans")
 
 
 def test_an_upload_never_replaces_another_file(upload_qa):
@@ -351,8 +350,8 @@ def test_an_upload_never_replaces_another_file(upload_qa):
     again = upload_qa.add_document("report.txt", b"Report\nThe Lynx rack draws 30 kW.\n")
     assert (first.source, second.source, again.source) == \
         ("uploads/report.txt", "uploads/report (2).txt", "uploads/report.txt")
-    assert "30 kW" in upload_qa.ask("How much power does the Lynx rack draw?").text
-    assert "45 kW" in upload_qa.ask("How much power does the Puma rack draw?").text
+    assert found(upload_qa.ask("How much power does the Lynx rack draw?"), "30 kW")
+    assert found(upload_qa.ask("How much power does the Puma rack draw?"), "45 kW")
 
 
 def test_uploading_a_copy_of_an_indexed_document_keeps_both_answering(upload_qa):
@@ -362,6 +361,6 @@ def test_uploading_a_copy_of_an_indexed_document_keeps_both_answering(upload_qa)
                               index_dir=upload_qa.settings.index_dir)
     assert {"alpha.txt", "uploads/alpha.txt"} <= {s.source for s in reopened.sources()}
     answer = reopened.ask("How many GPUs does the Zephyr cluster have?")
-    assert "512" in answer.text
+    assert found(answer, "512")
     for c in answer.citations:
         assert reopened.source_text(c.source)[c.start:c.end] == c.quote

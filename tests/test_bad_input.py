@@ -18,7 +18,7 @@ CONTROL_QUESTION = "How many Hopper GPUs does MareNostrum 5 have?"
 
 def still_answers(qa) -> None:
     answer = qa.ask(CONTROL_QUESTION)
-    assert answer.grounded and "4,480" in answer.text
+    assert found(answer, "4,480"), answer.text
 
 
 def citations_hold(qa, answer) -> None:
@@ -50,7 +50,10 @@ def test_unaskable_questions_get_a_clear_message(assistant, question, says):
 def test_control_characters_are_ignored(assistant):
     answer = assistant.ask("How many Hopper\x00 GPUs does\x07 MareNostrum 5\x1b[31m have?\x7f")
     clean = assistant.ask("How many Hopper GPUs does MareNostrum 5 have?")
-    assert (answer.status, answer.citations) == (clean.status, clean.citations)
+    def cited(a):
+        return [(c.source, c.start, c.end, c.related) for c in a.citations]
+
+    assert (answer.status, cited(answer)) == (clean.status, cited(clean))
     assert found(answer, "4,480")
     citations_hold(assistant, answer)
 

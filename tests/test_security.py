@@ -136,7 +136,8 @@ def test_what_is_loaded_from_the_index_is_checked_against_the_manifest(small_ind
     corpus, index = small_index_copy
     manifest = read_manifest(index)
     assert set(manifest["artifacts"]) == {"vectors.faiss", "windows.faiss", "window_owners.npy",
-                                          "bm25.npz", "bm25_vocabulary.json"}
+                                          "bm25.npz", "bm25_vocabulary.json", "tables.duckdb",
+                                          "tables.json"}
     for expected in manifest["artifacts"].values():
         assert re.fullmatch(r"[0-9a-f]{64}", expected["sha256"]) and expected["size"] > 0
     for entry in manifest["files"].values():

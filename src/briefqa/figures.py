@@ -147,11 +147,13 @@ def short_span(text: str, kind: str | None, question: str, names: set[str] = fro
                  if fold(text[f.start:f.end].lstrip("~≈#")) not in asked
                  and not _part_of_name(text, f.start)
                  and (measure is None or f.measure in (measure, None))]
-        if measure is not None and any(f.measure == measure for f in found):
+        if measure is not None:  # a figure of the measure asked, never a bare number
             found = [f for f in found if f.measure == measure]
         if counted and measure is None:
             head = words(counted)[-1:]
             found = [f for f in found if head and head[0] in words(_following(text, f.end))]
+        elif measure is None and not names:
+            return None  # a figure of nothing in particular: it may be any figure
         if not found:
             return None
         mentions = _mentions(text, names)

@@ -14,6 +14,7 @@ Opening and checking an index is in store.py; the writer's disk work is in files
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import logging
@@ -293,11 +294,18 @@ class Indexer:
 
     def _write_tables(self, documents: list[Document], folder: Path, indexed: dict) -> list[str]:
         """The corpus's tables as data (tables.duckdb and its catalog, see `tables.store`)."""
+        import duckdb
+
         from .tables.store import build_tables
 
         corpus = self.settings.corpus_dir
-        return build_tables(documents, folder, lambda source: _indexed_bytes(
-            corpus / source, indexed[source]["sha256"]))
+        try:
+            return build_tables(documents, folder, lambda source: _indexed_bytes(
+                corpus / source, indexed[source]["sha256"]))
+        except duckdb.Error as exc:  # DuckDB reports a full disk as its own error
+            if "No space left" not in str(exc):
+                raise
+            raise _write_error(folder.parent, OSError(errno.ENOSPC, str(exc))) from exc
 
     def _write_generation(self, index_dir, indexed, skipped, report) -> None:
         import faiss
