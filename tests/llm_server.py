@@ -2,7 +2,8 @@
 the OpenAI-compatible API (/v1/chat/completions, /v1/completions, /v1/models) and Ollama's
 (/api/chat, /api/generate, /api/tags, /api/show), and replies with what the test scripts:
 a text, streamed or not, or a fault (an HTTP error, a slow reply, an empty or malformed body,
-a stream cut half-way). No model runs here; everything on the client's side is real."""
+a stream cut half-way); a request for a plan over the tables gets `plan_script`'s reply.
+No model runs here; everything on the client's side is real."""
 
 from __future__ import annotations
 
@@ -78,6 +79,10 @@ class ScriptedLLM:
     script: Callable[[Request], Reply | str] = field(
         default=lambda request: Reply("The documents do not answer this question."))
     requests: list[Request] = field(default_factory=list)
+    # Requests for a plan over the tables (the prompt holds a <catalog>): by default the model
+    # proposes none, so tests of the LLM answer are not disturbed by the tables' route.
+    plan_script: Callable[[Request], Reply | str] = field(
+        default=lambda request: Reply('{"none": "no plan is scripted"}'))
 
     def start(self) -> ScriptedLLM:
         server = self
@@ -111,6 +116,10 @@ class ScriptedLLM:
     def reply(self, what: Reply | str | Callable[[Request], Reply | str]) -> None:
         """Script every following request: a fixed reply, or a function of the request."""
         self.script = what if callable(what) else (lambda request: what)
+
+    def plan(self, what: Reply | str | Callable[[Request], Reply | str]) -> None:
+        """Script every following request for a plan over the tables."""
+        self.plan_script = what if callable(what) else (lambda request: what)
 
     def completions(self) -> list[Request]:
         """The requests that asked the model to write (not model listings)."""
@@ -171,7 +180,8 @@ class _Handler(BaseHTTPRequestHandler):
             return
         request = Request(path, body, dict(self.headers))
         self.owner.requests.append(request)
-        reply = self.owner.script(request)
+        script = self.owner.plan_script if "<catalog>" in request.prompt else self.owner.script
+        reply = script(request)
         reply = Reply(reply) if isinstance(reply, str) else reply
         if reply.delay:
             time.sleep(reply.delay)

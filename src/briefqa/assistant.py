@@ -49,8 +49,8 @@ class Assistant:
         # Questions computed over the documents' tables (counts, superlatives, comparisons)
         # go to the computed answer; `TableRoute` decides which (see `tables.route`). An
         # answerer given here answers everything itself.
-        self.tables: TableRoute | None = TableRoute(fallback=self.answerer) \
-            if answerer is None else None
+        self.tables: TableRoute | None = TableRoute(
+            fallback=self.answerer, planner=self._table_planner()) if answerer is None else None
 
     def _default_answerer(self) -> Answerer:
         """The extractive answer, or the LLM's when the settings name a model server."""
@@ -59,6 +59,18 @@ class Assistant:
         from .llm import LLMAnswerer  # llama-index is imported only on this path
 
         return LLMAnswerer(self.settings, fallback=self.extractive, encode=self.encoders.encode)
+
+    def _table_planner(self):
+        """With a model server configured: the model may propose a plan over the tables that
+        the linker could not make (see `tables.llmplan`); None otherwise."""
+        if self.settings.llm == "off":
+            return None
+        from .tables.llmplan import LLMPlanner
+
+        model = self.answerer  # the LLMAnswerer: its client and model name are shared
+        return LLMPlanner(self.settings, fallback=self.answerer, offline=self.extractive,
+                          client=getattr(model, "client", None),
+                          model=lambda: getattr(model, "model", None))
 
     # -- opening ------------------------------------------------------------------------------
 

@@ -63,6 +63,11 @@ class LLMAnswerer:
                 self._shared["llm"] = build_llm(settings)
             return self._shared["llm"]
 
+    def client(self):
+        """The llama-index LLM (built on first use, shared by every clone), for other uses of
+        the same model server (the tables' plans)."""
+        return self._llm()
+
     def _say(self, message: str) -> None:
         if self.progress is not None:
             try:
