@@ -39,7 +39,7 @@ QUESTIONS: list[tuple[str, str]] = [
     ("How many Grace Hopper superchips does Jupiter have in its booster module?", r"24,000"),
     ("How many Grace Hopper superchips does the Alps supercomputer in Lugano have?", r"10,752"),
     ("Which AI factory exclusively targets the automotive industry?", r"HammerHAI"),
-    ("How many AI factories were selected before October 2025?", r"thirteen"),
+    ("How many of the factories are in capital regions?", r"four in capital regions"),
     ("Who dominates the AI factory consortia?", r"research institutions"),
     ("How large was the language model trained on the Alps supercomputer?", r"70 billion"),
     ("Which supercomputers were used to train TildeOpen LLM?", r"LUMI and Jupiter"),
@@ -134,12 +134,20 @@ def answer_text(answer_html: str) -> str:
     return _plain(found.group(1) if found else answer_html)
 
 
+def first_quote(answer_html: str) -> str:
+    """The first quote of the reply: the answer's first source, or the first passage shown
+    where the documents speak of the question."""
+    found = re.search(r'<[^>]*class="bq-quote[^"]*"[^>]*>(.*?)</', answer_html, re.S)
+    return _plain(found.group(1)) if found else ""
+
+
 def baseline(base: str, questions: list[tuple[str, str]], timeout: float) -> dict[str, str]:
-    """Each question asked alone: its answer, which must state the fact asked for."""
+    """Each question asked alone: its answer, which must state the fact asked for (asserted,
+    or first among the passages shown)."""
     answers = {}
     for question, fact in questions:
         answer = ask(base, question, timeout)
-        if not re.search(fact, answer_text(answer), re.I):
+        if not re.search(fact, answer_text(answer) + " " + first_quote(answer), re.I):
             raise SystemExit(f"load: the answer to {question!r} alone does not say {fact!r}: "
                              f"{answer_text(answer)[:300]!r}")
         answers[question] = answer

@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from conftest import found
 
 from briefqa import Answer, Assistant, Citation, QuestionError
 
@@ -57,7 +58,7 @@ def test_unanswerable_question_abstains_with_related_passages_only(assistant):
 
 def test_figures_that_disagree_name_their_document(assistant):
     brief = assistant.ask("According to the brief, what peak performance does LUMI reach?")
-    assert "531,51" in brief.text
+    assert found(brief, "531,51"), brief.text
     assert brief.citations[0].source == BRIEF
 
 

@@ -152,18 +152,18 @@ def ask(page, question: str):
 
 def test_a_cited_answer_opens_its_source_in_context(page, server):
     # example questions greet a new conversation; clicking one asks it
-    example = page.get_by_text("Which AI factory exclusively targets the automotive industry?")
+    example = page.get_by_text("How many of the factories are in capital regions?")
     example.click()
     page.wait_for_selector("#bq-chat .bq-answer")
     reply = page.locator("#bq-chat .bq-answer").last
-    assert "HammerHAI" in reply.locator(".bq-text").inner_text()
+    assert "four in capital regions" in reply.locator(".bq-text").inner_text()
     assert reply.locator("a.bq-ref").first.inner_text() == "[1]"
     source = reply.locator("details.bq-source").first
     assert source.locator(".bq-doc").inner_text() == "The European Union’s AI Factories"
     assert source.locator(".bq-file").inner_text() == "eu-ai-factories-policy-brief.txt"
     assert source.locator(".bq-where").inner_text()  # the section
     quote = source.locator(".bq-quote").inner_text().strip("“”")
-    assert "HammerHAI" in quote
+    assert "four in capital regions" in quote
     # the context is hidden until the source is opened, then shows the quote highlighted
     assert not source.locator(".bq-context").is_visible()
     source.locator("summary").click()
@@ -189,7 +189,7 @@ def test_a_cited_answer_opens_its_source_in_context(page, server):
                for w in ("answered:", "passages:", "not found:"))
     first = why.locator(".bq-why-table tr").nth(1)
     assert first.locator("td").first.inner_text().endswith("%")
-    assert "HammerHAI" in first.inner_text()
+    assert "capital regions" in first.inner_text()
     why.locator("summary").click()
     # clicking a [n] marker opens its source too
     source.locator("summary").click()
@@ -203,9 +203,9 @@ def test_a_follow_up_is_answered_about_the_new_subject(page):
     assert "JUPITER" in first.inner_text().upper()
     second = ask(page, "and LUMI?")
     assert "What rank does LUMI hold on the TOP500?" in second.locator(".bq-read-as").inner_text()
-    text = second.locator(".bq-text").inner_text()
+    text = second.text_content()  # the answer, or the passages where the documents speak of it
     assert "LUMI" in text and ("#9" in text or "top 10" in text.lower())
-    assert second.locator("details.bq-source").count() >= 1
+    assert second.locator("details.bq-source, details.bq-related").count() >= 1
     # the chat's own bin icon forgets the conversation, frame included (and the draft: its
     # disappearing shows the server has forgotten too)
     page.locator("#bq-question textarea").fill("a draft")
@@ -216,14 +216,19 @@ def test_a_follow_up_is_answered_about_the_new_subject(page):
     assert third.locator(".bq-read-as").count() == 0
 
 
-def test_an_unanswerable_question_is_declined_with_related_passages(page):
+def test_unsure_shows_where_the_documents_speak_and_unanswerable_is_declined(page):
     reply = ask(page, "What is the capital of Mongolia?")
     assert "do not answer" in reply.locator(".bq-no-answer").inner_text()
-    related = reply.locator("details.bq-related")
+    assert reply.locator("a.bq-ref").count() == 0
+    assert reply.locator("details.bq-source").count() == 0
+    unsure = ask(page, "Who dominates the AI factory consortia?")
+    assert "may not answer this directly" in unsure.locator(".bq-no-answer").inner_text()
+    related = unsure.locator("details.bq-related")
     assert 1 <= related.count() <= 3
     for i in range(related.count()):
         assert related.nth(i).locator(".bq-badge").inner_text() == "Related (not an answer)"
-    assert reply.locator("a.bq-ref").count() == 0
+    assert unsure.locator("a.bq-ref").count() == 0
+    assert page.errors == []
 
 
 def test_document_markup_is_shown_as_text_never_run(page, tmp_path):

@@ -212,8 +212,8 @@ class ExtractiveAnswerer:
             answer, evidence = self._answer_parts(question, hits, index, trace)
         if answer.status == ANSWERED:
             with trace.stage("disagreements") as step:
-                answer = add_disagreements(answer, question, self._closest(question, hits, index),
-                                           index, self.settings.answer.passages_min_probability)
+                closest = self._closest(question, hits, index)[:DISAGREEMENT_CANDIDATES]
+                answer = add_disagreements(answer, question, closest, index)
                 step.did = f"{len(answer.disagreements)} found"
             with trace.stage("short") as step:
                 answer = dataclasses.replace(answer, short=short_answer(answer, question))
@@ -323,11 +323,16 @@ def short_answer(answer: Answer, question: Question) -> Span | None:
     return Span(c.quote[span[0]:span[1]], c.id, c.start + span[0], c.start + span[1])
 
 
+DISAGREEMENT_CANDIDATES = 5  # the likeliest candidates searched for another document's figure
+
+
 def add_disagreements(answer: Answer, question: Question, candidates: list[ScoredCandidate],
-                      index: IndexData, min_probability: float) -> Answer:
+                      index: IndexData) -> Answer:
     """Where two documents give different figures for what the question names, show both:
-    among the cited quotes, or else from the likeliest candidate of another document that
-    names the same things and states the figure in the same measure."""
+    among the cited quotes, or else from the likeliest `candidates` of another document that
+    names the same things and states the figure in the same measure (however much likelier
+    the answer's own sentence is: the probabilities say which sentence answers best, not
+    whether another document says otherwise)."""
     names = set(question.names)
     cited = [(c, figure_near(c.quote, names)) for c in answer.citations if not c.related]
     cited = [(c, f) for c, f in cited if f is not None]
@@ -340,8 +345,7 @@ def add_disagreements(answer: Answer, question: Question, candidates: list[Score
         first, figure = cited[0]
         for candidate in candidates:
             unit = index.units[candidate.unit_id]
-            if unit.source == first.source or candidate.probability < min_probability or \
-                    not names <= index.unit_words(candidate.unit_id):
+            if unit.source == first.source or not names <= index.unit_words(candidate.unit_id):
                 continue
             other = figure_near(unit.text, names)
             if other is not None and other.same_measure(figure) and other.differs(figure):

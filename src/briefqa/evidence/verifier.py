@@ -21,6 +21,7 @@ from .shipped import MODEL_DIR, runnable, store
 
 VERIFIER_FILE = "verifier.onnx"
 MAX_TOKENS = 96  # question and candidate together; the candidate is cut to fit
+QUESTION_TOKENS = MAX_TOKENS // 2  # a longer question is cut to this many word pieces
 
 
 def candidate_text(title: str, section: str | None, text: str) -> str:
@@ -45,10 +46,22 @@ class Verifier:
         self.tokenizer = Tokenizer.from_file(str(Path(base_model) / "tokenizer.json"))
         self.tokenizer.no_padding()
         self.tokenizer.enable_truncation(MAX_TOKENS, strategy="only_second")
+        self._words = Tokenizer.from_file(str(Path(base_model) / "tokenizer.json"))
+        self._words.no_padding()
+        self._words.no_truncation()
+
+    def fitted(self, question: str) -> str:
+        """The question, cut to QUESTION_TOKENS word pieces when longer, so that the pair
+        keeps room for the candidate (the candidate is cut to fill the rest)."""
+        encoded = self._words.encode(question, add_special_tokens=False)
+        if len(encoded.ids) <= QUESTION_TOKENS:
+            return question
+        return question[:encoded.offsets[QUESTION_TOKENS - 1][1]]
 
     def __call__(self, question: str, texts: list[str]) -> list[float]:
         """One pair per run: a pair's score never depends on what it is run with."""
         out = []
+        question = self.fitted(question)
         for text in texts:
             encoded = self.tokenizer.encode(question, text)
             ids = np.asarray([encoded.ids], dtype=np.int64)
