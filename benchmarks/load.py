@@ -40,7 +40,6 @@ QUESTIONS: list[tuple[str, str]] = [
     ("How many Grace Hopper superchips does the Alps supercomputer in Lugano have?", r"10,752"),
     ("Which AI factory exclusively targets the automotive industry?", r"HammerHAI"),
     ("How many of the factories are in capital regions?", r"four in capital regions"),
-    ("Who dominates the AI factory consortia?", r"research institutions"),
     ("How large was the language model trained on the Alps supercomputer?", r"70 billion"),
     ("Which supercomputers were used to train TildeOpen LLM?", r"LUMI and Jupiter"),
 ]

@@ -51,7 +51,7 @@ def test_control_characters_are_ignored(assistant):
     answer = assistant.ask("How many Hopper\x00 GPUs does\x07 MareNostrum 5\x1b[31m have?\x7f")
     clean = assistant.ask("How many Hopper GPUs does MareNostrum 5 have?")
     def cited(a):
-        return [(c.source, c.start, c.end, c.related) for c in a.citations]
+        return [(c.source, c.start, c.end) for c in a.citations]
 
     assert cited(answer)[:1] == cited(clean)[:1]  # the same best sentence (its confidence
     # moves a little with the characters, so whether it is asserted may differ at the line)

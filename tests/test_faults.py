@@ -435,8 +435,8 @@ def test_a_really_full_disk_is_a_clear_error_and_the_index_survives(small_index_
     try:
         target = small / "index"
         shutil.copytree(index, target)
-        with open(small / "filler", "wb") as fh:  # take every block that is left
-            with contextlib.suppress(OSError):
+        with contextlib.suppress(OSError):  # take every block that is left
+            with open(small / "filler", "wb") as fh:
                 while True:
                     fh.write(b"\0" * 65536)
                     fh.flush()
