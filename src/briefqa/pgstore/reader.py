@@ -29,7 +29,7 @@ import numpy as np
 
 from ..chunk import Unit, unit_words_text
 from ..document import Block, Document
-from ..errors import IndexReplacedError, StoreError
+from ..errors import IndexReplacedError, StoreError, StoreUnavailableError
 from ..lexical import words
 from ..settings import Settings
 from ..store import LexicalRanking, SourceInfo
@@ -368,7 +368,15 @@ class PgIndex:
                 from .tables import CACHE_FOLDER, open_catalog
 
                 g = self.generation.generation
-                catalog = open_catalog(self.store, g, self.folder)
+                try:
+                    catalog = open_catalog(self.store, g, self.folder)
+                except StoreUnavailableError:
+                    raise  # the database is down: the question's own error says so
+                except Exception as exc:  # any other fault costs only the tables
+                    log.warning("the tables of generation %s of the store at %s cannot be "
+                                "read (%s); table questions get the ordinary answer", g,
+                                self.store.address.shown, exc)
+                    catalog = None
                 if catalog is None:
                     self._check_alive()
                     log.warning("generation %s of the store at %s has no tables; table "

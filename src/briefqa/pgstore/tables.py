@@ -167,12 +167,14 @@ def open_catalog(store, generation: int, folder: Path) -> TableCatalog | None:
         return TableCatalog(cache, [])
     target = cache / sha
     if not _intact(target, sha):
-        found = store.run(lambda conn: conn.execute(
-            "SELECT database, catalog FROM briefqa_generation_tables WHERE generation = %s",
-            (generation,)).fetchone())
-        if found is None:
+        # Each column alone and in binary: as text a bytea is sent as hex, twice its size,
+        # and PostgreSQL allocates no more than 1 GB for a value it sends.
+        found = [store.run(lambda conn, column=column: conn.execute(
+            f"SELECT {column} FROM briefqa_generation_tables WHERE generation = %s",
+            (generation,), binary=True).fetchone()) for column in ("database", "catalog")]
+        if any(f is None for f in found):
             return None
-        database, catalog = bytes(found[0]), bytes(found[1])
+        database, catalog = bytes(found[0][0]), bytes(found[1][0])
         if digest(database, catalog) != sha:
             raise StoreError(f"the tables of generation {generation} do not match their "
                              f"checksum; the store may be damaged: {schema.REBUILD_HINT}")
