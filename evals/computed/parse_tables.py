@@ -1,9 +1,12 @@
 # Parsing helpers (imported by check_computed.py). Reads the documents directly.
 import csv, re, os
 
-CORPUS = "/work/shared/corpus"
+# The shared data: BRIEFQA_SHARED_DIR, by default ../shared beside the repository.
+SHARED = os.environ.get("BRIEFQA_SHARED_DIR") or os.path.join(
+    os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "shared")
+CORPUS = os.path.join(SHARED, "corpus")
 MAPDIR = os.path.join(CORPUS, "european-ai-infrastructure-map")
-LUMI = "/work/shared/extra-corpus/lumi-userguide"
+LUMI = os.path.join(SHARED, "extra-corpus", "lumi-userguide")
 BRIEF = os.path.join(CORPUS, "eu-ai-factories-policy-brief.txt")
 
 
