@@ -82,24 +82,24 @@ class ExtractiveAnswerer:
     @property
     def reader(self):
         """The trained reader, loaded on first use ("shipped": models/reader.onnx)."""
-        if isinstance(self._reader, str):
-            with _READER_LOCK:
-                if isinstance(self._reader, str):
-                    from .evidence.reader import load_reader
+        from .evidence.reader import load_reader
 
-                    self._reader = load_reader(self.settings.answer.models_dir)
-        return self._reader
+        return self._shipped("_reader", load_reader)
 
     @property
     def verifier(self):
         """The trained verifier, loaded on first use ("shipped": models/verifier.onnx)."""
-        if isinstance(self._verifier, str):
-            with _READER_LOCK:
-                if isinstance(self._verifier, str):
-                    from .evidence.verifier import load_verifier
+        from .evidence.verifier import load_verifier
 
-                    self._verifier = load_verifier(self.settings.answer.models_dir)
-        return self._verifier
+        return self._shipped("_verifier", load_verifier)
+
+    def _shipped(self, attribute: str, load):
+        """The model held in `attribute`, loaded once by `load` where it is still a name."""
+        if isinstance(getattr(self, attribute), str):
+            with _READER_LOCK:
+                if isinstance(getattr(self, attribute), str):
+                    setattr(self, attribute, load(self.settings.answer.models_dir))
+        return getattr(self, attribute)
 
 
     @property
@@ -212,7 +212,10 @@ class ExtractiveAnswerer:
             answer, evidence = self._answer_parts(question, hits, index, trace)
         if answer.status == ANSWERED:
             with trace.stage("disagreements") as step:
-                closest = self._closest(question, hits, index)[:DISAGREEMENT_CANDIDATES]
+                # A question without parts was weighed as a whole already: its candidates.
+                weighed = self._closest(question, hits, index) if question.parts \
+                    else evidence.candidates
+                closest = weighed[:DISAGREEMENT_CANDIDATES]
                 answer = add_disagreements(answer, question, closest, index)
                 step.did = f"{len(answer.disagreements)} found"
             with trace.stage("short") as step:
@@ -222,9 +225,9 @@ class ExtractiveAnswerer:
         return dataclasses.replace(answer, trace=trace.steps), evidence
 
     def _closest(self, question: Question, hits: list[Hit], index: IndexData):
-        """Candidates with their probability, for finding a second document's figure."""
-        return self.weigh(question, rescored(hits, question, index) if question.parts else hits,
-                          index).candidates
+        """A question with parts weighed as a whole, for finding a second document's
+        figure."""
+        return self.weigh(question, rescored(hits, question, index), index).candidates
 
     def _answer_one(self, question: Question, evidence: Evidence, index: IndexData,
                     trace: Trace, most: int) -> Answer:
