@@ -335,6 +335,12 @@ class Load:
         self._stop = threading.Event()
         self._threads = [threading.Thread(target=self._run, args=(n,), daemon=True)
                          for n in range(threads)]
+        self._asking: dict[str, int] = {}  # replica -> questions it is answering now
+        self._lock = threading.Lock()
+
+    def asking(self, replica: str) -> int:
+        with self._lock:
+            return self._asking.get(replica, 0)
 
     def _run(self, n: int) -> None:
         i = n
@@ -342,10 +348,15 @@ class Load:
             replica = self.replicas[i % len(self.replicas)]
             question = self.questions[i % len(self.questions)]
             i += 1
+            with self._lock:
+                self._asking[replica] = self._asking.get(replica, 0) + 1
             try:
                 answer = _ask(replica, question)
             except Exception as exc:  # noqa: BLE001 (recorded and judged by the test)
                 answer = exc
+            finally:
+                with self._lock:
+                    self._asking[replica] -= 1
             self.outcomes.append((time.monotonic(), replica, question, answer))
 
     def __enter__(self):
@@ -416,6 +427,8 @@ def test_two_replicas_refresh_restart_and_a_killed_replica(built, pg, tmp_path):
         victim, survivor = started[0][0], replicas[1]
         with Load([replicas[0], survivor], questions, threads=4) as load:
             time.sleep(0.5)
+            # killed while it is answering (its answers take tens of milliseconds)
+            _poll(lambda: load.asking(replicas[0]) >= 2, wait=10)
             victim.send_signal(signal.SIGKILL)
             victim.wait(10)
             killed = time.monotonic()
