@@ -125,6 +125,27 @@ def test_the_short_answer_is_a_span_of_the_cited_quote(assistant):
     assert assistant.ask("What is the capital of Australia?").short is None
 
 
+def test_a_short_answer_is_of_what_is_asked_or_absent(assistant):
+    """A user reads the bold short answer first, so a figure or name of something else, or one
+    item of several asked for, is worse than none."""
+    nodes = composed(assistant, "How many nodes does Leonardo have according to IT4LIA's "
+                     "infrastructure page?")  # "lists 250 petaflops, 4992 nodes, ..."
+    assert nodes.short is not None and nodes.short.text == "4992 nodes"
+    size = composed(assistant, "How large was the language model Swiss researchers trained "
+                    "on Alps?")  # "... equipped with 10,752 NVIDIA Grace Hopper superchips"
+    assert size.short is None or "Grace Hopper" not in size.short.text
+    where = composed(assistant, "Where is xAI's Colossus supercomputer located?")
+    assert where.short is not None and where.short.text == "Memphis"
+    several = composed(assistant, "Which cities are given as examples of strong STEM talent "
+                       "pools?")  # "cities like Paris or Stuttgart": not "Paris" alone
+    assert several.grounded and several.short is None
+    partition = composed(assistant, "What is the name of LUMI's container cloud partition?")
+    assert partition.short is not None and partition.short.text == "LUMI-K"
+    when = composed(assistant, "When is Sweden's Arrhenius system expected to become "
+                    "operational?")
+    assert when.short is not None and when.short.text == "early 2026"
+
+
 def test_a_near_miss_declines(assistant):
     """The row names the subject but holds nothing of what is asked of it."""
     for question in ("What budget has the Pharos AI factory been given?",

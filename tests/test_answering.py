@@ -7,6 +7,7 @@ from briefqa.question import (
     acronym_matches,
     asked_about,
     asked_measure,
+    asks_several,
     counted_thing,
     expected_kind,
 )
@@ -32,6 +33,19 @@ def test_which_names_the_asked_kind_only_at_the_start():
     assert expected_kind("Which country hosts LUMI?") == "name"
     assert expected_kind("In which city is Leonardo?") == "name"
     assert expected_kind("What is the process by which factory access is given?") is None
+
+
+def test_a_question_that_asks_for_several_things_is_told_from_one_that_asks_for_one():
+    for several in ("Which factories help with prototyping?", "In which cities are they?",
+                    "Which AI factory supercomputers were in the top ten?",
+                    "Beyond which business use cases is it limited?",
+                    "Which five AI factories are in leading regions?",
+                    "What are the access modes?"):
+        assert asks_several(several), several
+    for one in ("Which country hosts LUMI?", "Which system hosts the factory?",
+                "Which machine runs Slurm?", "What is the name of the plan?",
+                "Which class is it?", "How many GPUs does LUMI have?"):
+        assert not asks_several(one), one
 
 
 def test_on_what_date_asks_for_a_day_not_a_year():

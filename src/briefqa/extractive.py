@@ -25,7 +25,7 @@ from .evidence.model import sigmoid
 from .evidence.verifier import candidate_text
 from .figures import figure_near, short_span
 from .lexical import fold
-from .question import Question
+from .question import Question, asks_several
 from .retrieve import Hit, Retrieved, cite
 from .settings import Settings
 from .store import IndexData
@@ -315,12 +315,12 @@ def _decided(status: str, evidence: Evidence, threshold: float, passages: float)
 
 def short_answer(answer: Answer, question: Question) -> Span | None:
     """The figure, date or name that answers, as a span of the first cited quote."""
-    if not answer.citations or question.parts:
-        return None
+    if not answer.citations or question.parts or asks_several(question.text):
+        return None  # several things asked: one of them is no short answer
     c = answer.citations[0]
     kind = question.kind or ("number" if question.measure else None)  # "What is X's budget?"
     span = short_span(c.quote, kind, question.text, set(question.names), question.measure,
-                      question.counted)
+                      question.counted, question.subject)
     if span is None:
         return None
     return Span(c.quote[span[0]:span[1]], c.id, c.start + span[0], c.start + span[1])

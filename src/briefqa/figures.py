@@ -31,7 +31,7 @@ _UNITS = {
 _MONTHS = r"(?:January|February|March|April|May|June|July|August|September|October|" \
     r"November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)"
 _DATE = re.compile(rf"\b(?:\d{{1,2}} {_MONTHS}(?: (?:19|20)\d\d)?|{_MONTHS} (?:\d{{1,2}}, )?"
-                   rf"(?:19|20)\d\d|(?:mid|early|late)-(?:19|20)\d\d|(?:19|20)\d\d)\b")
+                   rf"(?:19|20)\d\d|(?:mid|early|late)[- ](?:19|20)\d\d|(?:19|20)\d\d)\b", re.I)
 _NAME = re.compile(r"\b[A-Z][\w’'&.+-]*(?:\s+(?:[A-Z0-9][\w’'&+-]*|of|de|di|der))*")
 
 
@@ -127,13 +127,18 @@ def figure_near(text: str, name_words: set[str]) -> Figure | None:
 
 def short_span(text: str, kind: str | None, question: str, names: set[str] = frozenset(),
                measure: str | None = None,
-               counted: str | None = None) -> tuple[int, int] | None:
+               counted: str | None = None,
+               subject: tuple[str, ...] = ()) -> tuple[int, int] | None:
     """Where, in a quote, the figure, date or name that answers lies: a number (in the asked
     measure, if any) or date the question does not already hold, closest after a name the
     question mentions ("TOP500 #4"); or a name it does not already use. None rather than a
     figure of something else: a rank must be a place in a ranking ("#9", not "top 10"), a count
     must count what is asked ("13 sites" is no count of factories), and where the quote names
-    what the question asks about, the figure must follow such a mention closely."""
+    what the question asks about, the figure must follow such a mention closely. A figure of a
+    question that names neither measure nor counted thing ("How large was the model?") must
+    be said of one of the question's words ("70 billion parameter large language model"); a
+    name must follow what the question asks the name of ("GPU partition LUMI-G"), a place
+    must be where something is ("in Memphis")."""
     asked = fold(question)
     if measure == "rank":  # "#9", "ranked 9th": a place in a ranking, never "top 10"
         from .question import RANK
@@ -151,9 +156,14 @@ def short_span(text: str, kind: str | None, question: str, names: set[str] = fro
             found = [f for f in found if f.measure == measure]
         if counted and measure is None:
             head = words(counted)[-1:]
-            found = [f for f in found if head and head[0] in words(_following(text, f.end))]
-        elif measure is None and not names:
-            return None  # a figure of nothing in particular: it may be any figure
+            found = [f for f in found if head and head[0] in words(_counts(text, f.end))]
+        elif measure is None:
+            if not names:
+                return None  # a figure of nothing in particular: it may be any figure
+            # "How large was the model ... on Alps?": a figure of one of the asked words, not
+            # any figure near the name ("10,752 ... superchips" is no size of a model)
+            said_of = set(words(question)) - names
+            found = [f for f in found if set(words(_counts(text, f.end))) & said_of]
         if not found:
             return None
         mentions = _mentions(text, names)
@@ -176,14 +186,25 @@ def short_span(text: str, kind: str | None, question: str, names: set[str] = fro
         return None
     if kind in ("name", "place"):
         question_words = set(words(question))
-        for m in _NAME.finditer(text):
-            if m.start() > 0 and set(words(m.group())) - question_words and \
-                    not text[:m.start()].rstrip().endswith(":"):
-                return m.start(), m.start() + len(m.group().rstrip(".,;:"))
+        spans = [(m.start(), m.start() + len(m.group().rstrip(".,;:")))
+                 for m in _NAME.finditer(text)
+                 if m.start() > 0 and set(words(m.group())) - question_words
+                 and not text[:m.start()].rstrip().endswith(":")]
+        if kind == "place":  # where something is: "Colossus in Memphis", not "AI-specific"
+            spans = [s for s in spans if _PLACED.search(text[max(0, s[0] - 6):s[0]])]
+        elif subject:  # "the name of LUMI's GPU partition": the name that follows most of it
+            def held(span: tuple[int, int]) -> int:
+                return len(set(words(text[max(0, span[0] - NEAR_SUBJECT):span[0]]))
+                           & set(subject))
+
+            spans = sorted((s for s in spans if held(s)), key=held, reverse=True)
+        return spans[0] if spans else None
     return None
 
 
 NEAR_NAME = 80  # characters: a figure this soon after a name the question mentions is its
+NEAR_SUBJECT = 30  # characters: a name this soon after what the question asks the name of
+_PLACED = re.compile(r"\b(?:in|at|near|outside|from)\s+(?:the\s+)?$", re.I)
 
 
 def _mentions(text: str, names: set[str]) -> list[int]:
@@ -201,6 +222,13 @@ def _mentions(text: str, names: set[str]) -> list[int]:
 def _following(text: str, end: int) -> str:
     """The four words after a figure: what it counts ("4,480 NVIDIA Hopper GPUs")."""
     return " ".join(text[end:].split()[:4])
+
+
+def _counts(text: str, end: int) -> str:
+    """What a figure counts or is said of: the words after it, up to four, before the next
+    figure or clause ("250 petaflops, 4992 nodes": "250" counts no nodes)."""
+    clause = re.split(r"[,;:()\[\]]|\s\d", text[end:], maxsplit=1)[0]
+    return " ".join(clause.split()[:4])
 
 
 def _part_of_name(text: str, start: int) -> bool:

@@ -441,6 +441,37 @@ def wants_list(text: str) -> bool:
     return bool(_LIST.search(text)) and not re.match(r"^\W*how\b", text, re.I)
 
 
+_WHICH_WORDS = re.compile(r"\b(?:which|what)\s+((?:[\w’'-]+\s+){0,4})", re.I)
+_NOT_PLURAL = re.compile(r"(?:ss|us|is|ics|’s|'s)$")
+
+
+def asks_several(text: str) -> bool:
+    """Whether the question asks for several things, so that no single figure or name is its
+    answer: a list ("which factories help ...", "in which cities ...", "which five ...",
+    "what are the ...") or a plural "which/what" noun before the question's verb."""
+    if wants_list(text) or re.search(r"\b(?:what|who) are\b", text, re.I):
+        return True
+    for match in _WHICH_WORDS.finditer(text):
+        tokens = match.group(1).split()
+        for n, token in enumerate(tokens):
+            folded = fold(token)
+            if folded in STOPWORDS:
+                break
+            if _NUMBER.fullmatch(folded):
+                return True  # "which five ..."
+            if not _is_plural(token) or _NOT_PLURAL.search(folded):
+                continue
+            # "which factories ...", "which AI factory supercomputers were ...", but not the
+            # verb of "which country hosts LUMI" or "which system hosts the factory"
+            after = fold(tokens[n + 1]) if n + 1 < len(tokens) else ""
+            if n == 0 or (after in STOPWORDS and after not in _DETERMINERS):
+                return True
+    return False
+
+
+_DETERMINERS = frozenset("a an the this that these those its their his her our my your".split())
+
+
 def split_parts(text: str) -> list[str]:
     """The questions a question holds, each readable alone: "What is X's budget, and when did
     it open?" gives "What is X's budget" and "when did X open?". A lone question gives itself
