@@ -284,9 +284,21 @@ class Composer:
 
     def conditions(self, plan: Plan, filters: tuple[Filter, ...] | None = None) -> str:
         parts = []
-        for f in plan.filters if filters is None else filters:
+        filters = list(plan.filters if filters is None else filters)
+        paired = {}  # "in 2025": from its first day to its last, said once
+        for f in filters:
+            pair = next((g for g in filters if g.columns == f.columns and g.said == f.said
+                         and g.dimension == DATE and g.operator == "<"), None)
+            if f.dimension == DATE and f.operator == ">=" and pair is not None:
+                paired[id(f)], paired[id(pair)] = pair, None
+        for f in filters:
             column = f.columns[0].name or "its first column"
-            if f.operator == "in":
+            if id(f) in paired:
+                pair = paired[id(f)]
+                if pair is not None:
+                    last = plain(float(pair.value) - 1, DATE)
+                    parts.append(f"{column} is from {plain(float(f.value), DATE)} to {last}")
+            elif f.operator == "in":
                 parts.append(f"{column} among " + ", ".join(f"“{v}”" for v in f.value))
             elif f.dimension == DATE:
                 parts.append(f"{column} {_DATE_OPERATOR_WORDS[f.operator]} "
@@ -301,7 +313,8 @@ class Composer:
     def listed(self, rows: list[RowResult], plan: Plan | None = None) -> str:
         """The rows by name with their markers; a figure a condition is on is shown too
         ("128 [1] (Memory: 512 GiB)")."""
-        shown = [f.columns for f in (plan.filters if plan else ()) if f.dimension]
+        shown = list(dict.fromkeys(f.columns for f in (plan.filters if plan else ())
+                                   if f.dimension))
         named = []
         for r in rows:
             label = f"{self.name(r)} [{self.cite(r)}]"
