@@ -56,10 +56,10 @@ _DATE_OPERATOR_WORDS = {"=": "is", ">": "is after", ">=": "is on or after", "<":
 # The least share of a question's restricting parts (its content words and conditions) a
 # plan must account for to be asserted (`Plan.accounted`). Measured on computed-dev (issue
 # 15): the share did not separate right from wrong computed answers there (all 35 linked
-# plans asserted were right; 12 of them explain all but one word, at 0.50-0.86, and the
-# chat's wrong "12 factories selected before October 2025" stood at 0.75 before its date was
-# made a condition), so it is off: 0.0. Unaccounted conditions are the gate; the share is
-# shown in each computation ("accounted") and its threshold beside it.
+# plans asserted were right; 12 of them leave one word unexplained, at 0.50-0.86, and the
+# chat's wrong "12 factories selected before October 2025" stands at 0.75), so it is off:
+# 0.0. Unaccounted conditions are the gate; the share is shown in each computation
+# ("accounted") and its threshold beside it ("min_accounted").
 MIN_ACCOUNTED = 0.0
 
 

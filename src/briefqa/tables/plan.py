@@ -425,8 +425,9 @@ def time_conditions(question: str) -> list[TimeCondition]:
         else:
             continue
         lead = _TIME_LEAD.search(question[:q.start])
-        if lead is None and year is not None:
-            continue  # "(2025)", "2025 selections": a year named, not a condition said
+        if year is not None and (lead is None or lead.group("rel").lower() in
+                                 ("of", "on", "within")):
+            continue  # "(2025)", "2025 selections", "a maximum of 2048": not a year said
         relation = _TIME_RELATIONS[" ".join(lead.group("rel").lower().split())] \
             if lead else "in"
         start = lead.start() if lead else q.start
