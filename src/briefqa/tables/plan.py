@@ -17,6 +17,7 @@ is given as before).
 
 from __future__ import annotations
 
+import datetime
 import math
 import re
 from dataclasses import dataclass, field
@@ -89,6 +90,14 @@ class Plan:
     group: tuple[ColumnRef, ...] = ()  # count_by: the column counted by
     confidence: float = 0.0
     links: tuple[str, ...] = ()  # what the question's words were linked to
+    # The question's conditions no part of the plan accounts for ("before October 2025",
+    # "newest" in a count): the answerer does not assert a plan that leaves one. The content
+    # words nothing of the plan explains ("picked"; the linker tolerates one), and the
+    # share of the question's restricting parts (content words and conditions) the plan
+    # accounts for (1.0: all), which the answerer compares with its `min_accounted`.
+    unaccounted: tuple[str, ...] = ()
+    unexplained: tuple[str, ...] = ()
+    accounted: float = 1.0
 
     def __post_init__(self) -> None:
         if self.aggregate not in AGGREGATES:
@@ -105,7 +114,9 @@ class Plan:
                 "measure": self.measure[0].name if self.measure else None,
                 "dimension": self.dimension, "order": self.order, "limit": self.limit,
                 "items": [f.to_dict() for f in self.items],
-                "group": self.group[0].name if self.group else None}
+                "group": self.group[0].name if self.group else None,
+                "unaccounted": list(self.unaccounted), "unexplained": list(self.unexplained),
+                "accounted": round(self.accounted, 3)}
 
 
 @dataclass
@@ -344,6 +355,137 @@ def _phrase_after(text: str, position: int) -> list[str]:
                      r"an|the|than|or|and|between|among|is|are|does|do|can|has|have|across|"
                      r"allowed|available|run|runs)\b|[?,.;:]|$)", rest, re.I)
     return sorted(_kw(match.group(1))) if match else []
+
+
+# ---------------------------------------------------------------------------------------------
+# Conditions on time: "before October 2025", "since 2024", "in 2025", "after the first call"
+
+# The words before a date that say how it restricts (English, for any corpus).
+_TIME_RELATIONS = {"before": "before", "prior to": "before", "earlier than": "before",
+                   "until": "until", "till": "until", "through": "until", "by": "until",
+                   "no later than": "until", "after": "after", "later than": "after",
+                   "since": "since", "from": "since", "as of": "since", "starting": "since",
+                   "starting in": "since", "starting from": "since", "in": "in",
+                   "during": "in", "on": "in", "of": "in", "within": "in",
+                   "between": "between"}
+_TIME_LEAD = re.compile(
+    r"\b(?P<rel>no later than|prior to|earlier than|later than|as of|starting (?:in|from)|"
+    r"starting|before|after|since|until|till|through|by|from|in|during|on|of|within|"
+    r"between)\s+(?:the\s+(?:year\s+|month\s+of\s+)?)?(?P<fuzzy>(?:early|late|mid|"
+    r"(?:the\s+)?(?:end|start|beginning|middle)\s+of)[\s-]*)?$", re.I)
+# "after the first call", "before running jobs": a time no figure gives, that no column holds.
+_TIME_PHRASE = re.compile(
+    r"\b(?P<rel>before|after|since|until|till|prior to)\s+(?P<what>(?:(?:the|a|an|its|their|"
+    r"his|her|our|my)\s+)?[\w'’-]+(?:\s+[\w'’-]+){0,3}?)(?=\s*(?:[?,.;:!]|$)|\s+(?:and|or|"
+    r"which|that|who|in|on|at|for|with|to|of|than)\b)", re.I)
+_DATE_NAME_STEMS = _kw("date dates dated year years month months day days time when")
+
+
+@dataclass(frozen=True)
+class TimeCondition:
+    """A condition on time the question sets: its words, where, how it restricts
+    ("before", "until", "after", "since", "in", "between") and the period its date names
+    (date ordinals, the day after its last day excluded); no period for "after the first
+    call"."""
+
+    said: str
+    start: int
+    end: int
+    relation: str
+    low: float | None = None  # the period's first day
+    high: float | None = None  # the day after its last
+    year: int | None = None  # the period is this whole year
+    exact: bool = True  # False: "early 2026", "the end of 2025" (a period said roughly)
+
+    @property
+    def bound(self) -> bool:
+        """Before, until, after, since: a range a table's own name cannot state."""
+        return self.relation != "in"
+
+
+def time_conditions(question: str) -> list[TimeCondition]:
+    """The conditions on time the question sets (see `TimeCondition`): a date ("October
+    2025", "2025-10-10"), or a year after a word that says how it restricts ("in 2025",
+    "before 2024"), or "before/after/since/until" and words that name an event."""
+    found: list[TimeCondition] = []
+    for q in quantities(question):
+        text = question[q.start:q.end]
+        year = None
+        if q.dimension == DATE:
+            day = datetime.date.fromordinal(int(q.value))
+            if q.qualifier == "~":  # a month: "October 2025"
+                low = day.replace(day=1)
+                high = (low + datetime.timedelta(days=32)).replace(day=1)
+            else:
+                low, high = day, day + datetime.timedelta(days=1)
+        elif q.dimension == NUMBER and not q.qualifier and \
+                re.fullmatch(r"(?:19|20)\d\d", text):
+            year = int(text)
+            low, high = datetime.date(year, 1, 1), datetime.date(year + 1, 1, 1)
+        else:
+            continue
+        lead = _TIME_LEAD.search(question[:q.start])
+        if year is not None and (lead is None or lead.group("rel").lower() in
+                                 ("of", "on", "within")):
+            continue  # "(2025)", "2025 selections", "a maximum of 2048": not a year said
+        relation = _TIME_RELATIONS[" ".join(lead.group("rel").lower().split())] \
+            if lead else "in"
+        start = lead.start() if lead else q.start
+        found.append(TimeCondition(question[start:q.end], start, q.end, relation,
+                                   float(low.toordinal()), float(high.toordinal()), year,
+                                   not (lead and lead.group("fuzzy"))))
+    for m in _TIME_PHRASE.finditer(question):
+        if any(t.start < m.end() and m.start() < t.end for t in found):
+            continue
+        relation = _TIME_RELATIONS.get(" ".join(m.group("rel").lower().split()), "before")
+        found.append(TimeCondition(m.group(), m.start(), m.end(), relation))
+    found.sort(key=lambda t: t.start)
+    return found
+
+
+def _unused_comparisons(question: str, what: Asked, spans: list[tuple[int, int]],
+                        columns: set[str] = frozenset()) -> list[str]:
+    """A count or a list asks for rows; a comparative or superlative it says besides ("the
+    newest factories", "larger partitions") restricts them in a way no count or list
+    computes. Not a bound of a figure ("more than 200", "at most 4"), a condition on time
+    ("later than 2024"), a column's name ("maximum number of jobs": "Max jobs"), nor the
+    "most" of "which country has the most ..."."""
+    if what.intent not in ("count", "list", "count_by"):
+        return []
+    unbounded = _BOUND.sub(lambda m: " " * len(m.group()), question)
+    by = _COUNT_BY.search(question) if what.intent == "count_by" else None
+    out = []
+    for pattern in (_SUPERLATIVE, _COMPARATIVE):
+        for m in pattern.finditer(unbounded):
+            if by and by.start() <= m.start() < by.end():
+                continue
+            if any(s <= m.start() < e for s, e in spans) or _kw(m.group()) <= columns:
+                continue
+            if m.group() not in out:
+                out.append(m.group())
+    return out
+
+
+def _periods(text: str) -> list[tuple[float, float]]:
+    """The periods a table's own name states ("Dec 2024 selection", "2025 selections")."""
+    out, taken = [], []
+    for q in quantities(text):
+        if q.dimension != DATE:
+            continue
+        day = datetime.date.fromordinal(int(q.value))
+        if q.qualifier == "~":
+            low = day.replace(day=1)
+            high = (low + datetime.timedelta(days=32)).replace(day=1)
+        else:
+            low, high = day, day + datetime.timedelta(days=1)
+        out.append((float(low.toordinal()), float(high.toordinal())))
+        taken.append((q.start, q.end))
+    for m in re.finditer(r"(?<![\w.,-])(?:19|20)\d\d(?![\w.,-]?\d)", text):
+        if not any(s <= m.start() < e for s, e in taken):
+            year = int(m.group())
+            out.append((float(datetime.date(year, 1, 1).toordinal()),
+                        float(datetime.date(year + 1, 1, 1).toordinal())))
+    return out
 
 
 # ---------------------------------------------------------------------------------------------
@@ -648,11 +790,28 @@ class Linker:
                                    [*item_spans, *numeric_spans])
         if not explained:
             return None
+        times = time_conditions(question)
+        filters, untimed = self._time_filters(times, tls, filters, question)
         spans = [(v.start, v.end) for v in [*used, *excluded]] + list(item_spans) + \
-            list(numeric_spans) + [_span_of(question, f.said) for f in filters if f.said]
+            list(numeric_spans) + [_span_of(question, f.said) for f in filters if f.said] + \
+            [(t.start, t.end) for t in times]
         unexplained = self._unexplained(question, tls, spans,
                                         set(what.attribute) | _kw(what.said))
         self._last_unexplained = unexplained
+        # What restricts the question: its content words (beyond what any question says:
+        # "how many", "which", fillers) and its conditions on time; a plan accounts for a
+        # share of them (the answerer's gate, see `Plan.unaccounted`).
+        compared = _unused_comparisons(question, what, [*spans, *numeric_spans], {
+            w for m in tls for c in m.table.columns for w in _kw(c.name)})
+        conditions = len(times) + len(compared)
+        parts = len(self._content_words(question, spans)) + conditions
+        unaccounted = (*untimed, *compared)
+        accounted = 1.0 - (len(unaccounted) + len(unexplained)) / parts if parts else 1.0
+
+        def account(plan: Plan) -> Plan:
+            plan.unaccounted, plan.unexplained = unaccounted, tuple(unexplained)
+            plan.accounted = max(0.0, accounted)
+            return plan
         allowed = 1 if filters or items or described >= 1.5 or \
             what.intent not in ("count", "list") else 0
         # A question that asks of something no part of the plan accounts for gets no plan
@@ -687,13 +846,13 @@ class Linker:
             filters = _either(filters)
             counted = self._counted_column(what, tls) if what.intent == "count" else ()
             if counted:  # "how many nodes" of a table with a column of node counts: added up
-                plain = Plan(tables, "sum", tuple(filters), counted, NUMBER,
-                             confidence=score, links=tuple(links))
+                plain = account(Plan(tables, "sum", tuple(filters), counted, NUMBER,
+                                     confidence=score, links=tuple(links)))
                 if blocked:
                     return None
                 return score, plain, None, links
-            plain = Plan(tables, what.intent, tuple(filters), confidence=score,
-                         links=tuple(links))
+            plain = account(Plan(tables, what.intent, tuple(filters), confidence=score,
+                                 links=tuple(links)))
             if blocked:
                 return None
             return score, plain, None, links
@@ -703,10 +862,10 @@ class Linker:
                 return None
             if blocked:
                 return None
-            return score, Plan(tables, "count_by", tuple(filters), group=group,
-                               order="asc" if re.search(r"\b(?:fewest|least|smallest)\b",
-                                                        question, re.I) else "desc",
-                               confidence=score, links=tuple(links)), None, links
+            return score, account(Plan(
+                tables, "count_by", tuple(filters), group=group,
+                order="asc" if re.search(r"\b(?:fewest|least|smallest)\b", question, re.I)
+                else "desc", confidence=score, links=tuple(links))), None, links
         # max, min, compare, difference, sum: a measure is needed
         if what.intent in ("compare", "difference", "sum") and len(items) < 2:
             return None
@@ -736,14 +895,14 @@ class Linker:
             filters = _either(filters)
             if blocked:
                 return None
-            return score, Plan(tables, what.intent, tuple(filters), measure, dimension,
-                               "desc" if what.intent == "max" else "asc",
-                               confidence=score, links=tuple(links)), None, links
+            return score, account(Plan(tables, what.intent, tuple(filters), measure,
+                                       dimension, "desc" if what.intent == "max" else "asc",
+                                       confidence=score, links=tuple(links))), None, links
         if blocked:
             return None
-        return score, Plan(tables, what.intent, tuple(filters), measure, dimension,
-                           items=tuple(items[:2]), confidence=score,
-                           links=tuple(links)), None, links
+        return score, account(Plan(tables, what.intent, tuple(filters), measure, dimension,
+                                   items=tuple(items[:2]), confidence=score,
+                                   links=tuple(links))), None, links
 
     def _names_document(self, question: str, tls: list[TableLinks]) -> bool:
         """"according to the brief": only tables of a document whose path or title says
@@ -805,6 +964,95 @@ class Linker:
                 if w not in explained and not w.isdigit() and w not in left:
                     left.append(w)
         return left
+
+    @staticmethod
+    def _content_words(question: str, spans: list[tuple[int, int]]) -> set[str]:
+        """The question's content words outside the spans given (a linked cell, a condition
+        on time): not an operation, a filler or a figure."""
+        out: set[str] = set()
+        for token in tokenize(question):
+            if any(s <= token.start and token.end <= e for s, e in spans) or \
+                    token.low.isdigit():
+                continue
+            out |= {w for w in _kw(token.text) if w not in _EXPLAINED_ANYWAY
+                    and not w.isdigit()}
+        return out
+
+    def _time_filters(self, times: list[TimeCondition], tls: list[TableLinks],
+                      filters: list[Filter], question: str) -> tuple[list[Filter], list[str]]:
+        """The plan's filters with the question's conditions on time applied, and the words
+        of those it cannot account for. A condition is accounted for by a date column (or a
+        column of years) that carries it in every table ("before October 2025": the date is
+        before 2025-10-01); "in 2025" also by a cell that names it, or by tables whose own
+        names state a period inside it ("Dec 2024 selection" for "in December 2024"). A
+        range ("before", "since") is never accounted for by a table's name or a cell that
+        holds the year: "2025 selections" says nothing of "before October 2025"."""
+        bounds = [(t.start, t.end) for t in times if t.bound]
+        if bounds:  # "before 2025" is a range, not the cell "2025"
+            filters = [f for f in filters if f.dimension or not any(
+                a < e and s < b for s, e in bounds for a, b in [_span_of(question, f.said)])]
+        out, untimed = list(filters), []
+        for t in times:
+            carried = self._date_filters(t, tls, question)
+            if carried:
+                out.extend(carried)
+                continue
+            if not t.bound and t.low is not None:
+                if any(not f.dimension and a < t.end and t.start < b
+                       for f in filters for a, b in [_span_of(question, f.said)]):
+                    continue  # a cell the question names holds it ("Dec 2024")
+                if t.exact and all(any(t.low <= low and high <= t.high for low, high in
+                                       _periods(" ".join((m.table.title, m.table.caption,
+                                                          m.table.section or ""))))
+                                   for m in tls):
+                    continue  # every table says its rows are of that period
+            untimed.append(t.said)
+        return out, untimed
+
+    def _date_filters(self, t: TimeCondition, tls: list[TableLinks],
+                      question: str) -> list[Filter]:
+        """A condition on time as filters on a date column (or a column of years) of every
+        table: the column whose name the question says ("opened" for "Opened"), else the one
+        date column of a table whose name says nothing more ("Date", "Year"). None where a
+        table has no such column, or several, or the period is said roughly."""
+        if t.low is None or not t.exact or t.relation == "between":
+            return []
+        stems = _kw(question)
+        refs, kinds = [], set()
+        for m in tls:
+            rows = max(1, m.table.rows)
+            options = []
+            for c in m.table.columns:
+                dated = c.dimensions.get(DATE)
+                if dated and dated["cells"] >= 0.5 * rows:
+                    options.append((c, DATE))
+                elif t.year is not None and "year" in _kw(c.name) and c.values and \
+                        (c.dimensions.get(NUMBER) or {}).get("cells", 0) >= 0.5 * rows and \
+                        all(re.fullmatch(r"(?:19|20)\d\d", v.strip()) for v in c.values):
+                    options.append((c, NUMBER))
+            named = [o for o in options if (_kw(o[0].name) - _DATE_NAME_STEMS) and
+                     _kw(o[0].name) - _DATE_NAME_STEMS <= stems]
+            if not named and len(options) == 1 and \
+                    not _kw(options[0][0].name) - _DATE_NAME_STEMS:
+                named = options
+            if len(named) != 1:
+                return []
+            column, kind = named[0]
+            refs.append(ColumnRef(m.table.name, column.position, column.name))
+            kinds.add(kind)
+        if len(kinds) != 1:
+            return []
+        kind = kinds.pop()
+        if kind == DATE:
+            bounds = {"before": [("<", t.low)], "until": [("<", t.high)],
+                      "after": [(">=", t.high)], "since": [(">=", t.low)],
+                      "in": [(">=", t.low), ("<", t.high)]}[t.relation]
+        else:
+            bounds = {"before": [("<", t.year)], "until": [("<=", t.year)],
+                      "after": [(">", t.year)], "since": [(">=", t.year)],
+                      "in": [("=", t.year)]}[t.relation]
+        return [Filter(tuple(refs), operator, float(value), kind, said=t.said)
+                for operator, value in bounds]
 
     def _choose_members(self, members: dict[str, TableLinks]) -> list[str]:
         """A family is read whole unless the question's words pick one of its tables (words
