@@ -222,7 +222,10 @@ def test_the_chat_shows_the_rows_as_an_escaped_table(qa):
     html = render_answer(answer)
     assert '<table class="bq-computed">' in html and "Computed by briefqa" in html
     assert html.count("<tr>") == 1 + len(answer.computation["rows"])
-    assert "(computed)" in html
+    # "Which ...": the rows answer it; their number alone is no short answer
+    assert answer.short is None and "(computed)" not in html
+    count = ask(qa, "How many LUMI partitions limit a single job to 4 nodes?")
+    assert count.short is not None and "(computed)" in render_answer(count)
 
 
 def test_the_computed_dev_suite_holds_its_measured_level(qa):

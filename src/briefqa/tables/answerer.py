@@ -382,7 +382,10 @@ class Composer:
             sentence = f"Computed: {lead}: {self.listed(result.rows, plan)}."
             extra = [f"Only the first {len(result.rows)} of {n} rows are cited."] \
                 if result.truncated else []
-            return sentence, Span(str(n), 0, -1, -1), True, extra
+            # "How many ...": the count; "which ...": the rows are the answer, and their
+            # number alone would answer another question
+            short = Span(str(n), 0, -1, -1) if plan.aggregate == "count" else None
+            return sentence, short, True, extra
         if plan.aggregate == "count_by":
             if not result.groups:
                 return f"Computed: no row of {label} has {where or 'a value there'}.", None, \
