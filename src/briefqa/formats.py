@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import io
 import logging
 import re
 from array import array
@@ -424,11 +423,22 @@ def csv_rows(text: str, source: str):
     # A cell can be as long as the file (whose size is limited before this).
     csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
     try:
-        for row in csv.reader(io.StringIO(text), dialect):
+        for row in csv.reader(_lines(text), dialect):
             if any(cell.strip() for cell in row):
                 yield row
     except csv.Error as exc:
         raise DocumentError(f"{source}: not a readable CSV file ({exc})") from exc
+
+
+def _lines(text: str):
+    """The text's lines, each with its line break, one at a time (io.StringIO would hold a
+    copy of the whole text at four bytes a character)."""
+    start, size = 0, len(text)
+    while start < size:
+        end = text.find("\n", start)
+        end = size if end < 0 else end + 1
+        yield text[start:end]
+        start = end
 
 
 def csv_header(row: list[str]) -> list[str]:

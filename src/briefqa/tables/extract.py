@@ -235,10 +235,12 @@ def read_csv(con, spec: TableSpec, data: bytes, scratch: Path, table: str,
         con.execute(f"CREATE TEMP TABLE {table}_read AS SELECT row_number() OVER () AS n, * "
                     f"FROM (SELECT {cells} FROM {raw}) WHERE concat_ws('', "
                     f"{', '.join(f'trim(c{i})' for i in range(width))}) <> ''")
+        con.execute(f"DROP TABLE {raw}")
         expected = con.execute(
             f"SELECT count(*) FROM {table}_read").fetchall()[0][0]
         if expected != len(spec.rows):
             spec.note = f"DuckDB read {expected:,} rows, the ingest {len(spec.rows):,}"
+            con.execute(f"DROP TABLE {table}_read")
             return False
         import numpy as np
 
@@ -264,6 +266,7 @@ def read_csv(con, spec: TableSpec, data: bytes, scratch: Path, table: str,
                 break
         if mismatched:
             spec.note = f"{mismatched:,} rows read by DuckDB differ from the ingest's"
+            con.execute(f"DROP TABLE {table}_read")
             return False
         spec.reader = "duckdb"
         return True

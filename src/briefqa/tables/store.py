@@ -47,6 +47,7 @@ MAX_VALUES = 300  # the most frequent values of a column kept in the catalog, fo
 MAX_VALUE_CHARS = 160
 MAX_DIMENSIONS = 8  # dimensions typed per column (the most frequent)
 LOAD_BATCH = 100_000  # rows of the ingest's reading written to DuckDB at a time
+TYPE_BATCH = 50_000  # distinct cell texts typed in Python at a time
 
 
 @dataclass
@@ -228,7 +229,6 @@ def _load_rows(con, spec: TableSpec, name: str, folder: Path,
                     f"{cells} FROM {name}_read r JOIN {name}_offsets o USING (n) ORDER BY r.n")
         con.unregister(f"{name}_offsets")
         con.execute(f"DROP TABLE {name}_read")
-        con.execute(f"DROP TABLE {name}_raw")
         return base
     # The ingest's reading, a batch of rows at a time.
     if counted:
@@ -310,29 +310,37 @@ def _type_columns(con, spec: TableSpec, name: str, base: str) -> list[ColumnInfo
             [MAX_VALUE_CHARS, MAX_VALUES]).fetchall()
         info.values = [v for v, _ in frequent]
         info.counts = [int(n) for _, n in frequent]
-        # Cells with digits that are not plain numbers: typed in Python, once per text.
-        texts = [v for (v,) in con.execute(
-            f"SELECT DISTINCT {column} FROM {base} WHERE regexp_matches({column}, '[0-9]') "
-            f"AND NOT regexp_matches({column}, ?)", [_PLAIN_NUMBER]).fetchall()]
-        mapped: dict[str, list] = {"value": [], "dimension": [], "number": [], "q": []}
-        for text in texts:
-            for dimension, quantity in leading(text).items():
-                mapped["value"].append(text)
-                mapped["dimension"].append(dimension)
-                mapped["number"].append(quantity.value)
-                mapped["q"].append(quantity.qualifier or None)
+        # Cells with digits that are not plain numbers: typed in Python, once per text, a
+        # batch of texts at a time (a column of identifiers has as many as rows).
         typed = f"{name}_m{i}"
-        con.register(f"{typed}_in", {
-            "value": np.array(mapped["value"], dtype=object),
-            "dimension": np.array(mapped["dimension"], dtype=object),
-            "number": np.array(mapped["number"], dtype=np.float64),
-            "q": np.array(mapped["q"], dtype=object)})
-        con.execute(f"CREATE TEMP TABLE {typed} AS SELECT CAST(value AS VARCHAR) AS value, "
-                    f"CAST(dimension AS VARCHAR) AS dimension, number, CAST(q AS VARCHAR) AS q "
-                    f"FROM {typed}_in UNION ALL SELECT DISTINCT {column}, 'number', "
-                    f"CAST(trim({column}) AS DOUBLE), NULL FROM {base} "
+        con.execute(f"CREATE TEMP TABLE {typed} AS SELECT DISTINCT {column} AS value, "
+                    f"'number' AS dimension, CAST(trim({column}) AS DOUBLE) AS number, "
+                    f"CAST(NULL AS VARCHAR) AS q FROM {base} "
                     f"WHERE regexp_matches({column}, ?)", [_PLAIN_NUMBER])
-        con.unregister(f"{typed}_in")
+        con.execute(f"CREATE TEMP TABLE {typed}_texts AS SELECT row_number() OVER () AS k, "
+                    f"value FROM (SELECT DISTINCT {column} AS value FROM {base} WHERE "
+                    f"regexp_matches({column}, '[0-9]') AND NOT regexp_matches({column}, ?))",
+                    [_PLAIN_NUMBER])
+        distinct = con.execute(f"SELECT count(*) FROM {typed}_texts").fetchall()[0][0]
+        for low in range(0, distinct, TYPE_BATCH):
+            mapped: dict[str, list] = {"value": [], "dimension": [], "number": [], "q": []}
+            for (text,) in con.execute(f"SELECT value FROM {typed}_texts WHERE k > ? AND "
+                                       "k <= ?", [low, low + TYPE_BATCH]).fetchall():
+                for dimension, quantity in leading(text).items():
+                    mapped["value"].append(text)
+                    mapped["dimension"].append(dimension)
+                    mapped["number"].append(quantity.value)
+                    mapped["q"].append(quantity.qualifier or None)
+            con.register(f"{typed}_in", {
+                "value": np.array(mapped["value"], dtype=object),
+                "dimension": np.array(mapped["dimension"], dtype=object),
+                "number": np.array(mapped["number"], dtype=np.float64),
+                "q": np.array(mapped["q"], dtype=object)})
+            con.execute(f"INSERT INTO {typed} SELECT CAST(value AS VARCHAR), "
+                        f"CAST(dimension AS VARCHAR), number, CAST(q AS VARCHAR) "
+                        f"FROM {typed}_in")
+            con.unregister(f"{typed}_in")
+        con.execute(f"DROP TABLE {typed}_texts")
         found = con.execute(
             f"SELECT m.dimension, count(*), count(m.q) FROM {base} b JOIN {typed} m "
             f"ON b.{column} = m.value GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ?",
