@@ -113,6 +113,7 @@ class _TextBuilder:
 
     def __init__(self) -> None:
         self.parts: list[str] = []
+        self.joined: list[str] = []  # parts already joined, a few thousand at a time
         self.length = 0
         self.blocks: list[Block] = []
 
@@ -151,10 +152,13 @@ class _TextBuilder:
         start = self.length
         self.parts.append(text)
         self.length += len(text)
+        if len(self.parts) >= 4096:  # a million small strings would fragment the heap
+            self.joined.append("".join(self.parts))
+            self.parts.clear()
         return start, self.length
 
     def text(self) -> str:
-        return "".join(self.parts)
+        return "".join([*self.joined, *self.parts])
 
 
 def row_text(cells) -> tuple[str, list, int]:
