@@ -242,7 +242,7 @@ class Settings:
     # A CSV file's rows past this many are not embedded (nor in BM25): every row is still in
     # the table store, with its offsets, so counts, filters and sums over the whole table are
     # computed and cite any row verbatim; the character limit applies to the embedded rows.
-    # Each embedded row costs about 15 ms on 2 cores (benchmarks/large_table.py).
+    # Embedding costs about 2.5 ms a row on 2 cores (benchmarks/large_table.py).
     max_embedded_rows: int = 5_000
     embed_batch_size: int = 64
     lock_timeout_seconds: float = 120.0
