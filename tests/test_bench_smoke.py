@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -89,3 +90,23 @@ def test_a_large_index_is_approximate_and_answers_like_exact(small_corpus, tmp_p
         a, b = approx.ask(question), exact.ask(question)
         assert a.grounded == b.grounded
         assert [c.quote for c in a.citations[:1]] == [c.quote for c in b.citations[:1]]
+
+
+def test_the_large_table_benchmark_checks_its_counts(tmp_path):
+    """benchmarks/large_table.py on tiny tables, one of them past a small cap: the count is
+    checked, every citation is verbatim, rows that were not embedded are cited."""
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks.large_table", "--sizes", "400", "--baseline", "200",
+         "--out", str(tmp_path)], cwd=ROOT, capture_output=True, text=True, timeout=900,
+        env={**os.environ, "BRIEFQA_MAX_EMBEDDED_ROWS": "100"})
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    report = json.loads((tmp_path / "large_table.json").read_text())
+    _finite_numbers({k: v for k, v in report.items() if k != "runs"})
+    baseline, capped = report["runs"]
+    assert baseline["cap"] is None and baseline["index"]["units"] == 201
+    assert capped["cap"] == 100 and capped["index"]["units"] == 101
+    assert capped["index"]["table_rows"] == 400
+    for run in (baseline, capped):
+        assert run["correct"] and run["query"]["citations_verbatim"]
+    assert capped["query"]["cited_not_embedded"] > 0
+    assert "| 400 |" in (tmp_path / "large_table.md").read_text()

@@ -272,7 +272,8 @@ class Assistant:
             raise DocumentError(f"{name}: {human_size(len(data))} is over the upload limit of "
                                 f"{human_size(self.settings.upload_max_bytes)}")
         # raises DocumentError before anything is saved
-        parse_document(data, f"uploads/{name}", suffix, self.settings.max_document_chars)
+        parse_document(data, f"uploads/{name}", suffix, self.settings.max_document_chars,
+                       None if self.settings.store else self.settings.max_embedded_rows)
         with self._write_lock:
             target = self._upload_path(name, data)
             source = f"uploads/{target.name}"

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import base64
 import re
 from dataclasses import asdict, dataclass, field
+
+import numpy as np
 
 # Block kinds. Headings are kept in the text for reading but are not answer sentences.
 HEADING, FRONT, PARAGRAPH, LIST_ITEM, TABLE_ROW, CODE = (
@@ -26,6 +29,41 @@ class Block:
 
 
 @dataclass
+class RowSpans:
+    """More rows of one table, held compactly: where each row's text ("column: value; ...")
+    stands in its document's text, without a block or cells each. A large CSV file's rows past
+    the first `Settings.max_embedded_rows` are these: they are in the text (and so citable) and
+    in the table store, but not sentence units (not embedded, not in BM25). Their cells are
+    read again from the file by whoever needs them (the table store)."""
+
+    table: int
+    section: str | None
+    columns: list[str]  # the table's column names by position, as wide as its widest row
+    starts: np.ndarray  # int64, one a row
+    ends: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def to_dict(self) -> dict:
+        return {"table": self.table, "section": self.section, "columns": list(self.columns),
+                "starts": _packed(self.starts), "ends": _packed(self.ends)}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> RowSpans:
+        return cls(data["table"], data["section"], list(data["columns"]),
+                   _unpacked(data["starts"]), _unpacked(data["ends"]))
+
+
+def _packed(values: np.ndarray) -> str:
+    return base64.b64encode(np.asarray(values, dtype="<i8").tobytes()).decode("ascii")
+
+
+def _unpacked(text: str) -> np.ndarray:
+    return np.frombuffer(base64.b64decode(text), dtype="<i8").astype(np.int64)
+
+
+@dataclass
 class Document:
     """One file's extracted text; every block and citation offset indexes into `text`."""
 
@@ -36,6 +74,8 @@ class Document:
     blocks: list[Block] = field(default_factory=list)
     # For paged formats: (offset, page) where each page's text begins.
     page_starts: list[tuple[int, int]] = field(default_factory=list)
+    # A large table's rows past those given as blocks (see RowSpans); None for most documents.
+    more_rows: RowSpans | None = None
 
     def page_at(self, offset: int) -> int | None:
         page = None
@@ -46,17 +86,26 @@ class Document:
         return page
 
     def to_dict(self) -> dict:
-        data = asdict(self)
+        more, self.more_rows = self.more_rows, None
+        try:
+            data = asdict(self)
+        finally:
+            self.more_rows = more
+        del data["more_rows"]
         for block in data["blocks"]:  # most blocks are not table rows: no empty fields
             if block["table"] is None:
                 del block["table"], block["cells"]
+        if more is not None:
+            data["more_rows"] = more.to_dict()
         return data
 
     @classmethod
     def from_dict(cls, data: dict) -> Document:
         blocks = [Block(**b) for b in data.get("blocks", [])]
         pages = [tuple(p) for p in data.get("page_starts", [])]
-        return cls(data["source"], data["title"], data["text"], data["format"], blocks, pages)
+        more = data.get("more_rows")
+        return cls(data["source"], data["title"], data["text"], data["format"], blocks, pages,
+                   RowSpans.from_dict(more) if more else None)
 
 
 class _TextBuilder:
@@ -64,6 +113,7 @@ class _TextBuilder:
 
     def __init__(self) -> None:
         self.parts: list[str] = []
+        self.joined: list[str] = []  # parts already joined, a few thousand at a time
         self.length = 0
         self.blocks: list[Block] = []
 
@@ -85,18 +135,7 @@ class _TextBuilder:
         """A table row as one block, "column: value; column: value", remembering where each
         value stands. `cells`: (column position, column name, value); empty values are left
         out."""
-        text, placed = "", []
-        for position, name, value in cells:
-            value = value.strip()
-            if not value:
-                continue
-            if text:
-                text += "; "
-            text += f"{name}: "
-            placed.append([position, name, len(text), len(text) + len(value)])
-            text += value
-        lead = len(text) - len(text.lstrip())
-        text = text.strip()
+        text, placed, lead = row_text(cells)
         if not text:
             return
         self.add(text, TABLE_ROW, section, page)
@@ -105,8 +144,39 @@ class _TextBuilder:
         block.cells = [[p, n, block.start + s - lead, block.start + e - lead]
                        for p, n, s, e in placed]
 
+    def add_row_text(self, text: str) -> tuple[int, int]:
+        """A row's text (`row_text`, not empty) without a block: where it stands."""
+        if self.length:
+            self.parts.append("\n")
+            self.length += 1
+        start = self.length
+        self.parts.append(text)
+        self.length += len(text)
+        if len(self.parts) >= 4096:  # a million small strings would fragment the heap
+            self.joined.append("".join(self.parts))
+            self.parts.clear()
+        return start, self.length
+
     def text(self) -> str:
-        return "".join(self.parts)
+        return "".join([*self.joined, *self.parts])
+
+
+def row_text(cells) -> tuple[str, list, int]:
+    """A table row's text, "column: value; column: value" (empty values left out, the whole
+    stripped), where each value stands in it before the strip, and how much the strip took off
+    its front."""
+    text, placed = "", []
+    for position, name, value in cells:
+        value = value.strip()
+        if not value:
+            continue
+        if text:
+            text += "; "
+        text += f"{name}: "
+        placed.append([position, name, len(text), len(text) + len(value)])
+        text += value
+    lead = len(text) - len(text.lstrip())
+    return text.strip(), placed, lead
 
 
 class _Sections:

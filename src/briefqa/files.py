@@ -157,7 +157,9 @@ def _read_cache(cache: Path, key: str) -> tuple[dict, np.ndarray, str]:
     """One file's cached text, units and vectors, checked to agree; and the text's sha256."""
     try:
         raw = (cache / f"{key}.json").read_bytes()
+        digest = hashlib.sha256(raw).hexdigest()
         payload = json.loads(raw)
+        del raw  # a large table's text is in it: not twice in memory
         vectors = np.load(cache / f"{key}.npy", allow_pickle=False)
         if not isinstance(payload, dict) or payload.get("key", key) != key or \
                 not isinstance(payload["units"], list) or not isinstance(payload["document"], dict):
@@ -174,7 +176,7 @@ def _read_cache(cache: Path, key: str) -> tuple[dict, np.ndarray, str]:
     except (OSError, ValueError, KeyError, TypeError, EOFError) as exc:
         raise IndexDamagedError(f"the cached entry {key} is damaged ({exc}); "
                                 f"{REBUILD_HINT}") from exc
-    return payload, vectors, hashlib.sha256(raw).hexdigest()
+    return payload, vectors, digest
 
 
 def _cache_usable(cache: Path, key: str) -> bool:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import csv
-import io
 import logging
 import re
+from array import array
+
+import numpy as np
 
 from .document import (
     CODE,
@@ -15,9 +17,11 @@ from .document import (
     PARAGRAPH,
     Block,
     Document,
+    RowSpans,
     _humanise,
     _Sections,
     _TextBuilder,
+    row_text,
 )
 from .errors import DocumentError
 
@@ -410,8 +414,8 @@ def _defuse_markup(text: str) -> str:
 # CSV
 
 
-def load_csv(text: str, source: str, stem: str) -> Document:
-    """Each row becomes one block naming its columns: "name: MEGARIDE; role: ..."."""
+def csv_rows(text: str, source: str):
+    """The non-empty rows of a CSV file's text, read one at a time (the dialect sniffed)."""
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t|")
     except csv.Error:
@@ -419,13 +423,45 @@ def load_csv(text: str, source: str, stem: str) -> Document:
     # A cell can be as long as the file (whose size is limited before this).
     csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
     try:
-        rows = list(csv.reader(io.StringIO(text), dialect))
+        for row in csv.reader(_lines(text), dialect):
+            if any(cell.strip() for cell in row):
+                yield row
     except csv.Error as exc:
         raise DocumentError(f"{source}: not a readable CSV file ({exc})") from exc
-    rows = [r for r in rows if any(cell.strip() for cell in r)]
-    if not rows:
+
+
+def _lines(text: str):
+    """The text's lines, each with its line break, one at a time (io.StringIO would hold a
+    copy of the whole text at four bytes a character)."""
+    start, size = 0, len(text)
+    while start < size:
+        end = text.find("\n", start)
+        end = size if end < 0 else end + 1
+        yield text[start:end]
+        start = end
+
+
+def csv_header(row: list[str]) -> list[str]:
+    return [h.strip() or f"column {n + 1}" for n, h in enumerate(row)]
+
+
+def csv_cells(header: list[str], row: list[str]) -> list[tuple[int, str, str]]:
+    """A data row's cells as (position, column name, value), spaces collapsed; a ragged row's
+    cells past the header are "column N"."""
+    names = header + [f"column {n + 1}" for n in range(len(header), len(row))]
+    return [(n, h, " ".join(c.split())) for n, (h, c) in enumerate(zip(names, row))]
+
+
+def load_csv(text: str, source: str, stem: str, embedded_rows: int | None = None) -> Document:
+    """Each row becomes one block naming its columns: "name: MEGARIDE; role: ...". With
+    `embedded_rows`, only that many rows become blocks (sentence units); the rest are in the
+    text too, with their offsets held compactly (`Document.more_rows`), for the table store.
+    The file is read a row at a time."""
+    rows = csv_rows(text, source)
+    first = next(rows, None)
+    if first is None:
         raise DocumentError(f"{source}: the CSV file has no rows")
-    header = [h.strip() or f"column {n + 1}" for n, h in enumerate(rows[0])]
+    header = csv_header(first)
     title = _humanise(stem)
     folder = source.rsplit("/", 2)[-2] if "/" in source else ""
     if folder and folder != "uploads":
@@ -433,15 +469,28 @@ def load_csv(text: str, source: str, stem: str) -> Document:
         title = f"{title} ({_humanise(folder)})"
     builder = _TextBuilder()
     builder.add(title, HEADING, None)
-    ragged = 0
-    for row in rows[1:]:
+    ragged = widest = blocked = 0
+    starts, ends = array("q"), array("q")
+    for row in rows:
         if len(row) != len(header):
             ragged += 1
-        names = header + [f"column {n + 1}" for n in range(len(header), len(row))]
-        builder.add_row([(n, h, " ".join(c.split())) for n, (h, c) in enumerate(zip(names, row))],
-                        " ".join(row[0].split()) or None, 0)
+        cells = csv_cells(header, row)
+        if embedded_rows is None or blocked < embedded_rows:
+            builder.add_row(cells, " ".join(row[0].split()) or None, 0)
+            blocked += 1
+            continue
+        text_of_row = row_text(cells)[0]
+        if text_of_row:
+            start, end = builder.add_row_text(text_of_row)
+            starts.append(start)
+            ends.append(end)
+            widest = max(widest, len(row))
     if ragged:
         log.warning("%s: %d rows do not have %d columns; read as they are",
                     source, ragged, len(header))
-    return Document(source, title, builder.text(), "csv", builder.blocks)
-
+    more = None
+    if starts:
+        columns = header + [f"column {n + 1}" for n in range(len(header), widest)]
+        more = RowSpans(0, None, columns, np.frombuffer(starts, dtype=np.int64).copy(),
+                        np.frombuffer(ends, dtype=np.int64).copy())
+    return Document(source, title, builder.text(), "csv", builder.blocks, more_rows=more)

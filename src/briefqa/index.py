@@ -120,6 +120,7 @@ class Indexer:
         return {"pipeline": PIPELINE_VERSION, "model": self.model_fingerprint(),
                 "embedding_text": "sentence+section-urls;table-title",
                 "window_text": "context+section-urls", "lexical_text": "title>path>sentence",
+                "embedded_rows": self.settings.max_embedded_rows,
                 "encoder":
                 self.build_encoder_id()}
 
@@ -248,7 +249,8 @@ class Indexer:
         for source, path, _sha, entry in progress(todo, "reading", unit="file"):
             try:
                 document = load_document(path, source, self.settings.max_file_bytes,
-                                         self.settings.max_document_chars)
+                                         self.settings.max_document_chars,
+                                         self.settings.max_embedded_rows)
                 units = chunk_document(document)
                 if not units:
                     raise DocumentError(f"{source}: no sentences found")
@@ -301,7 +303,7 @@ class Indexer:
         corpus = self.settings.corpus_dir
         try:
             return build_tables(documents, folder, lambda source: _indexed_bytes(
-                corpus / source, indexed[source]["sha256"]))
+                corpus / source, indexed[source]["sha256"]), progress=self.show_progress)
         except duckdb.Error as exc:  # DuckDB reports a full disk as its own error
             if "No space left" not in str(exc):
                 raise

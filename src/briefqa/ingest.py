@@ -181,7 +181,7 @@ def _repeated_lines(pages) -> set[str]:
 
 
 def load_document(path: Path, source: str, max_bytes: int | None = None,
-                  max_chars: int | None = None) -> Document:
+                  max_chars: int | None = None, embedded_rows: int | None = None) -> Document:
     """Read any supported file; raise DocumentError with the reason when it cannot be read."""
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
@@ -195,12 +195,14 @@ def load_document(path: Path, source: str, max_bytes: int | None = None,
         data = path.read_bytes()
     except OSError as exc:
         raise DocumentError(f"{source}: cannot be read ({exc.strerror or exc})") from exc
-    return parse_document(data, source, suffix, max_chars)
+    return parse_document(data, source, suffix, max_chars, embedded_rows)
 
 
 def parse_document(data: bytes, source: str, suffix: str,
-                   max_chars: int | None = None) -> Document:
-    """A file's bytes as a Document; whatever goes wrong is a DocumentError naming the file."""
+                   max_chars: int | None = None, embedded_rows: int | None = None) -> Document:
+    """A file's bytes as a Document; whatever goes wrong is a DocumentError naming the file.
+    `embedded_rows`: a CSV file's rows past this many are not blocks (see `load_csv`); the
+    character limit, which bounds what is embedded, then applies to the rows that are."""
     stem = Path(source).stem
     if not data.strip():
         raise DocumentError(f"{source}: the file is empty")
@@ -210,10 +212,17 @@ def parse_document(data: bytes, source: str, suffix: str,
             _check_length(document.text, source, max_chars)
         else:
             text = decode_text(data, source)
-            _check_length(text, source, max_chars)
-            loader = {".md": load_markdown, ".markdown": load_markdown, ".html": load_html,
-                      ".htm": load_html, ".csv": load_csv}.get(suffix, load_txt)
-            document = loader(text, source, stem)
+            if suffix == ".csv" and embedded_rows is not None:
+                document = load_csv(text, source, stem, embedded_rows)
+                del text
+                last = max((b.end for b in document.blocks), default=0)
+                _check_length(document.text[:last], source, max_chars)
+            else:
+                _check_length(text, source, max_chars)
+                loader = {".md": load_markdown, ".markdown": load_markdown,
+                          ".html": load_html, ".htm": load_html,
+                          ".csv": load_csv}.get(suffix, load_txt)
+                document = loader(text, source, stem)
     except DocumentError:
         raise
     except Exception as exc:  # a reader's bug on one strange file must not stop the others

@@ -25,6 +25,7 @@ RANGES = {  # inclusive; None: unbounded
     "max_answer_sentences": (1, 20), "related_citations": (0, 20),
     "approximate_above_units": (0, None), "llm_timeout_seconds": (0.1, 3600),
     "max_file_bytes": (1, None), "max_document_chars": (1, None),
+    "max_embedded_rows": (1, None),
     "embed_batch_size": (1, 4096), "lock_timeout_seconds": (0, 86_400),
     "port": (0, 65_535), "concurrency": (1, 256), "upload_max_bytes": (1, None),
     "api_rate_per_minute": (0, 1_000_000),
@@ -238,6 +239,11 @@ class Settings:
     index_workers: int = 1  # builder processes on this machine (PostgreSQL store)
     max_file_bytes: int = 64 * 1024 * 1024
     max_document_chars: int = 2_000_000  # about 1,000 pages; 50 MB of text: hours to embed
+    # A CSV file's rows past this many are not embedded (nor in BM25): every row is still in
+    # the table store, with its offsets, so counts, filters and sums over the whole table are
+    # computed and cite any row verbatim; the character limit applies to the embedded rows.
+    # Embedding costs about 2.5 ms a row on 2 cores (benchmarks/large_table.py).
+    max_embedded_rows: int = 5_000
     embed_batch_size: int = 64
     lock_timeout_seconds: float = 120.0
 

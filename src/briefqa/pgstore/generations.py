@@ -87,7 +87,11 @@ class PgIndexer:
         self.last_tally: BuildTally | None = None
 
     def params(self) -> dict:
-        return {**self.indexer.params(), "lexical_scores": f"bm25 k1={K1} b={B}"}
+        # The PostgreSQL store embeds every row of a table (max_embedded_rows is the embedded
+        # index's), so its parameters do not name that setting.
+        params = {**self.indexer.params(), "lexical_scores": f"bm25 k1={K1} b={B}"}
+        params.pop("embedded_rows", None)
+        return params
 
     def params_key(self) -> str:
         return hashlib.sha256(json.dumps(self.params(), sort_keys=True).encode()).hexdigest()[:12]

@@ -28,20 +28,48 @@ from ..document import PARAGRAPH, TABLE_ROW, Document, _humanise
 log = logging.getLogger(__name__)
 
 MAX_CAPTION_CHARS = 400
+CHECK_BATCH = 100_000  # rows whose quotes are checked against DuckDB's reading at a time
 
 
 @dataclass
 class TableRows:
-    """The rows of one table: the ingest's blocks, each the row's quote with its cells."""
+    """The rows of one table: the ingest's blocks, each the row's quote with its cells, then
+    the rows held only as offsets (`Document.more_rows`: a large CSV file's rows past those
+    embedded), whose cells are read again from the file when they are needed."""
 
     blocks: list = field(default_factory=list)
     width: int = 0
+    more: object = None  # RowSpans or None
 
     def __len__(self) -> int:
-        return len(self.blocks)
+        return len(self.blocks) + (len(self.more) if self.more is not None else 0)
+
+    @property
+    def complete(self) -> bool:
+        """Whether every row's cells are known (no row held only as offsets)."""
+        return self.more is None or len(self.more) == 0
+
+    def offsets(self):
+        """Where each row's quote stands in the text: (starts, ends), int64 arrays."""
+        import numpy as np
+
+        count = len(self.blocks)
+        starts = np.fromiter((b.start for b in self.blocks), np.int64, count)
+        ends = np.fromiter((b.end for b in self.blocks), np.int64, count)
+        if not self.complete:
+            starts = np.concatenate([starts, self.more.starts])
+            ends = np.concatenate([ends, self.more.ends])
+        return starts, ends
+
+    def span(self, k: int) -> tuple[int, int]:
+        if k < len(self.blocks):
+            return self.blocks[k].start, self.blocks[k].end
+        k -= len(self.blocks)
+        return int(self.more.starts[k]), int(self.more.ends[k])
 
     def cells(self, k: int, text: str) -> list[str | None]:
-        """Row k's cells by column position (None where empty), as the ingest read them."""
+        """Row k's cells by column position (None where empty), as the ingest read them (a
+        row held as offsets only has none here: see `csv_cells`)."""
         row: list[str | None] = [None] * self.width
         for position, _name, start, end in self.blocks[k].cells:
             row[position] = text[start:end]
@@ -72,9 +100,13 @@ def document_tables(document: Document) -> list[TableSpec]:
     for block in document.blocks:
         if block.kind == TABLE_ROW and block.table is not None and block.cells:
             groups.setdefault(block.table, []).append(block)
+    more = document.more_rows
     specs = []
     for ordinal, blocks in sorted(groups.items()):
+        extra = more if more is not None and more.table == ordinal and len(more) else None
         width = 1 + max(cell[0] for block in blocks for cell in block.cells)
+        if extra is not None:
+            width = max(width, len(extra.columns))
         columns = [""] * width
         named = [False] * width
         for block in blocks:
@@ -83,7 +115,11 @@ def document_tables(document: Document) -> list[TableSpec]:
                     columns[position], named[position] = str(name), True
             if all(named):
                 break
-        rows = TableRows(blocks, width)
+        if extra is not None:  # columns no embedded row has a cell in
+            for position, name in enumerate(extra.columns):
+                if not named[position]:
+                    columns[position], named[position] = str(name), True
+        rows = TableRows(blocks, width, extra)
         section = blocks[0].section
         caption = _caption(document, blocks[0])
         if document.format == "csv":
@@ -164,7 +200,8 @@ def _squash(text: str) -> str:
 # CSV files, read by DuckDB
 
 
-def read_csv(con, spec: TableSpec, data: bytes, scratch: Path, table: str) -> bool:
+def read_csv(con, spec: TableSpec, data: bytes, scratch: Path, table: str,
+             progress=None) -> bool:
     """Read a CSV file's bytes with DuckDB into `table` (columns c0, c1, ...: every cell as
     text) and tie each row to the ingest's block for it. True when DuckDB's reading is used;
     False (with `spec.note` saying why) when the ingest's reading must be."""
@@ -198,24 +235,38 @@ def read_csv(con, spec: TableSpec, data: bytes, scratch: Path, table: str) -> bo
         con.execute(f"CREATE TEMP TABLE {table}_read AS SELECT row_number() OVER () AS n, * "
                     f"FROM (SELECT {cells} FROM {raw}) WHERE concat_ws('', "
                     f"{', '.join(f'trim(c{i})' for i in range(width))}) <> ''")
+        con.execute(f"DROP TABLE {raw}")
         expected = con.execute(
             f"SELECT count(*) FROM {table}_read").fetchall()[0][0]
         if expected != len(spec.rows):
             spec.note = f"DuckDB read {expected:,} rows, the ingest {len(spec.rows):,}"
+            con.execute(f"DROP TABLE {table}_read")
             return False
         import numpy as np
 
-        quotes = {"n": np.arange(1, expected + 1, dtype=np.int64),
-                  "quote": np.array([text_of(spec, k) for k in range(expected)], dtype=object)}
-        con.register(f"{table}_quotes", quotes)
+        # Each row DuckDB read, written as the ingest writes it, against the ingest's quote:
+        # a batch of rows at a time, so that the quotes are never all Python strings at once.
         header_names = [h.strip() for h in header]
-        mismatched = con.execute(
-            f"SELECT count(*) FROM {table}_read r JOIN {table}_quotes q USING (n) "
-            f"WHERE concat_ws('; ', {pieces}) IS DISTINCT FROM q.quote", header_names
-        ).fetchall()[0][0]
-        con.unregister(f"{table}_quotes")
+        mismatched = 0
+        for low in range(0, expected, CHECK_BATCH):
+            high = min(expected, low + CHECK_BATCH)
+            quotes = {"n": np.arange(low + 1, high + 1, dtype=np.int64),
+                      "quote": np.array([text_of(spec, k) for k in range(low, high)],
+                                        dtype=object)}
+            con.register(f"{table}_quotes", quotes)
+            mismatched += con.execute(
+                f"SELECT count(*) FROM {table}_quotes q JOIN {table}_read r USING (n) "
+                f"WHERE concat_ws('; ', {pieces}) IS DISTINCT FROM q.quote", header_names
+            ).fetchall()[0][0]
+            con.unregister(f"{table}_quotes")
+            del quotes
+            if progress is not None:
+                progress(high - low)
+            if mismatched:
+                break
         if mismatched:
             spec.note = f"{mismatched:,} rows read by DuckDB differ from the ingest's"
+            con.execute(f"DROP TABLE {table}_read")
             return False
         spec.reader = "duckdb"
         return True
@@ -225,8 +276,8 @@ def read_csv(con, spec: TableSpec, data: bytes, scratch: Path, table: str) -> bo
 
 def text_of(spec: TableSpec, k: int) -> str:
     """Row k of a table as the ingest wrote it: its quote."""
-    block = spec.rows.blocks[k]
-    return spec.text[block.start:block.end]
+    start, end = spec.rows.span(k)
+    return spec.text[start:end]
 
 
 def _quoted(name: str) -> str:

@@ -29,7 +29,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..document import Document
-from .extract import TableSpec, document_names, document_tables, families, read_csv
+from .extract import (
+    TableSpec,
+    document_names,
+    document_tables,
+    families,
+    read_csv,
+    text_of,
+)
 from .values import leading
 
 log = logging.getLogger(__name__)
@@ -39,6 +46,8 @@ FORMAT = "briefqa-tables-2"
 MAX_VALUES = 300  # the most frequent values of a column kept in the catalog, for linking
 MAX_VALUE_CHARS = 160
 MAX_DIMENSIONS = 8  # dimensions typed per column (the most frequent)
+LOAD_BATCH = 100_000  # rows of the ingest's reading written to DuckDB at a time
+TYPE_BATCH = 50_000  # distinct cell texts typed in Python at a time
 
 
 @dataclass
@@ -133,10 +142,11 @@ class TableCatalog:
 
 
 def build_tables(documents: Iterable[Document], folder: Path,
-                 file_bytes: Callable[[str], bytes | None]) -> list[str]:
+                 file_bytes: Callable[[str], bytes | None], progress: bool = False) -> list[str]:
     """Write tables.duckdb and tables.json into `folder` (a generation being written) from the
     tables of `documents`; `file_bytes(source)` gives a CSV file's bytes as indexed (None when
-    it changed since), for DuckDB to read. Returns the names of the files written."""
+    it changed since), for DuckDB to read. With `progress`, a bar counts the rows stored.
+    Returns the names of the files written."""
     import duckdb
 
     started = time.perf_counter()
@@ -148,11 +158,18 @@ def build_tables(documents: Iterable[Document], folder: Path,
     database.unlink(missing_ok=True)
     con = duckdb.connect(str(database), config={"threads": 2, "preserve_insertion_order": True})
     infos: list[TableInfo] = []
+    bar = None
+    if progress and specs:
+        from tqdm import tqdm
+
+        bar = tqdm(total=sum(len(spec.rows) for spec in specs), desc="tables", unit="row",
+                   leave=True)
     try:
         for n, spec in enumerate(specs):
             name = f"t{n}"
             try:
-                base = _load_rows(con, spec, name, folder, file_bytes)
+                base = _load_rows(con, spec, name, folder, file_bytes,
+                                  bar.update if bar else None)
                 columns = _type_columns(con, spec, name, base)
             except Exception as exc:  # one strange table never stops the index
                 log.warning("%s: table %d could not be stored (%s: %s)", spec.source,
@@ -172,6 +189,8 @@ def build_tables(documents: Iterable[Document], folder: Path,
         con.execute("CHECKPOINT")
     finally:
         con.close()
+        if bar is not None:
+            bar.close()
     catalog = {"format": FORMAT, "tables": [t.to_dict() for t in infos]}
     (folder / CATALOG).write_text(json.dumps(catalog, ensure_ascii=False), encoding="utf-8")
     log.info("tables: %d from %d documents in %.1f s", len(infos),
@@ -180,39 +199,95 @@ def build_tables(documents: Iterable[Document], folder: Path,
 
 
 def _load_rows(con, spec: TableSpec, name: str, folder: Path,
-               file_bytes: Callable[[str], bytes | None]) -> str:
+               file_bytes: Callable[[str], bytes | None], progress=None) -> str:
     """The table's rows as a temporary table `<name>_base` (_row, _start, _end, c0, ...)."""
     import numpy as np
 
     count = len(spec.rows)
-    offsets = {"n": np.arange(1, count + 1, dtype=np.int64),
-               "_start": np.fromiter((b.start for b in spec.rows.blocks), np.int64, count),
-               "_end": np.fromiter((b.end for b in spec.rows.blocks), np.int64, count)}
+    starts, ends = spec.rows.offsets()
     base = f"{name}_base"
+    counted = 0
+
+    def tally(rows: int) -> None:
+        nonlocal counted
+        counted += rows
+        progress(rows)
+
     data = file_bytes(spec.source) if spec.kind == "csv" else None
     if spec.kind == "csv" and data is None:
         spec.note = "the file changed while it was indexed"
-    if data is not None and read_csv(con, spec, data, folder, name):
+        if not spec.rows.complete:
+            raise ValueError("the file changed while it was indexed, and its rows past "
+                             "those embedded are read from it")
+    if data is not None and read_csv(con, spec, data, folder, name,
+                                     tally if progress else None):
+        offsets = {"n": np.arange(1, count + 1, dtype=np.int64), "_start": starts,
+                   "_end": ends}
         con.register(f"{name}_offsets", offsets)
         cells = ", ".join(f"r.c{i}" for i in range(len(spec.columns)))
         con.execute(f"CREATE TEMP TABLE {base} AS SELECT r.n - 1 AS _row, o._start, o._end, "
                     f"{cells} FROM {name}_read r JOIN {name}_offsets o USING (n) ORDER BY r.n")
         con.unregister(f"{name}_offsets")
         con.execute(f"DROP TABLE {name}_read")
-        con.execute(f"DROP TABLE {name}_raw")
         return base
-    columns = {f"c{i}": np.empty(count, dtype=object) for i in range(len(spec.columns))}
-    for k in range(count):
-        for i, cell in enumerate(spec.rows.cells(k, spec.text)):
-            columns[f"c{i}"][k] = cell
-    data_arrays = {"_row": offsets["n"] - 1, "_start": offsets["_start"],
-                   "_end": offsets["_end"], **columns}
-    con.register(f"{name}_cells", data_arrays)
+    # The ingest's reading, a batch of rows at a time.
+    if counted:
+        progress(-counted)  # the rows DuckDB read are read again
     casts = ", ".join(f"CAST(c{i} AS VARCHAR) AS c{i}" for i in range(len(spec.columns)))
-    con.execute(f"CREATE TEMP TABLE {base} AS SELECT _row, _start, _end, {casts} "
-                f"FROM {name}_cells ORDER BY _row")
-    con.unregister(f"{name}_cells")
+    rows = _ingest_cells(spec, data)
+    for low in range(0, max(count, 1), LOAD_BATCH):
+        high = min(count, low + LOAD_BATCH)
+        columns = {f"c{i}": np.empty(high - low, dtype=object)
+                   for i in range(len(spec.columns))}
+        for k in range(high - low):
+            for i, cell in enumerate(next(rows)):
+                columns[f"c{i}"][k] = cell
+        batch = {"_row": np.arange(low, high, dtype=np.int64), "_start": starts[low:high],
+                 "_end": ends[low:high], **columns}
+        con.register(f"{name}_cells", batch)
+        into = f"CREATE TEMP TABLE {base} AS" if low == 0 else f"INSERT INTO {base}"
+        con.execute(f"{into} SELECT _row, _start, _end, {casts} FROM {name}_cells "
+                    "ORDER BY _row")
+        con.unregister(f"{name}_cells")
+        if progress is not None and high > low:
+            progress(high - low)
     return base
+
+
+def _ingest_cells(spec: TableSpec, data: bytes | None):
+    """Every row's cells by position (None where empty), as the ingest read them: the row
+    blocks', then those of the rows held as offsets only, read again from the file (each
+    checked against its quote in the text)."""
+    from ..document import row_text
+    from ..formats import csv_cells, csv_header, csv_rows
+    from ..ingest import decode_text
+
+    rows = spec.rows
+    for k in range(len(rows.blocks)):
+        yield rows.cells(k, spec.text)
+    if rows.complete:
+        return
+    lines = csv_rows(decode_text(data, spec.source), spec.source)
+    header = csv_header(next(lines))
+    skipped = 0
+    k = len(rows.blocks)
+    for line in lines:
+        if skipped < len(rows.blocks):
+            skipped += 1
+            continue
+        cells = csv_cells(header, line)
+        quote = row_text(cells)[0]
+        if not quote:
+            continue
+        if k >= len(rows) or quote != text_of(spec, k):
+            raise ValueError("the file read again differs from the rows indexed")
+        row: list[str | None] = [None] * rows.width
+        for position, _name, value in cells:
+            row[position] = value or None
+        k += 1
+        yield row
+    if k != len(rows):
+        raise ValueError("the file read again has fewer rows than were indexed")
 
 
 _PLAIN_NUMBER = r"^\s*-?[0-9]+(\.[0-9]+)?\s*$"
@@ -235,29 +310,37 @@ def _type_columns(con, spec: TableSpec, name: str, base: str) -> list[ColumnInfo
             [MAX_VALUE_CHARS, MAX_VALUES]).fetchall()
         info.values = [v for v, _ in frequent]
         info.counts = [int(n) for _, n in frequent]
-        # Cells with digits that are not plain numbers: typed in Python, once per text.
-        texts = [v for (v,) in con.execute(
-            f"SELECT DISTINCT {column} FROM {base} WHERE regexp_matches({column}, '[0-9]') "
-            f"AND NOT regexp_matches({column}, ?)", [_PLAIN_NUMBER]).fetchall()]
-        mapped: dict[str, list] = {"value": [], "dimension": [], "number": [], "q": []}
-        for text in texts:
-            for dimension, quantity in leading(text).items():
-                mapped["value"].append(text)
-                mapped["dimension"].append(dimension)
-                mapped["number"].append(quantity.value)
-                mapped["q"].append(quantity.qualifier or None)
+        # Cells with digits that are not plain numbers: typed in Python, once per text, a
+        # batch of texts at a time (a column of identifiers has as many as rows).
         typed = f"{name}_m{i}"
-        con.register(f"{typed}_in", {
-            "value": np.array(mapped["value"], dtype=object),
-            "dimension": np.array(mapped["dimension"], dtype=object),
-            "number": np.array(mapped["number"], dtype=np.float64),
-            "q": np.array(mapped["q"], dtype=object)})
-        con.execute(f"CREATE TEMP TABLE {typed} AS SELECT CAST(value AS VARCHAR) AS value, "
-                    f"CAST(dimension AS VARCHAR) AS dimension, number, CAST(q AS VARCHAR) AS q "
-                    f"FROM {typed}_in UNION ALL SELECT DISTINCT {column}, 'number', "
-                    f"CAST(trim({column}) AS DOUBLE), NULL FROM {base} "
+        con.execute(f"CREATE TEMP TABLE {typed} AS SELECT DISTINCT {column} AS value, "
+                    f"'number' AS dimension, CAST(trim({column}) AS DOUBLE) AS number, "
+                    f"CAST(NULL AS VARCHAR) AS q FROM {base} "
                     f"WHERE regexp_matches({column}, ?)", [_PLAIN_NUMBER])
-        con.unregister(f"{typed}_in")
+        con.execute(f"CREATE TEMP TABLE {typed}_texts AS SELECT row_number() OVER () AS k, "
+                    f"value FROM (SELECT DISTINCT {column} AS value FROM {base} WHERE "
+                    f"regexp_matches({column}, '[0-9]') AND NOT regexp_matches({column}, ?))",
+                    [_PLAIN_NUMBER])
+        distinct = con.execute(f"SELECT count(*) FROM {typed}_texts").fetchall()[0][0]
+        for low in range(0, distinct, TYPE_BATCH):
+            mapped: dict[str, list] = {"value": [], "dimension": [], "number": [], "q": []}
+            for (text,) in con.execute(f"SELECT value FROM {typed}_texts WHERE k > ? AND "
+                                       "k <= ?", [low, low + TYPE_BATCH]).fetchall():
+                for dimension, quantity in leading(text).items():
+                    mapped["value"].append(text)
+                    mapped["dimension"].append(dimension)
+                    mapped["number"].append(quantity.value)
+                    mapped["q"].append(quantity.qualifier or None)
+            con.register(f"{typed}_in", {
+                "value": np.array(mapped["value"], dtype=object),
+                "dimension": np.array(mapped["dimension"], dtype=object),
+                "number": np.array(mapped["number"], dtype=np.float64),
+                "q": np.array(mapped["q"], dtype=object)})
+            con.execute(f"INSERT INTO {typed} SELECT CAST(value AS VARCHAR), "
+                        f"CAST(dimension AS VARCHAR), number, CAST(q AS VARCHAR) "
+                        f"FROM {typed}_in")
+            con.unregister(f"{typed}_in")
+        con.execute(f"DROP TABLE {typed}_texts")
         found = con.execute(
             f"SELECT m.dimension, count(*), count(m.q) FROM {base} b JOIN {typed} m "
             f"ON b.{column} = m.value GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ?",
