@@ -155,7 +155,9 @@ _LESS = r"less|fewer|smaller|lower|shorter|slower|earlier|older"
 _COMPARATIVE = re.compile(rf"\b(?P<more>{_MORE})\b|\b(?P<less>{_LESS})\b", re.I)
 # "512 GiB or more", "more than 200", "at least": bounds of a filter, not comparisons.
 _BOUND = re.compile(r"\b(?:or (?:more|less|fewer|above|higher|greater|below|lower|over)|"
-                    r"(?:more|less|fewer|greater|higher|lower|larger|smaller) than\s+[~<>]?\d|"
+                    r"(?:more|less|fewer|greater|higher|lower|larger|smaller|longer|shorter) "
+                    r"than\s+(?:exactly\s+)?(?:[~<>]?\d|an?\s|(?:one|two|three|four|five|six|"
+                    r"seven|eight|nine|ten|twelve|twenty)\b)|"
                     r"at (?:least|most)|and (?:above|up|below))\b", re.I)
 _LISTING = re.compile(r"^\W*(?:(?:in|of|from|according to|per|on|for)\b[^?]{0,80}?,\s*)?"
                       r"(?:which|list|name|show|what (?:are|were) the\s+\w+s)\b", re.I)
@@ -166,9 +168,15 @@ _AT_LEAST = re.compile(r"\b(?:or more|or above|or higher|or greater|and above|an
 _AT_MOST = re.compile(r"\b(?:or less|or fewer|or below|or lower|and below|at most|"
                       r"maximum of|up to)\b", re.I)
 _ABOVE = re.compile(r"\b(?:above|over|more than|greater than|exceeding|higher than|larger "
-                    r"than|bigger than|beyond)\s*$", re.I)
-_BELOW = re.compile(r"\b(?:below|under|less than|fewer than|lower than|smaller than)\s*$",
-                    re.I)
+                    r"than|bigger than|longer than|beyond)\s*$", re.I)
+_BELOW = re.compile(r"\b(?:below|under|less than|fewer than|lower than|smaller than|"
+                    r"shorter than)\s*$", re.I)
+_NOT_ABOVE = re.compile(r"\bno(?:t)?\s+(?:more|longer|greater|higher|larger|bigger|over)"
+                        r"(?:\s+than)?\s*$", re.I)
+_NOT_BELOW = re.compile(r"\bno(?:t)?\s+(?:less|fewer|shorter|lower|smaller|under)"
+                        r"(?:\s+than)?\s*$", re.I)
+_BOUND_BEFORE = re.compile(r"\b(?:at (?:most|least)|up to|no(?:t)? (?:more|less|fewer|longer|"
+                           r"shorter) than)\s+exactly\s+$", re.I)
 _COUNT_BY = re.compile(r"\b(?:which|what)\s+(?P<noun>[\w-]+)\s+(?:has|have|had|holds?|hosts?|"
                        r"is home to|gets?)\s+the\s+(?:(?P<max>most|largest number of|highest "
                        r"number of)|(?P<min>fewest|least|smallest number of))\b", re.I)
@@ -202,6 +210,24 @@ _ABBREVIATIONS = {"maximum": "max", "minimum": "min", "number": "no", "num": "no
 _NUMBER_WORDS = {w: str(n) for n, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
     "fifteen sixteen seventeen eighteen nineteen twenty".split())}
+# Figures written as words ("one day", "two jobs", "a week"): read as digits.
+_FIGURE_WORDS = re.compile(r"\b(?:(?P<n>" + "|".join(list(_NUMBER_WORDS)[1:]) +
+                           r")|(?P<a>an?)(?=\s+(?:second|minute|hour|day|week|month|year)s?\b))"
+                           r"\b", re.I)
+
+
+def _figures_written(text: str) -> tuple[str, list[tuple[int, int]]]:
+    """The text with figures written as words put as digits, right-aligned in the word's
+    place (offsets kept), and where each was."""
+    replaced = []
+
+    def put(m: re.Match) -> str:
+        digits = _NUMBER_WORDS[m.group().lower()] if m.group("n") else "1"
+        replaced.append(m.span())
+        return " " * (len(m.group()) - len(digits)) + digits
+    return _FIGURE_WORDS.sub(put, text), replaced
+
+
 # Words that ask for an operation, and everyday fillers: they need no table to explain them.
 _CUES = ("how many much number count total altogether combined together sum between them "
          "which what who list name show give tell most least more less fewer than largest "
@@ -1135,14 +1161,26 @@ class Linker:
         return filters, used
 
     def _numeric_filters(self, question: str, tls: list[TableLinks], mentioned):
-        """"above 200", "512 GiB or more", "at most 4 nodes": a figure compared with a
-        column's typed values (the column the question names, else the only one of that
-        dimension)."""
+        """"above 200", "512 GiB or more", "at most 4 nodes", "shorter than one day", "no
+        more than two jobs": a figure compared with a column's typed values (the column the
+        question names, else the only one of that dimension); "exactly" a figure after a
+        bound ("at most exactly two days") is that figure."""
         out, spans = [], []
-        for q in quantities(question):
-            before, after = question[:q.start], question[q.end:q.end + 30]
-            text = question[q.start:q.end]
-            if q.qualifier == ">" or _ABOVE.search(before):
+        written, replaced = _figures_written(question)
+        for q in quantities(written):
+            start = next((s for s, e in replaced if s <= q.start < e), q.start)
+            before, after = question[:start], question[q.end:q.end + 30]
+            text = question[start:q.end]
+            negated = bool(re.search(r"not?\s+$", before, re.I))
+            if re.search(r"exactly\s+$", before, re.I) and _BOUND_BEFORE.search(before):
+                if q.dimension == NUMBER:
+                    continue
+                operator = "="  # "at most exactly two days": two days, as stated
+            elif _NOT_ABOVE.search(before) or (negated and q.qualifier == ">"):
+                operator = "<="  # "no more than two", "no longer than a week"
+            elif _NOT_BELOW.search(before) or (negated and q.qualifier == "<"):
+                operator = ">="
+            elif q.qualifier == ">" or _ABOVE.search(before):
                 operator = ">=" if re.search(r"at least", text + before[-12:], re.I) else ">"
             elif q.qualifier == "<" or _BELOW.search(before):
                 operator = "<=" if re.search(r"at most|up to", text + before[-12:], re.I) \
@@ -1154,9 +1192,18 @@ class Linker:
             else:
                 continue  # a figure stated plainly is a cell to find, not a bound
             columns = []
+            dimension = q.dimension
             for m in tls:
                 options = [(mentioned[m.table.name].get(c.position, 0), c) for c in
                            m.table.columns if q.dimension in c.dimensions]
+                if not options and q.dimension.startswith(COUNT):
+                    # "two jobs" against a column of plain numbers named for jobs ("Max jobs")
+                    thing = q.dimension[len(COUNT):]
+                    options = [(mentioned[m.table.name].get(c.position, 0), c) for c in
+                               m.table.columns if NUMBER in c.dimensions and
+                               thing in {singular(w) for w in _kw(c.name)}]
+                    if options:
+                        dimension = NUMBER
                 if q.dimension == NUMBER:
                     options = [o for o in options if o[0] > 0]
                 if not options:
@@ -1167,8 +1214,9 @@ class Linker:
                 columns.append(ColumnRef(m.table.name, options[0][1].position,
                                          options[0][1].name))
             if columns:
-                out.append(Filter(tuple(columns), operator, q.value, q.dimension, said=text))
-                spans.append((q.start, q.end))
+                out.append(Filter(tuple(columns), operator, q.value, dimension, said=text))
+                rate = re.match(r"\s+per\s+[\w-]+", question[q.end:])  # "two jobs per user"
+                spans.append((start, q.end + (rate.end() if rate else 0)))
         return out, spans
 
     def _measure(self, what: Asked, tls: list[TableLinks], mentioned, question: str,
