@@ -37,6 +37,7 @@ import threading
 from collections import OrderedDict
 
 from ..answer import Answer, Citation, Disagreement, Span, Step
+from ..lexical import fold
 from ..question import document_references
 from .execute import Executor, PlanError, Result, RowResult
 from .plan import _DOCUMENT_KINDS, Filter, Linked, Linker, Plan, asked
@@ -392,6 +393,8 @@ class Composer:
                     False, []
             column = plan.group[0].name
             top = int(result.value or 0)
+            if plan.items:
+                return self.say_groups(result, label)
             winners = [g for g, n in result.groups if n == top]
             most = "fewest" if plan.order == "asc" else "most"
             rest = "; ".join(f"{g} {n}" for g, n in result.groups[:8])
@@ -405,6 +408,24 @@ class Composer:
         if plan.aggregate == "sum" and not plan.items:
             return self.say_total(result, label, where)
         return self.say_items(result, label)
+
+    def say_groups(self, result: Result, label: str):
+        """Two values of a column compared by how many rows hold each ("Poland or Italy":
+        3 and 2 rows), every row of both cited; a tie has no winner."""
+        plan = result.plan
+        counts = {fold(g): n for g, n in result.groups}
+        said = [(str(f.value), counts.get(fold(str(f.value)), 0)) for f in plan.items]
+        column = plan.group[0].name
+        ranked = sorted(said, key=lambda x: x[1], reverse=plan.order != "asc")
+        tie = said[0][1] == said[1][1]
+        word = "fewer" if plan.order == "asc" else "more"
+        verdict = f"neither has {word}: {said[0][1]} rows each" if tie else \
+            f"“{ranked[0][0]}” has {word} ({ranked[0][1]} rows against {ranked[1][1]})"
+        sentence = (f"Computed: counted by {column} in {label}, "
+                    + "; ".join(f"“{v}” {n}" for v, n in said)
+                    + f", so {verdict}: {self.listed(result.rows)}.")
+        short = None if tie else Span(ranked[0][0], 0, -1, -1)
+        return sentence, short, True, []
 
     def say_total(self, result: Result, label: str, where: str):
         """A column added up over the rows ("how many nodes": 1888 + 128 + 32)."""

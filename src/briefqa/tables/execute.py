@@ -233,6 +233,8 @@ class Executor:
                 top = ranked[0][1] if plan.order != "asc" else ranked[-1][1]
                 winners = [labels[k] for k, n in ranked if n == top]
                 result.value = float(top)
+                if plan.items:  # two groups compared: the rows of both are cited
+                    winners = [labels[k] for k, _n in ranked]
                 for name in plan.tables:
                     refs = [g for g in plan.group if g.table == name]
                     if not refs:

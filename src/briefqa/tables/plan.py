@@ -791,8 +791,10 @@ class Linker:
         mentioned = {m.table.name: m.columns for m in tls}
         where = {m.table.name: m.mentioned for m in tls}
         values = [v for m in tls for v in m.values]
-        items = self._items(values, tls) if what.intent in ("compare", "difference", "sum") \
-            else []
+        grouped = self._group_items(what, values, tls, entity_words, question) \
+            if what.intent == "compare" else []
+        items = grouped or (self._items(values, tls) if what.intent in (
+            "compare", "difference", "sum") else [])
         if what.intent in ("compare", "difference", "sum") and len(items) < 2:
             items = self._loose_items(question, tls) or items
         item_spans = {(f.said_start, f.said_end) for f in items}
@@ -882,6 +884,21 @@ class Linker:
             if blocked:
                 return None
             return score, plain, None, links
+        if grouped:  # "does Poland or Italy have more AI factories": the rows of each counted
+            if blocked:
+                return None
+            column = tuple(dict.fromkeys(c for f in grouped for c in f.columns))
+            filters = [f for f in filters if not any(  # "Italy have more AI factories": no
+                a < g.said_end and g.said_start < b for g in grouped  # cell of its own
+                for a, b in [_span_of(question, f.said)])]
+            score += 1.0  # what is compared is what the table lists (as an entity matched)
+            within = Filter(column, "in", tuple(str(f.value) for f in grouped),
+                            said=" or ".join(f.said for f in grouped))
+            fewer = _COMPARATIVE.search(question)
+            return score, account(Plan(
+                tables, "count_by", (*filters, within), group=column, items=tuple(grouped),
+                order="asc" if fewer and fewer.group("less") else "desc", confidence=score,
+                links=tuple(links))), None, links
         if what.intent == "count_by":
             group = self._group(what, tls)
             if not group or entity < 0.5:
@@ -1306,6 +1323,32 @@ class Linker:
                 best = distinct
         best.sort(key=lambda v: v.start)
         return [Item(v.column, v.value, v.start, v.end) .filter for v in best[:2]]
+
+    def _group_items(self, what: Asked, values: list[ValueLink], tls: list[TableLinks],
+                     entity_words: set[str], question: str) -> list[Filter]:
+        """"Does Poland or Italy have more AI factories?": the two values of one column (not
+        the rows' names) that "A or B" / "A than B" name, when what is compared is the
+        things the table lists (its rows are counted for each value)."""
+        asked_words = set(what.attribute) - _EXPLAINED_ANYWAY
+        names = set().union(*[self._names[m.table.name] for m in tls])
+        if not asked_words & entity_words or not asked_words <= entity_words | names:
+            return []
+        parts = _alternatives(question)
+        if len(parts) != 2:
+            return []
+        found: list[Filter] = []
+        for start, end in parts:
+            options = [v for v in values if start <= v.start and v.end <= end and not v.key
+                       and v.kind in ("exact", "demonym")]
+            if not options or len({(fold(v.value), v.column.name) for v in options}) != 1:
+                return []
+            columns = tuple(dict.fromkeys(v.column for v in options))
+            found.append(Filter(columns, "=", options[0].value, said=options[0].value,
+                                said_start=options[0].start, said_end=options[0].end))
+        if found[0].columns != found[1].columns or \
+                fold(str(found[0].value)) == fold(str(found[1].value)):
+            return []
+        return found
 
     def _counted_column(self, what: Asked, tls: list[TableLinks]) -> tuple[ColumnRef, ...]:
         """"How many nodes ...?" of a table with a column "Nodes" of plain numbers: that
