@@ -565,6 +565,9 @@ class Linker:
         self._values = {t.name: [[(v, [x.low for x in tokenize(v)]) for v in c.values]
                                  for c in t.columns] for t in self.tables}
         self._words = {t.name: self._all_words(t) for t in self.tables}
+        # The folders a table's document sits in ("lumi-userguide/storage"): they name the
+        # collection it belongs to ("the LUMI guide"), never a row.
+        self._folders = {t.name: _kw(" ".join(t.source.split("/")[:-1])) for t in self.tables}
         self._keys = {t.name: {_squash(v) for v in t.columns[0].values} if t.columns else set()
                       for t in self.tables}
         self._cells = {_squash(v) for t in self.tables for c in t.columns for v in c.values
@@ -793,7 +796,7 @@ class Linker:
         values = [v for m in tls for v in m.values]
         grouped = self._group_items(what, values, tls, entity_words, question) \
             if what.intent == "compare" else []
-        items = grouped or (self._items(values, tls) if what.intent in (
+        items = grouped or (self._items(values, tls, question) if what.intent in (
             "compare", "difference", "sum") else [])
         if what.intent in ("compare", "difference", "sum") and len(items) < 2:
             items = self._loose_items(question, tls) or items
@@ -933,6 +936,8 @@ class Linker:
                     and not attribute else f"no table gives {said}"
                 return score, None, reason, links
             return None
+        if dimension == NUMBER and not self._figures_lead(measure):
+            return None  # "MareNostrum 5": a figure inside a name measures nothing
         score += measure_score
         if what.intent in ("max", "min"):
             filters = _either(filters)
@@ -971,7 +976,8 @@ class Linker:
         hyphen) is one the table's document, names, columns or linked cells account for:
         "LUMI-G and LUMI-C" is not answered by a table of LUMI-C alone."""
         covered = [(v.start, v.end) for v in used] + list(spans)
-        known = set().union(*[self._words[m.table.name] for m in tls])
+        known = set().union(*[self._words[m.table.name] | self._folders[m.table.name]
+                              for m in tls])
         names = set().union(*[set(m.table.names) for m in tls])
         for token in tokenize(question):
             if not token.distinctive or token.low in STOPWORDS or \
@@ -992,7 +998,8 @@ class Linker:
         innovator regions": a condition no table can check."""
         explained = set(_EXPLAINED_ANYWAY) | set(also)
         for m in tls:
-            explained |= self._names[m.table.name] | self.entity_words(m.table)
+            explained |= self._names[m.table.name] | self.entity_words(m.table) | \
+                self._folders[m.table.name]
             for ws, _ in self._describe[m.table.name]:
                 explained |= ws
             for column in m.table.columns:
@@ -1295,7 +1302,7 @@ class Linker:
                 refs.append(ColumnRef(m.table.name, c.position, c.name))
         return tuple(refs), dimension, top[0]
 
-    def _items(self, values: list[ValueLink], tls) -> list[Filter]:
+    def _items(self, values: list[ValueLink], tls, question: str = "") -> list[Filter]:
         """The two rows a comparison names, in the question's order: cells of one column
         that each name one row."""
         by_column: dict[tuple[str, int], list[ValueLink]] = {}
@@ -1322,7 +1329,14 @@ class Linker:
                                                   sum(v.key for v in best))):
                 best = distinct
         best.sort(key=lambda v: v.start)
-        return [Item(v.column, v.value, v.start, v.end) .filter for v in best[:2]]
+        best = best[:2]
+        joins = list(_JOINS.finditer(question))
+        parts = _alternatives(question) if joins and joins[-1].group().strip().lower() != \
+            "than" else []  # "A or B" names both there; "A is larger than B" names A before
+        if len(best) == 2 and len(parts) == 2 and not all(
+                s <= v.start and v.end <= e for v, (s, e) in zip(best, parts)):
+            return []  # "which is the more powerful system: LUMI or Leonardo?": not "system"
+        return [Item(v.column, v.value, v.start, v.end) .filter for v in best]
 
     def _group_items(self, what: Asked, values: list[ValueLink], tls: list[TableLinks],
                      entity_words: set[str], question: str) -> list[Filter]:
@@ -1349,6 +1363,16 @@ class Linker:
                 fold(str(found[0].value)) == fold(str(found[1].value)):
             return []
         return found
+
+    def _figures_lead(self, measure: tuple[ColumnRef, ...]) -> bool:
+        """Do at least half the cells of each measured column begin with their figure?"""
+        by_name = {t.name: t for t in self.tables}
+        for ref in measure:
+            cells = [v for v in by_name[ref.table].columns[ref.position].values if v.strip()]
+            if cells and sum(bool(re.match(r"\s*[~<>≈]?\s*[\d.]", v)) for v in cells) < \
+                    0.5 * len(cells):
+                return False
+        return True
 
     def _counted_column(self, what: Asked, tls: list[TableLinks]) -> tuple[ColumnRef, ...]:
         """"How many nodes ...?" of a table with a column "Nodes" of plain numbers: that
@@ -1513,7 +1537,7 @@ def _column_mention(column: ColumnInfo, question: str, tokens: list[Token]):
             found |= hit
             positions.append((t.start, t.end))
     squashed = _squash(column.name)
-    if len(squashed) >= 5 and squashed in _squash(question):
+    if len(squashed) >= 5 and _said_whole(squashed, [_squash(t.text) for t in tokens]):
         found = name_words
     if not found:
         return 0.0, (0, 0)
@@ -1522,6 +1546,20 @@ def _column_mention(column: ColumnInfo, question: str, tokens: list[Token]):
         strength *= 0.3
     where = (positions[0][0], positions[-1][1]) if positions else (0, 0)
     return strength, where
+
+
+def _said_whole(squashed: str, said: list[str]) -> bool:
+    """Is a name, run together, said as whole words ("Max jobs" in "max jobs", "maxjobs",
+    "max-jobs"), not inside a word ("Command" in "subcommands")? A plural ending allowed."""
+    for i in range(len(said)):
+        run = ""
+        for word in said[i:]:
+            run += word
+            if run.startswith(squashed) and run[len(squashed):] in ("", "s", "es"):
+                return True
+            if len(run) >= len(squashed):
+                break
+    return False
 
 
 _JOINS = re.compile(r"\s(?:or|than|vs\.?|versus)\s", re.I)
@@ -1537,18 +1575,18 @@ def _alternatives(question: str) -> list[tuple[int, int]]:
     if not joins:
         return []
     join = joins[-1]
-    left = list(re.finditer(r"[\w'’/.+-]+|,", question[:join.start()]))
+    left = list(re.finditer(r"[\w'’/.+-]+|[,:;]", question[:join.start()]))
     kept = []
     for m in reversed(left):
-        if m.group() == "," or m.group().lower() in _STOPS or len(kept) == 5:
+        if m.group() in ",:;" or m.group().lower() in _STOPS or len(kept) == 5:
             break
         kept.append(m)
     right = []
-    for m in re.finditer(r"[\w'’/.+-]+|[,?;]", question[join.end():]):
+    for m in re.finditer(r"[\w'’/.+-]+|[,?;:]", question[join.end():]):
         word = m.group().lower()
         if not right and word in ("in", "on", "at", "for", "the", "a", "an"):
             continue
-        if word in (",", "?", ";") or word in _STOPS or len(right) == 5:
+        if word in (",", "?", ";", ":") or word in _STOPS or len(right) == 5:
             break
         right.append(m)
     if not kept or not right:
