@@ -243,7 +243,9 @@ _FILLERS = ("let lets allow allows allowed give gives given just rather whole on
             "makes made available listed lists mentioned named shown say says said according "
             "going include includes including contain contains containing have has had run "
             "runs running can could would should may might must will one ones single "
-            "respectively overall access")
+            "respectively overall access summary summarise summarize summarises summarizes "
+            "overview cover covers covered describe describes described publish published "
+            "across")
 # The kinds of document a question may name ("according to the brief"): the table must be
 # of a document whose path or title says so.
 _DOCUMENT_KINDS = frozenset("brief paper report map guide handbook manual".split())
@@ -1010,9 +1012,10 @@ class Linker:
             if any(s <= token.start and token.end <= e for s, e in spans) or \
                     token.low.isdigit():
                 continue
-            for w in _kw(token.text):
-                if w not in explained and not w.isdigit() and w not in left:
-                    left.append(w)
+            unknown = [w for w in _kw(token.text) if w not in explained and not w.isdigit()]
+            if len(unknown) > 1 and "-" in token.text:  # "command-line": one modifier
+                unknown = [token.low]
+            left.extend(w for w in unknown if w not in left)
         return left
 
     @staticmethod
@@ -1195,8 +1198,8 @@ class Linker:
             start = next((s for s, e in replaced if s <= q.start < e), q.start)
             before, after = question[:start], question[q.end:q.end + 30]
             text = question[start:q.end]
-            negated = bool(re.search(r"not?\s+$", before, re.I))
-            if re.search(r"exactly\s+$", before, re.I) and _BOUND_BEFORE.search(before):
+            negated = bool(re.search(r"\bnot?\s+$", before, re.I))
+            if re.search(r"\bexactly\s+$", before, re.I) and _BOUND_BEFORE.search(before):
                 if q.dimension == NUMBER:
                     continue
                 operator = "="  # "at most exactly two days": two days, as stated
