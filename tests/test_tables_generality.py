@@ -37,6 +37,16 @@ SYSTEMS_MD = """# Systems
 | Beta | 200 PF |
 | New flagship system | 900 PF |
 """
+NODES_MD = """# Orca cluster nodes
+
+The Orca partition consists of 40 nodes of three kinds.
+
+| Nodes | CPU cores | Memory |
+| --- | --- | --- |
+| 24 | 64 | 256 GiB |
+| 12 | 128 | 512 GiB |
+| 4 | 128 | 2 TiB |
+"""
 TOOLS_MD = """# Tools
 
 ## Tool subcommands
@@ -67,6 +77,7 @@ def qa(tmp_path_factory):
     (corpus / "acme-handbook" / "tools.md").write_text(TOOLS_MD, encoding="utf-8")
     (corpus / "sites.csv").write_text(SITES_CSV, encoding="utf-8")
     (corpus / "systems.md").write_text(SYSTEMS_MD, encoding="utf-8")
+    (corpus / "orca.md").write_text(NODES_MD, encoding="utf-8")
     return Assistant.open(corpus, root / "index")
 
 
@@ -165,3 +176,18 @@ def test_a_documents_folders_name_its_collection(qa):
     answer = qa.ask("How many queues does the Acme handbook list with a max walltime "
                     "shorter than one day?")
     assert answer.mode == "computed" and answer.computation["result"] == 2
+
+
+# -- a column added up, each row standing for several things --------------------------------
+
+
+def test_a_per_node_figure_is_added_up_over_all_the_nodes(qa):
+    answer = qa.ask("What is the combined memory of all Orca nodes, in TiB?")
+    assert answer.mode == "computed" and answer.computation["weight"] == "Nodes"
+    assert answer.short.text == "20 TiB"  # 24 × 256 GiB + 12 × 512 GiB + 4 × 2 TiB
+    assert "24 × 256 GiB [1]" in answer.text and len(answer.citations) == 3
+    cites_every_row(qa, answer)
+    cores = qa.ask("How many CPU cores does Orca have in total across all of its node types?")
+    assert cores.mode == "computed" and cores.short.text == "3,584"  # 1536 + 1536 + 512
+    nodes = qa.ask("How many nodes does the Orca cluster have?")
+    assert nodes.short.text == "40"  # the column of counts itself, not multiplied

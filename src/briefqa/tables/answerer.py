@@ -435,10 +435,16 @@ class Composer:
             return f"Computed: no row of {label} gives {column}.", None, False, []
         cited = [(r, self.cite(r)) for r in result.rows]
         spans = [self.figure_span(r, n, plan.dimension) for r, n in cited]
-        terms = " + ".join(f"{s.text if s else r.value_text} [{n}]"
+        def times(r) -> str:  # "8 × 4 TiB": the row stands for 8 things of 4 TiB each
+            w = result.weights.get((r.table, r.row))
+            return "" if w is None else f"{w:g} × "
+        terms = " + ".join(f"{times(r)}{s.text if s else r.value_text} [{n}]"
                            for (r, n), s in zip(cited[:SHOWN_ROWS], spans))
-        total = plain(result.value, plan.dimension or "number")
+        binary = all(re.search(r"[KMGTPE]iB\b", r.value_text or "") for r in result.rows)
+        total = plain(result.value, plan.dimension or "number", binary)
         scope = f" whose {where}" if where else ""
+        if plan.weight:
+            column = f"{column} times {plan.weight[0].name}"
         sentence = f"Computed: {column} of the rows of {label}{scope} add up to {total}: " \
             f"{terms}."
         extra = [f"Only the first {len(result.rows)} of {result.total} rows are cited."] \
@@ -584,6 +590,7 @@ class Composer:
                 "dimension": plan.dimension,
                 "items": [f.to_dict() for f in plan.items],
                 "group": plan.group[0].name if plan.group else None,
+                **({"weight": plan.weight[0].name} if plan.weight else {}),
                 "result": _result_value(result),
                 "rows_matched": result.total,
                 "approximate": result.approximate,

@@ -88,6 +88,9 @@ class Plan:
     limit: int | None = None
     items: tuple[Filter, ...] = ()  # compare / difference / sum: the rows named, in order
     group: tuple[ColumnRef, ...] = ()  # count_by: the column counted by
+    # sum: a column of how many things each row stands for ("Nodes": 8), the measure (per
+    # thing: "Memory" 4 TiB) multiplied by it ("the combined memory of all the nodes")
+    weight: tuple[ColumnRef, ...] = ()
     confidence: float = 0.0
     links: tuple[str, ...] = ()  # what the question's words were linked to
     # The question's conditions no part of the plan accounts for ("before October 2025",
@@ -115,6 +118,7 @@ class Plan:
                 "dimension": self.dimension, "order": self.order, "limit": self.limit,
                 "items": [f.to_dict() for f in self.items],
                 "group": self.group[0].name if self.group else None,
+                **({"weight": self.weight[0].name} if self.weight else {}),
                 "unaccounted": list(self.unaccounted), "unexplained": list(self.unexplained),
                 "accounted": round(self.accounted, 3)}
 
@@ -818,6 +822,7 @@ class Linker:
             overlapping = [f for f in filters if any(
                 s <= question.find(f.said) < e for s, e in numeric_spans)]
             filters = [f for f in filters if f not in overlapping]
+        filters = [f for f in filters if not _unit_asked(question, f)]
         filters.extend(numeric)
         explained = self._explains(question, tls, [*used, *excluded],
                                    [*item_spans, *numeric_spans])
@@ -856,7 +861,12 @@ class Linker:
         plain = Plan(tables, "count", confidence=score)  # what is returned is replaced below
         if what.intent in ("count", "list"):
             generic_ask = not asked_entity
-            if not (entity >= 0.5 or (generic_ask and described >= (
+            counted = self._counted_column(what, tls) if what.intent == "count" else ()
+            weight = self._weight(question, tls, counted) if counted else ()
+            # "how many CPU cores across its node types": a column of cores per node, and of
+            # nodes per row; what is counted is not the rows, nor must the table list cores
+            weighted = {(r.table, r.position) for r in counted} if weight else set()
+            if not (entity >= 0.5 or weighted or (generic_ask and described >= (
                     1.5 if what.intent == "list" else 1.0) and filters)):
                 return None
             if what.intent == "list" and not filters:
@@ -874,13 +884,14 @@ class Linker:
                 for position, strength in other.columns.items():
                     name = _squash(other.table.columns[position].name)
                     if strength >= 0.99 and position > 0 and name not in filtered_names and \
-                            (other.table.name, position) not in filtered:
+                            (other.table.name, position) not in filtered | weighted:
                         return None  # the question names a column it sets no condition on
             filters = _either(filters)
-            counted = self._counted_column(what, tls) if what.intent == "count" else ()
             if counted:  # "how many nodes" of a table with a column of node counts: added up
+                if weight is None:
+                    return None
                 plain = account(Plan(tables, "sum", tuple(filters), counted, NUMBER,
-                                     confidence=score, links=tuple(links)))
+                                     confidence=score, links=tuple(links), weight=weight))
                 if blocked:
                     return None
                 return score, plain, None, links
@@ -915,7 +926,10 @@ class Linker:
                 order="asc" if re.search(r"\b(?:fewest|least|smallest)\b", question, re.I)
                 else "desc", confidence=score, links=tuple(links))), None, links
         # max, min, compare, difference, sum: a measure is needed
-        if what.intent in ("compare", "difference", "sum") and len(items) < 2:
+        whole = what.intent == "sum" and len(items) < 2  # a column added up over the rows
+        if whole:
+            items = []
+        if what.intent in ("compare", "difference") and len(items) < 2:
             return None
         if what.intent in ("max", "min") and not (entity >= 0.5 or described >= 1.0 or
                                                   any(v.key for v in used)):
@@ -950,6 +964,14 @@ class Linker:
                                        confidence=score, links=tuple(links))), None, links
         if blocked:
             return None
+        if whole:
+            named = [mentioned[r.table].get(r.position, 0.0) for r in measure]
+            weight = self._weight(question, tls, measure)
+            if not named or min(named) < 0.99 or weight is None:
+                return None  # only a column the question names is added up
+            return score, account(Plan(tables, "sum", tuple(filters), measure, dimension,
+                                       confidence=score, links=tuple(links),
+                                       weight=weight)), None, links
         return score, account(Plan(tables, what.intent, tuple(filters), measure, dimension,
                                    items=tuple(items[:2]), confidence=score,
                                    links=tuple(links))), None, links
@@ -1367,6 +1389,34 @@ class Linker:
             return []
         return found
 
+    def _weight(self, question: str, tls: list[TableLinks],
+                measure: tuple[ColumnRef, ...]):
+        """"The combined memory of all LUMI-D nodes" of a table whose rows are kinds of node,
+        each with a column "Nodes" (how many of that kind): that column, by which each row's
+        figure is multiplied. Its name must be the plural noun alone, said in the question,
+        its cells all plain counts; () where none has one, None where only some tables do
+        (no plan)."""
+        said = {singular(w) for w in re.findall(r"[A-Za-z]+", question.lower())}
+        refs = []
+        for m in tls:
+            measured = {r.position for r in measure if r.table == m.table.name}
+            found = None
+            for column in m.table.columns:
+                name = column.name.strip()
+                if column.position in measured or not re.fullmatch(r"[A-Za-z]+s", name) or \
+                        singular(name.lower()) not in said:
+                    continue
+                cells = [v for v in column.values if v.strip()]
+                if cells and all(re.fullmatch(r"\d[\d,]*", v.strip()) for v in cells) and \
+                        (column.dimensions.get(NUMBER) or {}).get("cells", 0) >= m.table.rows:
+                    found = ColumnRef(m.table.name, column.position, column.name)
+                    break
+            if found:
+                refs.append(found)
+        if refs and len(refs) != len({r.table for r in measure}):
+            return None
+        return tuple(refs)
+
     def _figures_lead(self, measure: tuple[ColumnRef, ...]) -> bool:
         """Do at least half the cells of each measured column begin with their figure?"""
         by_name = {t.name: t for t in self.tables}
@@ -1549,6 +1599,18 @@ def _column_mention(column: ColumnInfo, question: str, tokens: list[Token]):
         strength *= 0.3
     where = (positions[0][0], positions[-1][1]) if positions else (0, 0)
     return strength, where
+
+
+def _unit_asked(question: str, f: Filter) -> bool:
+    """"..., in TiB?": a unit the answer is asked in, not a cell to look for."""
+    if f.dimension or not f.said:
+        return False
+    at = question.find(f.said)
+    if at < 0 or not re.search(r"\b(?:in|as)\s+$", question[:at], re.I):
+        return False
+    found = quantities("1 " + f.said)
+    return len(found) == 1 and found[0].dimension not in (NUMBER, DATE) and \
+        found[0].end == len(f.said) + 2
 
 
 def _said_whole(squashed: str, said: list[str]) -> bool:
