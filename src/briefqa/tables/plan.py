@@ -1610,7 +1610,7 @@ def _unit_asked(question: str, f: Filter) -> bool:
         return False
     found = quantities("1 " + f.said)
     return len(found) == 1 and found[0].dimension not in (NUMBER, DATE) and \
-        found[0].end == len(f.said) + 2
+        not found[0].dimension.startswith(COUNT) and found[0].end == len(f.said) + 2
 
 
 def _said_whole(squashed: str, said: list[str]) -> bool:
