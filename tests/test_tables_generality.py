@@ -191,3 +191,11 @@ def test_a_per_node_figure_is_added_up_over_all_the_nodes(qa):
     assert cores.mode == "computed" and cores.short.text == "3,584"  # 1536 + 1536 + 512
     nodes = qa.ask("How many nodes does the Orca cluster have?")
     assert nodes.short.text == "40"  # the column of counts itself, not multiplied
+
+
+def test_prose_names_a_pair_of_things_not_a_thing_and_what_it_lacks():
+    from briefqa.tables.prose import named_pair
+
+    assert named_pair("Which has more memory: Alpha or Beta?") == ["Alpha", "Beta"]
+    assert named_pair("On Orca, which nodes have more memory: those with NVIDIA A40 GPUs or "
+                      "those without GPUs?") == []
