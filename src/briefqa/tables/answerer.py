@@ -37,6 +37,7 @@ import threading
 from collections import OrderedDict
 
 from ..answer import Answer, Citation, Disagreement, Span, Step
+from ..lexical import fold
 from ..question import document_references
 from .execute import Executor, PlanError, Result, RowResult
 from .plan import _DOCUMENT_KINDS, Filter, Linked, Linker, Plan, asked
@@ -392,6 +393,8 @@ class Composer:
                     False, []
             column = plan.group[0].name
             top = int(result.value or 0)
+            if plan.items:
+                return self.say_groups(result, label)
             winners = [g for g, n in result.groups if n == top]
             most = "fewest" if plan.order == "asc" else "most"
             rest = "; ".join(f"{g} {n}" for g, n in result.groups[:8])
@@ -406,6 +409,24 @@ class Composer:
             return self.say_total(result, label, where)
         return self.say_items(result, label)
 
+    def say_groups(self, result: Result, label: str):
+        """Two values of a column compared by how many rows hold each ("Poland or Italy":
+        3 and 2 rows), every row of both cited; a tie has no winner."""
+        plan = result.plan
+        counts = {fold(g): n for g, n in result.groups}
+        said = [(str(f.value), counts.get(fold(str(f.value)), 0)) for f in plan.items]
+        column = plan.group[0].name
+        ranked = sorted(said, key=lambda x: x[1], reverse=plan.order != "asc")
+        tie = said[0][1] == said[1][1]
+        word = "fewer" if plan.order == "asc" else "more"
+        verdict = f"neither has {word}: {said[0][1]} rows each" if tie else \
+            f"“{ranked[0][0]}” has {word} ({ranked[0][1]} rows against {ranked[1][1]})"
+        sentence = (f"Computed: counted by {column} in {label}, "
+                    + "; ".join(f"“{v}” {n}" for v, n in said)
+                    + f", so {verdict}: {self.listed(result.rows)}.")
+        short = None if tie else Span(ranked[0][0], 0, -1, -1)
+        return sentence, short, True, []
+
     def say_total(self, result: Result, label: str, where: str):
         """A column added up over the rows ("how many nodes": 1888 + 128 + 32)."""
         plan = result.plan
@@ -414,10 +435,16 @@ class Composer:
             return f"Computed: no row of {label} gives {column}.", None, False, []
         cited = [(r, self.cite(r)) for r in result.rows]
         spans = [self.figure_span(r, n, plan.dimension) for r, n in cited]
-        terms = " + ".join(f"{s.text if s else r.value_text} [{n}]"
+        def times(r) -> str:  # "8 × 4 TiB": the row stands for 8 things of 4 TiB each
+            w = result.weights.get((r.table, r.row))
+            return "" if w is None else f"{w:g} × "
+        terms = " + ".join(f"{times(r)}{s.text if s else r.value_text} [{n}]"
                            for (r, n), s in zip(cited[:SHOWN_ROWS], spans))
-        total = plain(result.value, plan.dimension or "number")
+        binary = all(re.search(r"[KMGTPE]iB\b", r.value_text or "") for r in result.rows)
+        total = plain(result.value, plan.dimension or "number", binary)
         scope = f" whose {where}" if where else ""
+        if plan.weight:
+            column = f"{column} times {plan.weight[0].name}"
         sentence = f"Computed: {column} of the rows of {label}{scope} add up to {total}: " \
             f"{terms}."
         extra = [f"Only the first {len(result.rows)} of {result.total} rows are cited."] \
@@ -563,6 +590,7 @@ class Composer:
                 "dimension": plan.dimension,
                 "items": [f.to_dict() for f in plan.items],
                 "group": plan.group[0].name if plan.group else None,
+                **({"weight": plan.weight[0].name} if plan.weight else {}),
                 "result": _result_value(result),
                 "rows_matched": result.total,
                 "approximate": result.approximate,

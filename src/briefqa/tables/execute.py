@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from ..errors import BriefqaError
 from .plan import ColumnRef, Filter, Plan
 from .store import TableCatalog, TableInfo
+from .values import NUMBER
 
 MAX_ROWS = 200
 TIMEOUT_SECONDS = 5.0
@@ -55,6 +56,7 @@ class Result:
     value: float | None = None  # the computed figure (count, max, min, sum, difference)
     groups: list[tuple[str, int]] = field(default_factory=list)  # count_by
     missing: list[str] = field(default_factory=list)  # items with no row or no figure
+    weights: dict[tuple[str, int], float] = field(default_factory=dict)  # sum: (table, row)
 
     @property
     def truncated(self) -> bool:
@@ -183,12 +185,23 @@ class Executor:
                 if where is None:
                     continue
                 typed = self._typed(ref, plan.dimension)
-                rows = self._rows(table, f"{where[0]} AND {typed[0]} IS NOT NULL", where[1],
-                                  typed, "_row", self.max_rows)
+                weights = [w for w in plan.weight if w.table == name]
+                factor, present = "1", ""
+                if weights:  # each row's figure times how many things the row stands for
+                    factor = self._typed(weights[0], NUMBER)[0]
+                    present = f" AND {factor} IS NOT NULL"
+                rows = self._rows(table, f"{where[0]} AND {typed[0]} IS NOT NULL{present}",
+                                  where[1], typed, "_row", self.max_rows)
                 self._fill(rows, table, ref)
                 result.rows += rows
-                total = self._query(f"SELECT count(*), sum({typed[0]}) FROM {name} WHERE "
-                                    f"{where[0]} AND {typed[0]} IS NOT NULL", where[1])[0]
+                if weights:
+                    for row, w in self._query(
+                            f"SELECT _row, {factor} FROM {name} WHERE {where[0]} AND "
+                            f"{typed[0]} IS NOT NULL{present}", where[1]):
+                        result.weights[(name, int(row))] = float(w)
+                total = self._query(f"SELECT count(*), sum({typed[0]} * {factor}) FROM {name} "
+                                    f"WHERE {where[0]} AND {typed[0]} IS NOT NULL{present}",
+                                    where[1])[0]
                 result.total += int(total[0])
                 result.value = (result.value or 0.0) + float(total[1] or 0.0)
             if not result.total:
@@ -233,6 +246,8 @@ class Executor:
                 top = ranked[0][1] if plan.order != "asc" else ranked[-1][1]
                 winners = [labels[k] for k, n in ranked if n == top]
                 result.value = float(top)
+                if plan.items:  # two groups compared: the rows of both are cited
+                    winners = [labels[k] for k, _n in ranked]
                 for name in plan.tables:
                     refs = [g for g in plan.group if g.table == name]
                     if not refs:

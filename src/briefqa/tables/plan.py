@@ -88,6 +88,9 @@ class Plan:
     limit: int | None = None
     items: tuple[Filter, ...] = ()  # compare / difference / sum: the rows named, in order
     group: tuple[ColumnRef, ...] = ()  # count_by: the column counted by
+    # sum: a column of how many things each row stands for ("Nodes": 8), the measure (per
+    # thing: "Memory" 4 TiB) multiplied by it ("the combined memory of all the nodes")
+    weight: tuple[ColumnRef, ...] = ()
     confidence: float = 0.0
     links: tuple[str, ...] = ()  # what the question's words were linked to
     # The question's conditions no part of the plan accounts for ("before October 2025",
@@ -115,6 +118,7 @@ class Plan:
                 "dimension": self.dimension, "order": self.order, "limit": self.limit,
                 "items": [f.to_dict() for f in self.items],
                 "group": self.group[0].name if self.group else None,
+                **({"weight": self.weight[0].name} if self.weight else {}),
                 "unaccounted": list(self.unaccounted), "unexplained": list(self.unexplained),
                 "accounted": round(self.accounted, 3)}
 
@@ -155,7 +159,9 @@ _LESS = r"less|fewer|smaller|lower|shorter|slower|earlier|older"
 _COMPARATIVE = re.compile(rf"\b(?P<more>{_MORE})\b|\b(?P<less>{_LESS})\b", re.I)
 # "512 GiB or more", "more than 200", "at least": bounds of a filter, not comparisons.
 _BOUND = re.compile(r"\b(?:or (?:more|less|fewer|above|higher|greater|below|lower|over)|"
-                    r"(?:more|less|fewer|greater|higher|lower|larger|smaller) than\s+[~<>]?\d|"
+                    r"(?:more|less|fewer|greater|higher|lower|larger|smaller|longer|shorter) "
+                    r"than\s+(?:exactly\s+)?(?:[~<>]?\d|an?\s|(?:one|two|three|four|five|six|"
+                    r"seven|eight|nine|ten|twelve|twenty)\b)|"
                     r"at (?:least|most)|and (?:above|up|below))\b", re.I)
 _LISTING = re.compile(r"^\W*(?:(?:in|of|from|according to|per|on|for)\b[^?]{0,80}?,\s*)?"
                       r"(?:which|list|name|show|what (?:are|were) the\s+\w+s)\b", re.I)
@@ -166,9 +172,15 @@ _AT_LEAST = re.compile(r"\b(?:or more|or above|or higher|or greater|and above|an
 _AT_MOST = re.compile(r"\b(?:or less|or fewer|or below|or lower|and below|at most|"
                       r"maximum of|up to)\b", re.I)
 _ABOVE = re.compile(r"\b(?:above|over|more than|greater than|exceeding|higher than|larger "
-                    r"than|bigger than|beyond)\s*$", re.I)
-_BELOW = re.compile(r"\b(?:below|under|less than|fewer than|lower than|smaller than)\s*$",
-                    re.I)
+                    r"than|bigger than|longer than|beyond)\s*$", re.I)
+_BELOW = re.compile(r"\b(?:below|under|less than|fewer than|lower than|smaller than|"
+                    r"shorter than)\s*$", re.I)
+_NOT_ABOVE = re.compile(r"\bno(?:t)?\s+(?:more|longer|greater|higher|larger|bigger|over)"
+                        r"(?:\s+than)?\s*$", re.I)
+_NOT_BELOW = re.compile(r"\bno(?:t)?\s+(?:less|fewer|shorter|lower|smaller|under)"
+                        r"(?:\s+than)?\s*$", re.I)
+_BOUND_BEFORE = re.compile(r"\b(?:at (?:most|least)|up to|no(?:t)? (?:more|less|fewer|longer|"
+                           r"shorter) than)\s+exactly\s+$", re.I)
 _COUNT_BY = re.compile(r"\b(?:which|what)\s+(?P<noun>[\w-]+)\s+(?:has|have|had|holds?|hosts?|"
                        r"is home to|gets?)\s+the\s+(?:(?P<max>most|largest number of|highest "
                        r"number of)|(?P<min>fewest|least|smallest number of))\b", re.I)
@@ -202,6 +214,24 @@ _ABBREVIATIONS = {"maximum": "max", "minimum": "min", "number": "no", "num": "no
 _NUMBER_WORDS = {w: str(n) for n, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
     "fifteen sixteen seventeen eighteen nineteen twenty".split())}
+# Figures written as words ("one day", "two jobs", "a week"): read as digits.
+_FIGURE_WORDS = re.compile(r"\b(?:(?P<n>" + "|".join(list(_NUMBER_WORDS)[1:]) +
+                           r")|(?P<a>an?)(?=\s+(?:second|minute|hour|day|week|month|year)s?\b))"
+                           r"\b", re.I)
+
+
+def _figures_written(text: str) -> tuple[str, list[tuple[int, int]]]:
+    """The text with figures written as words put as digits, right-aligned in the word's
+    place (offsets kept), and where each was."""
+    replaced = []
+
+    def put(m: re.Match) -> str:
+        digits = _NUMBER_WORDS[m.group().lower()] if m.group("n") else "1"
+        replaced.append(m.span())
+        return " " * (len(m.group()) - len(digits)) + digits
+    return _FIGURE_WORDS.sub(put, text), replaced
+
+
 # Words that ask for an operation, and everyday fillers: they need no table to explain them.
 _CUES = ("how many much number count total altogether combined together sum between them "
          "which what who list name show give tell most least more less fewer than largest "
@@ -217,7 +247,9 @@ _FILLERS = ("let lets allow allows allowed give gives given just rather whole on
             "makes made available listed lists mentioned named shown say says said according "
             "going include includes including contain contains containing have has had run "
             "runs running can could would should may might must will one ones single "
-            "respectively overall access")
+            "respectively overall access summary summarise summarize summarises summarizes "
+            "overview cover covers covered describe describes described publish published "
+            "across")
 # The kinds of document a question may name ("according to the brief"): the table must be
 # of a document whose path or title says so.
 _DOCUMENT_KINDS = frozenset("brief paper report map guide handbook manual".split())
@@ -539,6 +571,9 @@ class Linker:
         self._values = {t.name: [[(v, [x.low for x in tokenize(v)]) for v in c.values]
                                  for c in t.columns] for t in self.tables}
         self._words = {t.name: self._all_words(t) for t in self.tables}
+        # The folders a table's document sits in ("lumi-userguide/storage"): they name the
+        # collection it belongs to ("the LUMI guide"), never a row.
+        self._folders = {t.name: _kw(" ".join(t.source.split("/")[:-1])) for t in self.tables}
         self._keys = {t.name: {_squash(v) for v in t.columns[0].values} if t.columns else set()
                       for t in self.tables}
         self._cells = {_squash(v) for t in self.tables for c in t.columns for v in c.values
@@ -765,8 +800,10 @@ class Linker:
         mentioned = {m.table.name: m.columns for m in tls}
         where = {m.table.name: m.mentioned for m in tls}
         values = [v for m in tls for v in m.values]
-        items = self._items(values, tls) if what.intent in ("compare", "difference", "sum") \
-            else []
+        grouped = self._group_items(what, values, tls, entity_words, question) \
+            if what.intent == "compare" else []
+        items = grouped or (self._items(values, tls, question) if what.intent in (
+            "compare", "difference", "sum") else [])
         if what.intent in ("compare", "difference", "sum") and len(items) < 2:
             items = self._loose_items(question, tls) or items
         item_spans = {(f.said_start, f.said_end) for f in items}
@@ -785,6 +822,7 @@ class Linker:
             overlapping = [f for f in filters if any(
                 s <= question.find(f.said) < e for s, e in numeric_spans)]
             filters = [f for f in filters if f not in overlapping]
+        filters = [f for f in filters if not _unit_asked(question, f)]
         filters.extend(numeric)
         explained = self._explains(question, tls, [*used, *excluded],
                                    [*item_spans, *numeric_spans])
@@ -823,7 +861,12 @@ class Linker:
         plain = Plan(tables, "count", confidence=score)  # what is returned is replaced below
         if what.intent in ("count", "list"):
             generic_ask = not asked_entity
-            if not (entity >= 0.5 or (generic_ask and described >= (
+            counted = self._counted_column(what, tls) if what.intent == "count" else ()
+            weight = self._weight(question, tls, counted) if counted else ()
+            # "how many CPU cores across its node types": a column of cores per node, and of
+            # nodes per row; what is counted is not the rows, nor must the table list cores
+            weighted = {(r.table, r.position) for r in counted} if weight else set()
+            if not (entity >= 0.5 or weighted or (generic_ask and described >= (
                     1.5 if what.intent == "list" else 1.0) and filters)):
                 return None
             if what.intent == "list" and not filters:
@@ -841,13 +884,14 @@ class Linker:
                 for position, strength in other.columns.items():
                     name = _squash(other.table.columns[position].name)
                     if strength >= 0.99 and position > 0 and name not in filtered_names and \
-                            (other.table.name, position) not in filtered:
+                            (other.table.name, position) not in filtered | weighted:
                         return None  # the question names a column it sets no condition on
             filters = _either(filters)
-            counted = self._counted_column(what, tls) if what.intent == "count" else ()
             if counted:  # "how many nodes" of a table with a column of node counts: added up
+                if weight is None:
+                    return None
                 plain = account(Plan(tables, "sum", tuple(filters), counted, NUMBER,
-                                     confidence=score, links=tuple(links)))
+                                     confidence=score, links=tuple(links), weight=weight))
                 if blocked:
                     return None
                 return score, plain, None, links
@@ -856,6 +900,21 @@ class Linker:
             if blocked:
                 return None
             return score, plain, None, links
+        if grouped:  # "does Poland or Italy have more AI factories": the rows of each counted
+            if blocked:
+                return None
+            column = tuple(dict.fromkeys(c for f in grouped for c in f.columns))
+            filters = [f for f in filters if not any(  # "Italy have more AI factories": no
+                a < g.said_end and g.said_start < b for g in grouped  # cell of its own
+                for a, b in [_span_of(question, f.said)])]
+            score += 1.0  # what is compared is what the table lists (as an entity matched)
+            within = Filter(column, "in", tuple(str(f.value) for f in grouped),
+                            said=" or ".join(f.said for f in grouped))
+            fewer = _COMPARATIVE.search(question)
+            return score, account(Plan(
+                tables, "count_by", (*filters, within), group=column, items=tuple(grouped),
+                order="asc" if fewer and fewer.group("less") else "desc", confidence=score,
+                links=tuple(links))), None, links
         if what.intent == "count_by":
             group = self._group(what, tls)
             if not group or entity < 0.5:
@@ -867,7 +926,10 @@ class Linker:
                 order="asc" if re.search(r"\b(?:fewest|least|smallest)\b", question, re.I)
                 else "desc", confidence=score, links=tuple(links))), None, links
         # max, min, compare, difference, sum: a measure is needed
-        if what.intent in ("compare", "difference", "sum") and len(items) < 2:
+        whole = what.intent == "sum" and len(items) < 2  # a column added up over the rows
+        if whole:
+            items = []
+        if what.intent in ("compare", "difference") and len(items) < 2:
             return None
         if what.intent in ("max", "min") and not (entity >= 0.5 or described >= 1.0 or
                                                   any(v.key for v in used)):
@@ -890,6 +952,8 @@ class Linker:
                     and not attribute else f"no table gives {said}"
                 return score, None, reason, links
             return None
+        if dimension == NUMBER and not self._figures_lead(measure):
+            return None  # "MareNostrum 5": a figure inside a name measures nothing
         score += measure_score
         if what.intent in ("max", "min"):
             filters = _either(filters)
@@ -900,6 +964,14 @@ class Linker:
                                        confidence=score, links=tuple(links))), None, links
         if blocked:
             return None
+        if whole:
+            named = [mentioned[r.table].get(r.position, 0.0) for r in measure]
+            weight = self._weight(question, tls, measure)
+            if not named or min(named) < 0.99 or weight is None:
+                return None  # only a column the question names is added up
+            return score, account(Plan(tables, "sum", tuple(filters), measure, dimension,
+                                       confidence=score, links=tuple(links),
+                                       weight=weight)), None, links
         return score, account(Plan(tables, what.intent, tuple(filters), measure, dimension,
                                    items=tuple(items[:2]), confidence=score,
                                    links=tuple(links))), None, links
@@ -928,7 +1000,8 @@ class Linker:
         hyphen) is one the table's document, names, columns or linked cells account for:
         "LUMI-G and LUMI-C" is not answered by a table of LUMI-C alone."""
         covered = [(v.start, v.end) for v in used] + list(spans)
-        known = set().union(*[self._words[m.table.name] for m in tls])
+        known = set().union(*[self._words[m.table.name] | self._folders[m.table.name]
+                              for m in tls])
         names = set().union(*[set(m.table.names) for m in tls])
         for token in tokenize(question):
             if not token.distinctive or token.low in STOPWORDS or \
@@ -949,7 +1022,8 @@ class Linker:
         innovator regions": a condition no table can check."""
         explained = set(_EXPLAINED_ANYWAY) | set(also)
         for m in tls:
-            explained |= self._names[m.table.name] | self.entity_words(m.table)
+            explained |= self._names[m.table.name] | self.entity_words(m.table) | \
+                self._folders[m.table.name]
             for ws, _ in self._describe[m.table.name]:
                 explained |= ws
             for column in m.table.columns:
@@ -960,9 +1034,10 @@ class Linker:
             if any(s <= token.start and token.end <= e for s, e in spans) or \
                     token.low.isdigit():
                 continue
-            for w in _kw(token.text):
-                if w not in explained and not w.isdigit() and w not in left:
-                    left.append(w)
+            unknown = [w for w in _kw(token.text) if w not in explained and not w.isdigit()]
+            if len(unknown) > 1 and "-" in token.text:  # "command-line": one modifier
+                unknown = [token.low]
+            left.extend(w for w in unknown if w not in left)
         return left
 
     @staticmethod
@@ -1135,14 +1210,26 @@ class Linker:
         return filters, used
 
     def _numeric_filters(self, question: str, tls: list[TableLinks], mentioned):
-        """"above 200", "512 GiB or more", "at most 4 nodes": a figure compared with a
-        column's typed values (the column the question names, else the only one of that
-        dimension)."""
+        """"above 200", "512 GiB or more", "at most 4 nodes", "shorter than one day", "no
+        more than two jobs": a figure compared with a column's typed values (the column the
+        question names, else the only one of that dimension); "exactly" a figure after a
+        bound ("at most exactly two days") is that figure."""
         out, spans = [], []
-        for q in quantities(question):
-            before, after = question[:q.start], question[q.end:q.end + 30]
-            text = question[q.start:q.end]
-            if q.qualifier == ">" or _ABOVE.search(before):
+        written, replaced = _figures_written(question)
+        for q in quantities(written):
+            start = next((s for s, e in replaced if s <= q.start < e), q.start)
+            before, after = question[:start], question[q.end:q.end + 30]
+            text = question[start:q.end]
+            negated = bool(re.search(r"\bnot?\s+$", before, re.I))
+            if re.search(r"\bexactly\s+$", before, re.I) and _BOUND_BEFORE.search(before):
+                if q.dimension == NUMBER:
+                    continue
+                operator = "="  # "at most exactly two days": two days, as stated
+            elif _NOT_ABOVE.search(before) or (negated and q.qualifier == ">"):
+                operator = "<="  # "no more than two", "no longer than a week"
+            elif _NOT_BELOW.search(before) or (negated and q.qualifier == "<"):
+                operator = ">="
+            elif q.qualifier == ">" or _ABOVE.search(before):
                 operator = ">=" if re.search(r"at least", text + before[-12:], re.I) else ">"
             elif q.qualifier == "<" or _BELOW.search(before):
                 operator = "<=" if re.search(r"at most|up to", text + before[-12:], re.I) \
@@ -1154,9 +1241,18 @@ class Linker:
             else:
                 continue  # a figure stated plainly is a cell to find, not a bound
             columns = []
+            dimension = q.dimension
             for m in tls:
                 options = [(mentioned[m.table.name].get(c.position, 0), c) for c in
                            m.table.columns if q.dimension in c.dimensions]
+                if not options and q.dimension.startswith(COUNT):
+                    # "two jobs" against a column of plain numbers named for jobs ("Max jobs")
+                    thing = q.dimension[len(COUNT):]
+                    options = [(mentioned[m.table.name].get(c.position, 0), c) for c in
+                               m.table.columns if NUMBER in c.dimensions and
+                               thing in {singular(w) for w in _kw(c.name)}]
+                    if options:
+                        dimension = NUMBER
                 if q.dimension == NUMBER:
                     options = [o for o in options if o[0] > 0]
                 if not options:
@@ -1167,8 +1263,9 @@ class Linker:
                 columns.append(ColumnRef(m.table.name, options[0][1].position,
                                          options[0][1].name))
             if columns:
-                out.append(Filter(tuple(columns), operator, q.value, q.dimension, said=text))
-                spans.append((q.start, q.end))
+                out.append(Filter(tuple(columns), operator, q.value, dimension, said=text))
+                rate = re.match(r"\s+per\s+[\w-]+", question[q.end:])  # "two jobs per user"
+                spans.append((start, q.end + (rate.end() if rate else 0)))
         return out, spans
 
     def _measure(self, what: Asked, tls: list[TableLinks], mentioned, question: str,
@@ -1230,7 +1327,7 @@ class Linker:
                 refs.append(ColumnRef(m.table.name, c.position, c.name))
         return tuple(refs), dimension, top[0]
 
-    def _items(self, values: list[ValueLink], tls) -> list[Filter]:
+    def _items(self, values: list[ValueLink], tls, question: str = "") -> list[Filter]:
         """The two rows a comparison names, in the question's order: cells of one column
         that each name one row."""
         by_column: dict[tuple[str, int], list[ValueLink]] = {}
@@ -1257,7 +1354,78 @@ class Linker:
                                                   sum(v.key for v in best))):
                 best = distinct
         best.sort(key=lambda v: v.start)
-        return [Item(v.column, v.value, v.start, v.end) .filter for v in best[:2]]
+        best = best[:2]
+        joins = list(_JOINS.finditer(question))
+        parts = _alternatives(question) if joins and joins[-1].group().strip().lower() != \
+            "than" else []  # "A or B" names both there; "A is larger than B" names A before
+        if len(best) == 2 and len(parts) == 2 and not all(
+                s <= v.start and v.end <= e for v, (s, e) in zip(best, parts)):
+            return []  # "which is the more powerful system: LUMI or Leonardo?": not "system"
+        return [Item(v.column, v.value, v.start, v.end) .filter for v in best]
+
+    def _group_items(self, what: Asked, values: list[ValueLink], tls: list[TableLinks],
+                     entity_words: set[str], question: str) -> list[Filter]:
+        """"Does Poland or Italy have more AI factories?": the two values of one column (not
+        the rows' names) that "A or B" / "A than B" name, when what is compared is the
+        things the table lists (its rows are counted for each value)."""
+        asked_words = set(what.attribute) - _EXPLAINED_ANYWAY
+        names = set().union(*[self._names[m.table.name] for m in tls])
+        if not asked_words & entity_words or not asked_words <= entity_words | names:
+            return []
+        parts = _alternatives(question)
+        if len(parts) != 2:
+            return []
+        found: list[Filter] = []
+        for start, end in parts:
+            options = [v for v in values if start <= v.start and v.end <= end and not v.key
+                       and v.kind in ("exact", "demonym")]
+            if not options or len({(fold(v.value), v.column.name) for v in options}) != 1:
+                return []
+            columns = tuple(dict.fromkeys(v.column for v in options))
+            found.append(Filter(columns, "=", options[0].value, said=options[0].value,
+                                said_start=options[0].start, said_end=options[0].end))
+        if found[0].columns != found[1].columns or \
+                fold(str(found[0].value)) == fold(str(found[1].value)):
+            return []
+        return found
+
+    def _weight(self, question: str, tls: list[TableLinks],
+                measure: tuple[ColumnRef, ...]):
+        """"The combined memory of all LUMI-D nodes" of a table whose rows are kinds of node,
+        each with a column "Nodes" (how many of that kind): that column, by which each row's
+        figure is multiplied. Its name must be the plural noun alone, said in the question,
+        its cells all plain counts; () where none has one, None where only some tables do
+        (no plan)."""
+        said = {singular(w) for w in re.findall(r"[A-Za-z]+", question.lower())}
+        refs = []
+        for m in tls:
+            measured = {r.position for r in measure if r.table == m.table.name}
+            found = None
+            for column in m.table.columns:
+                name = column.name.strip()
+                if column.position in measured or not re.fullmatch(r"[A-Za-z]+s", name) or \
+                        singular(name.lower()) not in said:
+                    continue
+                cells = [v for v in column.values if v.strip()]
+                if cells and all(re.fullmatch(r"\d[\d,]*", v.strip()) for v in cells) and \
+                        (column.dimensions.get(NUMBER) or {}).get("cells", 0) >= m.table.rows:
+                    found = ColumnRef(m.table.name, column.position, column.name)
+                    break
+            if found:
+                refs.append(found)
+        if refs and len(refs) != len({r.table for r in measure}):
+            return None
+        return tuple(refs)
+
+    def _figures_lead(self, measure: tuple[ColumnRef, ...]) -> bool:
+        """Do at least half the cells of each measured column begin with their figure?"""
+        by_name = {t.name: t for t in self.tables}
+        for ref in measure:
+            cells = [v for v in by_name[ref.table].columns[ref.position].values if v.strip()]
+            if cells and sum(bool(re.match(r"\s*[~<>≈]?\s*[\d.]", v)) for v in cells) < \
+                    0.5 * len(cells):
+                return False
+        return True
 
     def _counted_column(self, what: Asked, tls: list[TableLinks]) -> tuple[ColumnRef, ...]:
         """"How many nodes ...?" of a table with a column "Nodes" of plain numbers: that
@@ -1422,7 +1590,7 @@ def _column_mention(column: ColumnInfo, question: str, tokens: list[Token]):
             found |= hit
             positions.append((t.start, t.end))
     squashed = _squash(column.name)
-    if len(squashed) >= 5 and squashed in _squash(question):
+    if len(squashed) >= 5 and _said_whole(squashed, [_squash(t.text) for t in tokens]):
         found = name_words
     if not found:
         return 0.0, (0, 0)
@@ -1431,6 +1599,32 @@ def _column_mention(column: ColumnInfo, question: str, tokens: list[Token]):
         strength *= 0.3
     where = (positions[0][0], positions[-1][1]) if positions else (0, 0)
     return strength, where
+
+
+def _unit_asked(question: str, f: Filter) -> bool:
+    """"..., in TiB?": a unit the answer is asked in, not a cell to look for."""
+    if f.dimension or not f.said:
+        return False
+    at = question.find(f.said)
+    if at < 0 or not re.search(r"\b(?:in|as)\s+$", question[:at], re.I):
+        return False
+    found = quantities("1 " + f.said)
+    return len(found) == 1 and found[0].dimension not in (NUMBER, DATE) and \
+        not found[0].dimension.startswith(COUNT) and found[0].end == len(f.said) + 2
+
+
+def _said_whole(squashed: str, said: list[str]) -> bool:
+    """Is a name, run together, said as whole words ("Max jobs" in "max jobs", "maxjobs",
+    "max-jobs"), not inside a word ("Command" in "subcommands")? A plural ending allowed."""
+    for i in range(len(said)):
+        run = ""
+        for word in said[i:]:
+            run += word
+            if run.startswith(squashed) and run[len(squashed):] in ("", "s", "es"):
+                return True
+            if len(run) >= len(squashed):
+                break
+    return False
 
 
 _JOINS = re.compile(r"\s(?:or|than|vs\.?|versus)\s", re.I)
@@ -1446,18 +1640,18 @@ def _alternatives(question: str) -> list[tuple[int, int]]:
     if not joins:
         return []
     join = joins[-1]
-    left = list(re.finditer(r"[\w'’/.+-]+|,", question[:join.start()]))
+    left = list(re.finditer(r"[\w'’/.+-]+|[,:;]", question[:join.start()]))
     kept = []
     for m in reversed(left):
-        if m.group() == "," or m.group().lower() in _STOPS or len(kept) == 5:
+        if m.group() in ",:;" or m.group().lower() in _STOPS or len(kept) == 5:
             break
         kept.append(m)
     right = []
-    for m in re.finditer(r"[\w'’/.+-]+|[,?;]", question[join.end():]):
+    for m in re.finditer(r"[\w'’/.+-]+|[,?;:]", question[join.end():]):
         word = m.group().lower()
         if not right and word in ("in", "on", "at", "for", "the", "a", "an"):
             continue
-        if word in (",", "?", ";") or word in _STOPS or len(right) == 5:
+        if word in (",", "?", ";", ":") or word in _STOPS or len(right) == 5:
             break
         right.append(m)
     if not kept or not right:

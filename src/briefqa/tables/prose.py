@@ -89,6 +89,13 @@ def named_pair(question: str) -> list[str]:
         names.append(text[tokens[0].start:tokens[-1].end])
     if len(names) != 2 or _squash(singular(names[0])) == _squash(singular(names[1])):
         return []  # "the GPU nodes or the nodes without GPUs": one word, not two things
+    said = [_kw(n) for n in names]
+    if said[0] <= said[1] or said[1] <= said[0]:
+        return []  # "those with NVIDIA A40 GPUs or those without GPUs": one inside the other
+    for part in (left, right):
+        if re.search(r"\b(?:without|no|not|non|lacking)\W*$", question[:part[0].start()],
+                     re.I):
+            return []  # "those without GPUs": a thing said by what it lacks
     return names
 
 

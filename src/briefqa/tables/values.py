@@ -309,9 +309,9 @@ def describe(dimension: str) -> str:
             CLOCK: "time of day", HERTZ: "frequency", RATIO: "multiple"}.get(dimension, dimension)
 
 
-def plain(value: float, dimension: str) -> str:
+def plain(value: float, dimension: str, binary: bool = False) -> str:
     """A computed value written for a reader, in a unit that suits it ("2.5 hours", "75,000",
-    "398.49", "80 PB")."""
+    "398.49", "80 PB"); bytes in binary units ("48 TiB") where `binary`."""
     if dimension == SECONDS:
         for name, size in (("days", 86400), ("hours", 3600), ("minutes", 60)):
             if abs(value) >= size:
@@ -319,6 +319,11 @@ def plain(value: float, dimension: str) -> str:
         return f"{_trim(value)} seconds"
     if dimension in (BYTES, BYTE_RATE):
         suffix = "/s" if dimension == BYTE_RATE else ""
+        if binary:
+            for name, power in (("EiB", 6), ("PiB", 5), ("TiB", 4), ("GiB", 3), ("MiB", 2),
+                                ("KiB", 1)):
+                if abs(value) >= 1024 ** power:
+                    return f"{_trim(value / 1024 ** power)} {name}{suffix}"
         for name, size in (("EB", 1e18), ("PB", 1e15), ("TB", 1e12), ("GB", 1e9),
                            ("MB", 1e6), ("KB", 1e3)):
             if abs(value) >= size:
