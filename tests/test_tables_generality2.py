@@ -50,6 +50,18 @@ MACHINES_MD = """# Machines overview
 | Eta | Czechia | Petascale |
 | Theta | Slovenia | Petascale |
 """
+FLAGS_MD = """# Compiler guide
+
+## Flags overview
+
+| Feature | Fortran | C/C++ |
+| --- | --- | --- |
+| Debug | -g | -g |
+| Free format | -ffree | N/A |
+| Listing | -hlist=m | -fsave-loopmark |
+| Offload | -hacc | Not available |
+| Vectorise | -hvector3 | -fvectorize |
+"""
 
 
 @pytest.fixture(scope="module")
@@ -60,6 +72,7 @@ def qa(tmp_path_factory):
     (corpus / "queues.md").write_text(QUEUES_MD, encoding="utf-8")
     (corpus / "areas.md").write_text(AREAS_MD, encoding="utf-8")
     (corpus / "machines.md").write_text(MACHINES_MD, encoding="utf-8")
+    (corpus / "flags.md").write_text(FLAGS_MD, encoding="utf-8")
     return Assistant.open(corpus, root / "index")
 
 
@@ -129,3 +142,22 @@ def test_cells_said_after_rather_than_are_ruled_out_each_of_them(qa):
     cites_every_row(qa, answer)
     kept = qa.ask("Which storage areas have a retention tied to a user's lifetime?")
     assert kept.mode != "computed" or rows(kept) == {"Home"}
+
+
+def test_not_inside_a_cell_negates_nothing_after_it(qa):
+    question = "In the compiler flags overview, how many features have no C/C++ option " \
+               "(marked not available or N/A)?"
+    (f,) = Linker(qa.index.tables).link(question).plans[0].filters
+    assert f.operator == "in" and set(f.value) == {"Not available", "N/A"}
+    answer = qa.ask(question)
+    assert answer.mode == "computed" and answer.computation["result"] == 2
+    assert rows(answer) == {"Free format", "Offload"}
+    cites_every_row(qa, answer)
+
+
+def test_the_highest_quoted_figure_is_among_the_rows_that_state_one(qa):
+    question = "Which machine in the machines table has the highest quoted performance figure?"
+    answer = qa.ask(question)
+    assert answer.mode == "computed" and answer.computation["aggregate"] == "max"
+    assert rows(answer) == {"Alpha"}
+    cites_every_row(qa, answer)

@@ -249,7 +249,8 @@ _FILLERS = ("let lets allow allows allowed give gives given just rather whole on
             "runs running can could would should may might must will one ones single "
             "respectively overall access summary summarise summarize summarises summarizes "
             "overview cover covers covered describe describes described publish published "
-            "across keep keeps kept hold holds held quoted stated expressed user users someone")
+            "across keep keeps kept hold holds held quoted stated expressed user users someone "
+            "marked labelled labeled")
 # The kinds of document a question may name ("according to the brief"): the table must be
 # of a document whose path or title says so.
 _DOCUMENT_KINDS = frozenset("brief paper report map guide handbook manual".split())
@@ -1209,8 +1210,11 @@ class Linker:
             else:
                 f = Filter(columns, "in", needles, said=said)
             before = question[:span[0]]
-            if re.search(r"\b(?:not|no|without|never|non)\s*-?\s*(?:\w+\s+){0,2}$", before,
-                         re.I) or re.search(r"\b(?:rather than|instead of)\s+(?:[\w'’]+\s+)"
+            negation = re.search(r"\b(?:not|no|without|never|non)\s*-?\s*(?:\w+\s+){0,2}$",
+                                 before, re.I)
+            if negation and any(k[0] <= negation.start() < k[1] for k in kept):
+                negation = None  # "marked not available or N/A": "not" is a cell's word
+            if negation or re.search(r"\b(?:rather than|instead of)\s+(?:[\w'’]+\s+)"
                                             r"{0,3}$", before, re.I) or (
                     negated_end is not None and re.fullmatch(
                         r"[\s,]*(?:or|and|nor)?\s*(?:an?|the)?\s*",
@@ -1315,6 +1319,9 @@ class Linker:
             if stems & (attribute or _kw(question)):
                 wanted.add(dimension)
         counted = {COUNT + singular(w) for w in re.findall(r"[A-Za-z]+", question)}
+        quoted = what.intent in ("max", "min") and re.search(
+            r"\b(?:quoted|stated)\s+(?:[\w-]+\s+){0,2}?(?:figures?|values?|numbers?)\b",
+            question, re.I)
         scored = []
         for m in tls:
             for column in m.table.columns:
@@ -1328,7 +1335,9 @@ class Linker:
                     share = info["cells"] / max(1, m.table.rows)
                     # two rows named: their own cells are what counts, a column of figures
                     # for some rows will do (the answer gives no winner if theirs lack one)
-                    few = share < 0.3 and not (len(items) == 2 and info["cells"] >= 2)
+                    # "the highest quoted figure": among the rows that state one
+                    few = share < 0.3 and not (len(items) == 2 and info["cells"] >= 2) and \
+                        not (quoted and info["cells"] >= 2)
                     if (few and named < 0.5) or (column.position == 0 and share < 0.5):
                         continue
                     if dimension == DATE and what.dimension == DATE and named < 0.5:
