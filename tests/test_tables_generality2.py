@@ -62,6 +62,12 @@ FLAGS_MD = """# Compiler guide
 | Offload | -hacc | Not available |
 | Vectorise | -hvector3 | -fvectorize |
 """
+LABS_CSV = ("name,country,lead_or_host,confidence\n"
+            "Aurora Lab,Finland,CSC,high\n"
+            "Boreal Lab,Finland,unknown,high\n"
+            "Cedar Lab,Poland,PSNC,medium\n"
+            "Delta Lab,Spain,BSC,high\n"
+            "Elm Lab,Greece,unknown,medium\n")
 
 
 @pytest.fixture(scope="module")
@@ -73,6 +79,7 @@ def qa(tmp_path_factory):
     (corpus / "areas.md").write_text(AREAS_MD, encoding="utf-8")
     (corpus / "machines.md").write_text(MACHINES_MD, encoding="utf-8")
     (corpus / "flags.md").write_text(FLAGS_MD, encoding="utf-8")
+    (corpus / "labs.csv").write_text(LABS_CSV, encoding="utf-8")
     return Assistant.open(corpus, root / "index")
 
 
@@ -160,4 +167,18 @@ def test_the_highest_quoted_figure_is_among_the_rows_that_state_one(qa):
     answer = qa.ask(question)
     assert answer.mode == "computed" and answer.computation["aggregate"] == "max"
     assert rows(answer) == {"Alpha"}
+    cites_every_row(qa, answer)
+
+
+def test_a_named_thing_is_not_an_unknown_one_and_rated_is_how_a_cell_is_said(qa):
+    question = "Which labs in the labs CSV are rated high confidence and also have a named " \
+               "lead or host?"
+    answer = qa.ask(question)
+    assert answer.mode == "computed" and rows(answer) == {"Aurora Lab", "Delta Lab"}
+    cites_every_row(qa, answer)
+
+
+def test_rows_that_share_a_cell_text(qa):
+    answer = qa.ask("Which features in the flags overview share -g as their C/C++ option?")
+    assert answer.mode == "computed" and rows(answer) == {"Debug"}
     cites_every_row(qa, answer)

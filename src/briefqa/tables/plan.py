@@ -250,7 +250,7 @@ _FILLERS = ("let lets allow allows allowed give gives given just rather whole on
             "respectively overall access summary summarise summarize summarises summarizes "
             "overview cover covers covered describe describes described publish published "
             "across keep keeps kept hold holds held quoted stated expressed user users someone "
-            "marked labelled labeled")
+            "marked labelled labeled rated share shares")
 # The kinds of document a question may name ("according to the brief"): the table must be
 # of a document whose path or title says so.
 _DOCUMENT_KINDS = frozenset("brief paper report map guide handbook manual".split())
@@ -1231,13 +1231,15 @@ class Linker:
         # "an unknown lead but a known base system": a word whose "un-" form is a cell.
         for m in tls:
             for position, (s, _e) in m.mentioned.items():
-                match = re.search(r"\b(known|certain|available|specified|confirmed)\s+"
+                match = re.search(r"\b(known|certain|available|specified|confirmed|named)\s+"
                                   r"(?:\w+\s+){0,1}$", question[max(0, s - 24):s], re.I)
                 if not match:
                     continue
                 column = m.table.columns[position]
-                opposite = next((v for v in column.values
-                                 if fold(v) == "un" + match.group(1).lower()), None)
+                # "unknown" for "known"; a named thing is a known one ("a named lead")
+                opposites = ("un" + match.group(1).lower(), "unknown")
+                opposite = next((v for o in opposites for v in column.values
+                                 if fold(v) == o), None)
                 if opposite is None:
                     continue
                 ref = ColumnRef(m.table.name, position, column.name)
