@@ -68,6 +68,21 @@ LABS_CSV = ("name,country,lead_or_host,confidence\n"
             "Cedar Lab,Poland,PSNC,medium\n"
             "Delta Lab,Spain,BSC,high\n"
             "Elm Lab,Greece,unknown,medium\n")
+CLUSTERS_MD = """# Clusters
+
+## Clusters table
+
+| Cluster | Country | Notes |
+| --- | --- | --- |
+| Oak | Finland | Built by HPE with liquid cooling and a large GPU partition |
+| Pine | Italy | Atos BullSequana system with an accelerated partition for AI |
+| Fir | Spain | HPE Apollo nodes and a long-standing research user community |
+| Yew | Poland | Lenovo system with water cooling for climate simulations |
+| Elm | Greece | Lenovo nodes bought for weather and ocean modelling work |
+| Ash | Czechia | Atos cluster with a partition for visualisation and data work |
+| Birch | Slovenia | Atos system shared by universities for teaching courses |
+| Cedar | Austria | Dell cluster serving bioinformatics and chemistry groups |
+"""
 
 
 @pytest.fixture(scope="module")
@@ -80,6 +95,7 @@ def qa(tmp_path_factory):
     (corpus / "machines.md").write_text(MACHINES_MD, encoding="utf-8")
     (corpus / "flags.md").write_text(FLAGS_MD, encoding="utf-8")
     (corpus / "labs.csv").write_text(LABS_CSV, encoding="utf-8")
+    (corpus / "clusters.md").write_text(CLUSTERS_MD, encoding="utf-8")
     return Assistant.open(corpus, root / "index")
 
 
@@ -182,3 +198,12 @@ def test_rows_that_share_a_cell_text(qa):
     answer = qa.ask("Which features in the flags overview share -g as their C/C++ option?")
     assert answer.mode == "computed" and rows(answer) == {"Debug"}
     cites_every_row(qa, answer)
+
+
+def test_an_acronym_is_a_name_to_find_in_a_column_of_prose(qa):
+    answer = qa.ask("Which clusters in the clusters table are HPE machines?")
+    assert answer.mode == "computed" and rows(answer) == {"Oak", "Fir"}
+    cites_every_row(qa, answer)
+    # a single ordinary word is still no condition on a column of prose
+    plan = Linker(qa.index.tables).link("Which clusters in the clusters table have cooling?")
+    assert not any(f.value == "cooling" for p in plan.plans for f in p.filters)
