@@ -518,6 +518,9 @@ class Composer:
                         f"{said} less{caveat}.")
         else:
             sentence = head + f"; {figures[0]} {sign} {figures[1]} = {said}{caveat}."
+            if plan.aggregate == "difference" and total > 0:
+                sentence = sentence[:-1] + f": {names[0]} has {said} more {column} than " \
+                    f"{names[1]}."
         return sentence, Span(said, 0, -1, -1), True, []
 
     def compose_prose(self, found: ProseFinding) -> Answer:

@@ -249,7 +249,8 @@ _FILLERS = ("let lets allow allows allowed give gives given just rather whole on
             "runs running can could would should may might must will one ones single "
             "respectively overall access summary summarise summarize summarises summarizes "
             "overview cover covers covered describe describes described publish published "
-            "across")
+            "across keep keeps kept hold holds held quoted stated expressed user users someone "
+            "marked labelled labeled rated share shares")
 # The kinds of document a question may name ("according to the brief"): the table must be
 # of a document whose path or title says so.
 _DOCUMENT_KINDS = frozenset("brief paper report map guide handbook manual".split())
@@ -266,6 +267,10 @@ _DIMENSION_STEMS = {dimension: _kw(text) for dimension, text in _DIMENSION_WORDS
 _ALL_DIMENSION_STEMS = set().union(*_DIMENSION_STEMS.values())
 _GENERIC_STEMS = frozenset(_kw(" ".join(_GENERIC)))
 _EXPLAINED_ANYWAY = _GENERIC_STEMS | _kw(_CUES) | _kw(_FILLERS) | _kw(" ".join(_DOCUMENT_KINDS))
+# What a column named "Max ..." / "Min ..." is, in other words: a limit, a cap ("the per-job
+# cap", "the limit on jobs"); they explain a question of a table with such a column.
+_BOUND_COLUMN_STEMS = _kw("max min maximum minimum")
+_BOUND_WORD_STEMS = _kw("limit limits limited cap caps capped ceiling")
 
 
 @dataclass
@@ -702,8 +707,10 @@ class Linker:
         for i in range(len(tokens)):
             for j in range(i + 1, min(len(tokens), i + 3) + 1):
                 window = tokens[i:j]
+                acronym = j - i == 1 and re.fullmatch(r"[A-Z]{3,5}", window[0].text)
                 if not any(t.distinctive for t in window) or \
-                        all(t.low in STOPWORDS for t in window) or (prose and j - i < 2):
+                        all(t.low in STOPWORDS for t in window) or \
+                        (prose and j - i < 2 and not acronym):  # "HPE": a maker's name
                     continue
                 span = (window[0].start, window[-1].end)
                 if span in taken:
@@ -804,6 +811,10 @@ class Linker:
             if what.intent == "compare" else []
         items = grouped or (self._items(values, tls, question) if what.intent in (
             "compare", "difference", "sum") else [])
+        # two rows named by their names (the first column's cells, as written): the table
+        # that lists them is the one asked about
+        named_pair = len(items) == 2 and not grouped and \
+            all(c.position == 0 for f in items for c in f.columns)
         if what.intent in ("compare", "difference", "sum") and len(items) < 2:
             items = self._loose_items(question, tls) or items
         item_spans = {(f.said_start, f.said_end) for f in items}
@@ -829,10 +840,16 @@ class Linker:
         if not explained:
             return None
         times = time_conditions(question)
+        # "the shortest time before it is purged", "how long until files are deleted": the
+        # event ends the duration measured (a column of durations), it sets no condition
+        measured = [t for t in times if t.low is None and what.dimension == SECONDS and
+                    what.intent in ("max", "min", "compare", "difference") and
+                    re.search(r"\b(?:time|long|period|duration)\s+$", question[:t.start], re.I)]
+        times = [t for t in times if t not in measured]
         filters, untimed = self._time_filters(times, tls, filters, question)
         spans = [(v.start, v.end) for v in [*used, *excluded]] + list(item_spans) + \
             list(numeric_spans) + [_span_of(question, f.said) for f in filters if f.said] + \
-            [(t.start, t.end) for t in times]
+            [(t.start, t.end) for t in [*times, *measured]]
         unexplained = self._unexplained(question, tls, spans,
                                         set(what.attribute) | _kw(what.said))
         self._last_unexplained = unexplained
@@ -858,6 +875,8 @@ class Linker:
         strengths = sorted((v.strength for v in used), reverse=True)
         score = described + 2.0 * entity + sum(strengths[:1]) + 0.3 * sum(strengths[1:])
         score += 0.5 * sum(max(c.values(), default=0.0) for c in mentioned.values())
+        if named_pair:
+            score += 0.5
         plain = Plan(tables, "count", confidence=score)  # what is returned is replaced below
         if what.intent in ("count", "list"):
             generic_ask = not asked_entity
@@ -936,7 +955,9 @@ class Linker:
             return None
         measure, dimension, measure_score = self._measure(what, tls, mentioned, question,
                                                           items)
-        attribute = [w for w in what.attribute if w not in _GENERIC_STEMS]
+        named_rows = set().union(*[_kw(question[f.said_start:f.said_end]) for f in items
+                                   if f.said_end > f.said_start])
+        attribute = [w for w in what.attribute if w not in _GENERIC_STEMS | named_rows]
         linked_attribute = [w for w in attribute if w in _ALL_DIMENSION_STEMS or any(
             w in _kw(c.name) or COUNT + singular(w) in c.dimensions
             for m in tls for c in m.table.columns)]
@@ -1028,6 +1049,10 @@ class Linker:
                 explained |= ws
             for column in m.table.columns:
                 explained |= _kw(column.name)
+                if _kw(column.name) & _BOUND_COLUMN_STEMS:
+                    explained |= _BOUND_WORD_STEMS
+                for dimension in column.dimensions:  # "petaflops", "performance": flop/s
+                    explained |= _DIMENSION_STEMS.get(dimension, set())
             explained |= {w for name in m.table.names[:200] for w in _kw(name)}
         left = []
         for token in tokenize(question):
@@ -1159,6 +1184,7 @@ class Linker:
                        (loose and k[0] < s[1] and s[0] < k[1]) for k in kept):
                 kept.append(s)  # a mention inside another, or a loose one overlapping: not
         filters, used = [], []
+        negated_end = None  # "not X or Y": Y is negated too
         for span in sorted(kept):
             group = by_span[span]
             best_kind = max(v.strength for v in group)
@@ -1185,22 +1211,37 @@ class Linker:
                 f = Filter(columns, "contains", needles[0], said=said)
             else:
                 f = Filter(columns, "in", needles, said=said)
-            if re.search(r"\b(?:not|no|without|never|non)\s*-?\s*(?:\w+\s+){0,2}$",
-                         question[:span[0]], re.I):
-                f = Filter(f.columns, "excludes" if f.operator == "contains" else "!=",
-                           f.value, said=f.said)
+            before = question[:span[0]]
+            negation = re.search(r"\b(?:not|no|without|never|non)\s*-?\s*(?:\w+\s+){0,2}$",
+                                 before, re.I)
+            if negation and any(k[0] <= negation.start() < k[1] for k in kept):
+                negation = None  # "marked not available or N/A": "not" is a cell's word
+            if negation or re.search(r"\b(?:rather than|instead of)\s+(?:[\w'’]+\s+)"
+                                            r"{0,3}$", before, re.I) or (
+                    negated_end is not None and re.fullmatch(
+                        r"[\s,]*(?:or|and|nor)?\s*(?:an?|the)?\s*",
+                        question[negated_end:span[0]], re.I)):
+                negated_end = span[1]
+                # "not X", "rather than tied to a user's or project's lifetime": none of them
+                for value in (f.value if isinstance(f.value, tuple) else (f.value,)):
+                    filters.append(Filter(f.columns, "excludes" if f.operator == "contains"
+                                          else "!=", value, said=f.said))
+                used.append(max(chosen, key=lambda v: v.strength))
+                continue
             filters.append(f)
             used.append(max(chosen, key=lambda v: v.strength))
         # "an unknown lead but a known base system": a word whose "un-" form is a cell.
         for m in tls:
             for position, (s, _e) in m.mentioned.items():
-                match = re.search(r"\b(known|certain|available|specified|confirmed)\s+"
+                match = re.search(r"\b(known|certain|available|specified|confirmed|named)\s+"
                                   r"(?:\w+\s+){0,1}$", question[max(0, s - 24):s], re.I)
                 if not match:
                     continue
                 column = m.table.columns[position]
-                opposite = next((v for v in column.values
-                                 if fold(v) == "un" + match.group(1).lower()), None)
+                # "unknown" for "known"; a named thing is a known one ("a named lead")
+                opposites = ("un" + match.group(1).lower(), "unknown")
+                opposite = next((v for o in opposites for v in column.values
+                                 if fold(v) == o), None)
                 if opposite is None:
                     continue
                 ref = ColumnRef(m.table.name, position, column.name)
@@ -1273,12 +1314,18 @@ class Linker:
         """The column measured: named by the question ("max jobs", "walltime"), or holding
         the dimension its words ask for ("memory": bytes, "longest": a duration). None when
         none is, or when several would do equally and the question names none of them."""
-        attribute = set(what.attribute)
+        # a row's name is no attribute ("exceed Leonardo's": Leonardo is one of the rows)
+        named_rows = set().union(*[_kw(question[f.said_start:f.said_end]) for f in items
+                                   if f.said_end > f.said_start])
+        attribute = set(what.attribute) - named_rows
         wanted = {what.dimension} if what.dimension else set()
         for dimension, stems in _DIMENSION_STEMS.items():
             if stems & (attribute or _kw(question)):
                 wanted.add(dimension)
         counted = {COUNT + singular(w) for w in re.findall(r"[A-Za-z]+", question)}
+        quoted = what.intent in ("max", "min") and re.search(
+            r"\b(?:quoted|stated)\s+(?:[\w-]+\s+){0,2}?(?:figures?|values?|numbers?)\b",
+            question, re.I)
         scored = []
         for m in tls:
             for column in m.table.columns:
@@ -1290,7 +1337,12 @@ class Linker:
                     named *= 0.5  # named elsewhere in the question than as what is measured
                 for dimension, info in column.dimensions.items():
                     share = info["cells"] / max(1, m.table.rows)
-                    if (share < 0.3 and named < 0.5) or (column.position == 0 and share < 0.5):
+                    # two rows named: their own cells are what counts, a column of figures
+                    # for some rows will do (the answer gives no winner if theirs lack one)
+                    # "the highest quoted figure": among the rows that state one
+                    few = share < 0.3 and not (len(items) == 2 and info["cells"] >= 2) and \
+                        not (quoted and info["cells"] >= 2)
+                    if (few and named < 0.5) or (column.position == 0 and share < 0.5):
                         continue
                     if dimension == DATE and what.dimension == DATE and named < 0.5:
                         continue  # "first": only a date the question names

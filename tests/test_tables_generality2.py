@@ -1,0 +1,209 @@
+"""The linker's general mechanisms of issue 15's second round (computed-dev2): a column chosen
+by the words for what it measures ("the shortest time before it is purged": a column of
+durations; "the per-job cap ... in nodes": a "Max" column of node counts), two named rows
+compared or subtracted on a column that states a figure for only some rows, and cells a
+question rules out ("rather than tied to a user's or project's lifetime"). Built on small
+corpora of their own."""
+
+from __future__ import annotations
+
+import pytest
+
+from briefqa import Assistant
+from briefqa.tables.plan import Linker
+
+QUEUES_MD = """# Queue guide
+
+## Batch queues
+
+| Queue | Max walltime | Max jobs | Max resources/job |
+| --- | --- | --- | --- |
+| long | 3 days | 100 | 64 nodes |
+| normal | 2 days | 200 | 128 nodes |
+| short | 4 hours | 2 | 8 nodes |
+| quick | 30 minutes | 1 | 2 nodes |
+| viz | 1 day | 2 | 1 GPU |
+"""
+AREAS_MD = """# Storage guide
+
+## Disk areas
+
+| Area | Quota | Max files | Retention |
+| --- | --- | --- | --- |
+| Home | 20 GB | 100k | User lifetime |
+| Work | 50 TB | 2000k | 30 days |
+| Archive | 2 TB | 1000k | Project lifetime |
+| Tmp | 1 TB | 500k | 90 days |
+"""
+MACHINES_MD = """# Machines overview
+
+## Machines table
+
+| Machine | Country | Class |
+| --- | --- | --- |
+| Alpha | Finland | Pre-exascale (~380 PF) |
+| Beta | Italy | Pre-exascale (~240 PF) |
+| Gamma | Spain | Petascale |
+| Delta | Poland | Petascale |
+| Epsilon | Greece | Mid-range |
+| Zeta | France | Incoming |
+| Eta | Czechia | Petascale |
+| Theta | Slovenia | Petascale |
+"""
+FLAGS_MD = """# Compiler guide
+
+## Flags overview
+
+| Feature | Fortran | C/C++ |
+| --- | --- | --- |
+| Debug | -g | -g |
+| Free format | -ffree | N/A |
+| Listing | -hlist=m | -fsave-loopmark |
+| Offload | -hacc | Not available |
+| Vectorise | -hvector3 | -fvectorize |
+"""
+LABS_CSV = ("name,country,lead_or_host,confidence\n"
+            "Aurora Lab,Finland,CSC,high\n"
+            "Boreal Lab,Finland,unknown,high\n"
+            "Cedar Lab,Poland,PSNC,medium\n"
+            "Delta Lab,Spain,BSC,high\n"
+            "Elm Lab,Greece,unknown,medium\n")
+CLUSTERS_MD = """# Clusters
+
+## Clusters table
+
+| Cluster | Country | Notes |
+| --- | --- | --- |
+| Oak | Finland | Built by HPE with liquid cooling and a large GPU partition |
+| Pine | Italy | Atos BullSequana system with an accelerated partition for AI |
+| Fir | Spain | HPE Apollo nodes and a long-standing research user community |
+| Yew | Poland | Lenovo system with water cooling for climate simulations |
+| Elm | Greece | Lenovo nodes bought for weather and ocean modelling work |
+| Ash | Czechia | Atos cluster with a partition for visualisation and data work |
+| Birch | Slovenia | Atos system shared by universities for teaching courses |
+| Cedar | Austria | Dell cluster serving bioinformatics and chemistry groups |
+"""
+
+
+@pytest.fixture(scope="module")
+def qa(tmp_path_factory):
+    root = tmp_path_factory.mktemp("generality2")
+    corpus = root / "corpus"
+    corpus.mkdir()
+    (corpus / "queues.md").write_text(QUEUES_MD, encoding="utf-8")
+    (corpus / "areas.md").write_text(AREAS_MD, encoding="utf-8")
+    (corpus / "machines.md").write_text(MACHINES_MD, encoding="utf-8")
+    (corpus / "flags.md").write_text(FLAGS_MD, encoding="utf-8")
+    (corpus / "labs.csv").write_text(LABS_CSV, encoding="utf-8")
+    (corpus / "clusters.md").write_text(CLUSTERS_MD, encoding="utf-8")
+    return Assistant.open(corpus, root / "index")
+
+
+def rows(answer) -> set[str]:
+    return {row["cells"][0] for row in answer.computation["rows"]}
+
+
+def cites_every_row(qa, answer) -> None:
+    assert len(answer.citations) >= len(answer.computation["rows"])
+    for c in answer.citations:
+        assert qa.source_text(c.source)[c.start:c.end] == c.quote
+
+
+def test_the_time_before_an_event_is_the_duration_measured(qa):
+    answer = qa.ask("Which storage area keeps data for the shortest time before it is purged?")
+    assert answer.mode == "computed" and answer.computation["aggregate"] == "min"
+    assert rows(answer) == {"Work"}  # 30 days; a lifetime states no duration
+    cites_every_row(qa, answer)
+    plan = Linker(qa.index.tables).link(
+        "Which storage area keeps data for the shortest time before it is purged?").plans[0]
+    assert plan.unaccounted == ()  # "before it is purged" is no condition on a date
+
+
+def test_a_cap_or_limit_is_a_max_column_and_its_unit_picks_it(qa):
+    answer = qa.ask("Which queue has the smallest per-job cap when the limit is expressed "
+                    "in nodes?")
+    assert answer.mode == "computed" and rows(answer) == {"quick"}  # 2 nodes, not 1 GPU
+    cites_every_row(qa, answer)
+
+
+def test_two_named_rows_compared_on_the_column_of_what_a_user_keeps(qa):
+    answer = qa.ask("Which queue lets a user keep more jobs queued: short or normal?")
+    assert answer.mode == "computed" and answer.computation["aggregate"] == "compare"
+    assert "normal has the larger Max jobs" in answer.text
+    cites_every_row(qa, answer)
+
+
+def test_a_difference_of_two_rows_says_which_has_more(qa):
+    answer = qa.ask("How many more jobs can a user have on normal than on long?")
+    assert answer.mode == "computed" and answer.computation["aggregate"] == "difference"
+    assert "200 − 100 = 100" in answer.text
+    assert "normal has 100 more Max jobs than long" in answer.text
+    cites_every_row(qa, answer)
+
+
+def test_a_difference_of_two_named_rows_where_few_rows_state_a_figure(qa):
+    question = "By how many petaflops does Alpha's quoted performance in the machines " \
+               "table exceed Beta's?"
+    plan = Linker(qa.index.tables).link(question).plans[0]
+    assert plan.aggregate == "difference" and plan.measure[0].name == "Class"
+    assert [f.value for f in plan.items] == ["Alpha", "Beta"]
+    answer = qa.ask(question)
+    assert answer.mode == "computed" and "140 PF" in answer.text
+    cites_every_row(qa, answer)
+    # a superlative over that column is still not taken: most rows state no figure
+    assert not any(p.aggregate == "max" for p in Linker(qa.index.tables).link(
+        "Which machine in the machines table has the highest performance?").plans)
+
+
+def test_cells_said_after_rather_than_are_ruled_out_each_of_them(qa):
+    question = "Which storage areas have a retention counted in days rather than tied to " \
+               "a user's or project's lifetime?"
+    plan = Linker(qa.index.tables).link(question).plans[0]
+    assert {f.operator for f in plan.filters} <= {"!=", "excludes"}
+    answer = qa.ask(question)
+    assert answer.mode == "computed" and rows(answer) == {"Work", "Tmp"}
+    cites_every_row(qa, answer)
+    kept = qa.ask("Which storage areas have a retention tied to a user's lifetime?")
+    assert kept.mode != "computed" or rows(kept) == {"Home"}
+
+
+def test_not_inside_a_cell_negates_nothing_after_it(qa):
+    question = "In the compiler flags overview, how many features have no C/C++ option " \
+               "(marked not available or N/A)?"
+    (f,) = Linker(qa.index.tables).link(question).plans[0].filters
+    assert f.operator == "in" and set(f.value) == {"Not available", "N/A"}
+    answer = qa.ask(question)
+    assert answer.mode == "computed" and answer.computation["result"] == 2
+    assert rows(answer) == {"Free format", "Offload"}
+    cites_every_row(qa, answer)
+
+
+def test_the_highest_quoted_figure_is_among_the_rows_that_state_one(qa):
+    question = "Which machine in the machines table has the highest quoted performance figure?"
+    answer = qa.ask(question)
+    assert answer.mode == "computed" and answer.computation["aggregate"] == "max"
+    assert rows(answer) == {"Alpha"}
+    cites_every_row(qa, answer)
+
+
+def test_a_named_thing_is_not_an_unknown_one_and_rated_is_how_a_cell_is_said(qa):
+    question = "Which labs in the labs CSV are rated high confidence and also have a named " \
+               "lead or host?"
+    answer = qa.ask(question)
+    assert answer.mode == "computed" and rows(answer) == {"Aurora Lab", "Delta Lab"}
+    cites_every_row(qa, answer)
+
+
+def test_rows_that_share_a_cell_text(qa):
+    answer = qa.ask("Which features in the flags overview share -g as their C/C++ option?")
+    assert answer.mode == "computed" and rows(answer) == {"Debug"}
+    cites_every_row(qa, answer)
+
+
+def test_an_acronym_is_a_name_to_find_in_a_column_of_prose(qa):
+    answer = qa.ask("Which clusters in the clusters table are HPE machines?")
+    assert answer.mode == "computed" and rows(answer) == {"Oak", "Fir"}
+    cites_every_row(qa, answer)
+    # a single ordinary word is still no condition on a column of prose
+    plan = Linker(qa.index.tables).link("Which clusters in the clusters table have cooling?")
+    assert not any(f.value == "cooling" for p in plan.plans for f in p.filters)
