@@ -97,7 +97,7 @@ def phase_tables(work: Path, csv: Path) -> dict:
 
 def phase_query(work: Path) -> dict:
     from briefqa.tables.execute import Executor
-    from briefqa.tables.plan import Linker
+    from briefqa.tables.linker import Linker
     from briefqa.tables.store import TableCatalog
 
     started = time.perf_counter()

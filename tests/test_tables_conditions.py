@@ -10,7 +10,9 @@ import pytest
 
 from briefqa import Assistant
 from briefqa.tables.answerer import MIN_ACCOUNTED, ComputedAnswerer
-from briefqa.tables.plan import DATE, Linker, time_conditions
+from briefqa.tables.conditions import time_conditions
+from briefqa.tables.linker import Linker
+from briefqa.tables.values import DATE
 
 HUBS_CSV = ("name,country,opened,racks\n"
             "Aurora Hub,Finland,2023-05-01,12\n"

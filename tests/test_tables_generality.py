@@ -8,7 +8,8 @@ from __future__ import annotations
 import pytest
 
 from briefqa import Assistant
-from briefqa.tables.plan import Linker, _figures_written, _said_whole, asked
+from briefqa.tables.asked import asked, figures_written
+from briefqa.tables.linker import Linker, said_whole
 
 QUEUES_MD = """# Queue guide
 
@@ -95,7 +96,7 @@ def cites_every_row(qa, answer) -> None:
 
 
 def test_figures_written_as_words_keep_their_place():
-    text, replaced = _figures_written("shorter than one day, no more than two jobs, a week")
+    text, replaced = figures_written("shorter than one day, no more than two jobs, a week")
     assert text == "shorter than   1 day, no more than   2 jobs, 1 week"
     assert len(replaced) == 3
 
@@ -160,9 +161,9 @@ def test_a_figure_inside_a_name_is_no_measure(qa):
 
 
 def test_a_column_name_is_said_only_as_whole_words(qa):
-    assert _said_whole("command", ["tool", "command"])
-    assert _said_whole("maxjobs", ["max", "jobs"])
-    assert not _said_whole("command", ["subcommands"])
+    assert said_whole("command", ["tool", "command"])
+    assert said_whole("maxjobs", ["max", "jobs"])
+    assert not said_whole("command", ["subcommands"])
     answer = qa.ask("How many tool subcommands does the Tools page list?")
     assert answer.mode == "computed" and answer.computation["result"] == 3
     cites_every_row(qa, answer)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from briefqa import Assistant
-from briefqa.tables.plan import Linker
+from briefqa.tables.linker import Linker
 
 QUEUES_MD = """# Queue guide
 

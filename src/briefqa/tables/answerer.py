@@ -39,8 +39,10 @@ from collections import OrderedDict
 from ..answer import Answer, Citation, Disagreement, Span, Step
 from ..lexical import fold
 from ..question import document_references
+from .asked import DOCUMENT_KINDS, asked
 from .execute import Executor, PlanError, Result, RowResult
-from .plan import _DOCUMENT_KINDS, Filter, Linked, Linker, Plan, asked
+from .linker import Linker
+from .plan import Filter, Linked, Plan
 from .prose import ProseFinding, find_figures
 from .store import TableCatalog, TableInfo
 from .values import DATE, describe, plain, quantities, singular
@@ -113,7 +115,7 @@ class ComputedAnswerer:
                 return self._linked[key]
         what = asked(question)
         refs = [next(iter(r)) for r in document_references(question) if len(r) == 1]
-        documents = [r[:4] for r in refs if r in _DOCUMENT_KINDS]
+        documents = [r[:4] for r in refs if r in DOCUMENT_KINDS]
         found = find_figures(question, what, index, documents or None)
         with self._lock:
             self._linked[key] = found

@@ -27,7 +27,8 @@ from collections.abc import Callable
 from ..answer import Answer
 from ..settings import Settings
 from .execute import Executor, PlanError
-from .plan import AGGREGATES, OPERATORS, ColumnRef, Filter, Linked, Linker, Plan
+from .linker import Linker
+from .plan import AGGREGATES, OPERATORS, ColumnRef, Filter, Linked, Plan
 from .store import ColumnInfo, TableCatalog, TableInfo
 from .values import COUNT, NUMBER, leading
 

@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 
 from ..lexical import STOPWORDS, fold
-from .plan import _DIMENSION_STEMS, Asked, _kw, _squash, tokenize
+from .asked import DIMENSION_STEMS, Asked, keywords, squash, tokenize
 from .values import COUNT, Quantity, quantities, singular
 
 MAX_GAP = 90  # characters between a name and its figure
@@ -87,9 +87,9 @@ def named_pair(question: str) -> list[str]:
         if not tokens:
             return []
         names.append(text[tokens[0].start:tokens[-1].end])
-    if len(names) != 2 or _squash(singular(names[0])) == _squash(singular(names[1])):
+    if len(names) != 2 or squash(singular(names[0])) == squash(singular(names[1])):
         return []  # "the GPU nodes or the nodes without GPUs": one word, not two things
-    said = [_kw(n) for n in names]
+    said = [keywords(n) for n in names]
     if said[0] <= said[1] or said[1] <= said[0]:
         return []  # "those with NVIDIA A40 GPUs or those without GPUs": one inside the other
     for part in (left, right):
@@ -107,15 +107,15 @@ def find_figures(question: str, what: Asked, index, documents: list[str] | None 
     names = named_pair(question)
     if not names:
         return None
-    question_words = _kw(question) - {w for n in names for w in _kw(n)}
-    wanted = {d for d, stems in _DIMENSION_STEMS.items() if stems & question_words}
+    question_words = keywords(question) - {w for n in names for w in keywords(n)}
+    wanted = {d for d, stems in DIMENSION_STEMS.items() if stems & question_words}
     if what.dimension:
         wanted.add(what.dimension)
     counted = {COUNT + singular(w) for w in re.findall(r"[A-Za-z]+", question)}
     many = re.search(r"\bhow many\s+(?:more\s+|fewer\s+|less\s+)?(?:[\w-]+\s+){0,2}?"
                      r"([A-Za-z-]+s)\b", question, re.I)
     if many:  # "how many [compute] nodes": a count of those, or a unit ("peak petaflops")
-        units = {d for d, stems in _DIMENSION_STEMS.items() if stems & _kw(many.group(1))}
+        units = {d for d, stems in DIMENSION_STEMS.items() if stems & keywords(many.group(1))}
         wanted = units or {COUNT + singular(many.group(1))}
         counted = set(wanted)
     figures = []
@@ -123,7 +123,7 @@ def find_figures(question: str, what: Asked, index, documents: list[str] | None 
         other = names[1 - n]
         best = None
         for unit_id, unit in enumerate(index.units):
-            if documents and not any(d in _squash(unit.source) + _squash(
+            if documents and not any(d in squash(unit.source) + squash(
                     index.documents[unit.source].title) for d in documents):
                 continue
             for _at, end in _mentions(unit.text, name):
@@ -132,10 +132,10 @@ def find_figures(question: str, what: Asked, index, documents: list[str] | None 
                     continue
                 quantity, gap = found
                 score = -gap / MAX_GAP
-                title = _squash(index.documents[unit.source].title)
-                if _squash(name) in title:
+                title = squash(index.documents[unit.source].title)
+                if squash(name) in title:
                     score += 0.5  # the thing's own page
-                score += 0.1 * len(_kw(unit.text) & question_words)
+                score += 0.1 * len(keywords(unit.text) & question_words)
                 if best is None or score > best.score:
                     best = ProseFigure(name, unit_id, quantity, score)
         if best is None:
@@ -169,7 +169,7 @@ def _figure_after(text: str, end: int, other: str, wanted: set[str], counted: se
         phrase = window[quantity.start:quantity.end]
         fits = quantity.dimension in wanted or quantity.dimension in counted or (
             not wanted and quantity.dimension.startswith(COUNT) and
-            _kw(phrase) & question_words - set(STOPWORDS))
+            keywords(phrase) & question_words - set(STOPWORDS))
         if fits:
             moved = Quantity(quantity.value, quantity.dimension, end + quantity.start,
                              end + quantity.end, quantity.qualifier)

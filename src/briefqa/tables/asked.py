@@ -1,0 +1,275 @@
+"""What a question asks, independent of any table: the operation, the thing asked about,
+the attribute, figures.
+
+No word list of any corpus is in here; the words below are English: what asks for a count, a
+superlative, a comparison, and what names a dimension ("memory" asks for bytes, "longest" for
+a duration).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..lexical import fold, words
+from .values import BIT_RATE, BYTE_RATE, BYTES, DATE, EUR, FLOPS, SECONDS, USD, WATTS
+
+_DIFFERENCE = re.compile(r"\bhow (?:many|much) (?:more|fewer|less|longer|shorter|bigger|larger|"
+                         r"higher|lower|greater|smaller|faster|slower)\b|\bby how (?:many|much)\b|"
+                         r"\bdifference (?:between|in)\b|\bexceeds?\b", re.I)
+_SUM = re.compile(r"\b(?:in total|total|altogether|combined|between them|together|sum of|"
+                  r"add up)\b", re.I)
+_COUNT = re.compile(r"\bhow many\b|^\W*(?:what is |what's |give |tell me )?the (?:total )?"
+                    r"number of\b|\bcount (?:the|of)\b", re.I)
+_MOST = r"most|highest|largest|biggest|greatest|longest|maximum|furthest|farthest|" \
+    r"fastest|latest|newest|deepest|widest|heaviest"
+_LEAST = r"least|lowest|smallest|fewest|shortest|minimum|earliest|oldest|slowest|" \
+    r"first(?=\s*[?.!]|\s*$)"  # "went into service first?", not "the first wave"
+SUPERLATIVE = re.compile(rf"(?<![\w-])(?:(?P<max>{_MOST})|(?P<min>{_LEAST}))(?![\w-])", re.I)
+MORE = r"more|bigger|larger|higher|greater|longer|faster|later|newer|further|wider|heavier"
+LESS = r"less|fewer|smaller|lower|shorter|slower|earlier|older"
+COMPARATIVE = re.compile(rf"\b(?P<more>{MORE})\b|\b(?P<less>{LESS})\b", re.I)
+# "512 GiB or more", "more than 200", "at least": bounds of a filter, not comparisons.
+BOUND = re.compile(r"\b(?:or (?:more|less|fewer|above|higher|greater|below|lower|over)|"
+                    r"(?:more|less|fewer|greater|higher|lower|larger|smaller|longer|shorter) "
+                    r"than\s+(?:exactly\s+)?(?:[~<>]?\d|an?\s|(?:one|two|three|four|five|six|"
+                    r"seven|eight|nine|ten|twelve|twenty)\b)|"
+                    r"at (?:least|most)|and (?:above|up|below))\b", re.I)
+_LISTING = re.compile(r"^\W*(?:(?:in|of|from|according to|per|on|for)\b[^?]{0,80}?,\s*)?"
+                      r"(?:which|list|name|show|what (?:are|were) the\s+\w+s)\b", re.I)
+_EXCLUDE = re.compile(r"\b(?:leaving aside|except(?: for)?|excluding|other than|apart from|"
+                      r"besides|not counting|aside from|ignoring)\s+(?:the\s+)?", re.I)
+AT_LEAST = re.compile(r"\b(?:or more|or above|or higher|or greater|and above|and up|or "
+                       r"over|at least|minimum of)\b", re.I)
+AT_MOST = re.compile(r"\b(?:or less|or fewer|or below|or lower|and below|at most|"
+                      r"maximum of|up to)\b", re.I)
+ABOVE = re.compile(r"\b(?:above|over|more than|greater than|exceeding|higher than|larger "
+                    r"than|bigger than|longer than|beyond)\s*$", re.I)
+BELOW = re.compile(r"\b(?:below|under|less than|fewer than|lower than|smaller than|"
+                    r"shorter than)\s*$", re.I)
+NOT_ABOVE = re.compile(r"\bno(?:t)?\s+(?:more|longer|greater|higher|larger|bigger|over)"
+                        r"(?:\s+than)?\s*$", re.I)
+NOT_BELOW = re.compile(r"\bno(?:t)?\s+(?:less|fewer|shorter|lower|smaller|under)"
+                        r"(?:\s+than)?\s*$", re.I)
+BOUND_BEFORE = re.compile(r"\b(?:at (?:most|least)|up to|no(?:t)? (?:more|less|fewer|longer|"
+                           r"shorter) than)\s+exactly\s+$", re.I)
+COUNT_BY = re.compile(r"\b(?:which|what)\s+(?P<noun>[\w-]+)\s+(?:has|have|had|holds?|hosts?|"
+                       r"is home to|gets?)\s+the\s+(?:(?P<max>most|largest number of|highest "
+                       r"number of)|(?P<min>fewest|least|smallest number of))\b", re.I)
+
+# Words that ask for a dimension (English, for any corpus).
+_DIMENSION_WORDS = {
+    BYTES: "memory storage disk capacity quota space ram bytes byte volume",
+    FLOPS: "performance flops petaflops exaflops teraflops compute computing peak speed "
+           "fastest powerful",
+    SECONDS: "time duration long longer longest short shorter shortest walltime hours days "
+             "minutes weeks months years retention",
+    EUR: "budget cost costs price money funding euro euros expensive cheap spend spent",
+    USD: "dollars dollar",
+    WATTS: "power energy electricity electrical watts megawatts consumption",
+    BYTE_RATE: "bandwidth throughput",
+    BIT_RATE: "bandwidth throughput",
+    DATE: "date year month day opened founded started began selected",
+}
+_ADJECTIVE_DIMENSION = {"longest": SECONDS, "shortest": SECONDS, "longer": SECONDS,
+                        "shorter": SECONDS, "earliest": DATE, "latest": DATE, "earlier": DATE,
+                        "later": DATE, "oldest": DATE, "newest": DATE, "first": DATE,
+                        "fastest": FLOPS, "faster": FLOPS, "slower": FLOPS}
+# Nouns that say what kind of answer is wanted, not what it is about.
+_GENERIC = frozenset(words("one ones thing things item items entry entries row rows figure "
+                           "value number amount total kind type sort name names count "
+                           "list table tables file csv document map guide page"))
+_ABBREVIATIONS = {"maximum": "max", "minimum": "min", "number": "no", "num": "no",
+                  "january": "jan", "february": "feb", "march": "mar", "april": "apr",
+                  "june": "jun", "july": "jul", "august": "aug", "september": "sep",
+                  "sept": "sep", "october": "oct", "november": "nov", "december": "dec"}
+_NUMBER_WORDS = {w: str(n) for n, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen twenty".split())}
+# Figures written as words ("one day", "two jobs", "a week"): read as digits.
+_FIGURE_WORDS = re.compile(r"\b(?:(?P<n>" + "|".join(list(_NUMBER_WORDS)[1:]) +
+                           r")|(?P<a>an?)(?=\s+(?:second|minute|hour|day|week|month|year)s?\b))"
+                           r"\b", re.I)
+
+
+def figures_written(text: str) -> tuple[str, list[tuple[int, int]]]:
+    """The text with figures written as words put as digits, right-aligned in the word's
+    place (offsets kept), and where each was."""
+    replaced = []
+
+    def put(m: re.Match) -> str:
+        digits = _NUMBER_WORDS[m.group().lower()] if m.group("n") else "1"
+        replaced.append(m.span())
+        return " " * (len(m.group()) - len(digits)) + digits
+    return _FIGURE_WORDS.sub(put, text), replaced
+
+
+# Words that ask for an operation, and everyday fillers: they need no table to explain them.
+_CUES = ("how many much number count total altogether combined together sum between them "
+         "which what who list name show give tell most least more less fewer than largest "
+         "biggest highest greatest longest maximum furthest farthest fastest latest newest "
+         "smallest lowest fewest shortest minimum earliest oldest first bigger larger higher "
+         "greater longer faster later newer smaller lower shorter earlier older exceed exceeds "
+         "difference per each every all any both either same other others versus vs compared "
+         "compare common order leaving leave aside except excluding apart besides ignoring "
+         "counting")
+_FILLERS = ("let lets allow allows allowed give gives given just rather whole only always "
+            "simply also still currently exactly approximately around roughly there here me "
+            "my you your we our they their it its them get gets got use uses used using make "
+            "makes made available listed lists mentioned named shown say says said according "
+            "going include includes including contain contains containing have has had run "
+            "runs running can could would should may might must will one ones single "
+            "respectively overall access summary summarise summarize summarises summarizes "
+            "overview cover covers covered describe describes described publish published "
+            "across keep keeps kept hold holds held quoted stated expressed user users someone "
+            "marked labelled labeled rated share shares")
+# The kinds of document a question may name ("according to the brief"): the table must be
+# of a document whose path or title says so.
+DOCUMENT_KINDS = frozenset("brief paper report map guide handbook manual".split())
+
+
+def keywords(text: str) -> set[str]:
+    """Content words folded and stemmed, abbreviations and month names made one."""
+    return {_STEMMED_ABBREVIATIONS.get(w, w)
+            for w in words(text.replace("_", " ").replace("/", " "))}
+
+
+_STEMMED_ABBREVIATIONS = {s: v for k, v in _ABBREVIATIONS.items() for s in words(k)}
+DIMENSION_STEMS = {dimension: keywords(text) for dimension, text in _DIMENSION_WORDS.items()}
+ALL_DIMENSION_STEMS = set().union(*DIMENSION_STEMS.values())
+GENERIC_STEMS = frozenset(keywords(" ".join(_GENERIC)))
+EXPLAINED_ANYWAY = GENERIC_STEMS | keywords(_CUES) | keywords(_FILLERS) | \
+    keywords(" ".join(DOCUMENT_KINDS))
+# What a column named "Max ..." / "Min ..." is, in other words: a limit, a cap ("the per-job
+# cap", "the limit on jobs"); they explain a question of a table with such a column.
+BOUND_COLUMN_STEMS = keywords("max min maximum minimum")
+BOUND_WORD_STEMS = keywords("limit limits limited cap caps capped ceiling")
+
+
+@dataclass
+class Token:
+    text: str  # as written
+    low: str  # folded, number words as digits
+    start: int
+    end: int
+
+    @property
+    def distinctive(self) -> bool:
+        """Capitalised (not first), with a digit or a joining mark: likely a name or value."""
+        return bool(re.search(r"\d|[-+:./]", self.text)) or \
+            (self.start > 0 and self.text[:1].isupper())
+
+
+_TOKEN = re.compile(r"[^\W_]+(?:[-+:'’./][^\W_]+)*\+*")
+
+
+def tokenize(text: str) -> list[Token]:
+    out = []
+    for m in _TOKEN.finditer(text):
+        raw = re.sub(r"[’']s$", "", m.group())
+        low = fold(raw)
+        out.append(Token(raw, _NUMBER_WORDS.get(low, low), m.start(), m.start() + len(raw)))
+    return out
+
+
+def squash(text: str) -> str:
+    return re.sub(r"[\W_]+", "", fold(text))
+
+
+@dataclass
+class Asked:
+    """The operation a question asks for, and the words that say of what."""
+
+    intent: str | None  # count, list, max, min, compare, difference, sum, count_by
+    entity: list[str]  # the words of what is counted or listed ("AI factories")
+    attribute: list[str]  # the words of what is measured ("memory", "queue wait")
+    dimension: str | None  # the dimension its adjective implies ("longest": seconds)
+    excluded_from: int | None  # where "except ..." begins, if it does
+    said: str = ""  # the question's words for the attribute, or what is dated
+    group: str | None = None  # count_by: the noun counted by ("country")
+
+
+_WHICH_NOUN = re.compile(r"\b(?:which|what)\s+(?:of\s+the\s+|of\s+)?((?:[\w'’-]+\s+){0,3}?"
+                         r"[\w'’-]+?)(?=\s+(?:is|are|was|were|has|have|had|do|does|did|can|"
+                         r"could|will|would|allow|allows|give|gives|let|lets|get|gets|use|"
+                         r"uses|in|on|at|of|from|with|for|to|went|go|goes)\b|\?|,|$)", re.I)
+_WHICH_PLURAL = re.compile(r"\b(?:which|what)\s+(?:of\s+the\s+)?((?:[\w'’-]+\s+){0,2}?"
+                           r"[\w'’-]+[^s\W]s)\b(?!\s+(?:of|for)\b)", re.I)
+_COUNTED = re.compile(r"\bhow many\s+(?:of\s+(?:the\s+)?)?((?:[\w'’-]+\s+){0,4}?[\w'’-]+?)"
+                      r"(?=\s+(?:are|is|were|was|do|does|did|have|has|can|could|let|lets|in|"
+                      r"on|at|from|with|for|to|get|give|there|sit|stand|appear|exist)\b|\?|$)",
+                      re.I)
+
+
+def asked(question: str) -> Asked:
+    """What the question asks for (see `Asked`)."""
+    text = question
+    exclusion = _EXCLUDE.search(text)
+    excluded_from = exclusion.end() if exclusion else None
+    unbounded = BOUND.sub(lambda m: " " * len(m.group()), text)
+    superlative = SUPERLATIVE.search(unbounded)
+    comparative = COMPARATIVE.search(unbounded)
+    names_two = re.search(r"\S\s+(?:or|vs\.?|versus)\s+\S|\bthan\b", unbounded, re.I)
+    counting = _COUNT.search(text)
+    by = COUNT_BY.search(text)
+    intent, dimension, attribute, said, group = None, None, [], "", None
+    if _DIFFERENCE.search(text):
+        intent = "difference"
+        match = _DIFFERENCE.search(text)
+        dimension = _ADJECTIVE_DIMENSION.get(match.group().lower().split()[-1])
+        attribute = _phrase_after(text, match.end())
+    elif comparative and names_two:
+        intent = "compare"
+        dimension = _ADJECTIVE_DIMENSION.get(comparative.group().lower())
+        attribute = _phrase_after(text, comparative.end())
+    elif by:
+        intent, group = "count_by", by.group("noun")
+    elif counting:
+        intent = "count"
+        if _SUM.search(text) and re.search(r"[A-Z0-9][\w-]*\s+and\s+[A-Z0-9]", text):
+            intent = "sum"  # "how many ... do X and Y have between them": two figures added
+    elif superlative:
+        intent = "max" if superlative.group("max") else "min"
+        word = superlative.group().lower()
+        dimension = _ADJECTIVE_DIMENSION.get(word)
+        after = superlative.end()
+        common = re.match(r"\s+common\b", text[after:], re.I)
+        if common:
+            dimension, after = None, after + common.end()
+        number_of = re.match(r"\s+(?:number|amount|quantity) of\b", text[after:], re.I)
+        if number_of:
+            after += number_of.end()
+        attribute = _phrase_after(text, after)
+        if dimension == DATE and not attribute:
+            said = " ".join(text[:superlative.start()].split()[-3:])
+    elif _SUM.search(text):
+        intent = "sum"
+    elif _LISTING.search(text):
+        intent = "list"
+    if not said and attribute:
+        said = _said(text, attribute)
+    counted = _COUNTED.search(text)
+    which = _WHICH_PLURAL.search(text) or _WHICH_NOUN.search(text)
+    entity = sorted(keywords(counted.group(1))) if counted else \
+        sorted(keywords(which.group(1))) if which else []
+    if by:
+        entity = _phrase_after(text, by.end())  # "which country has the most [AI factories]"
+    return Asked(intent, entity, attribute, dimension, excluded_from, said, group)
+
+
+def _phrase_after(text: str, position: int) -> list[str]:
+    """The noun phrase after a superlative or comparative: "the most [electrical power]",
+    "the shortest [queue wait]" (up to a preposition, verb or the end)."""
+    rest = text[position:]
+    match = re.match(r"\s*((?:[\w'’/-]+\s*){0,4}?)(?=\b(?:of|in|on|at|for|to|from|with|per|a|"
+                     r"an|the|than|or|and|between|among|is|are|does|do|can|has|have|across|"
+                     r"allowed|available|run|runs)\b|[?,.;:]|$)", rest, re.I)
+    return sorted(keywords(match.group(1))) if match else []
+
+
+def _said(question: str, stems: list[str]) -> str:
+    """The question's own words for the stems given ("electrical power")."""
+    tokens = [t for t in tokenize(question) if keywords(t.text) & set(stems)]
+    if not tokens:
+        return ""
+    return question[tokens[0].start:tokens[-1].end]

@@ -1,0 +1,1254 @@
+"""Linking the question's words to the catalog: a question linked to plans (plan.py).
+
+A plan is built only from what the catalog holds: the question's words are linked to table
+names (title, section, file, caption), column names, cell values (as written, run together, a
+word inside a cell, a demonym of a one-word value: "German" and "Germany" meet at their root)
+and numbers with units ("512 GiB or more"). What the question asks is read by asked.py, its
+conditions on time by conditions.py.
+
+The linker either gives plans (one per table that answers: two tables that list the same
+things give two), a `decline` naming what no table gives ("no table gives electrical
+power"), or nothing (the question is not a computation over a table: the extractive answer
+is given as before).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+
+from ..lexical import STOPWORDS, fold, words
+from .asked import (
+    ABOVE,
+    ALL_DIMENSION_STEMS,
+    AT_LEAST,
+    AT_MOST,
+    BELOW,
+    BOUND_BEFORE,
+    BOUND_COLUMN_STEMS,
+    BOUND_WORD_STEMS,
+    COMPARATIVE,
+    DIMENSION_STEMS,
+    DOCUMENT_KINDS,
+    EXPLAINED_ANYWAY,
+    GENERIC_STEMS,
+    LESS,
+    MORE,
+    NOT_ABOVE,
+    NOT_BELOW,
+    Asked,
+    Token,
+    asked,
+    figures_written,
+    keywords,
+    squash,
+    tokenize,
+)
+from .conditions import (
+    DATE_NAME_STEMS,
+    TimeCondition,
+    periods,
+    time_conditions,
+    unused_comparisons,
+)
+from .plan import ColumnRef, Filter, Linked, Plan
+from .store import ColumnInfo, TableCatalog, TableInfo
+from .values import COUNT, DATE, NUMBER, SECONDS, quantities, singular
+
+
+@dataclass
+class ValueLink:
+    column: ColumnRef
+    value: str  # the cell text linked
+    kind: str  # "exact", "demonym", "cover", "contains"
+    needle: str  # what a filter looks for in the cells (as the cells write it)
+    start: int  # where in the question
+    end: int
+    key: bool  # in the table's first column (a row's name)
+    rows: int  # how many rows hold the value
+
+    @property
+    def strength(self) -> float:
+        return _KIND_STRENGTH[self.kind]
+
+
+_KIND_STRENGTH = {"exact": 1.0, "demonym": 0.9, "cover": 0.8, "contains": 0.6}
+
+
+@dataclass
+class TableLinks:
+    table: TableInfo
+    described: float = 0.0  # how well its names (title, file, section, caption) match
+    distinct: set[str] = field(default_factory=set)  # the words that matched its names
+    values: list[ValueLink] = field(default_factory=list)
+    columns: dict[int, float] = field(default_factory=dict)  # mentioned columns: strength
+    mentioned: dict[int, tuple[int, int]] = field(default_factory=dict)  # where mentioned
+
+
+class Linker:
+    """Links questions to plans over one catalog (its word statistics worked out once)."""
+
+    def __init__(self, catalog: TableCatalog) -> None:
+        self.catalog = catalog
+        self.tables = catalog.tables
+        self._describe = {t.name: self._descriptors(t) for t in self.tables}
+        self._names = {t.name: set().union(*[ws for ws, w in self._describe[t.name]
+                                             if w >= 0.6]) for t in self.tables}
+        frequency: dict[str, int] = {}
+        for fields in self._describe.values():
+            for w in set().union(*[ws for ws, _ in fields]):
+                frequency[w] = frequency.get(w, 0) + 1
+        n = max(1, len(self.tables))
+        self._idf = {w: math.log(1 + n / c) / math.log(1 + n) for w, c in frequency.items()}
+        self._values = {t.name: [[(v, [x.low for x in tokenize(v)]) for v in c.values]
+                                 for c in t.columns] for t in self.tables}
+        self._words = {t.name: self._all_words(t) for t in self.tables}
+        # The folders a table's document sits in ("lumi-userguide/storage"): they name the
+        # collection it belongs to ("the LUMI guide"), never a row.
+        self._folders = {t.name: keywords(" ".join(t.source.split("/")[:-1])) for t in self.tables}
+        self._keys = {t.name: {squash(v) for v in t.columns[0].values} if t.columns else set()
+                      for t in self.tables}
+        self._cells = {squash(v) for t in self.tables for c in t.columns for v in c.values
+                       if len(v) <= 40}
+
+    # -- the catalog's words ------------------------------------------------------------------
+
+    @staticmethod
+    def _descriptors(table: TableInfo) -> list[tuple[set[str], float]]:
+        stem = table.source.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+        parents = (table.section or "").rpartition(" > ")[0]
+        kind = {"csv": "csv spreadsheet", "md": "table", "html": "table"}.get(table.kind, "")
+        return [(keywords(table.title), 1.0), (keywords(stem), 1.0), (keywords(kind), 0.6),
+                (keywords(table.document_title), 0.7), (keywords(parents), 0.6),
+                (keywords(table.caption), 0.4)]
+
+    @staticmethod
+    def entity_words(table: TableInfo) -> set[str]:
+        """What a table lists: the plural nouns of its title and file name, and the words of
+        its first column's name ("Login node name": login, node)."""
+        found: set[str] = set()
+        stem = table.source.rsplit("/", 1)[-1].rsplit(".", 1)[0].replace("_", " ")
+        for text in (re.sub(r"\([^)]*\)", " ", table.title), stem):  # not "(startups / SMEs)"
+            for token in re.findall(r"[A-Za-z][A-Za-z-]+", text):
+                if len(token) > 3 and token.lower().endswith("s") and \
+                        not token.lower().endswith("ss"):
+                    found |= keywords(token)
+        if table.columns:
+            found |= keywords(table.columns[0].name) - GENERIC_STEMS
+        if not found:
+            found |= keywords(table.title) - GENERIC_STEMS
+        return found
+
+    def _all_words(self, table: TableInfo) -> set[str]:
+        out: set[str] = set()
+        for ws, _ in self._describe[table.name]:
+            out |= ws
+        for column in table.columns:
+            out |= keywords(column.name)
+            for value in column.values[:100]:
+                out |= keywords(value)
+        for name in table.names:
+            out |= keywords(name)
+        return out
+
+    # -- linking ------------------------------------------------------------------------------
+
+    def links(self, question: str) -> list[TableLinks]:
+        tokens = tokenize(question)
+        stems = keywords(question)
+        found = []
+        for table in self.tables:
+            tl = TableLinks(table)
+            for ws, weight in self._describe[table.name]:
+                for w in ws & stems:
+                    if w not in tl.distinct:
+                        tl.described += weight * self._idf.get(w, 1.0)
+                        tl.distinct.add(w)
+            for column in table.columns:
+                strength, where = _column_mention(column, question, tokens)
+                if strength > 0:
+                    tl.columns[column.position] = strength
+                    tl.mentioned[column.position] = where
+                tl.values.extend(self._value_links(table, column, tokens, question))
+            found.append(tl)
+        return found
+
+    def _value_links(self, table: TableInfo, column: ColumnInfo, tokens: list[Token],
+                     question: str) -> list[ValueLink]:
+        """The cells of a column the question names: the whole cell (as written, or run
+        together: "userhome"), a people's word for a one-word cell ("German"), all the words
+        of a cell of several, or a distinctive word or phrase inside a cell."""
+        ref = ColumnRef(table.name, column.position, column.name)
+        key = column.position == 0
+        counts = column.counts or [1] * len(column.values)
+        values = self._values[table.name][column.position]
+        lows = [t.low for t in tokens]
+        windows: dict[str, tuple[int, int]] = {}
+        for i in range(len(tokens)):
+            for j in range(i + 1, min(len(tokens), i + 6) + 1):
+                windows.setdefault("".join(squash(t.low) for t in tokens[i:j]),
+                                   (tokens[i].start, tokens[j - 1].end))
+        named = self._names[table.name]
+        out: list[ValueLink] = []
+
+        def add(value, kind, needle, start, end, rows):
+            said = keywords(question[start:end])
+            if said and said <= named:
+                return  # the question's words name the table, not a row
+            out.append(ValueLink(ref, value, kind, needle, start, end, key, rows))
+
+        folded_question = fold(question)
+        for (value, vlows), rows in zip(values, counts):
+            content = [w for w in vlows if w not in STOPWORDS]
+            if not content:
+                continue
+            if re.match(r"[^\w\s(\[\"“‘'~<>]", value) and fold(value) not in folded_question:
+                continue  # "--partition" is named only as written
+            span = _find(lows, vlows)
+            if span is not None:
+                add(value, "exact", value, tokens[span[0]].start, tokens[span[1] - 1].end, rows)
+                continue
+            squashed = squash(value)
+            if len(squashed) >= 4 and squashed in windows:
+                add(value, "exact", value, *windows[squashed], rows)
+                continue
+            if len(vlows) == 1 and value[:1].isupper() and value.isalpha():
+                demonym = next((t for t in tokens if t.text[:1].isupper()
+                                and _demonym_of(t.low, vlows[0])), None)
+                if demonym is not None:
+                    add(value, "demonym", value, demonym.start, demonym.end, rows)
+                    continue
+            words_of = [w for w in content if not w.isdigit()]
+            if len(set(words_of)) >= 2 and set(content) <= set(lows):
+                span = _tightest(lows, set(content))
+                if span[1] - span[0] + 1 <= len(vlows) + 2:  # its words close together
+                    add(value, "cover", value, tokens[span[0]].start, tokens[span[1]].end,
+                        rows)
+        taken = {(v.start, v.end) for v in out}
+        # A distinctive word or phrase of the question inside longer cells ("LUMI-C" in
+        # "LUMI-C and LUMI-G", "exascale" of "exascale-class" in "Exascale (~1 EF)"); in a
+        # column of prose (long cells) only a phrase of several words.
+        total_rows = max(1, table.rows)
+        prose = bool(column.values) and \
+            sum(len(v) for v in column.values) / len(column.values) > 40
+        for i in range(len(tokens)):
+            for j in range(i + 1, min(len(tokens), i + 3) + 1):
+                window = tokens[i:j]
+                acronym = j - i == 1 and re.fullmatch(r"[A-Z]{3,5}", window[0].text)
+                if not any(t.distinctive for t in window) or \
+                        all(t.low in STOPWORDS for t in window) or \
+                        (prose and j - i < 2 and not acronym):  # "HPE": a maker's name
+                    continue
+                span = (window[0].start, window[-1].end)
+                if span in taken:
+                    continue
+                candidates = {tuple(t.low for t in window)}
+                if j == i + 1 and "-" in window[0].low and not re.search(r"\d", window[0].low):
+                    candidates |= {(p,) for p in window[0].low.split("-") if len(p) >= 4}
+                for candidate in candidates:
+                    holders = [(v, rows) for (v, vl), rows in zip(values, counts)
+                               if _find(vl, list(candidate)) is not None]
+                    held = sum(rows for _, rows in holders)
+                    if not holders or held >= max(2, (0.3 if prose else 0.9) * total_rows):
+                        continue
+                    for v, rows in holders:
+                        add(v, "contains", _needle(v, candidate), *span, rows)
+        return out
+
+    # -- plans --------------------------------------------------------------------------------
+
+    def link(self, question: str) -> Linked:
+        """The question's plans (see the module)."""
+        what = asked(question)
+        if what.intent is None or not self.tables:
+            return Linked(intent=what.intent)
+        links = self.links(question)
+        candidates = []
+        for tl in links:
+            made = self._plan(what, tl, links, question)
+            if made is not None:
+                candidates.append((*made[:4], round(self._last_entity, 2)))
+        if not candidates:
+            return Linked(intent=what.intent)
+        # The table that lists what is asked about first, then the best linked.
+        candidates.sort(key=lambda c: (-c[4], -c[0]))
+        best_score, best_plan, best_decline, best_links, _entity = candidates[0]
+        if best_plan is None:
+            if self._given_anywhere(what):
+                return Linked(intent=what.intent)  # some table may give it: not ours to deny
+            return Linked(decline=best_decline, confidence=best_score, intent=what.intent,
+                          links=best_links)
+        plans = [best_plan]
+        for score, plan, _decline, _links, _entity in candidates[1:]:
+            if plan is None or score < 0.75 * best_score or \
+                    any(set(plan.tables) & set(p.tables) for p in plans):
+                continue
+            if _same_kind(plan, best_plan) and self._same_things(plan, best_plan):
+                plans.append(plan)
+        return Linked(plans=plans, confidence=best_score, intent=what.intent,
+                      links=best_links)
+
+    def _given_anywhere(self, what: Asked) -> bool:
+        """Does any table have a column named by the words asked for, or of the dimension
+        they ask for? (A decline says "no table gives ...": it must be true.)"""
+        asked_words = (set(what.attribute) or keywords(what.said)) - GENERIC_STEMS
+        dimensions = {d for d, stems in DIMENSION_STEMS.items() if stems & asked_words}
+        for table in self.tables:
+            for column in table.columns:
+                if asked_words & keywords(column.name) or dimensions & set(column.dimensions):
+                    return True
+        return False
+
+    def _same_things(self, plan: Plan, other: Plan) -> bool:
+        """Do two tables list the same things (a third of their rows' names shared)?"""
+        mine = set().union(*[self._keys[t] for t in plan.tables])
+        theirs = set().union(*[self._keys[t] for t in other.tables])
+        return bool(mine and theirs) and \
+            len(mine & theirs) >= 0.3 * min(len(mine), len(theirs))
+
+    def _plan(self, what: Asked, tl: TableLinks, everything: list[TableLinks],
+              question: str):
+        """(score, plan, decline, links) for one table or its family; None when it does
+        not answer the question."""
+        table = tl.table
+        family = self.catalog.family(table)
+        if family[0].name != table.name:
+            return None  # a family is planned from its first table
+        members = {t.name: next(x for x in everything if x.table.name == t.name)
+                   for t in family}
+        tls = [members[name] for name in self._choose_members(members)]
+        tables = tuple(m.table.name for m in tls)
+        if not self._names_document(question, tls):
+            return None
+        described = max(m.described for m in tls)
+        entity_words = set().union(*[self.entity_words(m.table) for m in tls])
+        known = set().union(*[self._words[m.table.name] for m in tls])
+        asked_entity = [w for w in what.entity if w not in GENERIC_STEMS]
+        entity = 0.0
+        if asked_entity and set(asked_entity) & entity_words:
+            entity = sum(w in entity_words or w in known for w in asked_entity) / \
+                len(asked_entity)
+        self._last_entity = entity
+        links = [f"{m.table.label}: " + ", ".join(sorted(m.distinct)) for m in tls
+                 if m.distinct]
+        mentioned = {m.table.name: m.columns for m in tls}
+        where = {m.table.name: m.mentioned for m in tls}
+        values = [v for m in tls for v in m.values]
+        grouped = self._group_items(what, values, tls, entity_words, question) \
+            if what.intent == "compare" else []
+        items = grouped or (self._items(values, tls, question) if what.intent in (
+            "compare", "difference", "sum") else [])
+        # two rows named by their names (the first column's cells, as written): the table
+        # that lists them is the one asked about
+        named_pair = len(items) == 2 and not grouped and \
+            all(c.position == 0 for f in items for c in f.columns)
+        if what.intent in ("compare", "difference", "sum") and len(items) < 2:
+            items = self._loose_items(question, tls) or items
+        item_spans = {(f.said_start, f.said_end) for f in items}
+        values = [v for v in values if not any(s <= v.start and v.end <= e
+                                               for s, e in item_spans)]
+        excluded = [v for v in values if what.excluded_from is not None
+                    and v.start >= what.excluded_from]
+        values = [v for v in values if v not in excluded]
+        filters, used = self._filters(values, mentioned, where, question, tls)
+        for v in excluded:
+            if v.rows and v.kind != "contains":
+                filters.append(Filter((v.column,), "excludes", v.needle,
+                                      said=question[v.start:v.end]))
+        numeric, numeric_spans = self._numeric_filters(question, tls, mentioned)
+        if numeric_spans:  # "512 GiB or more" is a bound, not the cell "512 GiB"
+            overlapping = [f for f in filters if any(
+                s <= question.find(f.said) < e for s, e in numeric_spans)]
+            filters = [f for f in filters if f not in overlapping]
+        filters = [f for f in filters if not _unit_asked(question, f)]
+        filters.extend(numeric)
+        explained = self._explains(question, tls, [*used, *excluded],
+                                   [*item_spans, *numeric_spans])
+        if not explained:
+            return None
+        times = time_conditions(question)
+        # "the shortest time before it is purged", "how long until files are deleted": the
+        # event ends the duration measured (a column of durations), it sets no condition
+        measured = [t for t in times if t.low is None and what.dimension == SECONDS and
+                    what.intent in ("max", "min", "compare", "difference") and
+                    re.search(r"\b(?:time|long|period|duration)\s+$", question[:t.start], re.I)]
+        times = [t for t in times if t not in measured]
+        filters, untimed = self._time_filters(times, tls, filters, question)
+        spans = [(v.start, v.end) for v in [*used, *excluded]] + list(item_spans) + \
+            list(numeric_spans) + [_span_of(question, f.said) for f in filters if f.said] + \
+            [(t.start, t.end) for t in [*times, *measured]]
+        unexplained = self._unexplained(question, tls, spans,
+                                        set(what.attribute) | keywords(what.said))
+        self._last_unexplained = unexplained
+        # What restricts the question: its content words (beyond what any question says:
+        # "how many", "which", fillers) and its conditions on time; a plan accounts for a
+        # share of them (the answerer's gate, see `Plan.unaccounted`).
+        compared = unused_comparisons(question, what, [*spans, *numeric_spans], {
+            w for m in tls for c in m.table.columns for w in keywords(c.name)})
+        conditions = len(times) + len(compared)
+        parts = len(self._content_words(question, spans)) + conditions
+        unaccounted = (*untimed, *compared)
+        accounted = 1.0 - (len(unaccounted) + len(unexplained)) / parts if parts else 1.0
+
+        def account(plan: Plan) -> Plan:
+            plan.unaccounted, plan.unexplained = unaccounted, tuple(unexplained)
+            plan.accounted = max(0.0, accounted)
+            return plan
+        allowed = 1 if filters or items or described >= 1.5 or \
+            what.intent not in ("count", "list") else 0
+        # A question that asks of something no part of the plan accounts for gets no plan
+        # (it may still be declined, when what it asks for is what no table gives).
+        blocked = len(unexplained) > allowed
+        strengths = sorted((v.strength for v in used), reverse=True)
+        score = described + 2.0 * entity + sum(strengths[:1]) + 0.3 * sum(strengths[1:])
+        score += 0.5 * sum(max(c.values(), default=0.0) for c in mentioned.values())
+        if named_pair:
+            score += 0.5
+        plain = Plan(tables, "count", confidence=score)  # what is returned is replaced below
+        if what.intent in ("count", "list"):
+            generic_ask = not asked_entity
+            counted = self._counted_column(what, tls) if what.intent == "count" else ()
+            weight = self._weight(question, tls, counted) if counted else ()
+            # "how many CPU cores across its node types": a column of cores per node, and of
+            # nodes per row; what is counted is not the rows, nor must the table list cores
+            weighted = {(r.table, r.position) for r in counted} if weight else set()
+            if not (entity >= 0.5 or weighted or (generic_ask and described >= (
+                    1.5 if what.intent == "list" else 1.0) and filters)):
+                return None
+            if what.intent == "list" and not filters:
+                return None  # "which X ...?" without a condition: not a computation
+            if any(f.operator in ("=", "contains") and all(c.position == 0 for c in f.columns)
+                   for f in filters) and len([f for f in filters if all(
+                       c.position == 0 for c in f.columns)]) == 1:
+                return None  # one row named by its name: a look-up, not a count
+            filtered = {(r.table, r.position) for f in filters for r in f.columns}
+            filtered_names = {squash(r.name) for f in filters for r in f.columns}
+            sources = {m.table.source for m in tls}
+            for other in everything:  # this table's, or another of its document's
+                if other.table.source not in sources:
+                    continue
+                for position, strength in other.columns.items():
+                    name = squash(other.table.columns[position].name)
+                    if strength >= 0.99 and position > 0 and name not in filtered_names and \
+                            (other.table.name, position) not in filtered | weighted:
+                        return None  # the question names a column it sets no condition on
+            filters = _either(filters)
+            if counted:  # "how many nodes" of a table with a column of node counts: added up
+                if weight is None:
+                    return None
+                plain = account(Plan(tables, "sum", tuple(filters), counted, NUMBER,
+                                     confidence=score, links=tuple(links), weight=weight))
+                if blocked:
+                    return None
+                return score, plain, None, links
+            plain = account(Plan(tables, what.intent, tuple(filters), confidence=score,
+                                 links=tuple(links)))
+            if blocked:
+                return None
+            return score, plain, None, links
+        if grouped:  # "does Poland or Italy have more AI factories": the rows of each counted
+            if blocked:
+                return None
+            column = tuple(dict.fromkeys(c for f in grouped for c in f.columns))
+            filters = [f for f in filters if not any(  # "Italy have more AI factories": no
+                a < g.said_end and g.said_start < b for g in grouped  # cell of its own
+                for a, b in [_span_of(question, f.said)])]
+            score += 1.0  # what is compared is what the table lists (as an entity matched)
+            within = Filter(column, "in", tuple(str(f.value) for f in grouped),
+                            said=" or ".join(f.said for f in grouped))
+            fewer = COMPARATIVE.search(question)
+            return score, account(Plan(
+                tables, "count_by", (*filters, within), group=column, items=tuple(grouped),
+                order="asc" if fewer and fewer.group("less") else "desc", confidence=score,
+                links=tuple(links))), None, links
+        if what.intent == "count_by":
+            group = self._group(what, tls)
+            if not group or entity < 0.5:
+                return None
+            if blocked:
+                return None
+            return score, account(Plan(
+                tables, "count_by", tuple(filters), group=group,
+                order="asc" if re.search(r"\b(?:fewest|least|smallest)\b", question, re.I)
+                else "desc", confidence=score, links=tuple(links))), None, links
+        # max, min, compare, difference, sum: a measure is needed
+        whole = what.intent == "sum" and len(items) < 2  # a column added up over the rows
+        if whole:
+            items = []
+        if what.intent in ("compare", "difference") and len(items) < 2:
+            return None
+        if what.intent in ("max", "min") and not (entity >= 0.5 or described >= 1.0 or
+                                                  any(v.key for v in used)):
+            return None
+        measure, dimension, measure_score = self._measure(what, tls, mentioned, question,
+                                                          items)
+        named_rows = set().union(*[keywords(question[f.said_start:f.said_end]) for f in items
+                                   if f.said_end > f.said_start])
+        attribute = [w for w in what.attribute if w not in GENERIC_STEMS | named_rows]
+        linked_attribute = [w for w in attribute if w in ALL_DIMENSION_STEMS or any(
+            w in keywords(c.name) or COUNT + singular(w) in c.dimensions
+            for m in tls for c in m.table.columns)]
+        if measure == ():
+            return None  # several columns would do: not for the tables to answer
+        if measure is None or (attribute and not linked_attribute):
+            points = re.search(r"\b(?:table|csv|spreadsheet|list|map)s?\b", question, re.I) or \
+                (entity >= 0.99 and described >= 1.5)
+            if points and (entity >= 0.5 or items) and described >= 0.5 and \
+                    (attribute or what.said):
+                said = what.said or " ".join(attribute)
+                reason = f"no table gives a date for “{said}”" if what.dimension == DATE \
+                    and not attribute else f"no table gives {said}"
+                return score, None, reason, links
+            return None
+        if dimension == NUMBER and not self._figures_lead(measure):
+            return None  # "MareNostrum 5": a figure inside a name measures nothing
+        score += measure_score
+        if what.intent in ("max", "min"):
+            filters = _either(filters)
+            if blocked:
+                return None
+            return score, account(Plan(tables, what.intent, tuple(filters), measure,
+                                       dimension, "desc" if what.intent == "max" else "asc",
+                                       confidence=score, links=tuple(links))), None, links
+        if blocked:
+            return None
+        if whole:
+            named = [mentioned[r.table].get(r.position, 0.0) for r in measure]
+            weight = self._weight(question, tls, measure)
+            if not named or min(named) < 0.99 or weight is None:
+                return None  # only a column the question names is added up
+            return score, account(Plan(tables, "sum", tuple(filters), measure, dimension,
+                                       confidence=score, links=tuple(links),
+                                       weight=weight)), None, links
+        return score, account(Plan(tables, what.intent, tuple(filters), measure, dimension,
+                                   items=tuple(items[:2]), confidence=score,
+                                   links=tuple(links))), None, links
+
+    def _names_document(self, question: str, tls: list[TableLinks]) -> bool:
+        """"according to the brief": only tables of a document whose path or title says
+        "brief" answer it (the kinds of document are English words: map, guide, report)."""
+        from ..question import document_references
+
+        if re.search(r"\b(?:csv|spreadsheet)s?\b", question, re.I) and \
+                any(m.table.kind != "csv" for m in tls):
+            return False  # "the factories CSV": a CSV file's table
+        kinds = {next(iter(r)) for r in document_references(question) if len(r) == 1}
+        kinds = {k for k in kinds if k in {w for d in DOCUMENT_KINDS for w in words(d)}}
+        if not kinds:
+            return True
+        for m in tls:
+            place = squash(m.table.source) + squash(m.table.document_title)
+            if not all(k[:4] in place for k in kinds):
+                return False
+        return True
+
+    def _explains(self, question: str, tls: list[TableLinks], used: list[ValueLink],
+                  spans: list[tuple[int, int]]) -> bool:
+        """Every name the question mentions (a capitalised word, a word with digits or a
+        hyphen) is one the table's document, names, columns or linked cells account for:
+        "LUMI-G and LUMI-C" is not answered by a table of LUMI-C alone."""
+        covered = [(v.start, v.end) for v in used] + list(spans)
+        known = set().union(*[self._words[m.table.name] | self._folders[m.table.name]
+                              for m in tls])
+        names = set().union(*[set(m.table.names) for m in tls])
+        for token in tokenize(question):
+            if not token.distinctive or token.low in STOPWORDS or \
+                    squash(token.low) not in self._cells:
+                continue  # only a name that is a cell somewhere must be accounted for
+            if any(s <= token.start and token.end <= e for s, e in covered):
+                continue
+            if token.low in names or keywords(token.text) <= known or token.low.isdigit():
+                continue
+            return False
+        return True
+
+    def _unexplained(self, question: str, tls: list[TableLinks],
+                     spans: list[tuple[int, int]], also: set[str] = frozenset()) -> list[str]:
+        """The question's content words that nothing of the plan accounts for: not the
+        tables' names, columns, document, nor a cell it uses, nor an operation or a filler
+        word. "How many factories are in top-tier innovator regions?" leaves "top-tier
+        innovator regions": a condition no table can check."""
+        explained = set(EXPLAINED_ANYWAY) | set(also)
+        for m in tls:
+            explained |= self._names[m.table.name] | self.entity_words(m.table) | \
+                self._folders[m.table.name]
+            for ws, _ in self._describe[m.table.name]:
+                explained |= ws
+            for column in m.table.columns:
+                explained |= keywords(column.name)
+                if keywords(column.name) & BOUND_COLUMN_STEMS:
+                    explained |= BOUND_WORD_STEMS
+                for dimension in column.dimensions:  # "petaflops", "performance": flop/s
+                    explained |= DIMENSION_STEMS.get(dimension, set())
+            explained |= {w for name in m.table.names[:200] for w in keywords(name)}
+        left = []
+        for token in tokenize(question):
+            if any(s <= token.start and token.end <= e for s, e in spans) or \
+                    token.low.isdigit():
+                continue
+            unknown = [w for w in keywords(token.text) if w not in explained and not w.isdigit()]
+            if len(unknown) > 1 and "-" in token.text:  # "command-line": one modifier
+                unknown = [token.low]
+            left.extend(w for w in unknown if w not in left)
+        return left
+
+    @staticmethod
+    def _content_words(question: str, spans: list[tuple[int, int]]) -> set[str]:
+        """The question's content words outside the spans given (a linked cell, a condition
+        on time): not an operation, a filler or a figure."""
+        out: set[str] = set()
+        for token in tokenize(question):
+            if any(s <= token.start and token.end <= e for s, e in spans) or \
+                    token.low.isdigit():
+                continue
+            out |= {w for w in keywords(token.text) if w not in EXPLAINED_ANYWAY
+                    and not w.isdigit()}
+        return out
+
+    def _time_filters(self, times: list[TimeCondition], tls: list[TableLinks],
+                      filters: list[Filter], question: str) -> tuple[list[Filter], list[str]]:
+        """The plan's filters with the question's conditions on time applied, and the words
+        of those it cannot account for. A condition is accounted for by a date column (or a
+        column of years) that carries it in every table ("before October 2025": the date is
+        before 2025-10-01); "in 2025" also by a cell that names it, or by tables whose own
+        names state a period inside it ("Dec 2024 selection" for "in December 2024"). A
+        range ("before", "since") is never accounted for by a table's name or a cell that
+        holds the year: "2025 selections" says nothing of "before October 2025"."""
+        bounds = [(t.start, t.end) for t in times if t.bound]
+        if bounds:  # "before 2025" is a range, not the cell "2025"
+            filters = [f for f in filters if f.dimension or not any(
+                a < e and s < b for s, e in bounds for a, b in [_span_of(question, f.said)])]
+        out, untimed = list(filters), []
+        for t in times:
+            carried = self._date_filters(t, tls, question)
+            if carried:
+                out.extend(carried)
+                continue
+            if not t.bound and t.low is not None:
+                if any(not f.dimension and a < t.end and t.start < b
+                       for f in filters for a, b in [_span_of(question, f.said)]):
+                    continue  # a cell the question names holds it ("Dec 2024")
+                if t.exact and all(any(t.low <= low and high <= t.high for low, high in
+                                       periods(" ".join((m.table.title, m.table.caption,
+                                                          m.table.section or ""))))
+                                   for m in tls):
+                    continue  # every table says its rows are of that period
+            untimed.append(t.said)
+        return out, untimed
+
+    def _date_filters(self, t: TimeCondition, tls: list[TableLinks],
+                      question: str) -> list[Filter]:
+        """A condition on time as filters on a date column (or a column of years) of every
+        table: the column whose name the question says ("opened" for "Opened"), else the one
+        date column of a table whose name says nothing more ("Date", "Year"). None where a
+        table has no such column, or several, or the period is said roughly."""
+        if t.low is None or not t.exact or t.relation == "between":
+            return []
+        stems = keywords(question)
+        refs, kinds = [], set()
+        for m in tls:
+            rows = max(1, m.table.rows)
+            options = []
+            for c in m.table.columns:
+                dated = c.dimensions.get(DATE)
+                if dated and dated["cells"] >= 0.5 * rows:
+                    options.append((c, DATE))
+                elif t.year is not None and "year" in keywords(c.name) and c.values and \
+                        (c.dimensions.get(NUMBER) or {}).get("cells", 0) >= 0.5 * rows and \
+                        all(re.fullmatch(r"(?:19|20)\d\d", v.strip()) for v in c.values):
+                    options.append((c, NUMBER))
+            named = [o for o in options if (keywords(o[0].name) - DATE_NAME_STEMS) and
+                     keywords(o[0].name) - DATE_NAME_STEMS <= stems]
+            if not named and len(options) == 1 and \
+                    not keywords(options[0][0].name) - DATE_NAME_STEMS:
+                named = options
+            if len(named) != 1:
+                return []
+            column, kind = named[0]
+            refs.append(ColumnRef(m.table.name, column.position, column.name))
+            kinds.add(kind)
+        if len(kinds) != 1:
+            return []
+        kind = kinds.pop()
+        if kind == DATE:
+            bounds = {"before": [("<", t.low)], "until": [("<", t.high)],
+                      "after": [(">=", t.high)], "since": [(">=", t.low)],
+                      "in": [(">=", t.low), ("<", t.high)]}[t.relation]
+        else:
+            bounds = {"before": [("<", t.year)], "until": [("<=", t.year)],
+                      "after": [(">", t.year)], "since": [(">=", t.year)],
+                      "in": [("=", t.year)]}[t.relation]
+        return [Filter(tuple(refs), operator, float(value), kind, said=t.said)
+                for operator, value in bounds]
+
+    def _choose_members(self, members: dict[str, TableLinks]) -> list[str]:
+        """A family is read whole unless the question's words pick one of its tables (words
+        of its title or caption that the others lack)."""
+        names = list(members)
+        if len(names) == 1:
+            return names
+        shared = set.intersection(*[m.distinct for m in members.values()])
+        own = {n: sum(self._idf.get(w, 1.0) for w in m.distinct - shared)
+               for n, m in members.items()}
+        best = max(names, key=lambda n: own[n])
+        others = max((own[n] for n in names if n != best), default=0.0)
+        if own[best] >= 1.0 and own[best] > 1.5 * others:
+            return [best]
+        return names
+
+    def _filters(self, values: list[ValueLink], mentioned, where, question: str,
+                 tls: list[TableLinks]):
+        """One filter per place in the question that names a cell: in each table, the
+        column the question also names, else the one nearest... else its first column."""
+        by_span: dict[tuple[int, int], list[ValueLink]] = {}
+        for v in values:
+            by_span.setdefault((v.start, v.end), []).append(v)
+        kept: list[tuple[int, int]] = []
+        strongest = {span: max(v.strength for v in group) for span, group in by_span.items()}
+        for s in sorted(by_span, key=lambda s: (-strongest[s], -(s[1] - s[0]))):
+            loose = strongest[s] <= _KIND_STRENGTH["contains"]
+            if not any((k[0] <= s[0] and s[1] <= k[1]) or
+                       (loose and k[0] < s[1] and s[0] < k[1]) for k in kept):
+                kept.append(s)  # a mention inside another, or a loose one overlapping: not
+        filters, used = [], []
+        negated_end = None  # "not X or Y": Y is negated too
+        for span in sorted(kept):
+            group = by_span[span]
+            best_kind = max(v.strength for v in group)
+            group = [v for v in group if v.strength == best_kind]
+            chosen: list[ValueLink] = []
+            per_table: dict[str, list[ValueLink]] = {}
+            for v in group:
+                per_table.setdefault(v.column.table, []).append(v)
+            for table, options in per_table.items():
+                def rank(v: ValueLink, table=table) -> tuple:
+                    near = where.get(table, {}).get(v.column.position)
+                    distance = abs(near[0] - v.start) if near else 999
+                    return (-(mentioned.get(table, {}).get(v.column.position, 0) > 0),
+                            distance, -v.key, v.column.position)
+                options.sort(key=rank)
+                chosen.extend(v for v in options if v.column == options[0].column)
+            said = question[span[0]:span[1]]
+            columns = tuple(dict.fromkeys(v.column for v in chosen))
+            needles = tuple(dict.fromkeys(v.needle for v in chosen))
+            if chosen[0].kind == "cover":
+                f = Filter(columns, "=" if len(needles) == 1 else "in",
+                           needles[0] if len(needles) == 1 else needles, said=said)
+            elif len({n.lower() for n in needles}) == 1:
+                f = Filter(columns, "contains", needles[0], said=said)
+            else:
+                f = Filter(columns, "in", needles, said=said)
+            before = question[:span[0]]
+            negation = re.search(r"\b(?:not|no|without|never|non)\s*-?\s*(?:\w+\s+){0,2}$",
+                                 before, re.I)
+            if negation and any(k[0] <= negation.start() < k[1] for k in kept):
+                negation = None  # "marked not available or N/A": "not" is a cell's word
+            if negation or re.search(r"\b(?:rather than|instead of)\s+(?:[\w'’]+\s+)"
+                                            r"{0,3}$", before, re.I) or (
+                    negated_end is not None and re.fullmatch(
+                        r"[\s,]*(?:or|and|nor)?\s*(?:an?|the)?\s*",
+                        question[negated_end:span[0]], re.I)):
+                negated_end = span[1]
+                # "not X", "rather than tied to a user's or project's lifetime": none of them
+                for value in (f.value if isinstance(f.value, tuple) else (f.value,)):
+                    filters.append(Filter(f.columns, "excludes" if f.operator == "contains"
+                                          else "!=", value, said=f.said))
+                used.append(max(chosen, key=lambda v: v.strength))
+                continue
+            filters.append(f)
+            used.append(max(chosen, key=lambda v: v.strength))
+        # "an unknown lead but a known base system": a word whose "un-" form is a cell.
+        for m in tls:
+            for position, (s, _e) in m.mentioned.items():
+                match = re.search(r"\b(known|certain|available|specified|confirmed|named)\s+"
+                                  r"(?:\w+\s+){0,1}$", question[max(0, s - 24):s], re.I)
+                if not match:
+                    continue
+                column = m.table.columns[position]
+                # "unknown" for "known"; a named thing is a known one ("a named lead")
+                opposites = ("un" + match.group(1).lower(), "unknown")
+                opposite = next((v for o in opposites for v in column.values
+                                 if fold(v) == o), None)
+                if opposite is None:
+                    continue
+                ref = ColumnRef(m.table.name, position, column.name)
+                filters = [f for f in filters if not (ref in f.columns and
+                                                      str(f.value).lower() == opposite.lower())]
+                filters.append(Filter((ref,), "excludes", opposite, said=match.group(1)))
+        return filters, used
+
+    def _numeric_filters(self, question: str, tls: list[TableLinks], mentioned):
+        """"above 200", "512 GiB or more", "at most 4 nodes", "shorter than one day", "no
+        more than two jobs": a figure compared with a column's typed values (the column the
+        question names, else the only one of that dimension); "exactly" a figure after a
+        bound ("at most exactly two days") is that figure."""
+        out, spans = [], []
+        written, replaced = figures_written(question)
+        for q in quantities(written):
+            start = next((s for s, e in replaced if s <= q.start < e), q.start)
+            before, after = question[:start], question[q.end:q.end + 30]
+            text = question[start:q.end]
+            negated = bool(re.search(r"\bnot?\s+$", before, re.I))
+            if re.search(r"\bexactly\s+$", before, re.I) and BOUND_BEFORE.search(before):
+                if q.dimension == NUMBER:
+                    continue
+                operator = "="  # "at most exactly two days": two days, as stated
+            elif NOT_ABOVE.search(before) or (negated and q.qualifier == ">"):
+                operator = "<="  # "no more than two", "no longer than a week"
+            elif NOT_BELOW.search(before) or (negated and q.qualifier == "<"):
+                operator = ">="
+            elif q.qualifier == ">" or ABOVE.search(before):
+                operator = ">=" if re.search(r"at least", text + before[-12:], re.I) else ">"
+            elif q.qualifier == "<" or BELOW.search(before):
+                operator = "<=" if re.search(r"at most|up to", text + before[-12:], re.I) \
+                    else "<"
+            elif AT_LEAST.match(_after_words(after)):
+                operator = ">="
+            elif AT_MOST.match(_after_words(after)):
+                operator = "<="
+            else:
+                continue  # a figure stated plainly is a cell to find, not a bound
+            columns = []
+            dimension = q.dimension
+            for m in tls:
+                options = [(mentioned[m.table.name].get(c.position, 0), c) for c in
+                           m.table.columns if q.dimension in c.dimensions]
+                if not options and q.dimension.startswith(COUNT):
+                    # "two jobs" against a column of plain numbers named for jobs ("Max jobs")
+                    thing = q.dimension[len(COUNT):]
+                    options = [(mentioned[m.table.name].get(c.position, 0), c) for c in
+                               m.table.columns if NUMBER in c.dimensions and
+                               thing in {singular(w) for w in keywords(c.name)}]
+                    if options:
+                        dimension = NUMBER
+                if q.dimension == NUMBER:
+                    options = [o for o in options if o[0] > 0]
+                if not options:
+                    continue
+                options.sort(key=lambda o: (-o[0], o[1].position))
+                if len(options) > 1 and options[0][0] == options[1][0]:
+                    continue  # several columns could hold it and the question names none
+                columns.append(ColumnRef(m.table.name, options[0][1].position,
+                                         options[0][1].name))
+            if columns:
+                out.append(Filter(tuple(columns), operator, q.value, dimension, said=text))
+                rate = re.match(r"\s+per\s+[\w-]+", question[q.end:])  # "two jobs per user"
+                spans.append((start, q.end + (rate.end() if rate else 0)))
+        return out, spans
+
+    def _measure(self, what: Asked, tls: list[TableLinks], mentioned, question: str,
+                 items: list[Filter] = ()):
+        """The column measured: named by the question ("max jobs", "walltime"), or holding
+        the dimension its words ask for ("memory": bytes, "longest": a duration). None when
+        none is, or when several would do equally and the question names none of them."""
+        # a row's name is no attribute ("exceed Leonardo's": Leonardo is one of the rows)
+        named_rows = set().union(*[keywords(question[f.said_start:f.said_end]) for f in items
+                                   if f.said_end > f.said_start])
+        attribute = set(what.attribute) - named_rows
+        wanted = {what.dimension} if what.dimension else set()
+        for dimension, stems in DIMENSION_STEMS.items():
+            if stems & (attribute or keywords(question)):
+                wanted.add(dimension)
+        counted = {COUNT + singular(w) for w in re.findall(r"[A-Za-z]+", question)}
+        quoted = what.intent in ("max", "min") and re.search(
+            r"\b(?:quoted|stated)\s+(?:[\w-]+\s+){0,2}?(?:figures?|values?|numbers?)\b",
+            question, re.I)
+        scored = []
+        for m in tls:
+            for column in m.table.columns:
+                named = mentioned[m.table.name].get(column.position, 0.0)
+                place = m.mentioned.get(column.position)
+                if place and any(f.said_start <= place[0] < f.said_end for f in items):
+                    named = 0.0  # "LUMI-C" names a row here, not the column of that name
+                if attribute and named and not (attribute & keywords(column.name)):
+                    named *= 0.5  # named elsewhere in the question than as what is measured
+                for dimension, info in column.dimensions.items():
+                    share = info["cells"] / max(1, m.table.rows)
+                    # two rows named: their own cells are what counts, a column of figures
+                    # for some rows will do (the answer gives no winner if theirs lack one)
+                    # "the highest quoted figure": among the rows that state one
+                    few = share < 0.3 and not (len(items) == 2 and info["cells"] >= 2) and \
+                        not (quoted and info["cells"] >= 2)
+                    if (few and named < 0.5) or (column.position == 0 and share < 0.5):
+                        continue
+                    if dimension == DATE and what.dimension == DATE and named < 0.5:
+                        continue  # "first": only a date the question names
+                    score = named + (1.0 if dimension in wanted else 0.0) + \
+                        (0.8 if dimension in counted else 0.0)
+                    if dimension == NUMBER and named:
+                        score += 0.3
+                    if score <= 0.3:
+                        continue
+                    if what.dimension and dimension != what.dimension and named < 0.5:
+                        continue
+                    scored.append((score + 0.2 * share, named, dimension, m.table.name,
+                                   column.position, score))
+                if what.intent == "compare" and named >= 0.99 and column.position > 0 and \
+                        attribute & keywords(column.name):
+                    scored.append((named + 0.5, named, None, m.table.name, column.position,
+                                   named + 0.5))
+        if not scored:
+            return None, None, 0.0
+        scored.sort(key=lambda s: (-s[0], s[3], s[4]))
+        top = scored[0]
+        rivals = [s for s in scored[1:] if s[3] == top[3] and s[4] != top[4]
+                  and abs(s[5] - top[5]) < 1e-9]
+        if rivals:
+            return (), None, 0.0  # several columns would do, and the question says none
+        dimension = top[2]
+        refs = []
+        for m in tls:
+            options = [s for s in scored if s[3] == m.table.name and s[2] == dimension]
+            if m.table.name == top[3]:
+                options = [top]
+            if options:
+                c = m.table.columns[options[0][4]]
+                refs.append(ColumnRef(m.table.name, c.position, c.name))
+        return tuple(refs), dimension, top[0]
+
+    def _items(self, values: list[ValueLink], tls, question: str = "") -> list[Filter]:
+        """The two rows a comparison names, in the question's order: cells of one column
+        that each name one row."""
+        by_column: dict[tuple[str, int], list[ValueLink]] = {}
+        for v in values:
+            if v.rows == 1 or (v.key and v.kind != "contains"):
+                by_column.setdefault((v.column.table, v.column.position), []).append(v)
+        best: list[ValueLink] = []
+        for options in by_column.values():
+            spans: dict[tuple[int, int], list[ValueLink]] = {}
+            for v in options:
+                spans.setdefault((v.start, v.end), []).append(v)
+            distinct = []
+            for span in sorted(spans, key=lambda s: -(s[1] - s[0])):
+                if any(d.start <= span[0] and span[1] <= d.end for d in distinct):
+                    continue
+                group = spans[span]
+                strongest = max(v.strength for v in group)
+                group = [v for v in group if v.strength == strongest]
+                if len({v.value for v in group}) == 1:
+                    distinct.append(group[0])
+            if len({v.value for v in distinct}) >= 2 and (
+                    len(distinct) > len(best) or (len(distinct) == len(best) and
+                                                  sum(v.key for v in distinct) >
+                                                  sum(v.key for v in best))):
+                best = distinct
+        best.sort(key=lambda v: v.start)
+        best = best[:2]
+        joins = list(_JOINS.finditer(question))
+        parts = _alternatives(question) if joins and joins[-1].group().strip().lower() != \
+            "than" else []  # "A or B" names both there; "A is larger than B" names A before
+        if len(best) == 2 and len(parts) == 2 and not all(
+                s <= v.start and v.end <= e for v, (s, e) in zip(best, parts)):
+            return []  # "which is the more powerful system: LUMI or Leonardo?": not "system"
+        return [Item(v.column, v.value, v.start, v.end) .filter for v in best]
+
+    def _group_items(self, what: Asked, values: list[ValueLink], tls: list[TableLinks],
+                     entity_words: set[str], question: str) -> list[Filter]:
+        """"Does Poland or Italy have more AI factories?": the two values of one column (not
+        the rows' names) that "A or B" / "A than B" name, when what is compared is the
+        things the table lists (its rows are counted for each value)."""
+        asked_words = set(what.attribute) - EXPLAINED_ANYWAY
+        names = set().union(*[self._names[m.table.name] for m in tls])
+        if not asked_words & entity_words or not asked_words <= entity_words | names:
+            return []
+        parts = _alternatives(question)
+        if len(parts) != 2:
+            return []
+        found: list[Filter] = []
+        for start, end in parts:
+            options = [v for v in values if start <= v.start and v.end <= end and not v.key
+                       and v.kind in ("exact", "demonym")]
+            if not options or len({(fold(v.value), v.column.name) for v in options}) != 1:
+                return []
+            columns = tuple(dict.fromkeys(v.column for v in options))
+            found.append(Filter(columns, "=", options[0].value, said=options[0].value,
+                                said_start=options[0].start, said_end=options[0].end))
+        if found[0].columns != found[1].columns or \
+                fold(str(found[0].value)) == fold(str(found[1].value)):
+            return []
+        return found
+
+    def _weight(self, question: str, tls: list[TableLinks],
+                measure: tuple[ColumnRef, ...]):
+        """"The combined memory of all LUMI-D nodes" of a table whose rows are kinds of node,
+        each with a column "Nodes" (how many of that kind): that column, by which each row's
+        figure is multiplied. Its name must be the plural noun alone, said in the question,
+        its cells all plain counts; () where none has one, None where only some tables do
+        (no plan)."""
+        said = {singular(w) for w in re.findall(r"[A-Za-z]+", question.lower())}
+        refs = []
+        for m in tls:
+            measured = {r.position for r in measure if r.table == m.table.name}
+            found = None
+            for column in m.table.columns:
+                name = column.name.strip()
+                if column.position in measured or not re.fullmatch(r"[A-Za-z]+s", name) or \
+                        singular(name.lower()) not in said:
+                    continue
+                cells = [v for v in column.values if v.strip()]
+                if cells and all(re.fullmatch(r"\d[\d,]*", v.strip()) for v in cells) and \
+                        (column.dimensions.get(NUMBER) or {}).get("cells", 0) >= m.table.rows:
+                    found = ColumnRef(m.table.name, column.position, column.name)
+                    break
+            if found:
+                refs.append(found)
+        if refs and len(refs) != len({r.table for r in measure}):
+            return None
+        return tuple(refs)
+
+    def _figures_lead(self, measure: tuple[ColumnRef, ...]) -> bool:
+        """Do at least half the cells of each measured column begin with their figure?"""
+        by_name = {t.name: t for t in self.tables}
+        for ref in measure:
+            cells = [v for v in by_name[ref.table].columns[ref.position].values if v.strip()]
+            if cells and sum(bool(re.match(r"\s*[~<>≈]?\s*[\d.]", v)) for v in cells) < \
+                    0.5 * len(cells):
+                return False
+        return True
+
+    def _counted_column(self, what: Asked, tls: list[TableLinks]) -> tuple[ColumnRef, ...]:
+        """"How many nodes ...?" of a table with a column "Nodes" of plain numbers: that
+        column, to be added up (a row per node type is not a node)."""
+        asked_words = set(what.entity) - GENERIC_STEMS
+        refs = []
+        for m in tls:
+            for column in m.table.columns:
+                info = column.dimensions.get(NUMBER)
+                if info and info["cells"] >= 0.8 * m.table.rows and \
+                        keywords(column.name) and keywords(column.name) <= asked_words:
+                    refs.append(ColumnRef(m.table.name, column.position, column.name))
+                    break
+        return tuple(refs) if len(refs) == len(tls) else ()
+
+    def _loose_items(self, question: str, tls: list[TableLinks]) -> list[Filter]:
+        """The two rows of "A or B" / "A than B" when the question names them loosely ("my
+        home directory" for the row "User home"): in each part, the one row name of the
+        table that shares most of its words, not shared with the table's own names."""
+        parts = _alternatives(question)
+        if len(parts) != 2:
+            return []
+        for m in tls:
+            if not m.table.columns:
+                continue
+            column = m.table.columns[0]
+            ref = ColumnRef(m.table.name, 0, column.name)
+            named = self._names[m.table.name]
+            found = []
+            for start, end in parts:
+                words_of = keywords(question[start:end]) - named - GENERIC_STEMS
+                scores = [(len(words_of & keywords(v)), v) for v in column.values]
+                scores = [x for x in scores if x[0] > 0]
+                scores.sort(key=lambda x: -x[0])
+                if not scores or (len(scores) > 1 and scores[1][0] == scores[0][0]):
+                    break
+                found.append(Filter((ref,), "=", scores[0][1], said=question[start:end].strip(),
+                                    said_start=start, said_end=end))
+            if len(found) == 2 and found[0].value != found[1].value:
+                return found
+        return []
+
+    def _group(self, what: Asked, tls) -> tuple[ColumnRef, ...]:
+        """"Which country has the most ...": the column counted by."""
+        noun = keywords(what.group or "")
+        refs = []
+        for m in tls:
+            for column in m.table.columns:
+                if noun and noun <= keywords(column.name):
+                    refs.append(ColumnRef(m.table.name, column.position, column.name))
+                    break
+        return tuple(refs)
+
+
+@dataclass
+class Item:
+    """One of the rows a comparison names: its cell, and where the question names it."""
+
+    column: ColumnRef
+    value: str
+    start: int
+    end: int
+
+    @property
+    def filter(self) -> Filter:
+        return Filter((self.column,), "=", self.value, said=self.value,
+                      said_start=self.start, said_end=self.end)
+
+
+def _needle(value: str, candidate) -> str:
+    """The words a "contains" filter looks for, as the cell writes them."""
+    low = fold(value)
+    phrase = " ".join(candidate)
+    at = low.find(phrase)
+    return value[at:at + len(phrase)] if at >= 0 else phrase
+
+
+def _either(filters: list[Filter]) -> list[Filter]:
+    """"Of A, B and C, which ...": several rows named by their first column are a set to
+    choose among, not conditions that must all hold."""
+    by_columns: dict[tuple, list[Filter]] = {}
+    for f in filters:
+        if f.operator in ("=", "contains", "in") and not f.dimension:
+            by_columns.setdefault(tuple(sorted((c.table, c.position) for c in f.columns)),
+                                  []).append(f)
+    labelled = next((group for key, group in by_columns.items()
+                     if len(group) >= 2), None)  # "for Spain and for Poland": either
+    if labelled is None:
+        labelled = [f for f in filters if f.operator in ("=", "contains", "in") and
+                    all(c.position == 0 for c in f.columns)]
+    if len(labelled) < 2:
+        return filters
+    values = []
+    for f in labelled:
+        values.extend(f.value if isinstance(f.value, tuple) else (str(f.value),))
+    return [f for f in filters if f not in labelled] + [Filter(
+        tuple(dict.fromkeys(c for f in labelled for c in f.columns)), "in",
+        tuple(dict.fromkeys(values)), said=", ".join(f.said for f in labelled))]
+
+
+def _span_of(question: str, said: str) -> tuple[int, int]:
+    at = question.find(said)
+    return (at, at + len(said)) if at >= 0 else (0, 0)
+
+
+def _tightest(lows: list[str], wanted: set[str]) -> tuple[int, int]:
+    """The shortest run of tokens holding every wanted word (first and last index)."""
+    best = (0, len(lows) - 1)
+    for i, w in enumerate(lows):
+        if w not in wanted:
+            continue
+        seen: set[str] = set()
+        for j in range(i, len(lows)):
+            if lows[j] in wanted:
+                seen.add(lows[j])
+            if seen == wanted:
+                if j - i < best[1] - best[0]:
+                    best = (i, j)
+                break
+    return best
+
+
+def _find(haystack: list[str], needle: list[str]) -> tuple[int, int] | None:
+    n = len(needle)
+    if not n:
+        return None
+    for i in range(len(haystack) - n + 1):
+        if haystack[i:i + n] == needle:
+            return i, i + n
+    return None
+
+
+_DEMONYM_ENDINGS = re.compile(r"(?:ish|ese|ian|ean|an|ch)$")
+
+
+def _demonym_of(word: str, value: str) -> bool:
+    """"german" and "germany", "polish" and "poland", "spanish" and "spain": a people's word
+    and a one-word place share their root (from the data: no list of places)."""
+    if word == value or len(word) < 5 or not word.isalpha() or \
+            not _DEMONYM_ENDINGS.search(word):
+        return False
+    root = _DEMONYM_ENDINGS.sub("", word)
+    if len(root) < 3:
+        return False
+    common = 0
+    for a, b in zip(root, value):
+        if a != b:
+            break
+        common += 1
+    return value.startswith(root) or (common >= 3 and common >= len(root) - 1)
+
+
+def _column_mention(column: ColumnInfo, question: str, tokens: list[Token]):
+    """How much of a column's name the question says (1.0: all its words), and where."""
+    name_words = keywords(column.name) - {"no"}
+    if not name_words:
+        return 0.0, (0, 0)
+    positions, found = [], set()
+    for t in tokens:
+        hit = keywords(t.text) & name_words
+        if hit:
+            found |= hit
+            positions.append((t.start, t.end))
+    squashed = squash(column.name)
+    if len(squashed) >= 5 and said_whole(squashed, [squash(t.text) for t in tokens]):
+        found = name_words
+    if not found:
+        return 0.0, (0, 0)
+    strength = len(found) / len(name_words)
+    if found <= GENERIC_STEMS:
+        strength *= 0.3
+    where = (positions[0][0], positions[-1][1]) if positions else (0, 0)
+    return strength, where
+
+
+def _unit_asked(question: str, f: Filter) -> bool:
+    """"..., in TiB?": a unit the answer is asked in, not a cell to look for."""
+    if f.dimension or not f.said:
+        return False
+    at = question.find(f.said)
+    if at < 0 or not re.search(r"\b(?:in|as)\s+$", question[:at], re.I):
+        return False
+    found = quantities("1 " + f.said)
+    return len(found) == 1 and found[0].dimension not in (NUMBER, DATE) and \
+        not found[0].dimension.startswith(COUNT) and found[0].end == len(f.said) + 2
+
+
+def said_whole(squashed: str, said: list[str]) -> bool:
+    """Is a name, run together, said as whole words ("Max jobs" in "max jobs", "maxjobs",
+    "max-jobs"), not inside a word ("Command" in "subcommands")? A plural ending allowed."""
+    for i in range(len(said)):
+        run = ""
+        for word in said[i:]:
+            run += word
+            if run.startswith(squashed) and run[len(squashed):] in ("", "s", "es"):
+                return True
+            if len(run) >= len(squashed):
+                break
+    return False
+
+
+_JOINS = re.compile(r"\s(?:or|than|vs\.?|versus)\s", re.I)
+_STOPS = frozenset("in on at for to from of between is are was were does do did has have had can "
+                   "could will would which what who whose whether".split()) | \
+    frozenset(MORE.split("|")) | frozenset(LESS.split("|"))
+
+
+def _alternatives(question: str) -> list[tuple[int, int]]:
+    """Where "A or B" / "A than B" name the two things compared: the words either side, up to
+    a comma, a preposition, a verb or a comparative (at most five each)."""
+    joins = list(_JOINS.finditer(question))
+    if not joins:
+        return []
+    join = joins[-1]
+    left = list(re.finditer(r"[\w'’/.+-]+|[,:;]", question[:join.start()]))
+    kept = []
+    for m in reversed(left):
+        if m.group() in ",:;" or m.group().lower() in _STOPS or len(kept) == 5:
+            break
+        kept.append(m)
+    right = []
+    for m in re.finditer(r"[\w'’/.+-]+|[,?;:]", question[join.end():]):
+        word = m.group().lower()
+        if not right and word in ("in", "on", "at", "for", "the", "a", "an"):
+            continue
+        if word in (",", "?", ";", ":") or word in _STOPS or len(right) == 5:
+            break
+        right.append(m)
+    if not kept or not right:
+        return []
+    offset = join.end()
+    return [(kept[-1].start(), kept[0].end()),
+            (offset + right[0].start(), offset + right[-1].end())]
+
+
+def _after_words(text: str) -> str:
+    """What follows a figure, past up to two words: "512 GiB [of memory] or more"."""
+    match = re.match(r"\s*(?:(?:of\s+)?[\w-]+\s+){0,2}?(?=(?:or|and|at)\b)", text)
+    return text[match.end():] if match else text.strip()
+
+
+def _same_kind(plan: Plan, other: Plan) -> bool:
+    """Two plans over different tables that compute the same thing (both shown)."""
+    return plan.aggregate == other.aggregate and \
+        sorted(f.said for f in plan.filters) == sorted(f.said for f in other.filters) and \
+        [f.said for f in plan.items] == [f.said for f in other.items]
