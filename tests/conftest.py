@@ -125,3 +125,28 @@ def found(answer, text: str) -> bool:
     if text in answer.text:
         return True
     return bool(answer.citations) and text in answer.citations[0].quote
+
+
+def assistant_over(tmp_path_factory, name: str, files: dict[str, str]):
+    """An Assistant over a small corpus of these files (name -> text), indexed once."""
+    from briefqa import Assistant
+
+    root = tmp_path_factory.mktemp(name)
+    corpus = root / "corpus"
+    corpus.mkdir()
+    for file, text in files.items():  # a name may hold folders: "handbook/jobs/queues.md"
+        (corpus / file).parent.mkdir(parents=True, exist_ok=True)
+        (corpus / file).write_text(text, encoding="utf-8")
+    return Assistant.open(corpus, root / "index")
+
+
+def row_names(answer) -> set[str]:
+    """The first cell of every row a computed answer used."""
+    return {row["cells"][0] for row in answer.computation["rows"]}
+
+
+def cites_every_row(qa, answer) -> None:
+    """Every row a computed answer used is cited, each citation the document's own text."""
+    assert len(answer.citations) >= len(answer.computation["rows"])
+    for c in answer.citations:
+        assert qa.source_text(c.source)[c.start:c.end] == c.quote

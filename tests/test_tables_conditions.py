@@ -7,8 +7,8 @@ one the question had before, saying why. Built on small corpora of their own."""
 from __future__ import annotations
 
 import pytest
+from conftest import assistant_over, row_names
 
-from briefqa import Assistant
 from briefqa.tables.answerer import MIN_ACCOUNTED, ComputedAnswerer
 from briefqa.tables.conditions import time_conditions
 from briefqa.tables.linker import Linker
@@ -49,23 +49,17 @@ according to the network office.
 
 @pytest.fixture(scope="module")
 def qa(tmp_path_factory):
-    root = tmp_path_factory.mktemp("conditions")
-    corpus = root / "corpus"
-    corpus.mkdir()
-    (corpus / "hubs.csv").write_text(HUBS_CSV, encoding="utf-8")
-    (corpus / "network.md").write_text(NETWORK_MD, encoding="utf-8")
-    return Assistant.open(corpus, root / "index")
-
-
-def cells(answer) -> set[str]:
-    return {row["cells"][0] for row in answer.computation["rows"]}
+    return assistant_over(tmp_path_factory, "conditions", {
+        "hubs.csv": HUBS_CSV,
+        "network.md": NETWORK_MD,
+    })
 
 
 def test_a_date_condition_is_applied_to_the_tables_date_column(qa):
     answer = qa.ask("How many hubs opened before October 2025?")
     assert answer.mode == "computed" and answer.status == "answered"
     assert answer.computation["result"] == 3
-    assert cells(answer) == {"Aurora Hub", "Boreal Hub", "Carpathia Hub"}
+    assert row_names(answer) == {"Aurora Hub", "Boreal Hub", "Carpathia Hub"}
     assert answer.computation["filters"] == [
         {"column": "opened", "operator": "<", "value": 739525.0, "dimension": DATE}]
     assert "opened is before 2025-10-01" in answer.text
@@ -81,7 +75,7 @@ def test_a_date_condition_is_applied_to_the_tables_date_column(qa):
 def test_in_since_and_after_are_periods_on_the_date_column(qa, question, expected):
     answer = qa.ask(question)
     assert answer.mode == "computed" and answer.status == "answered", answer.notes
-    assert cells(answer) == expected
+    assert row_names(answer) == expected
 
 
 def test_a_year_in_a_tables_name_is_no_filter_for_a_date_range(qa):
@@ -103,7 +97,7 @@ def test_a_year_in_a_tables_name_is_no_filter_for_a_date_range(qa):
 def test_a_period_a_tables_name_states_accounts_for_in_that_period(qa):
     answer = qa.ask("How many centres were selected in December 2024?")
     assert answer.mode == "computed" and answer.computation["result"] == 4
-    assert cells(answer) == {"Osprey", "Kestrel", "Falcon", "Merlin"}
+    assert row_names(answer) == {"Osprey", "Kestrel", "Falcon", "Merlin"}
 
 
 def test_an_event_no_column_dates_is_not_accounted_for(qa):
@@ -122,11 +116,11 @@ def test_a_comparative_a_count_does_not_compute_is_not_accounted_for(qa):
 def test_a_fully_explained_question_keeps_its_computed_answer(qa):
     answer = qa.ask("How many hubs are in Poland?")
     assert answer.mode == "computed" and answer.status == "answered"
-    assert cells(answer) == {"Carpathia Hub", "Danube Hub"}
+    assert row_names(answer) == {"Carpathia Hub", "Danube Hub"}
     assert answer.computation["accounted"] == 1.0
     assert answer.computation["min_accounted"] == MIN_ACCOUNTED
     centres = qa.ask("How many centres are in Greece?")
-    assert centres.mode == "computed" and cells(centres) == {"Falcon", "Merlin"}
+    assert centres.mode == "computed" and row_names(centres) == {"Falcon", "Merlin"}
 
 
 def test_without_a_fallback_the_plan_is_declined_saying_why(qa):

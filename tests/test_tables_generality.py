@@ -6,8 +6,8 @@ folders naming its collection. Built on small corpora of their own."""
 from __future__ import annotations
 
 import pytest
+from conftest import assistant_over, cites_every_row, row_names
 
-from briefqa import Assistant
 from briefqa.tables.asked import asked, figures_written
 from briefqa.tables.linker import Linker, said_whole
 
@@ -71,25 +71,13 @@ The most used tool subcommands:
 
 @pytest.fixture(scope="module")
 def qa(tmp_path_factory):
-    root = tmp_path_factory.mktemp("generality")
-    corpus = root / "corpus"
-    (corpus / "acme-handbook" / "jobs").mkdir(parents=True)
-    (corpus / "acme-handbook" / "jobs" / "queues.md").write_text(QUEUES_MD, encoding="utf-8")
-    (corpus / "acme-handbook" / "tools.md").write_text(TOOLS_MD, encoding="utf-8")
-    (corpus / "sites.csv").write_text(SITES_CSV, encoding="utf-8")
-    (corpus / "systems.md").write_text(SYSTEMS_MD, encoding="utf-8")
-    (corpus / "orca.md").write_text(NODES_MD, encoding="utf-8")
-    return Assistant.open(corpus, root / "index")
-
-
-def rows(answer) -> set[str]:
-    return {row["cells"][0] for row in answer.computation["rows"]}
-
-
-def cites_every_row(qa, answer) -> None:
-    assert len(answer.citations) >= len(answer.computation["rows"])
-    for c in answer.citations:
-        assert qa.source_text(c.source)[c.start:c.end] == c.quote
+    return assistant_over(tmp_path_factory, "generality", {
+        "acme-handbook/jobs/queues.md": QUEUES_MD,
+        "acme-handbook/tools.md": TOOLS_MD,
+        "sites.csv": SITES_CSV,
+        "systems.md": SYSTEMS_MD,
+        "orca.md": NODES_MD,
+    })
 
 
 # -- bounds said as comparatives or in words ------------------------------------------------
@@ -105,15 +93,15 @@ def test_a_comparative_bound_in_words_is_a_filter_not_a_comparison(qa):
     assert asked("How many queues have a max walltime shorter than one day?").intent == "count"
     answer = qa.ask("How many queues have a max walltime shorter than one day?")
     assert answer.mode == "computed" and answer.computation["result"] == 2
-    assert rows(answer) == {"short", "quick"}  # "1 day" is not shorter than one day
+    assert row_names(answer) == {"short", "quick"}  # "1 day" is not shorter than one day
     cites_every_row(qa, answer)
     longer = qa.ask("Which queues have a max walltime longer than two days?")
-    assert rows(longer) == {"long"}
+    assert row_names(longer) == {"long"}
 
 
 def test_no_more_than_is_at_most_and_a_rate_is_part_of_the_figure(qa):
     answer = qa.ask("Which queues allow no more than two jobs per user?")
-    assert answer.mode == "computed" and rows(answer) == {"short", "quick", "weekly"}
+    assert answer.mode == "computed" and row_names(answer) == {"short", "quick", "weekly"}
     cites_every_row(qa, answer)
     plan = Linker(qa.index.tables).link("Which queues allow no more than two jobs per user?")
     assert plan.plans[0].filters[0].operator == "<="
@@ -133,7 +121,7 @@ def test_two_values_of_a_column_are_compared_by_their_rows(qa):
     answer = qa.ask("Does Finland or Norway have more sites in the sites CSV?")
     assert answer.mode == "computed" and answer.computation["aggregate"] == "count_by"
     assert answer.short.text == "Finland"
-    assert rows(answer) == {"Aurora", "Boreal", "Fjord"}  # the rows of both, cited
+    assert row_names(answer) == {"Aurora", "Boreal", "Fjord"}  # the rows of both, cited
     cites_every_row(qa, answer)
     fewer = qa.ask("Does Finland or Norway have fewer sites in the sites CSV?")
     assert fewer.short.text == "Norway"
@@ -142,7 +130,7 @@ def test_two_values_of_a_column_are_compared_by_their_rows(qa):
 def test_a_tie_of_counts_has_no_winner(qa):
     answer = qa.ask("Does Finland or Poland have more sites in the sites CSV?")
     assert answer.mode == "computed" and answer.short is None
-    assert "neither" in answer.text and len(rows(answer)) == 4
+    assert "neither" in answer.text and len(row_names(answer)) == 4
 
 
 # -- the rows of "A or B"; figures inside names; names said whole ---------------------------

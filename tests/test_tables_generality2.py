@@ -8,8 +8,8 @@ corpora of their own."""
 from __future__ import annotations
 
 import pytest
+from conftest import assistant_over, cites_every_row, row_names
 
-from briefqa import Assistant
 from briefqa.tables.linker import Linker
 
 QUEUES_MD = """# Queue guide
@@ -87,32 +87,20 @@ CLUSTERS_MD = """# Clusters
 
 @pytest.fixture(scope="module")
 def qa(tmp_path_factory):
-    root = tmp_path_factory.mktemp("generality2")
-    corpus = root / "corpus"
-    corpus.mkdir()
-    (corpus / "queues.md").write_text(QUEUES_MD, encoding="utf-8")
-    (corpus / "areas.md").write_text(AREAS_MD, encoding="utf-8")
-    (corpus / "machines.md").write_text(MACHINES_MD, encoding="utf-8")
-    (corpus / "flags.md").write_text(FLAGS_MD, encoding="utf-8")
-    (corpus / "labs.csv").write_text(LABS_CSV, encoding="utf-8")
-    (corpus / "clusters.md").write_text(CLUSTERS_MD, encoding="utf-8")
-    return Assistant.open(corpus, root / "index")
-
-
-def rows(answer) -> set[str]:
-    return {row["cells"][0] for row in answer.computation["rows"]}
-
-
-def cites_every_row(qa, answer) -> None:
-    assert len(answer.citations) >= len(answer.computation["rows"])
-    for c in answer.citations:
-        assert qa.source_text(c.source)[c.start:c.end] == c.quote
+    return assistant_over(tmp_path_factory, "generality2", {
+        "queues.md": QUEUES_MD,
+        "areas.md": AREAS_MD,
+        "machines.md": MACHINES_MD,
+        "flags.md": FLAGS_MD,
+        "labs.csv": LABS_CSV,
+        "clusters.md": CLUSTERS_MD,
+    })
 
 
 def test_the_time_before_an_event_is_the_duration_measured(qa):
     answer = qa.ask("Which storage area keeps data for the shortest time before it is purged?")
     assert answer.mode == "computed" and answer.computation["aggregate"] == "min"
-    assert rows(answer) == {"Work"}  # 30 days; a lifetime states no duration
+    assert row_names(answer) == {"Work"}  # 30 days; a lifetime states no duration
     cites_every_row(qa, answer)
     plan = Linker(qa.index.tables).link(
         "Which storage area keeps data for the shortest time before it is purged?").plans[0]
@@ -122,7 +110,7 @@ def test_the_time_before_an_event_is_the_duration_measured(qa):
 def test_a_cap_or_limit_is_a_max_column_and_its_unit_picks_it(qa):
     answer = qa.ask("Which queue has the smallest per-job cap when the limit is expressed "
                     "in nodes?")
-    assert answer.mode == "computed" and rows(answer) == {"quick"}  # 2 nodes, not 1 GPU
+    assert answer.mode == "computed" and row_names(answer) == {"quick"}  # 2 nodes, not 1 GPU
     cites_every_row(qa, answer)
 
 
@@ -161,10 +149,10 @@ def test_cells_said_after_rather_than_are_ruled_out_each_of_them(qa):
     plan = Linker(qa.index.tables).link(question).plans[0]
     assert {f.operator for f in plan.filters} <= {"!=", "excludes"}
     answer = qa.ask(question)
-    assert answer.mode == "computed" and rows(answer) == {"Work", "Tmp"}
+    assert answer.mode == "computed" and row_names(answer) == {"Work", "Tmp"}
     cites_every_row(qa, answer)
     kept = qa.ask("Which storage areas have a retention tied to a user's lifetime?")
-    assert kept.mode != "computed" or rows(kept) == {"Home"}
+    assert kept.mode != "computed" or row_names(kept) == {"Home"}
 
 
 def test_not_inside_a_cell_negates_nothing_after_it(qa):
@@ -174,7 +162,7 @@ def test_not_inside_a_cell_negates_nothing_after_it(qa):
     assert f.operator == "in" and set(f.value) == {"Not available", "N/A"}
     answer = qa.ask(question)
     assert answer.mode == "computed" and answer.computation["result"] == 2
-    assert rows(answer) == {"Free format", "Offload"}
+    assert row_names(answer) == {"Free format", "Offload"}
     cites_every_row(qa, answer)
 
 
@@ -182,7 +170,7 @@ def test_the_highest_quoted_figure_is_among_the_rows_that_state_one(qa):
     question = "Which machine in the machines table has the highest quoted performance figure?"
     answer = qa.ask(question)
     assert answer.mode == "computed" and answer.computation["aggregate"] == "max"
-    assert rows(answer) == {"Alpha"}
+    assert row_names(answer) == {"Alpha"}
     cites_every_row(qa, answer)
 
 
@@ -190,19 +178,19 @@ def test_a_named_thing_is_not_an_unknown_one_and_rated_is_how_a_cell_is_said(qa)
     question = "Which labs in the labs CSV are rated high confidence and also have a named " \
                "lead or host?"
     answer = qa.ask(question)
-    assert answer.mode == "computed" and rows(answer) == {"Aurora Lab", "Delta Lab"}
+    assert answer.mode == "computed" and row_names(answer) == {"Aurora Lab", "Delta Lab"}
     cites_every_row(qa, answer)
 
 
 def test_rows_that_share_a_cell_text(qa):
     answer = qa.ask("Which features in the flags overview share -g as their C/C++ option?")
-    assert answer.mode == "computed" and rows(answer) == {"Debug"}
+    assert answer.mode == "computed" and row_names(answer) == {"Debug"}
     cites_every_row(qa, answer)
 
 
 def test_an_acronym_is_a_name_to_find_in_a_column_of_prose(qa):
     answer = qa.ask("Which clusters in the clusters table are HPE machines?")
-    assert answer.mode == "computed" and rows(answer) == {"Oak", "Fir"}
+    assert answer.mode == "computed" and row_names(answer) == {"Oak", "Fir"}
     cites_every_row(qa, answer)
     # a single ordinary word is still no condition on a column of prose
     plan = Linker(qa.index.tables).link("Which clusters in the clusters table have cooling?")
