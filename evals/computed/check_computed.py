@@ -5,6 +5,7 @@ import json, re, sys, os, math
 from collections import Counter
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import parse_tables as T
+from parse_tables import argbest, cmp2, names, nodes_of, pb_in
 
 # The suite to check: the file named on the command line, by default the development part.
 SUITE = sys.argv[1] if len(sys.argv) > 1 else os.path.join(
@@ -56,26 +57,12 @@ def table_rows(src):
     return [r for _, _, rows in T.md_tables(src) for r in rows]
 
 
-def names(rows, col):
-    return [r[col] for r in rows]
-
-
-def pb_in(text):
-    m = re.search(r"(\d+) PB", text)
-    return int(m.group(1)) if m else None
-
-
 def part(name):
     return T.find_row(PART, "Name", name)
 
 
 def hours(name):
     return T.walltime_hours(part(name)["Max walltime"])
-
-
-def nodes_of(s):
-    m = re.match(r"(\d+) nodes?$", s)
-    return int(m.group(1)) if m else None
 
 
 def brief_num(pattern):
@@ -158,9 +145,6 @@ C["T-035"] = lambda: (None, names([r for r in FAC if r["lead_or_host"] == "unkno
 
 
 # superlatives
-def argbest(rows, key, best=max):
-    v = best(key(r) for r in rows)
-    return v, [r for r in rows if key(r) == v]
 
 
 C["T-036"] = lambda: (lambda v, r: (v, names(r, "Name")))(*argbest(PART, lambda p: T.walltime_hours(p["Max walltime"]), min))
@@ -240,10 +224,6 @@ C["T-052"] = _t052
 
 
 # comparisons: result = winner
-def cmp2(a, b, key, hi=True):
-    ka, kb = key(a), key(b)
-    assert ka != kb
-    return (a if (ka > kb) == hi else b)
 
 
 C["T-053"] = lambda: (cmp2("standard-g", "small-g", hours), ["standard-g", "small-g"])

@@ -3,6 +3,7 @@ import re, sys, os
 from collections import Counter
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import parse_tables as T
+from parse_tables import argbest, cmp2, names, nodes_of, pb_in
 
 FAC = T.read_csv("ai_factories.csv")
 SUP = T.read_csv("eurohpc_supercomputers.csv")
@@ -30,21 +31,6 @@ VG = T.md_table("development/debugging/valgrind4hpc.md", "Option")
 FLAGS = T.md_table("development/compiling/prgenv.md", "Compilers")
 
 
-def names(rows, col):
-    return [r[col] for r in rows]
-
-
-def argbest(rows, key, best=max):
-    v = best(key(r) for r in rows)
-    return v, [r for r in rows if key(r) == v]
-
-
-def cmp2(a, b, key, hi=True):
-    ka, kb = key(a), key(b)
-    assert ka != kb
-    return a if (ka > kb) == hi else b
-
-
 def mapcell(r):   # distinctive cell of a MAP supercomputer row
     return {"Leonardo": "CINECA, Bologna Tecnopolo"}.get(r["System"], r["System"])
 
@@ -54,18 +40,8 @@ def pf(cls):      # "Pre-exascale (~380 PF)" / "Exascale (~1 EF)" -> PF
     return float(m.group(1)) * (1000 if m.group(2) == "EF" else 1) if m else None
 
 
-def pb_in(text):
-    m = re.search(r"(\d+) PB", text)
-    return int(m.group(1)) if m else None
-
-
 def part(n):
     return T.find_row(PART, "Name", n)
-
-
-def nodes_of(s):
-    m = re.match(r"(\d+) nodes?$", s)
-    return int(m.group(1)) if m else None
 
 
 def upto(r):

@@ -125,3 +125,32 @@ def size_gb(s):
     m = re.search(r"(\d+(?:\.\d+)?)\s*(GB|TB|PB|GiB|TiB)", s)
     n, u = float(m.group(1)), m.group(2)
     return n * {"GB": 1, "GiB": 1, "TB": 1000, "TiB": 1024, "PB": 1e6}[u]
+
+
+# -- small helpers of both check scripts (check_computed.py, dev2_computations.py) ----------
+
+def names(rows, col):
+    return [r[col] for r in rows]
+
+
+def argbest(rows, key, best=max):
+    """The best value of `key` over the rows, and every row that has it."""
+    v = best(key(r) for r in rows)
+    return v, [r for r in rows if key(r) == v]
+
+
+def cmp2(a, b, key, hi=True):
+    """The higher (or, with hi=False, the lower) of two rows by `key`; they must differ."""
+    ka, kb = key(a), key(b)
+    assert ka != kb
+    return a if (ka > kb) == hi else b
+
+
+def pb_in(text):
+    m = re.search(r"(\d+) PB", text)
+    return int(m.group(1)) if m else None
+
+
+def nodes_of(s):
+    m = re.match(r"(\d+) nodes?$", s)
+    return int(m.group(1)) if m else None
