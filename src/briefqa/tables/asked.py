@@ -8,6 +8,7 @@ a duration).
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -153,7 +154,7 @@ class Token:
     start: int
     end: int
 
-    @property
+    @functools.cached_property  # asked of every window of every column a question is linked to
     def distinctive(self) -> bool:
         """Capitalised (not first), with a digit or a joining mark: likely a name or value."""
         return bool(re.search(r"\d|[-+:./]", self.text)) or \

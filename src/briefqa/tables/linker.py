@@ -101,7 +101,8 @@ class Linker:
                 frequency[w] = frequency.get(w, 0) + 1
         n = max(1, len(self.tables))
         self._idf = {w: math.log(1 + n / c) / math.log(1 + n) for w, c in frequency.items()}
-        self._values = {t.name: [[(v, [x.low for x in tokenize(v)]) for v in c.values]
+        # Every cell as written, its tokens and its letters run together ("userhome").
+        self._values = {t.name: [[(v, [x.low for x in tokenize(v)], squash(v)) for v in c.values]
                                  for c in t.columns] for t in self.tables}
         self._words = {t.name: self._all_words(t) for t in self.tables}
         # The folders a table's document sits in ("lumi-userguide/storage"): they name the
@@ -111,6 +112,7 @@ class Linker:
                       for t in self.tables}
         self._cells = {squash(v) for t in self.tables for c in t.columns for v in c.values
                        if len(v) <= 40}
+        self._explains_cache: dict[str, frozenset[str]] = {}  # see _explained_by
 
     # -- the catalog's words ------------------------------------------------------------------
 
@@ -157,6 +159,13 @@ class Linker:
     def links(self, question: str) -> list[TableLinks]:
         tokens = tokenize(question)
         stems = keywords(question)
+        # The question's runs of up to six words, run together, where each stands: what a
+        # cell run together ("user home" for "userhome") is looked up in.
+        windows: dict[str, tuple[int, int]] = {}
+        for i in range(len(tokens)):
+            for j in range(i + 1, min(len(tokens), i + 6) + 1):
+                windows.setdefault("".join(squash(t.low) for t in tokens[i:j]),
+                                   (tokens[i].start, tokens[j - 1].end))
         found = []
         for table in self.tables:
             tl = TableLinks(table)
@@ -170,12 +179,12 @@ class Linker:
                 if strength > 0:
                     tl.columns[column.position] = strength
                     tl.mentioned[column.position] = where
-                tl.values.extend(self._value_links(table, column, tokens, question))
+                tl.values.extend(self._value_links(table, column, tokens, windows, question))
             found.append(tl)
         return found
 
     def _value_links(self, table: TableInfo, column: ColumnInfo, tokens: list[Token],
-                     question: str) -> list[ValueLink]:
+                     windows: dict[str, tuple[int, int]], question: str) -> list[ValueLink]:
         """The cells of a column the question names: the whole cell (as written, or run
         together: "userhome"), a people's word for a one-word cell ("German"), all the words
         of a cell of several, or a distinctive word or phrase inside a cell."""
@@ -184,11 +193,6 @@ class Linker:
         counts = column.counts or [1] * len(column.values)
         values = self._values[table.name][column.position]
         lows = [t.low for t in tokens]
-        windows: dict[str, tuple[int, int]] = {}
-        for i in range(len(tokens)):
-            for j in range(i + 1, min(len(tokens), i + 6) + 1):
-                windows.setdefault("".join(squash(t.low) for t in tokens[i:j]),
-                                   (tokens[i].start, tokens[j - 1].end))
         named = self._names[table.name]
         out: list[ValueLink] = []
 
@@ -199,7 +203,7 @@ class Linker:
             out.append(ValueLink(ref, value, kind, needle, start, end, key, rows))
 
         folded_question = fold(question)
-        for (value, vlows), rows in zip(values, counts):
+        for (value, vlows, squashed), rows in zip(values, counts):
             content = [w for w in vlows if w not in STOPWORDS]
             if not content:
                 continue
@@ -209,7 +213,6 @@ class Linker:
             if span is not None:
                 add(value, "exact", value, tokens[span[0]].start, tokens[span[1] - 1].end, rows)
                 continue
-            squashed = squash(value)
             if len(squashed) >= 4 and squashed in windows:
                 add(value, "exact", value, *windows[squashed], rows)
                 continue
@@ -247,7 +250,7 @@ class Linker:
                 if j == i + 1 and "-" in window[0].low and not re.search(r"\d", window[0].low):
                     candidates |= {(p,) for p in window[0].low.split("-") if len(p) >= 4}
                 for candidate in candidates:
-                    holders = [(v, rows) for (v, vl), rows in zip(values, counts)
+                    holders = [(v, rows) for (v, vl, _), rows in zip(values, counts)
                                if _find(vl, list(candidate)) is not None]
                     held = sum(rows for _, rows in holders)
                     if not holders or held >= max(2, (0.3 if prose else 0.9) * total_rows):
@@ -571,17 +574,7 @@ class Linker:
         innovator regions": a condition no table can check."""
         explained = set(EXPLAINED_ANYWAY) | set(also)
         for m in tls:
-            explained |= self._names[m.table.name] | self.entity_words(m.table) | \
-                self._folders[m.table.name]
-            for ws, _ in self._describe[m.table.name]:
-                explained |= ws
-            for column in m.table.columns:
-                explained |= keywords(column.name)
-                if keywords(column.name) & BOUND_COLUMN_STEMS:
-                    explained |= BOUND_WORD_STEMS
-                for dimension in column.dimensions:  # "petaflops", "performance": flop/s
-                    explained |= DIMENSION_STEMS.get(dimension, set())
-            explained |= {w for name in m.table.names[:200] for w in keywords(name)}
+            explained |= self._explained_by(m.table)
         left = []
         for token in tokenize(question):
             if any(s <= token.start and token.end <= e for s, e in spans) or \
@@ -592,6 +585,27 @@ class Linker:
                 unknown = [token.low]
             left.extend(w for w in unknown if w not in left)
         return left
+
+    def _explained_by(self, table: TableInfo) -> frozenset[str]:
+        """The words a table accounts for in any question: its names, what it lists, its
+        document's folders, its descriptors, its columns' names (a "Max" column: a limit, a
+        cap), the words of its columns' dimensions and of its rows' names. Worked out once a
+        table, on first use."""
+        found = self._explains_cache.get(table.name)
+        if found is None:
+            words_of = self._names[table.name] | self.entity_words(table) | \
+                self._folders[table.name]
+            for ws, _ in self._describe[table.name]:
+                words_of |= ws
+            for column in table.columns:
+                words_of |= keywords(column.name)
+                if keywords(column.name) & BOUND_COLUMN_STEMS:
+                    words_of |= BOUND_WORD_STEMS
+                for dimension in column.dimensions:  # "petaflops", "performance": flop/s
+                    words_of |= DIMENSION_STEMS.get(dimension, set())
+            words_of |= {w for name in table.names[:200] for w in keywords(name)}
+            found = self._explains_cache[table.name] = frozenset(words_of)
+        return found
 
     @staticmethod
     def _content_words(question: str, spans: list[tuple[int, int]]) -> set[str]:
