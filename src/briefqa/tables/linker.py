@@ -170,7 +170,7 @@ class Linker:
         for table in self.tables:
             tl = TableLinks(table)
             for ws, weight in self._describe[table.name]:
-                for w in ws & stems:
+                for w in sorted(ws & stems):  # the same sum in every process
                     if w not in tl.distinct:
                         tl.described += weight * self._idf.get(w, 1.0)
                         tl.distinct.add(w)
