@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 import numpy as np
 
@@ -86,11 +86,8 @@ class Document:
         return page
 
     def to_dict(self) -> dict:
-        more, self.more_rows = self.more_rows, None
-        try:
-            data = asdict(self)
-        finally:
-            self.more_rows = more
+        more = self.more_rows  # its arrays are packed below, not copied field by field
+        data = asdict(replace(self, more_rows=None))
         del data["more_rows"]
         for block in data["blocks"]:  # most blocks are not table rows: no empty fields
             if block["table"] is None:
