@@ -124,3 +124,36 @@ def test_the_model_scores_are_pinned():
     assert reference, "the model file records reference rows and their log-odds"
     got = model.logits(reference["rows"])
     assert np.allclose(got, reference["logits"], atol=1e-9)
+
+
+def test_a_contrast_is_its_question_s_answering_sentence_read_with_the_twin_as_no_answer():
+    """The verifier learns the near miss from contrasts: the sentence that answers a training
+    question, read with a twin question it does not answer, is a pair labelled 0; a contrast
+    whose sentence no longer answers its question (judged again) gives none."""
+    from briefqa.evidence.verifier import candidate_text
+    from briefqa.train.verifier import contrast_pairs
+
+    sentence = {"n": 7, "title": "Guide", "section": "Hardware > Booster",
+                "text": "The Booster partition has 3,456 nodes.", "label": 1.0}
+    other = {"n": 8, "title": "Guide", "section": "Hardware", "text": "LUMI is in Kajaani.",
+             "label": 0.0}
+    records = [{"id": "q1", "question": "How many nodes does the Booster have?",
+                "candidates": [other, sentence]}]
+    contrasts = [{"of": "q1", "n": 7, "question": "How many GPUs does the Booster have?",
+                  "twist": "attribute"},
+                 {"of": "q1", "n": 8, "question": "Where is the Booster?", "twist": "entity"},
+                 {"of": "q2", "n": 7, "question": "Who built the Booster?", "twist": "attribute"}]
+    assert contrast_pairs(records, contrasts) == [
+        ("How many GPUs does the Booster have?",
+         candidate_text("Guide", "Hardware > Booster", "The Booster partition has 3,456 nodes."),
+         0.0)]
+
+
+def test_every_shipped_contrast_names_a_training_question_and_a_twist():
+    from briefqa.train.contrasts import TWISTS, load
+
+    contrasts = load()
+    assert len(contrasts) >= 1000, "the verifier was trained with the contrasts"
+    assert all(c["twist"] in TWISTS and c["question"].strip() and isinstance(c["n"], int)
+               for c in contrasts)
+    assert len({(c["of"], c["question"]) for c in contrasts}) == len(contrasts)

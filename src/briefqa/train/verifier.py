@@ -1,7 +1,9 @@
 """Train the verifier: the bundled MiniLM as a cross-encoder (all six layers, mean-pooled, one
 linear output; word embeddings frozen so that they ship shared with the bundled model), reading
 a question and a candidate together, labelled by the helpers' judgements (answering 1, not 0;
-partly answering left out; every candidate of a near miss 0).
+partly answering left out; every candidate of a near miss 0), and by contrasts
+(`contrasts.py`): a training question's answering sentence read with a twin question it does not
+answer, labelled 0.
 
 Its pairs are what it will read at run time: each question's likeliest candidates by the
 evidence model without the verifier (`RANKED` of them, by a model that never saw the question's
@@ -23,6 +25,7 @@ import numpy as np
 from ..evidence.shipped import MODEL_DIR
 from ..evidence.verifier import MAX_TOKENS, candidate_text, export_verifier
 from . import candidates as candidate_store
+from . import contrasts as contrast_store
 from .candidates import CANDIDATES, write_gzip
 from .data import TRAINING
 from .judgements import labelled
@@ -102,6 +105,15 @@ def pairs(records: list[dict], chosen: dict[str, list[int]]) -> list[tuple[str, 
     return out
 
 
+def contrast_pairs(records: list[dict],
+                   contrasts: list[dict]) -> list[tuple[str, str, float]]:
+    """Each contrast of a question among `records`: its twin read with the question's
+    answering sentence, labelled 0."""
+    return [(contrast["question"],
+             candidate_text(candidate["title"], candidate["section"], candidate["text"]), 0.0)
+            for contrast, _, candidate in contrast_store.sentences(records, contrasts)]
+
+
 def fit(examples: list[tuple[str, str, float]], progress: bool = True):
     import torch
 
@@ -179,11 +191,31 @@ def _auroc_top(records: list[dict], scores: dict[str, dict]) -> dict:
             "best_verified_right": round(float(np.mean(best)), 4) if best else None}
 
 
+def _contrasts_told(model, records: list[dict], contrasts: list[dict]) -> float | None:
+    """The share of contrasts whose twin the verifier scores below the question the sentence
+    answers (the same sentence read with each): how often it tells the near miss apart."""
+    import torch
+
+    found = contrast_store.sentences(records, contrasts)
+    if not found:
+        return None
+    told = []
+    with torch.no_grad():
+        for start in range(0, len(found), 64):
+            chunk = found[start:start + 64]
+            texts = [candidate_text(c["title"], c["section"], c["text"]) for _, _, c in chunk]
+            twins = model.score([k["question"] for k, _, _ in chunk], texts).tolist()
+            own = model.score([r["question"] for _, r, _ in chunk], texts).tolist()
+            told += [t < o for t, o in zip(twins, own)]
+    return round(float(np.mean(told)), 4)
+
+
 def train(progress: bool = True, folds: bool = True) -> dict:
     from .reader import load_out_of_fold
     from .scorer import with_reader
 
     records = labelled(with_reader(candidate_store.load(), load_out_of_fold()))
+    contrasts = contrast_store.load()
     chosen = ranked(records)
     held_out, oof = {}, {}
     if folds:
@@ -193,12 +225,14 @@ def train(progress: bool = True, folds: bool = True) -> dict:
         for fold in map(set, spec["verifier_folds"]):
             inside = [r for r in records if r["docset"] in fold]
             outside = [r for r in records if r["docset"] not in fold]
-            model = fit(pairs(outside, chosen), progress)
+            model = fit(pairs(outside, chosen) + contrast_pairs(outside, contrasts), progress)
             scores = _logits(model, inside, chosen)
             oof.update(scores)
-            held_out[" + ".join(sorted(fold))] = _auroc_top(inside, scores)
+            held_out[" + ".join(sorted(fold))] = {
+                **_auroc_top(inside, scores),
+                "contrasts_told": _contrasts_told(model, inside, contrasts)}
         write_gzip(OUT_OF_FOLD, json.dumps(oof))
-    examples = pairs(records, chosen)
+    examples = pairs(records, chosen) + contrast_pairs(records, contrasts)
     model = fit(examples, progress)
     probes = [(r["question"], candidate_text(r["candidates"][0]["title"],
                                              r["candidates"][0]["section"],
@@ -208,6 +242,7 @@ def train(progress: bool = True, folds: bool = True) -> dict:
     record = {"trained": datetime.date.today().isoformat(), "seed": SEED, "epochs": EPOCHS,
               "learning_rate": LEARNING_RATE, "batch": BATCH, "max_tokens": MAX_TOKENS,
               "pairs": len(examples), "positives": int(sum(e[2] for e in examples)),
+              "contrasts": len(contrast_store.sentences(records, contrasts)),
               "judged": sum(r["judged"] for r in records), "held_out": held_out}
     (MODEL_DIR / "verifier.json").write_text(json.dumps(record, indent=1) + "\n",
                                              encoding="utf-8")
