@@ -169,8 +169,9 @@ def short_span(text: str, kind: str | None, question: str, names: set[str] = fro
         mentions = _mentions(text, names)
         if mentions:
             def distance(f: Figure) -> int:
-                if set(words(_following(text, f.end))) & names:
-                    return 0  # it counts the named thing: "4,480 NVIDIA Hopper GPUs"
+                if set(words(_counts(text, f.end))) & names:
+                    return 0  # it counts the named thing: "4,480 NVIDIA Hopper GPUs" (not
+                    # "930,00 peak petaflops), LUMI ...": the name after is another's)
                 before = [f.start - end for end in mentions if end <= f.start]
                 return min(before) if before else len(text) + f.start
             found = [f for f in found if distance(f) <= NEAR_NAME]
@@ -217,11 +218,6 @@ def _mentions(text: str, names: set[str]) -> list[int]:
         elif n + 1 < len(tokens) and set(words(m.group() + tokens[n + 1].group())) & names:
             ends.append(tokens[n + 1].end())
     return ends
-
-
-def _following(text: str, end: int) -> str:
-    """The four words after a figure: what it counts ("4,480 NVIDIA Hopper GPUs")."""
-    return " ".join(text[end:].split()[:4])
 
 
 def _counts(text: str, end: int) -> str:
