@@ -32,6 +32,7 @@ from .store import IndexData
 
 ANSWERED, SHOWN_PASSAGES, NOT_FOUND = "answered", "passages", "not_found"
 _READER_LOCK = threading.Lock()
+READ_MORE = 3  # unread candidates the verifier reads at most when one comes first
 
 
 @dataclass
@@ -122,7 +123,7 @@ class ExtractiveAnswerer:
             context.reader = self.reader(question.text, hits[:tuning.reader_candidates], index)
         scored = score_candidates(context)
         self._verify(question, context, scored, index)
-        logits = self.model.logits([s.values for s in scored])
+        logits = self._read_the_likeliest(question, context, scored, index)
         for s, logit, probability in zip(scored, logits, sigmoid(logits)):
             s.logit, s.probability = float(logit), float(probability)
         scored.sort(key=lambda s: (-s.logit, s.unit_id))
@@ -141,12 +142,40 @@ class ExtractiveAnswerer:
         if self.model.ranker is None or count <= 0 or not scored or self.verifier is None:
             return
         first = self.model.ranker.logits([s.values for s in scored])
-        read = [scored[i] for i in np.argsort(-first, kind="stable")[:count]]
+        self._read(question, context, [scored[i] for i in
+                                       np.argsort(-first, kind="stable")[:count]], index)
+        self._verified(context, scored)
+
+    def _read_the_likeliest(self, question: Question, context: QuestionContext,
+                            scored: list[ScoredCandidate], index: IndexData) -> np.ndarray:
+        """The candidates' log-odds, once the verifier has read the likeliest of them. When
+        it turns down those it read, an unread candidate can come first: it is read too (up
+        to `READ_MORE` of them), so that the question's confidence is always weighed on a
+        candidate the verifier read, as in training, where the best one always was (an unread
+        best, its verifier scorer at 0, looked better than any read one)."""
+        logits = self.model.logits([s.values for s in scored])
+        if not context.verifier:
+            return logits
+        for _ in range(READ_MORE):
+            best = scored[int(np.argmax(logits))]
+            if best.unit_id in context.verifier:
+                break
+            self._read(question, context, [best], index)
+            self._verified(context, scored)
+            logits = self.model.logits([s.values for s in scored])
+        return logits
+
+    def _read(self, question: Question, context: QuestionContext,
+              read: list[ScoredCandidate], index: IndexData) -> None:
         texts = [candidate_text(index.documents[index.units[s.unit_id].source].title,
                                 index.units[s.unit_id].section, index.units[s.unit_id].text)
                  for s in read]
-        context.verifier = {s.unit_id: v for s, v in zip(read, self.verifier(question.text,
-                                                                             texts))}
+        context.verifier.update(zip((s.unit_id for s in read),
+                                    self.verifier(question.text, texts)))
+
+    @staticmethod
+    def _verified(context: QuestionContext, scored: list[ScoredCandidate]) -> None:
+        """The `verified`/`verifier`/`verifier_gap` scorers' values from what it read."""
         best = max(context.verifier.values())
         for s in scored:
             known = s.unit_id in context.verifier
@@ -292,14 +321,18 @@ def _weighed_data(evidence: Evidence) -> dict:
         return {}
     return {"best_logit": round(evidence.best.logit, 6), "margin": round(evidence.margin, 6),
             "question_logit": round(evidence.question_logit, 6),
-            "confidence": round(evidence.confidence, 6)}
+            "confidence": round(evidence.confidence, 6),
+            "verifier_read": len(evidence.context.verifier)}
 
 
 def _weighed(evidence: Evidence) -> str:
     if evidence.best is None:
         return "no candidates"
-    return (f"{len(evidence.candidates)} candidates; best p={evidence.best.probability:.2f}, "
-            f"margin {evidence.margin:.2f}, confidence {evidence.confidence:.2f}")
+    read = f", the verifier read {len(evidence.context.verifier)}" \
+        if evidence.context.verifier else ""
+    return (f"{len(evidence.candidates)} candidates{read}; best p="
+            f"{evidence.best.probability:.2f}, margin {evidence.margin:.2f}, confidence "
+            f"{evidence.confidence:.2f}")
 
 
 def _decided(status: str, evidence: Evidence, threshold: float, passages: float) -> str:
