@@ -157,3 +157,30 @@ def test_every_shipped_contrast_names_a_training_question_and_a_twist():
     assert all(c["twist"] in TWISTS and c["question"].strip() and isinstance(c["n"], int)
                for c in contrasts)
     assert len({(c["of"], c["question"]) for c in contrasts}) == len(contrasts)
+
+
+def test_the_confidence_is_weighed_on_a_candidate_the_verifier_read(assistant):
+    """When the verifier turns down every candidate it read, an unread one comes first; it is
+    read too before the question's confidence is weighed (an unread best once looked surer
+    than any read one: "How many bids ... came in?" at 0.84 with its best candidate at 0.04)."""
+    from briefqa.extractive import ExtractiveAnswerer
+
+    shipped = assistant.extractive
+    first = assistant.settings.answer.verifier_candidates
+    seen: list[str] = []
+
+    def doubting_the_first_it_reads(question: str, texts: list[str]) -> list[float]:
+        scores = [-30.0 if len(seen) + n < first else 3.0 for n in range(len(texts))]
+        seen.extend(texts)
+        return scores
+
+    doubter = ExtractiveAnswerer(assistant.settings, shipped.encode, shipped.reader,
+                                 shipped.model, doubting_the_first_it_reads)
+    question = assistant.parse("How many Hopper GPUs does MareNostrum 5 have?")
+    evidence = doubter.weigh(question, assistant.retrieve(question), assistant.index)
+    assert len(seen) == first + 1
+    assert evidence.best.values["verified"] == 1.0 and evidence.best.values["verifier"] == 3.0
+    seen.clear()
+    answer = assistant.ask("How many Hopper GPUs does MareNostrum 5 have?", answerer=doubter)
+    weighed = next(s for s in answer.trace if s.stage == "weigh")
+    assert f"the verifier read {first + 1};" in weighed.did
