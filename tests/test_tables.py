@@ -217,6 +217,15 @@ def test_questions_that_are_not_computations_are_answered_as_before(qa):
         routed, before = qa.ask(question), qa.ask(question, answerer=qa.answerer)
         assert routed.mode != "computed"
         assert (routed.text, routed.citations) == (before.text, before.citations)
+        assert routed.trace[0].stage == "route" and \
+            routed.trace[0].did.startswith("not computed"), routed.trace[0]
+
+
+def test_the_trace_says_why_a_question_was_computed(qa):
+    answer = qa.ask("Which LUMI partitions limit a single job to 4 nodes?")
+    route = answer.trace[0]
+    assert route.stage == "route" and route.did.startswith("computed: a ")
+    assert "linker confidence" in route.did
 
 
 def test_the_chat_shows_the_rows_as_an_escaped_table(qa):

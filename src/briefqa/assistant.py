@@ -12,7 +12,7 @@ import unicodedata
 import uuid
 from pathlib import Path
 
-from .answer import Answer, Answerer, normalise_question
+from .answer import Answer, Answerer, Step, normalise_question
 from .conversation import Conversation
 from .encoders import Encoders
 from .errors import BriefqaError, CorpusError, DocumentError, IndexReplacedError, IndexStateError
@@ -137,12 +137,17 @@ class Assistant:
         started = time.perf_counter()
         def work(index):
             parsed = self.parse(question, index)
-            chosen = answerer
-            if chosen is None:  # the assistant's own choice: a table question is computed
-                chosen = (self.tables.take(parsed.text, index) if self.tables else None) \
-                    or self.answerer
+            chosen, routed = answerer, None
+            if chosen is None and self.tables:  # a table question is computed
+                begun = time.perf_counter()
+                chosen, why = self.tables.route(parsed.text, index)
+                routed = Step("route", why, time.perf_counter() - begun)
+            chosen = chosen or self.answerer
             hits = self._search(index, parsed)
-            return chosen.answer(parsed, Retrieved(tuple(hits), index))
+            answer = chosen.answer(parsed, Retrieved(tuple(hits), index))
+            if routed is None:
+                return answer
+            return dataclasses.replace(answer, trace=[routed, *answer.trace])
 
         answer = self._answering(work)
         return dataclasses.replace(answer, seconds=time.perf_counter() - started)

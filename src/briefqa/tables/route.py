@@ -31,14 +31,25 @@ class TableRoute:
     def take(self, question: str, index):
         """The answerer that should answer this question (the computed one, or the model's
         plan), else None."""
+        return self.route(question, index)[0]
+
+    def route(self, question: str, index) -> tuple[object | None, str]:
+        """`take`'s answer, and why, in words (the answer's "route" stage)."""
         catalog = getattr(index, "tables", None)  # None: an index that keeps no tables
         if catalog is None or not catalog.tables:
-            return None
+            return None, "not computed: the documents hold no tables"
         linked = self.answerer.link(question, catalog)
+        plan = f"a {linked.intent or 'table'} plan" if linked.plans else "a decline"
         if linked.routed and linked.confidence >= self.min_confidence:
-            return self.answerer
+            return self.answerer, (f"computed: {plan} at linker confidence "
+                                   f"{linked.confidence:.2f} ≥ {self.min_confidence:.2f}")
         if not linked.routed and self.answerer.prose(question, index) is not None:
-            return self.answerer  # two named things' figures, found in the text
+            # two named things' figures, found in the text
+            return self.answerer, "computed: two named things' figures compared in the text"
         if self.planner is not None and self.planner.wanted(question, catalog, linked):
-            return self.planner  # the model may propose the plan the linker could not make
-        return None
+            # the model may propose the plan the linker could not make
+            return self.planner, "computed: the language model's plan, the linker having none"
+        if linked.routed:
+            return None, (f"not computed: {plan} at linker confidence {linked.confidence:.2f}"
+                          f" < {self.min_confidence:.2f}")
+        return None, "not computed: the linker found no plan over the tables"
