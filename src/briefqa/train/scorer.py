@@ -172,7 +172,8 @@ def train(names: list[str] | None = None, c: float = C, save: bool = True,
     plain = [n for n in names if n not in VERIFIER_SCORERS]
     ranker = fit(features(records, plain)[0], y, plain, c) if plain != names else None
     all_rows = [row for rows in unseen.values() for row in rows]
-    question = fit(np.array([[row["values"].get(n, 0.0) for n in question_names] for row in all_rows]),
+    question = fit(np.array([[row["values"].get(n, 0.0) for n in question_names]
+                             for row in all_rows]),
                    np.array([row["right"] for row in all_rows]), question_names, c)
     try:
         previous = load_model(str(path))
