@@ -128,8 +128,9 @@ def test_the_model_scores_are_pinned():
 
 def test_a_contrast_is_its_question_s_answering_sentence_read_with_the_twin_as_no_answer():
     """The verifier learns the near miss from contrasts: the sentence that answers a training
-    question, read with a twin question it does not answer, is a pair labelled 0; a contrast
-    whose sentence no longer answers its question (judged again) gives none."""
+    question, read with a twin question it does not answer, is a pair labelled 0 (with the
+    question in other words, 1); a contrast whose sentence no longer answers its question
+    (judged again) gives none."""
     from briefqa.evidence.verifier import candidate_text
     from briefqa.train.verifier import contrast_pairs
 
@@ -142,19 +143,22 @@ def test_a_contrast_is_its_question_s_answering_sentence_read_with_the_twin_as_n
     contrasts = [{"of": "q1", "n": 7, "question": "How many GPUs does the Booster have?",
                   "twist": "attribute"},
                  {"of": "q1", "n": 8, "question": "Where is the Booster?", "twist": "entity"},
-                 {"of": "q2", "n": 7, "question": "Who built the Booster?", "twist": "attribute"}]
+                 {"of": "q2", "n": 7, "question": "Who built the Booster?", "twist": "attribute"},
+                 {"of": "q1", "n": 7, "question": "What is the Booster's node count?",
+                  "twist": "paraphrase"}]
+    text = candidate_text("Guide", "Hardware > Booster", "The Booster partition has 3,456 nodes.")
     assert contrast_pairs(records, contrasts) == [
-        ("How many GPUs does the Booster have?",
-         candidate_text("Guide", "Hardware > Booster", "The Booster partition has 3,456 nodes."),
-         0.0)]
+        ("How many GPUs does the Booster have?", text, 0.0),
+        ("What is the Booster's node count?", text, 1.0)]
 
 
 def test_every_shipped_contrast_names_a_training_question_and_a_twist():
-    from briefqa.train.contrasts import TWISTS, load
+    from briefqa.train.contrasts import PARAPHRASE, TWISTS, load
 
     contrasts = load()
     assert len(contrasts) >= 1000, "the verifier was trained with the contrasts"
-    assert all(c["twist"] in TWISTS and c["question"].strip() and isinstance(c["n"], int)
+    assert all(c["twist"] in (*TWISTS, PARAPHRASE) and c["question"].strip()
+               and isinstance(c["n"], int)
                for c in contrasts)
     assert len({(c["of"], c["question"]) for c in contrasts}) == len(contrasts)
 

@@ -6,9 +6,11 @@ does not give, another period, names where it gives a count, a reason, a sibling
 another task).
 
 They teach the verifier the near miss: the same sentence, read with the twin, is labelled 0,
-beside the pair of it with its own question, labelled 1. training/contrasts/*.jsonl:
-{"of": the question's id, "n": the answering unit's number in its docset, "question": the
-twin, "twist": the kind of change}.
+beside the pair of it with its own question, labelled 1. A *paraphrase* (twist "paraphrase")
+is the other side: the question asked in other words ("bids" for "expressions of interest"),
+which the sentence still answers, labelled 1, so that the verifier learns what is asked, not
+which words ask it. training/contrasts/*.jsonl: {"of": the question's id, "n": the answering
+unit's number in its docset, "question": the twin or paraphrase, "twist": the kind of change}.
 """
 
 from __future__ import annotations
@@ -19,6 +21,12 @@ from .data import TRAINING
 
 CONTRASTS = TRAINING / "contrasts"
 TWISTS = ("attribute", "figure", "time", "names", "reason", "entity", "howto")
+PARAPHRASE = "paraphrase"  # the only twist the sentence still answers
+
+
+def answers(contrast: dict) -> float:
+    """The pair's label: 1 for a paraphrase, 0 for a twin."""
+    return 1.0 if contrast["twist"] == PARAPHRASE else 0.0
 
 
 def load() -> list[dict]:

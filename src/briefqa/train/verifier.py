@@ -107,10 +107,11 @@ def pairs(records: list[dict], chosen: dict[str, list[int]]) -> list[tuple[str, 
 
 def contrast_pairs(records: list[dict],
                    contrasts: list[dict]) -> list[tuple[str, str, float]]:
-    """Each contrast of a question among `records`: its twin read with the question's
-    answering sentence, labelled 0."""
+    """Each contrast of a question among `records`: its twin (labelled 0) or paraphrase
+    (labelled 1) read with the question's answering sentence."""
     return [(contrast["question"],
-             candidate_text(candidate["title"], candidate["section"], candidate["text"]), 0.0)
+             candidate_text(candidate["title"], candidate["section"], candidate["text"]),
+             contrast_store.answers(contrast))
             for contrast, _, candidate in contrast_store.sentences(records, contrasts)]
 
 
@@ -196,7 +197,8 @@ def _contrasts_told(model, records: list[dict], contrasts: list[dict]) -> float 
     answers (the same sentence read with each): how often it tells the near miss apart."""
     import torch
 
-    found = contrast_store.sentences(records, contrasts)
+    found = [f for f in contrast_store.sentences(records, contrasts)
+             if not contrast_store.answers(f[0])]
     if not found:
         return None
     told = []
