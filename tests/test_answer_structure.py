@@ -80,8 +80,8 @@ def test_parts_are_split_and_made_readable_alone():
 
 
 def test_each_part_is_answered_by_its_own_cited_sentence(assistant):
-    # (In the brief's words, "expressions of interest": since the verifier learnt contrasts,
-    # it no longer takes "bids" for them; README → Quality.)
+    # (In the brief's words, "expressions of interest": a verifier trained on twins alone
+    # stopped taking "bids" for them; README → Quality.)
     answer = composed(assistant, "How many expressions of interest to host a gigafactory came "
                       "in, and how many gigafactories will be picked?")
     assert answer.grounded
@@ -101,7 +101,7 @@ def test_a_part_the_documents_do_not_answer_is_said_so(assistant):
 
 
 def test_two_documents_that_disagree_are_both_cited(assistant):
-    # (In petaflops: since the verifier learnt contrasts it no longer counts the map's "Class:
+    # (In petaflops: since the verifier learnt contrasts it does not count the map's "Class:
     # Pre-exascale (~380 PF)" among the likeliest answers to a bare "peak performance".)
     answer = composed(assistant, "What is LUMI's peak performance in petaflops?")
     assert answer.grounded and answer.disagreements, answer.text
@@ -125,8 +125,7 @@ def test_the_short_answer_is_a_span_of_the_cited_quote(assistant):
     c = answer.citations[answer.short.citation - 1]
     assert assistant.source_text(c.source)[answer.short.start:answer.short.end] == \
         answer.short.text
-    who = composed(assistant, "Which factory exclusively targets the automotive sector's "
-                   "industries?")
+    who = composed(assistant, "Which AI factory exclusively targets the automotive industry?")
     assert who.short is not None and who.short.text == "HammerHAI"
     assert assistant.ask("What is the capital of Australia?").short is None
 

@@ -111,9 +111,9 @@ def test_a_number_in_the_asked_units_is_an_answer(assistant):
 
 
 def cited(answer, text: str) -> bool:
-    """Asserted, or among the passages shown. Since the verifier learnt contrasts, the map's
-    short Leonardo row ("~250 PF peak") comes before the brief's long TOP500 sentence for
-    "per the brief" (the brief's sentence is second; README → Quality)."""
+    """Asserted, or among the passages shown. A verifier trained on twins alone put the map's
+    short Leonardo row ("~250 PF peak") before the brief's long TOP500 sentence for "per the
+    brief" (README → Quality)."""
     return text in answer.text or any(text in c.quote for c in answer.citations)
 
 
