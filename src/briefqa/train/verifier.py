@@ -3,7 +3,7 @@ linear output; word embeddings frozen so that they ship shared with the bundled 
 a question and a candidate together, labelled by the helpers' judgements (answering 1, not 0;
 partly answering left out; every candidate of a near miss 0), and by contrasts
 (`contrasts.py`): a training question's answering sentence read with a twin question it does not
-answer, labelled 0.
+answer, labelled 0, or with the question in other words, labelled 1.
 
 Its pairs are what it will read at run time: each question's likeliest candidates by the
 evidence model without the verifier (`RANKED` of them, by a model that never saw the question's
@@ -234,7 +234,8 @@ def train(progress: bool = True, folds: bool = True) -> dict:
                 **_auroc_top(inside, scores),
                 "contrasts_told": _contrasts_told(model, inside, contrasts)}
         write_gzip(OUT_OF_FOLD, json.dumps(oof))
-    examples = pairs(records, chosen) + contrast_pairs(records, contrasts)
+    contrasted = contrast_pairs(records, contrasts)
+    examples = pairs(records, chosen) + contrasted
     model = fit(examples, progress)
     probes = [(r["question"], candidate_text(r["candidates"][0]["title"],
                                              r["candidates"][0]["section"],
@@ -244,7 +245,7 @@ def train(progress: bool = True, folds: bool = True) -> dict:
     record = {"trained": datetime.date.today().isoformat(), "seed": SEED, "epochs": EPOCHS,
               "learning_rate": LEARNING_RATE, "batch": BATCH, "max_tokens": MAX_TOKENS,
               "pairs": len(examples), "positives": int(sum(e[2] for e in examples)),
-              "contrasts": len(contrast_store.sentences(records, contrasts)),
+              "contrasts": len(contrasted),
               "judged": sum(r["judged"] for r in records), "held_out": held_out}
     (MODEL_DIR / "verifier.json").write_text(json.dumps(record, indent=1) + "\n",
                                              encoding="utf-8")
