@@ -287,6 +287,7 @@ class Composer:
 
     def conditions(self, plan: Plan, filters: tuple[Filter, ...] | None = None) -> str:
         parts = []
+        joined = filters is None  # the plan's own conditions: its joins are said too
         filters = list(plan.filters if filters is None else filters)
         paired = {}  # "in 2025": from its first day to its last, said once
         for f in filters:
@@ -301,8 +302,9 @@ class Composer:
                 if pair is not None:
                     last = plain(float(pair.value) - 1, DATE)
                     parts.append(f"{column} is from {plain(float(f.value), DATE)} to {last}")
-            elif f.operator == "in":
-                parts.append(f"{column} among " + ", ".join(f"“{v}”" for v in f.value))
+            elif f.operator in ("in", "not in"):
+                among = "among" if f.operator == "in" else "not among"
+                parts.append(f"{column} {among} " + ", ".join(f"“{v}”" for v in f.value))
             elif f.dimension == DATE:
                 parts.append(f"{column} {_DATE_OPERATOR_WORDS[f.operator]} "
                              f"{plain(float(f.value), f.dimension)}")
@@ -311,7 +313,24 @@ class Composer:
                              f"{f.said or plain(float(f.value), f.dimension)}")
             else:
                 parts.append(f"{column} {_OPERATOR_WORDS[f.operator]} “{f.value}”")
+        if joined:
+            for join in plan.joins:
+                other = self.catalog.by_name[join.table]
+                of = f"{'no' if join.negate else 'a'} row of {other.label}"
+                where = self.conditions(Plan((join.table,), "list", join.filters))
+                parts.append(f"{join.columns[0].name} matches the {join.other.name} of {of}"
+                             + (f" whose {where}" if where else ""))
         return " and ".join(parts)
+
+    def say_joins(self, result: Result) -> str:
+        """The other table's rows a join matched, each cited (a negated join matches none:
+        the condition says so)."""
+        out = []
+        for join, partners in zip(result.plan.joins, result.partners):
+            label = self.catalog.by_name[join.table].label
+            if partners:
+                out.append(f" The rows of {label} matched: {self.listed(partners)}.")
+        return "".join(out)
 
     def listed(self, rows: list[RowResult], plan: Plan | None = None) -> str:
         """The rows by name with their markers; a figure a condition is on is shown too
@@ -339,6 +358,8 @@ class Composer:
         answered = False
         for result in results:
             sentence, short, done, extra = self.say(result)
+            if done and result.plan.joins:
+                sentence += self.say_joins(result)
             sentences.append(sentence)
             shorts.append(short)
             notes.extend(extra)
@@ -596,6 +617,7 @@ class Composer:
                 "items": [f.to_dict() for f in plan.items],
                 "group": plan.group[0].name if plan.group else None,
                 **({"weight": plan.weight[0].name} if plan.weight else {}),
+                **({"joins": [j.to_dict() for j in plan.joins]} if plan.joins else {}),
                 "result": _result_value(result),
                 "rows_matched": result.total,
                 "approximate": result.approximate,

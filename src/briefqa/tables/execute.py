@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import re
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..errors import BriefqaError
-from .plan import ColumnRef, Filter, Plan
+from .plan import ColumnRef, Filter, Join, Plan
 from .store import TableCatalog, TableInfo
 from .values import NUMBER
 
 MAX_ROWS = 200
 TIMEOUT_SECONDS = 5.0
+MAX_JOIN_VALUES = 50  # the distinct values a join looks for in the plan's rows
 _TABLE = re.compile(r"t\d{1,6}")
 _TYPED = re.compile(r"c\d{1,4}__[a-z0-9_]{1,60}")
 
@@ -57,6 +58,9 @@ class Result:
     groups: list[tuple[str, int]] = field(default_factory=list)  # count_by
     missing: list[str] = field(default_factory=list)  # items with no row or no figure
     weights: dict[tuple[str, int], float] = field(default_factory=dict)  # sum: (table, row)
+    # a join's rows of the other table that hold a value of a row counted or listed (cited
+    # beside them), by join
+    partners: list[list[RowResult]] = field(default_factory=list)
 
     @property
     def truncated(self) -> bool:
@@ -130,10 +134,15 @@ class Executor:
             elif f.operator == "!=":
                 clauses.append(f"({column} IS NULL OR lower(trim({column})) <> lower(?))")
                 parameters.append(str(f.value))
-            elif f.operator == "in":  # any of the values, each as a whole
-                values = [str(v) for v in f.value][:50]
-                clauses.append("(" + " OR ".join(
-                    f"regexp_matches(lower({column}), ?)" for _ in values) + ")")
+            elif f.operator in ("in", "not in"):  # any (none) of the values, each as a whole
+                values = [str(v) for v in f.value][:MAX_JOIN_VALUES]
+                if not values:
+                    clauses.append("FALSE" if f.operator == "in" else "TRUE")
+                    continue
+                test = "(" + " OR ".join(
+                    f"regexp_matches(lower({column}), ?)" for _ in values) + ")"
+                clauses.append(test if f.operator == "in" else
+                               f"({column} IS NULL OR NOT {test})")
                 parameters.extend(_whole(v) for v in values)
             elif f.operator in ("contains", "excludes"):
                 # the words as a whole: "exascale" is not in "Pre-exascale"
@@ -165,6 +174,17 @@ class Executor:
         """The plan's result (see `Result`)."""
         for name in plan.tables:
             self._table(name)
+        if plan.joins:  # each join becomes a filter on the values the other table holds
+            others = [self._other_rows(join) for join in plan.joins]
+            joined = tuple(Filter(join.columns, "not in" if join.negate else "in",
+                                  tuple(dict.fromkeys(v for _r, v in rows)))
+                           for join, rows in zip(plan.joins, others))
+            result = self.run(replace(plan, filters=(*plan.filters, *joined), joins=()))
+            result.plan = plan
+            for join, rows in zip(plan.joins, others):
+                result.partners.append([] if join.negate else
+                                       _partners(join, result.rows, rows))
+            return result
         result = Result(plan)
         if plan.aggregate in ("count", "list"):
             for name in plan.tables:
@@ -289,6 +309,26 @@ class Executor:
                 result.missing += [r.cells[0] or "" for r in result.rows if r.value is None]
         return result
 
+    def _other_rows(self, join: Join) -> list[tuple[RowResult, str]]:
+        """The other table's rows a join looks at (its filters applied), each with its value
+        (trimmed; empty and unknown cells left out)."""
+        table = self._table(join.table)
+        if join.other.table != join.table:
+            raise PlanError("a join's column is not in its table")
+        self._column(join.other)
+        where = self._where(join.table, join.filters)
+        if where is None:
+            raise PlanError("a join's filter names a column its table does not have")
+        out = []
+        for row in self._rows(table, where[0], where[1], None, "_row", self.max_rows):
+            value = (row.cells[join.other.position] or "").strip()
+            if value and value.lower() not in ("unknown", "n/a", "-", "none"):
+                out.append((row, value))
+        if len({v.lower() for _r, v in out}) > MAX_JOIN_VALUES:
+            raise PlanError(f"the other table holds more than {MAX_JOIN_VALUES} values to "
+                            f"look for")
+        return out
+
     def _measures(self, plan: Plan) -> list[tuple[str, ColumnRef]]:
         out = []
         for name in plan.tables:
@@ -300,3 +340,16 @@ class Executor:
     def _fill(self, rows: list[RowResult], table: TableInfo, ref: ColumnRef) -> None:
         for r in rows:
             r.value_text = r.cells[ref.position]
+
+
+def _partners(join: Join, rows: list[RowResult],
+              others: list[tuple[RowResult, str]]) -> list[RowResult]:
+    """The other table's rows whose value a result row holds (in order, once each)."""
+    out: list[RowResult] = []
+    for row in rows:
+        ref = next((c for c in join.columns if c.table == row.table), None)
+        cell = (row.cells[ref.position] or "").lower() if ref else ""
+        for other, value in others:
+            if other not in out and re.search(_whole(value), cell):
+                out.append(other)
+    return out

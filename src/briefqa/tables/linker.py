@@ -52,7 +52,7 @@ from .conditions import (
     time_conditions,
     unused_comparisons,
 )
-from .plan import ColumnRef, Filter, Linked, Plan
+from .plan import ColumnRef, Filter, Join, Linked, Plan
 from .store import ColumnInfo, TableCatalog, TableInfo
 from .values import COUNT, DATE, NUMBER, SECONDS, quantities, singular
 
@@ -120,7 +120,8 @@ class Linker:
     def _descriptors(table: TableInfo) -> list[tuple[set[str], float]]:
         stem = table.source.rsplit("/", 1)[-1].rsplit(".", 1)[0]
         parents = (table.section or "").rpartition(" > ")[0]
-        kind = {"csv": "csv spreadsheet", "md": "table", "html": "table"}.get(table.kind, "")
+        kind = {"csv": "csv spreadsheet dataset", "md": "table",
+                "html": "table"}.get(table.kind, "")
         return [(keywords(table.title), 1.0), (keywords(stem), 1.0), (keywords(kind), 0.6),
                 (keywords(table.document_title), 0.7), (keywords(parents), 0.6),
                 (keywords(table.caption), 0.4)]
@@ -266,10 +267,31 @@ class Linker:
         what = asked(question)
         if what.intent is None or not self.tables:
             return Linked(intent=what.intent)
+        plain = self._link(what, question)
+        best = plain.plans[0] if plain.plans else None
+        if best is not None and not (best.unaccounted or best.unexplained):
+            return plain  # read whole without another table: as before
+        joined = self._link_joined(what, question)
+        return joined if joined is not None and joined.plans else plain
+
+    def _link_joined(self, what: Asked, question: str) -> Linked | None:
+        """The question read as one table's rows with a condition on another's ("factories in
+        a country that also hosts a supercomputer", see `Join`): the clause that names the
+        other table is set aside, the rest planned over the first table, and the clause
+        becomes the plan's join. None when no clause names another table."""
+        full = self.links(question)
+        for start, end in _clauses(question):
+            blanked = question[:start] + " " * (end - start) + question[end:]
+            linked = self._link(what, blanked, clause=(start, end, question, full))
+            if linked.plans and all(p.joins for p in linked.plans):
+                return linked
+        return None
+
+    def _link(self, what: Asked, question: str, clause=None) -> Linked:
         links = self.links(question)
         candidates = []
         for tl in links:
-            made = self._plan(what, tl, links, question)
+            made = self._plan(what, tl, links, question, clause)
             if made is not None:
                 candidates.append((*made[:4], round(self._last_entity, 2)))
         if not candidates:
@@ -311,9 +333,11 @@ class Linker:
             len(mine & theirs) >= 0.3 * min(len(mine), len(theirs))
 
     def _plan(self, what: Asked, tl: TableLinks, everything: list[TableLinks],
-              question: str):
+              question: str, clause=None):
         """(score, plan, decline, links) for one table or its family; None when it does
-        not answer the question."""
+        not answer the question. With a `clause` (start, end, the whole question, its
+        links) the question comes with that clause blanked, and the plan must join the
+        table the clause names (see `_join`)."""
         table = tl.table
         family = self.catalog.family(table)
         if family[0].name != table.name:
@@ -322,6 +346,11 @@ class Linker:
                    for t in family}
         tls = [members[name] for name in self._choose_members(members)]
         tables = tuple(m.table.name for m in tls)
+        join = None
+        if clause is not None:
+            join = self._join(clause, tls)
+            if join is None:
+                return None
         if not self._names_document(question, tls):
             return None
         described = max(m.described for m in tls)
@@ -397,8 +426,9 @@ class Linker:
         def account(plan: Plan) -> Plan:
             plan.unaccounted, plan.unexplained = unaccounted, tuple(unexplained)
             plan.accounted = max(0.0, accounted)
+            plan.joins = (join,) if join else ()
             return plan
-        allowed = 1 if filters or items or described >= 1.5 or \
+        allowed = 1 if filters or items or join or described >= 1.5 or \
             what.intent not in ("count", "list") else 0
         # A question that asks of something no part of the plan accounts for gets no plan
         # (it may still be declined, when what it asks for is what no table gives).
@@ -417,16 +447,17 @@ class Linker:
             # nodes per row; what is counted is not the rows, nor must the table list cores
             weighted = {(r.table, r.position) for r in counted} if weight else set()
             if not (entity >= 0.5 or weighted or (generic_ask and described >= (
-                    1.5 if what.intent == "list" else 1.0) and filters)):
+                    1.5 if what.intent == "list" else 1.0) and (filters or join))):
                 return None
-            if what.intent == "list" and not filters:
+            if what.intent == "list" and not (filters or join):
                 return None  # "which X ...?" without a condition: not a computation
             if any(f.operator in ("=", "contains") and all(c.position == 0 for c in f.columns)
                    for f in filters) and len([f for f in filters if all(
                        c.position == 0 for c in f.columns)]) == 1:
                 return None  # one row named by its name: a look-up, not a count
-            filtered = {(r.table, r.position) for f in filters for r in f.columns}
-            filtered_names = {squash(r.name) for f in filters for r in f.columns}
+            conditioned = [*filters, *([Filter(join.columns, "in", ())] if join else [])]
+            filtered = {(r.table, r.position) for f in conditioned for r in f.columns}
+            filtered_names = {squash(r.name) for f in conditioned for r in f.columns}
             sources = {m.table.source for m in tls}
             for other in everything:  # this table's, or another of its document's
                 if other.table.source not in sources:
@@ -695,6 +726,91 @@ class Linker:
                       "in": [("=", t.year)]}[t.relation]
         return [Filter(tuple(refs), operator, float(value), kind, said=t.said)
                 for operator, value in bounds]
+
+    def _join(self, clause, tls: list[TableLinks]) -> Join | None:
+        """The join a clause asks for (see `Join`), or None. The other table is the one the
+        clause names best (its title, file and what it lists), not one of the plan's; the
+        columns joined are the one the clause hangs on when both tables have it ("in a
+        country that ..."), else, when it hangs on what the other table lists ("built on a
+        supercomputer that ..."), the other table's names found in a column of the plan's
+        table, else the one column of the same name both have."""
+        start, end, question, full = clause
+        text = question[start:end]
+        said = keywords(text)
+        mine = {m.table.name for m in tls}
+        first = tls[0].table
+
+        def named(table: TableInfo) -> float:
+            listed = self.entity_words(table)
+            if not said & listed:
+                return 0.0  # the clause must name what the other table lists
+            words_of = self._names[table.name] | listed
+            return sum(self._idf.get(w, 1.0) for w in sorted(said & words_of)) + \
+                0.1 * (table.kind == first.kind) + 0.1 * (table.source == first.source)
+        scored = sorted(((named(m.table), m.table.name) for m in full
+                         if m.table.name not in mine), reverse=True)
+        if not scored or scored[0][0] < 1.0:
+            return None
+        other = self.catalog.by_name[scored[0][1]]
+        anchor = _anchor(text)
+        negate = bool(re.search(r"\b(?:no|not|none|never|without)\b", text, re.I))
+        pairs = []
+        for m in tls:
+            pair = None
+            if anchor:  # the column the clause hangs on, in both tables
+                pair = _same_column(m.table, other, anchor)
+            if pair is None and anchor and anchor & self.entity_words(other):
+                pair = self._names_in(m.table, other)
+            if pair is None and not anchor:
+                pair = _same_column(m.table, other)
+            if pair is None:
+                return None
+            pairs.append(pair)
+        if len({p[1].position for p in pairs}) != 1:
+            return None
+        # The other table's cells the clause names restrict its rows ("whose machine is an
+        # exascale or pre-exascale system"); a clause with more than one word that neither
+        # they nor the other table's names explain is not read as a join (a word of its
+        # cells that no filter uses, "exascale" beside "Exascale (~1 EF)", is a condition
+        # left out: not explained).
+        theirs = next(m for m in full if m.table.name == other.name)
+        inside = [v for v in theirs.values if start <= v.start and v.end <= end]
+        filters, used = self._filters(inside, {other.name: theirs.columns},
+                                      {other.name: theirs.mentioned}, question, [theirs])
+        filters = [f for f in _either(filters) if all(c.table == other.name for c in f.columns)]
+        covered = [(v.start, v.end) for v in used]
+        explained = self._names[other.name] | self.entity_words(other) | \
+            self._folders[other.name] | anchor | EXPLAINED_ANYWAY | _RELATION_STEMS
+        for ws, _ in self._describe[other.name]:
+            explained |= ws
+        for column in other.columns:
+            explained |= keywords(column.name)
+        left = {w for token in tokenize(text)
+                if not any(s <= start + token.start and start + token.end <= e
+                           for s, e in covered)
+                for w in keywords(token.text) if w not in explained and not w.isdigit()}
+        if len(left) > 1:
+            return None
+        return Join(tuple(p[0] for p in pairs), other.name, pairs[0][1], negate,
+                    tuple(filters), text.strip())
+
+    def _names_in(self, table: TableInfo, other: TableInfo):
+        """(the column of `table` that holds the most of `other`'s row names as whole words,
+        `other`'s first column), or None when no column holds two of them."""
+        if not other.columns:
+            return None
+        names = [v.lower() for v in other.columns[0].values if len(v) >= 3]
+        best, held = None, 1
+        for column in table.columns[1:]:
+            n = sum(any(re.search(r"(^|[^a-z0-9-])" + re.escape(name) + r"($|[^a-z0-9-])",
+                                  value.lower()) for name in names)
+                    for value in column.values)
+            if n > held:
+                best, held = column, n
+        if best is None:
+            return None
+        return (ColumnRef(table.name, best.position, best.name),
+                ColumnRef(other.name, 0, other.columns[0].name))
 
     def _choose_members(self, members: dict[str, TableLinks]) -> list[str]:
         """A family is read whole unless the question's words pick one of its tables (words
@@ -1087,6 +1203,61 @@ class Item:
     def filter(self) -> Filter:
         return Filter((self.column,), "=", self.value, said=self.value,
                       said_start=self.start, said_end=self.end)
+
+
+# A clause about other rows: "(in a country) that also hosts ...", "with no AI factory",
+# "whose EuroHPC machine is ...", "(built on a supercomputer) that also appears in ..."
+_CLAUSE = re.compile(r"\b(?:(?:that|which|who)\s+(?:also|already|too|still)\b|"
+                     r"(?:that|which|who)\s+(?:hosts?|has|have|had|appears?|is|are)\b|"
+                     r"whose\b|with(?:out\b|\s+no\b))", re.I)
+_ANCHOR = re.compile(r"(?:\b(?:an?|one|the|any)\s+)?([A-Za-z][\w-]*)\s+$")
+
+
+def _clauses(question: str) -> list[tuple[int, int]]:
+    """Where clauses about other rows stand (from the noun they hang on to the question's
+    end or the next comma), in order."""
+    out = []
+    for match in _CLAUSE.finditer(question):
+        if not keywords(question[:match.start()]) - EXPLAINED_ANYWAY:
+            continue  # the question's own "Which ..."
+        anchor = _ANCHOR.search(question[:match.start()])
+        start = anchor.start() if anchor else match.start()
+        end = next((i for i in range(match.end(), len(question)) if question[i] in ",;?"),
+                   len(question))
+        out.append((start, end))
+    return out
+
+
+def _anchor(clause: str) -> set[str]:
+    """The stems of the noun a clause hangs on ("a country that ...": country); empty
+    when it begins with its relative word."""
+    match = _CLAUSE.search(clause)
+    if match is None or match.start() == 0:
+        return set()
+    return keywords(clause[:match.start()]) - GENERIC_STEMS
+
+
+def _same_column(table: TableInfo, other: TableInfo, stems: set[str] | None = None):
+    """(column of `table`, column of `other`) of the same name (beyond the first, and one the
+    stems name when given), or None when there is not exactly one such pair."""
+    pairs = []
+    for column in table.columns[1:]:
+        name = keywords(column.name)
+        if not name or (stems is not None and not name & stems):
+            continue
+        for theirs in other.columns[1:]:
+            if keywords(theirs.name) == name:
+                pairs.append((ColumnRef(table.name, column.position, column.name),
+                              ColumnRef(other.name, theirs.position, theirs.name)))
+    if stems is None:
+        pairs = [p for p in pairs if not keywords(p[0].name) & _SOURCE_COLUMN_STEMS]
+    return pairs[0] if len(pairs) == 1 else None
+
+
+_SOURCE_COLUMN_STEMS = keywords("source url title date checked notes")
+# How a clause relates rows to another table's ("that also hosts", "already had", "appears in")
+_RELATION_STEMS = keywords("host hosts hosted has have had appear appears listed feature "
+                           "features include includes also already too still at all any whose")
 
 
 def _needle(value: str, candidate) -> str:

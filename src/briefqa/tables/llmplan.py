@@ -62,7 +62,8 @@ The plan (leave out the keys it does not need):
 {"table": "<a table's name from the catalog, such as t0>",
  "aggregate": "count" | "list" | "max" | "min" | "sum" | "difference" | "compare" | "count_by",
  "filters": [{"column": "<a column's name or index>",
-              "operator": "=" | "!=" | "contains" | "excludes" | "in" | ">" | ">=" | "<" | "<=",
+              "operator": "=" | "!=" | "contains" | "excludes" | "in" | "not in" \
+| ">" | ">=" | "<" | "<=",
               "value": "<a cell text as the catalog writes it>"}],
  "measure": "<the column compared, added up, or of which the largest or smallest is wanted>",
  "group": "<the column counted by, for count_by>",
@@ -71,8 +72,8 @@ The plan (leave out the keys it does not need):
 
 Rules:
 1. Use only tables and columns of the catalog, and cell texts as its examples write them. \
-For "in" the value is a list of cell texts; for > >= < <= it is a figure, such as 200 or \
-"512 GiB".
+For "in" and "not in" the value is a list of cell texts; for > >= < <= it is a figure, \
+such as 200 or "512 GiB".
 2. count and list take filters; max and min take a measure; sum takes a measure (and two \
 items to add two rows); difference and compare take a measure and exactly two items; \
 count_by takes a group, with order "asc" for the fewest.
@@ -304,12 +305,12 @@ def _filters(raw, table: TableInfo) -> list[Filter]:
                                              and not isinstance(value, bool)):
             number, dimension, said = _figure(value, column)
             out.append(Filter((ref,), operator, number, dimension, said=said))
-        elif operator == "in":
+        elif operator in ("in", "not in"):
             if not isinstance(value, list) or not value or len(value) > MAX_IN_VALUES:
-                raise PlanRefused(f"its value for “in” is not a list of 1 to {MAX_IN_VALUES} "
-                                  f"cell texts")
+                raise PlanRefused(f"its value for “{operator}” is not a list of 1 to "
+                                  f"{MAX_IN_VALUES} cell texts")
             cells = tuple(dict.fromkeys(_cell(v, column, "=") for v in value))
-            out.append(Filter((ref,), "in", cells, said=", ".join(cells)))
+            out.append(Filter((ref,), operator, cells, said=", ".join(cells)))
         else:
             cell = _cell(value, column, operator)
             out.append(Filter((ref,), operator, cell, said=cell))

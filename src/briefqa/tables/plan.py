@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 AGGREGATES = ("count", "list", "max", "min", "sum", "difference", "compare", "count_by")
-OPERATORS = ("=", "!=", "contains", "excludes", "in", ">", ">=", "<", "<=")
+OPERATORS = ("=", "!=", "contains", "excludes", "in", "not in", ">", ">=", "<", "<=")
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,28 @@ class Filter:
                 **({"dimension": self.dimension} if self.dimension else {})}
 
 
+@dataclass(frozen=True)
+class Join:
+    """Rows whose cell in `columns` holds a value that a row of another table holds in
+    `other` ("factories in a country that also hosts a supercomputer": the factory's country
+    among the supercomputers' countries), or, `negate`d, that none of them holds ("in a
+    country with no AI factory"). `filters` restrict the other table's rows first ("whose
+    system is exascale"). A value is found in a cell as whole words, so a base system
+    "JUPITER + new AI partition" holds the supercomputer "JUPITER"."""
+
+    columns: tuple[ColumnRef, ...]  # in the plan's tables, one per table
+    table: str  # the other table
+    other: ColumnRef  # its column of the values looked for
+    negate: bool = False
+    filters: tuple[Filter, ...] = ()
+    said: str = ""  # the question's words it stands for ("that also hosts one of the ...")
+
+    def to_dict(self) -> dict:
+        return {"column": self.columns[0].name if self.columns else "",
+                "table": self.table, "other_column": self.other.name,
+                "negate": self.negate, "filters": [f.to_dict() for f in self.filters]}
+
+
 @dataclass
 class Plan:
     """What to compute over which tables; built from the catalog only (see the module)."""
@@ -62,6 +84,7 @@ class Plan:
     # sum: a column of how many things each row stands for ("Nodes": 8), the measure (per
     # thing: "Memory" 4 TiB) multiplied by it ("the combined memory of all the nodes")
     weight: tuple[ColumnRef, ...] = ()
+    joins: tuple[Join, ...] = ()  # conditions on another table's rows (see `Join`)
     confidence: float = 0.0
     links: tuple[str, ...] = ()  # what the question's words were linked to
     # The question's conditions no part of the plan accounts for ("before October 2025",
@@ -76,7 +99,7 @@ class Plan:
     def __post_init__(self) -> None:
         if self.aggregate not in AGGREGATES:
             raise ValueError(f"unknown aggregate {self.aggregate!r}")
-        for f in (*self.filters, *self.items):
+        for f in (*self.filters, *self.items, *(g for j in self.joins for g in j.filters)):
             if f.operator not in OPERATORS:
                 raise ValueError(f"unknown operator {f.operator!r}")
         if self.order not in (None, "desc", "asc"):
@@ -90,6 +113,7 @@ class Plan:
                 "items": [f.to_dict() for f in self.items],
                 "group": self.group[0].name if self.group else None,
                 **({"weight": self.weight[0].name} if self.weight else {}),
+                **({"joins": [j.to_dict() for j in self.joins]} if self.joins else {}),
                 "unaccounted": list(self.unaccounted), "unexplained": list(self.unexplained),
                 "accounted": round(self.accounted, 3)}
 

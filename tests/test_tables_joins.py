@@ -1,0 +1,87 @@
+"""Joins (issue 15): one table's rows with a condition on another table's rows, "labs in a
+country that also hosts a cluster", "clusters in a country with no lab", "labs built on a
+cluster that also appears in the clusters CSV". The clause that names the other table becomes
+the plan's join; every row counted and every row of the other table it matched is cited. A
+clause with a condition the other table's cells do not carry as written is not read as a join.
+Built on a small corpus of its own."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import assistant_over, cites_every_row, row_names
+
+LABS_CSV = ("name,country,base_system,notes\n"
+            "Aurora Lab,Finland,Oak + new AI partition,First wave\n"
+            "Boreal Lab,Finland,New AI system,First wave\n"
+            "Cedar Lab,Poland,Pine and cloud services,Second wave\n"
+            "Delta Lab,Spain,unknown,Second wave\n"
+            "Elm Lab,Greece,Yew upgrade,First wave\n")
+CLUSTERS_CSV = ("name,country,vendor,class\n"
+                "Oak,Finland,HPE,Exascale (~1 EF)\n"
+                "Pine,Italy,Atos,Pre-exascale (~240 PF)\n"
+                "Fir,Spain,HPE,Petascale\n"
+                "Yew,Portugal,Lenovo,Petascale\n")
+
+
+@pytest.fixture(scope="module")
+def qa(tmp_path_factory):
+    return assistant_over(tmp_path_factory, "joins", {
+        "labs.csv": LABS_CSV,
+        "clusters.csv": CLUSTERS_CSV,
+    })
+
+
+def _cited_quotes(answer) -> str:
+    return " | ".join(c.quote for c in answer.citations)
+
+
+def test_rows_in_a_country_that_another_table_also_has(qa):
+    a = qa.ask("How many labs in the labs CSV are in a country that also hosts one of the "
+               "clusters in the clusters CSV?")
+    assert a.mode == "computed" and a.status == "answered", a.text
+    assert a.short.text == "3"
+    assert row_names(a) == {"Aurora Lab", "Boreal Lab", "Delta Lab"}
+    join = a.computation["joins"][0]
+    assert (join["column"], join["other_column"], join["negate"]) == ("country", "country",
+                                                                      False)
+    quotes = _cited_quotes(a)
+    assert "name: Oak;" in quotes and "name: Fir;" in quotes  # the clusters matched, cited
+    assert "name: Pine;" not in quotes  # Italy has no lab: not used, not cited
+    assert "clusters.csv" in a.text
+    cites_every_row(qa, a)
+
+
+def test_rows_in_a_country_the_other_table_has_none_in(qa):
+    a = qa.ask("Which clusters in the clusters CSV are in a country with no lab at all in "
+               "the labs CSV?")
+    assert a.mode == "computed" and a.status == "answered", a.text
+    assert row_names(a) == {"Pine", "Yew"}
+    assert a.computation["joins"][0]["negate"] is True
+    assert "no row of" in a.text
+    cites_every_row(qa, a)
+
+
+def test_rows_whose_cell_names_a_row_of_the_other_table(qa):
+    a = qa.ask("Which labs in the labs CSV are built on a cluster that also appears in the "
+               "clusters CSV?")
+    assert a.mode == "computed" and a.status == "answered", a.text
+    # "Oak + new AI partition" holds Oak, "Pine and cloud services" Pine, "Yew upgrade" Yew
+    assert row_names(a) == {"Aurora Lab", "Cedar Lab", "Elm Lab"}
+    assert a.computation["joins"][0]["other_column"] == "name"
+    for cluster in ("Oak", "Pine", "Yew"):
+        assert f"name: {cluster};" in _cited_quotes(a)
+    cites_every_row(qa, a)
+
+
+def test_a_condition_on_the_other_table_that_its_cells_do_not_carry_is_not_a_join(qa):
+    # "exascale" is a word of the cell "Exascale (~1 EF)", not the cell: the clause asks for
+    # more than the join could check, so no count is asserted from a join that ignores it
+    a = qa.ask("How many labs are in a country whose cluster is an exascale system?")
+    assert not (a.mode == "computed" and a.status == "answered" and a.computation
+                and a.computation.get("joins")), a.text
+
+
+def test_a_question_without_a_clause_about_another_table_is_planned_as_before(qa):
+    a = qa.ask("How many labs in the labs CSV are in Finland?")
+    assert a.mode == "computed" and a.short.text == "2"
+    assert "joins" not in a.computation
