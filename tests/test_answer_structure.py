@@ -149,6 +149,21 @@ def test_a_short_answer_is_of_what_is_asked_or_absent(assistant):
     when = composed(assistant, "When is Sweden's Arrhenius system expected to become "
                     "operational?")
     assert when.short is not None and when.short.text == "early 2026"
+    # the name the role the question asks about marks: "CINECA (lead), ARNES (Slovenia)"
+    lead = composed(assistant, "Who leads the IT4LIA consortium?")
+    assert lead.short is not None and lead.short.text == "CINECA"
+    # not the place the question already says ("Swiss"): "in Switzerland ... in Lugano"
+    swiss = composed(assistant, "Where did Swiss researchers train their 70-billion-parameter "
+                     "language model?")
+    assert swiss.short is None or swiss.short.text != "Switzerland"
+    # one of the three ("Jupiter ..., LUMI ..., and Leonardo") answers no "which of the ... were"
+    top = composed(assistant, "Which of the supercomputers at AI factory sites were in the "
+                   "world top ten of the TOP500 as of June 2025?")
+    assert top.grounded and top.short is None
+    # a difference: neither the gigafactory's 100,000 chips nor the factory's figure alone
+    more = composed(assistant, "How many more AI-optimised chips can an AI gigafactory have "
+                    "than an AI factory?")
+    assert more.short is None
 
 
 def test_a_near_miss_declines(assistant):

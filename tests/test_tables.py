@@ -149,11 +149,15 @@ def test_a_superlative_names_its_row_and_quotes_its_figure(qa):
     assert answer.computation["aggregate"] == "max"
     tie = ask(qa, "Which LUMI partitions allow the longest jobs?")
     assert {c.quote.split(";")[0] for c in tie.citations} == {"Name: small-g", "Name: small"}
+    assert tie.short is None  # two rows share it: no one name answers
+    # "Which ...?" asks for the row: its name is the short answer, its figure in the text
+    fewest = ask(qa, "Which LUMI partition allows the fewest jobs per user?")
+    assert fewest.short.text == "lumid" and "1 (1 running)" in fewest.text
 
 
 def test_an_approximate_figure_is_said_to_be_approximate(qa):
     answer = ask(qa, "Which IT4LIA infrastructure component has the most storage?")
-    assert answer.short.text == "more than 100 PB"
+    assert answer.short.text == "Leonardo" and "more than 100 PB" in answer.text
     assert "lower bound" in answer.text
     assert answer.computation["approximate"] is True
 
@@ -317,8 +321,11 @@ def test_hostile_cells_are_answered_as_text(hostile):
 def test_markdown_and_html_tables_are_computed_over(hostile):
     answer = ask(hostile, "Which service plans have 1 day of hours or more?")
     assert answer.computation["result"] == 2  # Silver (1 day) and Gold (3 days)
-    storage = ask(hostile, "Which service plan has the most storage?")
-    assert storage.short.text == "~4 TB" and "approximate" in storage.text
+    storage = ask(hostile, "Which service plan has the most storage?")  # "which": the row
+    assert storage.short.text == "Gold" and "~4 TB" in storage.text
+    assert "approximate" in storage.text
+    most = ask(hostile, "What is the most storage a service plan has?")  # "what": the figure
+    assert most.short.text == "~4 TB"
 
 
 @pytest.mark.parametrize("question", [

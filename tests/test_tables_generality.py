@@ -180,6 +180,10 @@ def test_a_per_node_figure_is_added_up_over_all_the_nodes(qa):
     assert cores.mode == "computed" and cores.short.text == "3,584"  # 1536 + 1536 + 512
     nodes = qa.ask("How many nodes does the Orca cluster have?")
     assert nodes.short.text == "40"  # the column of counts itself, not multiplied
+    # "each node": one row's figure, never the total over all the nodes
+    each = qa.ask("How many CPU cores does each Orca node have?")
+    assert not (each.mode == "computed" and each.computation.get("weight")), each.text
+    assert each.short is None or each.short.text != "3,584"
 
 
 def test_prose_names_a_pair_of_things_not_a_thing_and_what_it_lacks():

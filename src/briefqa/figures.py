@@ -187,10 +187,14 @@ def short_span(text: str, kind: str | None, question: str, names: set[str] = fro
         return None
     if kind in ("name", "place"):
         question_words = set(words(question))
-        spans = [(m.start(), m.start() + len(m.group().rstrip(".,;:")))
+        named = [(m.start(), m.start() + len(m.group().rstrip(".,;:")))
                  for m in _NAME.finditer(text)
                  if m.start() > 0 and set(words(m.group())) - question_words
-                 and not text[:m.start()].rstrip().endswith(":")]
+                 and not _echoes(m.group(), question)]
+        marked = [s for s in named if _marked(text, s[1], question_words)]
+        if marked:  # "Who leads it?": "CINECA (lead), ARNES (Slovenia)"
+            return marked[0]
+        spans = [s for s in named if not text[:s[0]].rstrip().endswith(":")]
         if kind == "place":  # where something is: "Colossus in Memphis", not "AI-specific"
             spans = [s for s in spans if _PLACED.search(text[max(0, s[0] - 6):s[0]])]
         elif subject:  # "the name of LUMI's GPU partition": the name that follows most of it
@@ -199,8 +203,53 @@ def short_span(text: str, kind: str | None, question: str, names: set[str] = fro
                            & set(subject))
 
             spans = sorted((s for s in spans if held(s)), key=held, reverse=True)
-        return spans[0] if spans else None
+        if not spans or _enumerated(text, spans[0], named):
+            return None  # one item of a list ("startups, SMEs, researchers") is no answer
+        return spans[0]
     return None
+
+
+def _echoes(name: str, question: str) -> bool:
+    """A name the question already says in other words: "Switzerland" for "Swiss
+    researchers", "Finland" for "the Finnish factory" (a people's word and its place share
+    their first letters)."""
+    said = [w.lower() for w in re.findall(r"\b[A-Z][a-z]{3,}\b", question[1:])]
+    for word in re.findall(r"[A-Za-z]{4,}", name):
+        low = word.lower()
+        if any(w != low and w[:3] == low[:3] and _PEOPLE.search(w) for w in said):
+            return True
+    return False
+
+
+_PEOPLE = re.compile(r"(?:ish|ian|an|ese|ss|ch|ic|ek)$")
+
+
+def _marked(text: str, end: int, question_words: set[str]) -> bool:
+    """Whether a name is marked by the role the question asks about: "CINECA (lead)" for
+    "Who leads ...?"."""
+    mark = re.match(r"\s*\(([^()]{2,30})\)", text[end:])
+    return bool(mark) and bool(set(words(mark.group(1))) & question_words)
+
+
+def _enumerated(text: str, span: tuple[int, int], names: list[tuple[int, int]]) -> bool:
+    """Whether a name is one item of a list: between commas (or "and") in a stretch with two
+    commas and a conjunction ("startups, SMEs, researchers, and ..."; not the apposition
+    "one factory, HammerHAI, ..."), or one of two or more names that each begin a list item
+    ("Jupiter in Jülich (#4), LUMI in Kajaani (#9), and Leonardo ...")."""
+    before, after = text[:span[0]], text[span[1]:]
+    separated = re.search(r"(?:,|\band|\bor)\s*$", before) and \
+        re.match(r"\s*(?:,|and\b|or\b)", after)
+    window = text[max(0, span[0] - 80):span[1] + 80]
+    if separated and len(re.findall(r",\s", window)) >= 2 and \
+            re.search(r"(?:,\s*|\s)(?:and|or)\s", window):  # not "one factory, HammerHAI, ..."
+        return True
+    items = [s for s in names
+             if re.search(r"(?:,\s*(?:and\s+|or\s+)?|\s(?:and|or)\s+)$", text[:s[0]])]
+    if len(items) < 2:
+        return False
+    later = [s for s in items if s[0] > span[0]]
+    return span in items or (bool(later) and "," in text[span[1]:later[0][0]]
+                             and text[span[1]:later[0][0]].count(",") == 1)
 
 
 NEAR_NAME = 80  # characters: a figure this soon after a name the question mentions is its
@@ -237,5 +286,5 @@ def _part_of_name(text: str, start: int) -> bool:
 def _with_unit_words(text: str, end: int) -> int:
     """The figure and the words that say what it counts ("4,480 NVIDIA Hopper GPUs")."""
     tail = re.match(r"(?:\s+(?!(?:in|on|at|of|for|and|or|the|to|with|by|from|is|are|was|"
-                    r"were)\b)[\w’'-]+){0,3}", text[end:])
+                    r"were|x)\b)[\w’'-]+){0,3}", text[end:])  # "10 x storage-volume": no unit
     return end + (tail.end() if tail else 0)

@@ -448,9 +448,15 @@ _NOT_PLURAL = re.compile(r"(?:ss|us|is|ics|’s|'s)$")
 def asks_several(text: str) -> bool:
     """Whether the question asks for several things, so that no single figure or name is its
     answer: a list ("which factories help ...", "in which cities ...", "which five ...",
-    "what are the ...") or a plural "which/what" noun before the question's verb."""
+    "what are the ...", "which of the systems were ..."), a plural "which/what" noun before
+    the question's verb, or a difference ("how many more ... than ...")."""
     if wants_list(text) or re.search(r"\b(?:what|who) are\b", text, re.I):
         return True
+    if re.search(r"\bwhich of (?:the|these|those|its|their)\s[^?]*?\b(?:are|were|have|do)\b",
+                 text, re.I):
+        return True  # "which of the supercomputers ... were in the top ten"
+    if re.search(r"\bhow (?:many|much) (?:more|fewer|less)\b[^?]*\bthan\b", text, re.I):
+        return True  # a difference: neither figure alone answers it
     for match in _WHICH_WORDS.finditer(text):
         tokens = match.group(1).split()
         for n, token in enumerate(tokens):

@@ -499,7 +499,21 @@ class Composer:
                         f"stated (“{approximate[0]}”)."
         if len(cited) > 1:
             extra.append(f"{len(cited)} rows share the {word} {column}.")
-        return sentence, spans[0], True, extra
+        short = spans[0]
+        if re.match(r"\s*(?:which|who)\b", self.question, re.I):
+            # "Which partition allows the fewest jobs?": the row is the answer, not its
+            # figure; rows that share it leave no one short answer
+            short = self.name_span(*cited[0]) if len(cited) == 1 else None
+        return sentence, short, True, extra
+
+    def name_span(self, row: RowResult, number: int) -> Span | None:
+        """The row's name inside its quote, as a span."""
+        citation = self.citations[number - 1]
+        name = self.name(row)
+        at = citation.quote.find(name)
+        if at < 0:
+            return None
+        return Span(name, number, citation.start + at, citation.start + at + len(name))
 
     def say_items(self, result: Result, label: str):
         plan = result.plan

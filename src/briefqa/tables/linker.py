@@ -1105,8 +1105,12 @@ class Linker:
         each with a column "Nodes" (how many of that kind): that column, by which each row's
         figure is multiplied. Its name must be the plural noun alone, said in the question,
         its cells all plain counts; () where none has one, None where only some tables do
-        (no plan)."""
+        or where the question asks of each one ("How many cores does each node have?": a
+        figure of one row, not a total; no plan)."""
         said = {singular(w) for w in re.findall(r"[A-Za-z]+", question.lower())}
+        each = {singular(w) for m in re.finditer(r"\b(?:each|every|per|single)\s+((?:\S+\s*){1,3})",
+                                                 question.lower())
+                for w in re.findall(r"[a-z]+", m.group(1))}  # "each LUMI-C node": node
         refs = []
         for m in tls:
             measured = {r.position for r in measure if r.table == m.table.name}
@@ -1119,6 +1123,8 @@ class Linker:
                 cells = [v for v in column.values if v.strip()]
                 if cells and all(re.fullmatch(r"\d[\d,]*", v.strip()) for v in cells) and \
                         (column.dimensions.get(NUMBER) or {}).get("cells", 0) >= m.table.rows:
+                    if singular(name.lower()) in each:
+                        return None  # "cores does each node have": one node's, no total
                     found = ColumnRef(m.table.name, column.position, column.name)
                     break
             if found:
