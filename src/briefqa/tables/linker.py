@@ -785,6 +785,22 @@ class Linker:
             explained |= ws
         for column in other.columns:
             explained |= keywords(column.name)
+        # A word of the clause that is a whole word of some of the other table's cells
+        # ("exascale" of "Exascale (~1 EF)") restricts its rows too, as a cell it contains.
+        for token in tokenize(text):
+            at = (start + token.start, start + token.end)
+            if token.low in STOPWORDS or keywords(token.text) <= explained or \
+                    any(s <= at[0] and at[1] <= e for s, e in covered):
+                continue
+            held = [(sum(token.low in lows for _v, lows, _sq in cells), position)
+                    for position, cells in enumerate(self._values[other.name])]
+            rows, position = max(held, default=(0, 0))
+            if 0 < rows < 0.9 * other.rows:
+                column = other.columns[position]
+                filters.append(Filter((ColumnRef(other.name, position, column.name),),
+                                      "contains", token.low, said=token.text))
+                covered.append(at)
+        filters = _either(filters)
         left = {w for token in tokenize(text)
                 if not any(s <= start + token.start and start + token.end <= e
                            for s, e in covered)
