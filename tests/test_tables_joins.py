@@ -24,11 +24,30 @@ CLUSTERS_CSV = ("name,country,vendor,class\n"
                 "Yew,Portugal,Lenovo,Petascale\n")
 
 
+SITES_MD = """# Sites
+
+## Pilot sites (2024 round)
+
+| Site | Country |
+| --- | --- |
+| North | Finland |
+| South | Spain |
+
+## Follow-up sites (2025 round)
+
+| Site | Country |
+| --- | --- |
+| East | Portugal |
+| West | Italy |
+"""
+
+
 @pytest.fixture(scope="module")
 def qa(tmp_path_factory):
     return assistant_over(tmp_path_factory, "joins", {
         "labs.csv": LABS_CSV,
         "clusters.csv": CLUSTERS_CSV,
+        "sites.md": SITES_MD,
     })
 
 
@@ -95,3 +114,15 @@ def test_a_question_without_a_clause_about_another_table_is_planned_as_before(qa
     a = qa.ask("How many labs in the labs CSV are in Finland?")
     assert a.mode == "computed" and a.short.text == "2"
     assert "joins" not in a.computation
+
+
+def test_a_clause_naming_a_family_of_tables_picks_one_only_by_its_own_words(qa):
+    pilot = next(t for t in qa.index.tables.tables if "Pilot" in t.title)
+    assert len(qa.index.tables.family(pilot)) == 2  # the two rounds' tables, read as one list
+    # "a pilot site": the first table of the family, by a word only its title has
+    a = qa.ask("Which clusters in the clusters CSV are in a country with no pilot site?")
+    assert a.mode == "computed" and row_names(a) == {"Pine", "Yew"}, a.text
+    # "a site": either table (the family, read whole, would be needed): not one of them
+    b = qa.ask("Which clusters in the clusters CSV are in a country with no site?")
+    assert not (b.mode == "computed" and b.status == "answered" and b.computation
+                and b.computation.get("joins")), b.text

@@ -280,6 +280,8 @@ class Composer:
         else "rows"."""
         table = self.catalog.by_name[plan.tables[0]]
         title = re.sub(r"\([^)]*\)", " ", table.title)
+        # the title's head noun: "Slurm partitions allocatable by resources" lists partitions
+        title = re.split(r"\s(?:allocatable|available|by|for|of|per|with|in|from|on)\s", title)[0]
         plurals = [w for w in re.findall(r"[A-Za-z][A-Za-z-]{2,}", title)
                    if w.lower().endswith("s") and not w.lower().endswith("ss")]
         word = plurals[-1].lower() if plurals else "rows"

@@ -752,6 +752,10 @@ class Linker:
         if not scored or scored[0][0] < 1.0:
             return None
         other = self.catalog.by_name[scored[0][1]]
+        family = [t for t in self.catalog.family(other) if t.name != other.name]
+        if family and not said & (self._names[other.name] - set().union(
+                *[self._names[t.name] for t in family])):
+            return None  # "no AI factory": the whole family, not the one table it names too
         anchor = _anchor(text)
         negate = bool(re.search(r"\b(?:no|not|none|never|without)\b", text, re.I))
         pairs = []
