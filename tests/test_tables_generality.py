@@ -178,8 +178,10 @@ def test_a_per_node_figure_is_added_up_over_all_the_nodes(qa):
     cites_every_row(qa, answer)
     cores = qa.ask("How many CPU cores does Orca have in total across all of its node types?")
     assert cores.mode == "computed" and cores.short.text == "3,584"  # 1536 + 1536 + 512
+    assert "add up to 3,584 CPU cores" in cores.text  # what the total counts, said
     nodes = qa.ask("How many nodes does the Orca cluster have?")
     assert nodes.short.text == "40"  # the column of counts itself, not multiplied
+    assert "add up to 40 nodes" in nodes.text
     # "each node": one row's figure, never the total over all the nodes
     each = qa.ask("How many CPU cores does each Orca node have?")
     assert not (each.mode == "computed" and each.computation.get("weight")), each.text

@@ -45,7 +45,7 @@ from .linker import Linker
 from .plan import Filter, Linked, Plan
 from .prose import ProseFinding, find_figures
 from .store import TableCatalog, TableInfo
-from .values import DATE, describe, plain, quantities, singular
+from .values import DATE, NUMBER, describe, plain, quantities, singular
 
 COMPUTED = "computed"
 SHOWN_ROWS = 25  # rows named in the answer's sentence; all are cited
@@ -470,8 +470,8 @@ class Composer:
         scope = f" whose {where}" if where else ""
         if plan.weight:
             column = f"{column} times {plan.weight[0].name}"
-        sentence = f"Computed: {column} of the rows of {label}{scope} add up to {total}: " \
-            f"{terms}."
+        sentence = f"Computed: {column} of the rows of {label}{scope} add up to " \
+            f"{total}{_counted(plan)}: {terms}."
         extra = [f"Only the first {len(result.rows)} of {result.total} rows are cited."] \
             if result.total > len(result.rows) else []
         return sentence, Span(total, 0, -1, -1), True, extra
@@ -645,6 +645,16 @@ class Composer:
                                  "columns": [c.name for c in table.columns],
                                  "cells": list(r.cells), "value": r.value_text})
         return data
+
+
+def _counted(plan: Plan) -> str:
+    """What a total of plain counts counts, from its column's plural name (" nodes",
+    " CPU cores"), else nothing."""
+    name = plan.measure[0].name.strip() if plan.measure else ""
+    if plan.dimension not in (None, NUMBER) or not re.fullmatch(r"[A-Za-z][A-Za-z -]*[a-z]s",
+                                                                  name):
+        return ""
+    return " " + (name if name[:2].isupper() else name[0].lower() + name[1:])
 
 
 def _table_record(table: TableInfo) -> dict:
