@@ -24,7 +24,7 @@ _TABLE = re.compile(r"t\d{1,6}")
 _TYPED = re.compile(r"c\d{1,4}__[a-z0-9_]{1,60}")
 
 
-def _whole(value: str) -> str:
+def whole_words(value: str) -> str:
     """A pattern for the words of `value` as a whole inside a cell ("exascale" is not in
     "Pre-exascale"); a value that is data, never SQL."""
     return r"(^|[^a-z0-9-])" + re.escape(value.lower()) + r"($|[^a-z0-9-])"
@@ -143,13 +143,13 @@ class Executor:
                     f"regexp_matches(lower({column}), ?)" for _ in values) + ")"
                 clauses.append(test if f.operator == "in" else
                                f"({column} IS NULL OR NOT {test})")
-                parameters.extend(_whole(v) for v in values)
+                parameters.extend(whole_words(v) for v in values)
             elif f.operator in ("contains", "excludes"):
                 # the words as a whole: "exascale" is not in "Pre-exascale"
                 test = f"regexp_matches(lower({column}), ?)"
                 clauses.append(test if f.operator == "contains" else
                                f"({column} IS NULL OR NOT {test})")
-                parameters.append(_whole(str(f.value)))
+                parameters.append(whole_words(str(f.value)))
             else:
                 raise PlanError(f"operator {f.operator!r} needs a figure")
         return (" AND ".join(clauses) or "TRUE"), parameters
@@ -350,6 +350,6 @@ def _partners(join: Join, rows: list[RowResult],
         ref = next((c for c in join.columns if c.table == row.table), None)
         cell = (row.cells[ref.position] or "").lower() if ref else ""
         for other, value in others:
-            if other not in out and re.search(_whole(value), cell):
+            if other not in out and re.search(whole_words(value), cell):
                 out.append(other)
     return out

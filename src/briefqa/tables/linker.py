@@ -52,6 +52,7 @@ from .conditions import (
     time_conditions,
     unused_comparisons,
 )
+from .execute import whole_words
 from .plan import ColumnRef, Filter, Join, Linked, Plan
 from .store import ColumnInfo, TableCatalog, TableInfo
 from .values import COUNT, DATE, NUMBER, SECONDS, quantities, singular
@@ -105,6 +106,8 @@ class Linker:
         self._values = {t.name: [[(v, [x.low for x in tokenize(v)], squash(v)) for v in c.values]
                                  for c in t.columns] for t in self.tables}
         self._words = {t.name: self._all_words(t) for t in self.tables}
+        self._lists = {t.name: self.entity_words(t) for t in self.tables}  # what each lists
+        self._everything_listed = set().union(*self._lists.values()) if self._lists else set()
         # The folders a table's document sits in ("lumi-userguide/storage"): they name the
         # collection it belongs to ("the LUMI guide"), never a row.
         self._folders = {t.name: keywords(" ".join(t.source.split("/")[:-1])) for t in self.tables}
@@ -267,28 +270,32 @@ class Linker:
         what = asked(question)
         if what.intent is None or not self.tables:
             return Linked(intent=what.intent)
-        plain = self._link(what, question)
+        links = self.links(question)
+        plain = self._link(what, question, links)
         best = plain.plans[0] if plain.plans else None
         if best is not None and not (best.unaccounted or best.unexplained):
             return plain  # read whole without another table: as before
-        joined = self._link_joined(what, question)
+        joined = self._link_joined(what, question, links)
         return joined if joined is not None and joined.plans else plain
 
-    def _link_joined(self, what: Asked, question: str) -> Linked | None:
+    def _link_joined(self, what: Asked, question: str,
+                     full: list[TableLinks]) -> Linked | None:
         """The question read as one table's rows with a condition on another's ("factories in
         a country that also hosts a supercomputer", see `Join`): the clause that names the
         other table is set aside, the rest planned over the first table, and the clause
         becomes the plan's join. None when no clause names another table."""
-        full = self.links(question)
         for start, end in _clauses(question):
+            if not keywords(question[start:end]) & self._everything_listed:
+                continue  # it names what no table lists: no join (see `_join`)
             blanked = question[:start] + " " * (end - start) + question[end:]
-            linked = self._link(what, blanked, clause=(start, end, question, full))
+            linked = self._link(what, blanked, self.links(blanked),
+                                clause=(start, end, question, full))
             if linked.plans and all(p.joins for p in linked.plans):
                 return linked
         return None
 
-    def _link(self, what: Asked, question: str, clause=None) -> Linked:
-        links = self.links(question)
+    def _link(self, what: Asked, question: str, links: list[TableLinks],
+              clause=None) -> Linked:
         candidates = []
         for tl in links:
             made = self._plan(what, tl, links, question, clause)
@@ -354,7 +361,7 @@ class Linker:
         if not self._names_document(question, tls):
             return None
         described = max(m.described for m in tls)
-        entity_words = set().union(*[self.entity_words(m.table) for m in tls])
+        entity_words = set().union(*[self._lists[m.table.name] for m in tls])
         known = set().union(*[self._words[m.table.name] for m in tls])
         asked_entity = [w for w in what.entity if w not in GENERIC_STEMS]
         entity = 0.0
@@ -455,9 +462,10 @@ class Linker:
                    for f in filters) and len([f for f in filters if all(
                        c.position == 0 for c in f.columns)]) == 1:
                 return None  # one row named by its name: a look-up, not a count
-            conditioned = [*filters, *([Filter(join.columns, "in", ())] if join else [])]
-            filtered = {(r.table, r.position) for f in conditioned for r in f.columns}
-            filtered_names = {squash(r.name) for f in conditioned for r in f.columns}
+            conditioned = [r for f in filters for r in f.columns] + \
+                list(join.columns if join else ())
+            filtered = {(r.table, r.position) for r in conditioned}
+            filtered_names = {squash(r.name) for r in conditioned}
             sources = {m.table.source for m in tls}
             for other in everything:  # this table's, or another of its document's
                 if other.table.source not in sources:
@@ -617,6 +625,17 @@ class Linker:
             left.extend(w for w in unknown if w not in left)
         return left
 
+    def _named_by(self, table: TableInfo) -> set[str]:
+        """The words that name a table or its columns, never its cells: its names, what it
+        lists, its document's folders, its descriptors, its columns' names."""
+        words_of = self._names[table.name] | self._lists[table.name] | \
+            self._folders[table.name]
+        for ws, _ in self._describe[table.name]:
+            words_of |= ws
+        for column in table.columns:
+            words_of |= keywords(column.name)
+        return words_of
+
     def _explained_by(self, table: TableInfo) -> frozenset[str]:
         """The words a table accounts for in any question: its names, what it lists, its
         document's folders, its descriptors, its columns' names (a "Max" column: a limit, a
@@ -624,12 +643,8 @@ class Linker:
         table, on first use."""
         found = self._explains_cache.get(table.name)
         if found is None:
-            words_of = self._names[table.name] | self.entity_words(table) | \
-                self._folders[table.name]
-            for ws, _ in self._describe[table.name]:
-                words_of |= ws
+            words_of = set(self._named_by(table))
             for column in table.columns:
-                words_of |= keywords(column.name)
                 if keywords(column.name) & BOUND_COLUMN_STEMS:
                     words_of |= BOUND_WORD_STEMS
                 for dimension in column.dimensions:  # "petaflops", "performance": flop/s
@@ -741,7 +756,7 @@ class Linker:
         first = tls[0].table
 
         def named(table: TableInfo) -> float:
-            listed = self.entity_words(table)
+            listed = self._lists[table.name]
             if not said & listed:
                 return 0.0  # the clause must name what the other table lists
             words_of = self._names[table.name] | listed
@@ -763,7 +778,7 @@ class Linker:
             pair = None
             if anchor:  # the column the clause hangs on, in both tables
                 pair = _same_column(m.table, other, anchor)
-            if pair is None and anchor and anchor & self.entity_words(other):
+            if pair is None and anchor and anchor & self._lists[other.name]:
                 pair = self._names_in(m.table, other)
             if pair is None and not anchor:
                 pair = _same_column(m.table, other)
@@ -783,12 +798,7 @@ class Linker:
                                       {other.name: theirs.mentioned}, question, [theirs])
         filters = [f for f in _either(filters) if all(c.table == other.name for c in f.columns)]
         covered = [(v.start, v.end) for v in used]
-        explained = self._names[other.name] | self.entity_words(other) | \
-            self._folders[other.name] | anchor | EXPLAINED_ANYWAY | _RELATION_STEMS
-        for ws, _ in self._describe[other.name]:
-            explained |= ws
-        for column in other.columns:
-            explained |= keywords(column.name)
+        explained = self._named_by(other) | anchor | EXPLAINED_ANYWAY | _RELATION_STEMS
         # A word of the clause that is a whole word of some of the other table's cells
         # ("exascale" of "Exascale (~1 EF)") restricts its rows too, as a cell it contains.
         for token in tokenize(text):
@@ -822,8 +832,7 @@ class Linker:
         names = [v.lower() for v in other.columns[0].values if len(v) >= 3]
         best, held = None, 1
         for column in table.columns[1:]:
-            n = sum(any(re.search(r"(^|[^a-z0-9-])" + re.escape(name) + r"($|[^a-z0-9-])",
-                                  value.lower()) for name in names)
+            n = sum(any(re.search(whole_words(name), value.lower()) for name in names)
                     for value in column.values)
             if n > held:
                 best, held = column, n
