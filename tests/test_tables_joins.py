@@ -55,6 +55,12 @@ def _cited_quotes(answer) -> str:
     return " | ".join(c.quote for c in answer.citations)
 
 
+def _asserted_join(answer) -> bool:
+    """Whether the answer asserts a computed result over a join."""
+    return answer.mode == "computed" and answer.status == "answered" and \
+        bool(answer.computation and answer.computation.get("joins"))
+
+
 def test_rows_in_a_country_that_another_table_also_has(qa):
     a = qa.ask("How many labs in the labs CSV are in a country that also hosts one of the "
                "clusters in the clusters CSV?")
@@ -106,8 +112,7 @@ def test_the_other_tables_cells_the_clause_names_restrict_its_rows(qa):
 def test_a_clause_with_conditions_nothing_in_the_tables_holds_is_not_a_join(qa):
     # "quantum annealer": no cell, name or column of either table says it
     a = qa.ask("How many labs are in a country whose cluster is a quantum annealer?")
-    assert not (a.mode == "computed" and a.status == "answered" and a.computation
-                and a.computation.get("joins")), a.text
+    assert not _asserted_join(a), a.text
 
 
 def test_a_question_without_a_clause_about_another_table_is_planned_as_before(qa):
@@ -124,5 +129,4 @@ def test_a_clause_naming_a_family_of_tables_picks_one_only_by_its_own_words(qa):
     assert a.mode == "computed" and row_names(a) == {"Pine", "Yew"}, a.text
     # "a site": either table (the family, read whole, would be needed): not one of them
     b = qa.ask("Which clusters in the clusters CSV are in a country with no site?")
-    assert not (b.mode == "computed" and b.status == "answered" and b.computation
-                and b.computation.get("joins")), b.text
+    assert not _asserted_join(b), b.text
