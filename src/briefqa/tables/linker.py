@@ -53,6 +53,7 @@ from .conditions import (
     unused_comparisons,
 )
 from .execute import whole_words
+from .joins import RELATION_STEMS, anchor_of, clauses, same_column
 from .plan import ColumnRef, Filter, Join, Linked, Plan
 from .store import ColumnInfo, TableCatalog, TableInfo
 from .values import COUNT, DATE, NUMBER, SECONDS, quantities, singular
@@ -284,7 +285,7 @@ class Linker:
         a country that also hosts a supercomputer", see `Join`): the clause that names the
         other table is set aside, the rest planned over the first table, and the clause
         becomes the plan's join. None when no clause names another table."""
-        for start, end in _clauses(question):
+        for start, end in clauses(question):
             if not keywords(question[start:end]) & self._everything_listed:
                 continue  # it names what no table lists: no join (see `_join`)
             blanked = question[:start] + " " * (end - start) + question[end:]
@@ -771,17 +772,17 @@ class Linker:
         if family and not said & (self._names[other.name] - set().union(
                 *[self._names[t.name] for t in family])):
             return None  # "no AI factory": the whole family, not the one table it names too
-        anchor = _anchor(text)
+        anchor = anchor_of(text)
         negate = bool(re.search(r"\b(?:no|not|none|never|without)\b", text, re.I))
         pairs = []
         for m in tls:
             pair = None
             if anchor:  # the column the clause hangs on, in both tables
-                pair = _same_column(m.table, other, anchor)
+                pair = same_column(m.table, other, anchor)
             if pair is None and anchor and anchor & self._lists[other.name]:
                 pair = self._names_in(m.table, other)
             if pair is None and not anchor:
-                pair = _same_column(m.table, other)
+                pair = same_column(m.table, other)
             if pair is None:
                 return None
             pairs.append(pair)
@@ -798,7 +799,7 @@ class Linker:
                                       {other.name: theirs.mentioned}, question, [theirs])
         filters = [f for f in _either(filters) if all(c.table == other.name for c in f.columns)]
         covered = [(v.start, v.end) for v in used]
-        explained = self._named_by(other) | anchor | EXPLAINED_ANYWAY | _RELATION_STEMS
+        explained = self._named_by(other) | anchor | EXPLAINED_ANYWAY | RELATION_STEMS
         # A word of the clause that is a whole word of some of the other table's cells
         # ("exascale" of "Exascale (~1 EF)") restricts its rows too, as a cell it contains.
         for token in tokenize(text):
@@ -1238,61 +1239,6 @@ class Item:
     def filter(self) -> Filter:
         return Filter((self.column,), "=", self.value, said=self.value,
                       said_start=self.start, said_end=self.end)
-
-
-# A clause about other rows: "(in a country) that also hosts ...", "with no AI factory",
-# "whose EuroHPC machine is ...", "(built on a supercomputer) that also appears in ..."
-_CLAUSE = re.compile(r"\b(?:(?:that|which|who)\s+(?:also|already|too|still)\b|"
-                     r"(?:that|which|who)\s+(?:hosts?|has|have|had|appears?|is|are)\b|"
-                     r"whose\b|with(?:out\b|\s+no\b))", re.I)
-_ANCHOR = re.compile(r"(?:\b(?:an?|one|the|any)\s+)?([A-Za-z][\w-]*)\s+$")
-
-
-def _clauses(question: str) -> list[tuple[int, int]]:
-    """Where clauses about other rows stand (from the noun they hang on to the question's
-    end or the next comma), in order."""
-    out = []
-    for match in _CLAUSE.finditer(question):
-        if not keywords(question[:match.start()]) - EXPLAINED_ANYWAY:
-            continue  # the question's own "Which ..."
-        anchor = _ANCHOR.search(question[:match.start()])
-        start = anchor.start() if anchor else match.start()
-        end = next((i for i in range(match.end(), len(question)) if question[i] in ",;?"),
-                   len(question))
-        out.append((start, end))
-    return out
-
-
-def _anchor(clause: str) -> set[str]:
-    """The stems of the noun a clause hangs on ("a country that ...": country); empty
-    when it begins with its relative word."""
-    match = _CLAUSE.search(clause)
-    if match is None or match.start() == 0:
-        return set()
-    return keywords(clause[:match.start()]) - GENERIC_STEMS
-
-
-def _same_column(table: TableInfo, other: TableInfo, stems: set[str] | None = None):
-    """(column of `table`, column of `other`) of the same name (beyond the first, and one the
-    stems name when given), or None when there is not exactly one such pair."""
-    pairs = []
-    for column in table.columns[1:]:
-        name = keywords(column.name)
-        if not name or (stems is not None and not name & stems):
-            continue
-        for theirs in other.columns[1:]:
-            if keywords(theirs.name) == name:
-                pairs.append((ColumnRef(table.name, column.position, column.name),
-                              ColumnRef(other.name, theirs.position, theirs.name)))
-    if stems is None:
-        pairs = [p for p in pairs if not keywords(p[0].name) & _SOURCE_COLUMN_STEMS]
-    return pairs[0] if len(pairs) == 1 else None
-
-
-_SOURCE_COLUMN_STEMS = keywords("source url title date checked notes")
-# How a clause relates rows to another table's ("that also hosts", "already had", "appears in")
-_RELATION_STEMS = keywords("host hosts hosted has have had appear appears listed feature "
-                           "features include includes also already too still at all any whose")
 
 
 def _needle(value: str, candidate) -> str:
