@@ -195,3 +195,22 @@ def test_an_acronym_is_a_name_to_find_in_a_column_of_prose(qa):
     # a single ordinary word is still no condition on a column of prose
     plan = Linker(qa.index.tables).link("Which clusters in the clusters table have cooling?")
     assert not any(f.value == "cooling" for p in plan.plans for f in p.filters)
+
+
+def test_what_is_the_thing_with_a_superlative_names_what_is_asked_about(qa):
+    from briefqa.tables.asked import asked
+
+    assert asked("What's the queue with the shortest time limit?").entity == ["queue"]
+    assert asked("What is the node type that has the most memory?").entity == ["node", "type"]
+    answer = qa.ask("What's the queue with the shortest time limit?")
+    assert answer.mode == "computed" and answer.computation["aggregate"] == "min"
+    assert row_names(answer) == {"quick"}  # 30 minutes
+    cites_every_row(qa, answer)
+
+
+def test_a_measure_asked_in_words_no_column_holds_is_not_computed(qa):
+    # "time" names the walltime column's dimension, but an average wait is not a walltime
+    question = "Which queue has the shortest average wait time?"
+    assert Linker(qa.index.tables).link(question).plans == []
+    assert qa.ask(question).mode != "computed"
+    assert qa.ask("Which queue has the shortest walltime?").mode == "computed"

@@ -197,6 +197,10 @@ _WHICH_NOUN = re.compile(r"\b(?:which|what)\s+(?:of\s+the\s+|of\s+)?((?:[\w'’-
                          r"uses|in|on|at|of|from|with|for|to|went|go|goes)\b|\?|,|$)", re.I)
 _WHICH_PLURAL = re.compile(r"\b(?:which|what)\s+(?:of\s+the\s+)?((?:[\w'’-]+\s+){0,2}?"
                            r"[\w'’-]+[^s\W]s)\b(?!\s+(?:of|for)\b)", re.I)
+# "What's the partition with the shortest walltime?": the thing asked about, named before
+# the condition that picks it.
+_WHAT_THE = re.compile(r"\bwhat(?:['’]s|\s+is|\s+are|\s+was|\s+were)\s+the\s+"
+                       r"((?:[\w'’-]+\s+){0,2}?[\w'’-]+?)\s+(?:with|that|whose|having)\b", re.I)
 _COUNTED = re.compile(r"\bhow many\s+(?:of\s+(?:the\s+)?)?((?:[\w'’-]+\s+){0,4}?[\w'’-]+?)"
                       r"(?=\s+(?:are|is|were|was|do|does|did|have|has|can|could|let|lets|in|"
                       r"on|at|from|with|for|to|get|give|there|sit|stand|appear|exist)\b|\?|$)",
@@ -251,7 +255,7 @@ def asked(question: str) -> Asked:
     if not said and attribute:
         said = _said(text, attribute)
     counted = _COUNTED.search(text)
-    which = _WHICH_PLURAL.search(text) or _WHICH_NOUN.search(text)
+    which = _WHICH_PLURAL.search(text) or _WHICH_NOUN.search(text) or _WHAT_THE.search(text)
     entity = sorted(keywords(counted.group(1))) if counted else \
         sorted(keywords(which.group(1))) if which else []
     if by:

@@ -534,6 +534,8 @@ class Linker:
             for m in tls for c in m.table.columns)]
         if measure == ():
             return None  # several columns would do: not for the tables to answer
+        if len(self._loose_attribute(attribute, linked_attribute, tls)) > 1:
+            return None  # "the shortest average queue wait": more than the column measures
         if measure is None or (attribute and not linked_attribute):
             points = re.search(r"\b(?:table|csv|spreadsheet|list|map)s?\b", question, re.I) or \
                 (entity >= 0.99 and described >= 1.5)
@@ -567,6 +569,14 @@ class Linker:
         return score, account(Plan(tables, what.intent, tuple(filters), measure, dimension,
                                    items=tuple(items[:2]), confidence=score,
                                    links=tuple(links))), None, links
+
+    def _loose_attribute(self, attribute: list[str], linked: list[str],
+                         tls: list[TableLinks]) -> list[str]:
+        """The words of what is measured that neither the measured column nor anything of
+        the tables accounts for: "average queue wait" asks more than a walltime column
+        holds, even where "time" names its dimension."""
+        explained = set(EXPLAINED_ANYWAY).union(*[self._explained_by(m.table) for m in tls])
+        return [w for w in attribute if w not in linked and w not in explained]
 
     def _names_document(self, question: str, tls: list[TableLinks]) -> bool:
         """"according to the brief": only tables of a document whose path or title says
