@@ -214,3 +214,23 @@ def test_a_measure_asked_in_words_no_column_holds_is_not_computed(qa):
     assert Linker(qa.index.tables).link(question).plans == []
     assert qa.ask(question).mode != "computed"
     assert qa.ask("Which queue has the shortest walltime?").mode == "computed"
+
+
+def test_groups_kept_by_how_many_rows_they_have_each_row_cited(qa):
+    answer = qa.ask("Which countries have more than one lab?")
+    assert answer.mode == "computed" and answer.computation["aggregate"] == "count_by"
+    assert answer.computation["having"] == [">", 1]
+    assert answer.short.text == "Finland"  # Aurora Lab and Boreal Lab
+    assert row_names(answer) == {"Aurora Lab", "Boreal Lab"}
+    assert "1 country has more than 1 lab: Finland (2)" in answer.text
+    cites_every_row(qa, answer)
+    single = qa.ask("Which countries have only one lab?")
+    assert set(single.short.text.split(", ")) == {"Poland", "Spain", "Greece"}
+    cites_every_row(qa, single)
+
+
+def test_a_bound_no_group_meets_says_so(qa):
+    answer = qa.ask("Which countries have at least three labs?")
+    assert answer.mode == "computed" and answer.computation["having"] == [">=", 3]
+    assert "no country has at least 3 labs" in answer.text
+    assert answer.computation["rows"] == []

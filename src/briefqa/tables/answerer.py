@@ -412,6 +412,8 @@ class Composer:
             # number alone would answer another question
             short = Span(str(n), 0, -1, -1) if plan.aggregate == "count" else None
             return sentence, short, True, extra
+        if plan.aggregate == "count_by" and plan.having:
+            return self.say_having(result, label, where)
         if plan.aggregate == "count_by":
             if not result.groups:
                 return f"Computed: no row of {label} has {where or 'a value there'}.", None, \
@@ -433,6 +435,24 @@ class Composer:
         if plan.aggregate == "sum" and not plan.items:
             return self.say_total(result, label, where)
         return self.say_items(result, label)
+
+    def say_having(self, result: Result, label: str, where: str):
+        """The values of a column held by more (or fewer) rows than a bound ("countries with
+        more than one factory": Germany 3, Italy 2), every row of each cited."""
+        plan = result.plan
+        operator, bound = plan.having
+        bounded = f"{HAVING_WORDS[operator]} {bound} {self.noun(plan, bound)}"
+        column = plan.group[0].name
+        scope = f" whose {where}" if where else ""
+        if not result.groups:
+            return (f"Computed: counted by {column} in {label}{scope}, no {column} has "
+                    f"{bounded}.", Span("none", 0, -1, -1), True, [])
+        counts = ", ".join(f"{g} ({n})" for g, n in result.groups)
+        kept = len(result.groups)
+        sentence = (f"Computed: counted by {column} in {label}{scope}, {kept} "
+                    f"{_of_column(column, kept)} {'has' if kept == 1 else 'have'} {bounded}: "
+                    f"{counts}: {self.listed(result.rows)}.")
+        return sentence, Span(", ".join(g for g, _n in result.groups), 0, -1, -1), True, []
 
     def say_groups(self, result: Result, label: str):
         """Two values of a column compared by how many rows hold each ("Poland or Italy":
@@ -632,6 +652,7 @@ class Composer:
                 "dimension": plan.dimension,
                 "items": [f.to_dict() for f in plan.items],
                 "group": plan.group[0].name if plan.group else None,
+                **({"having": list(plan.having)} if plan.having else {}),
                 **({"weight": plan.weight[0].name} if plan.weight else {}),
                 **({"joins": [j.to_dict() for j in plan.joins]} if plan.joins else {}),
                 "result": _result_value(result),
@@ -662,10 +683,28 @@ def _table_record(table: TableInfo) -> dict:
             "reader": table.reader}
 
 
+def _of_column(column: str, n: int) -> str:
+    """What n values of a column are called: "countries" for a column "Country", else
+    "values of lead_or_host"."""
+    word = column.strip().lower()
+    if not re.fullmatch(r"[a-z]+", word):
+        return f"value{'s' if n != 1 else ''} of {column}"
+    if n == 1:
+        return word
+    return word[:-1] + "ies" if re.search(r"[^aeiou]y$", word) else \
+        word + ("es" if re.search(r"(?:s|x|ch|sh)$", word) else "s")
+
+
+HAVING_WORDS = {">": "more than", ">=": "at least", "<": "fewer than", "<=": "at most",
+                "=": "exactly"}
+
+
 def _result_value(result: Result):
     plan = result.plan
     if plan.aggregate in ("count", "list"):
         return result.total
+    if plan.aggregate == "count_by" and plan.having:
+        return {"groups": [[g, n] for g, n in result.groups], "kept": len(result.groups)}
     if plan.aggregate == "count_by":
         top = int(result.value or 0)
         return {"groups": [[g, n] for g, n in result.groups], "top": top}

@@ -57,6 +57,20 @@ BOUND_BEFORE = re.compile(r"\b(?:at (?:most|least)|up to|no(?:t)? (?:more|less|f
 COUNT_BY = re.compile(r"\b(?:which|what)\s+(?P<noun>[\w-]+)\s+(?:has|have|had|holds?|hosts?|"
                        r"is home to|gets?)\s+the\s+(?:(?P<max>most|largest number of|highest "
                        r"number of)|(?P<min>fewest|least|smallest number of))\b", re.I)
+def _how_many(name: str) -> str:
+    return rf"(?P<{name}>\d+|one|two|three|four|five|six|seven|eight|nine|ten)"
+
+
+# "Which countries have more than one AI factory?": groups kept by how many rows they have.
+COUNT_HAVING = re.compile(
+    r"\b(?:which|what)\s+(?P<noun>[\w-]+)\s+(?:has|have|had|holds?|hosts?|is home to|"
+    r"are home to|gets?|counts?|lists?)\s+(?:"
+    rf"(?P<above>more than)\s+{_how_many('n')}|"
+    rf"(?P<least>at least)\s+{_how_many('n2')}|"
+    rf"{_how_many('n3')}\s+or more|"
+    r"(?P<multiple>multiple)|"
+    rf"(?P<below>fewer than|less than)\s+{_how_many('n4')}|"
+    r"(?P<one>only one|just one|a single|exactly one))\b", re.I)
 
 # Words that ask for a dimension (English, for any corpus).
 _DIMENSION_WORDS = {
@@ -189,6 +203,10 @@ class Asked:
     excluded_from: int | None  # where "except ..." begins, if it does
     said: str = ""  # the question's words for the attribute, or what is dated
     group: str | None = None  # count_by: the noun counted by ("country")
+    # count_by: which groups are kept by how many rows each has ("more than one": (">", 1)),
+    # and where the question says so
+    having: tuple[str, int] | None = None
+    having_span: tuple[int, int] | None = None
 
 
 _WHICH_NOUN = re.compile(r"\b(?:which|what)\s+(?:of\s+the\s+|of\s+)?((?:[\w'’-]+\s+){0,3}?"
@@ -218,8 +236,12 @@ def asked(question: str) -> Asked:
     names_two = re.search(r"\S\s+(?:or|vs\.?|versus)\s+\S|\bthan\b", unbounded, re.I)
     counting = _COUNT.search(text)
     by = COUNT_BY.search(text)
+    bounded = COUNT_HAVING.search(text)
     intent, dimension, attribute, said, group = None, None, [], "", None
-    if _DIFFERENCE.search(text):
+    having = _having(bounded) if bounded else None
+    if having:
+        intent, group = "count_by", bounded.group("noun")
+    elif _DIFFERENCE.search(text):
         intent = "difference"
         match = _DIFFERENCE.search(text)
         dimension = _ADJECTIVE_DIMENSION.get(match.group().lower().split()[-1])
@@ -258,9 +280,32 @@ def asked(question: str) -> Asked:
     which = _WHICH_PLURAL.search(text) or _WHICH_NOUN.search(text) or _WHAT_THE.search(text)
     entity = sorted(keywords(counted.group(1))) if counted else \
         sorted(keywords(which.group(1))) if which else []
+    if having:
+        entity = _phrase_after(text, bounded.end())  # "... more than one [AI factory]"
+        return Asked(intent, entity, attribute, dimension, excluded_from, said, group,
+                     having, bounded.span())
     if by:
         entity = _phrase_after(text, by.end())  # "which country has the most [AI factories]"
     return Asked(intent, entity, attribute, dimension, excluded_from, said, group)
+
+
+def _having(m: re.Match) -> tuple[str, int] | None:
+    """The bound on a group's count that COUNT_HAVING found, as (operator, number)."""
+    def number(word: str) -> int:
+        return int(word) if word.isdigit() else int(_NUMBER_WORDS[word.lower()])
+    if m.group("above"):
+        return ">", number(m.group("n"))
+    if m.group("least"):
+        return ">=", number(m.group("n2"))
+    if m.group("n3"):
+        return ">=", number(m.group("n3"))
+    if m.group("multiple"):
+        return ">", 1
+    if m.group("below"):
+        return "<", number(m.group("n4"))
+    if m.group("one"):
+        return "=", 1
+    return None
 
 
 def _phrase_after(text: str, position: int) -> list[str]:

@@ -262,10 +262,17 @@ class Executor:
                     labels.setdefault(key, label)
             ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
             result.groups = [(labels[k], n) for k, n in ranked]
+            if plan.having:  # every group whose count meets the bound, their rows cited
+                ranked = [(k, n) for k, n in ranked if _meets(n, *plan.having)]
+                result.groups = [(labels[k], n) for k, n in ranked]
+                result.value = float(len(ranked))
             if ranked:
                 top = ranked[0][1] if plan.order != "asc" else ranked[-1][1]
                 winners = [labels[k] for k, n in ranked if n == top]
-                result.value = float(top)
+                if plan.having:
+                    winners = [labels[k] for k, _n in ranked]
+                else:
+                    result.value = float(top)
                 if plan.items:  # two groups compared: the rows of both are cited
                     winners = [labels[k] for k, _n in ranked]
                 for name in plan.tables:
@@ -353,3 +360,9 @@ def _partners(join: Join, rows: list[RowResult],
             if other not in out and re.search(whole_words(value), cell):
                 out.append(other)
     return out
+
+
+def _meets(count: int, operator: str, bound: int) -> bool:
+    """Does a group of `count` rows meet a plan's bound on it ((">", 1): more than one)?"""
+    return {">": count > bound, ">=": count >= bound, "<": count < bound,
+            "<=": count <= bound, "=": count == bound}[operator]

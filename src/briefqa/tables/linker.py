@@ -397,6 +397,11 @@ class Linker:
                 filters.append(Filter((v.column,), "excludes", v.needle,
                                       said=question[v.start:v.end]))
         numeric, numeric_spans = self._numeric_filters(question, tls, mentioned)
+        if what.having_span:  # "more than one AI factory" bounds the groups, not a column
+            start, end = what.having_span
+            kept = [(f, span) for f, span in zip(numeric, numeric_spans)
+                    if not (span[0] < end and start < span[1])]
+            numeric, numeric_spans = [f for f, _ in kept], [span for _, span in kept]
         if numeric_spans:  # "512 GiB or more" is a bound, not the cell "512 GiB"
             overlapping = [f for f in filters if any(
                 s <= question.find(f.said) < e for s, e in numeric_spans)]
@@ -514,7 +519,8 @@ class Linker:
             return score, account(Plan(
                 tables, "count_by", tuple(filters), group=group,
                 order="asc" if re.search(r"\b(?:fewest|least|smallest)\b", question, re.I)
-                else "desc", confidence=score, links=tuple(links))), None, links
+                and not what.having else "desc", having=what.having, confidence=score,
+                links=tuple(links))), None, links
         # max, min, compare, difference, sum: a measure is needed
         whole = what.intent == "sum" and len(items) < 2  # a column added up over the rows
         if whole:

@@ -81,6 +81,9 @@ class Plan:
     limit: int | None = None
     items: tuple[Filter, ...] = ()  # compare / difference / sum: the rows named, in order
     group: tuple[ColumnRef, ...] = ()  # count_by: the column counted by
+    # count_by: only the groups whose number of rows meets this bound ((">", 1): "more than
+    # one"), every one of them an answer; None: the group with the most (or fewest)
+    having: tuple[str, int] | None = None
     # sum: a column of how many things each row stands for ("Nodes": 8), the measure (per
     # thing: "Memory" 4 TiB) multiplied by it ("the combined memory of all the nodes")
     weight: tuple[ColumnRef, ...] = ()
@@ -104,6 +107,11 @@ class Plan:
                 raise ValueError(f"unknown operator {f.operator!r}")
         if self.order not in (None, "desc", "asc"):
             raise ValueError(f"unknown order {self.order!r}")
+        if self.having is not None and (
+                self.aggregate != "count_by" or len(self.having) != 2 or
+                self.having[0] not in (">", ">=", "<", "<=", "=") or
+                not isinstance(self.having[1], int) or self.having[1] < 0):
+            raise ValueError(f"a bound on a group's count belongs to count_by: {self.having!r}")
 
     def to_dict(self) -> dict:
         return {"tables": list(self.tables), "aggregate": self.aggregate,
@@ -112,6 +120,7 @@ class Plan:
                 "dimension": self.dimension, "order": self.order, "limit": self.limit,
                 "items": [f.to_dict() for f in self.items],
                 "group": self.group[0].name if self.group else None,
+                **({"having": list(self.having)} if self.having else {}),
                 **({"weight": self.weight[0].name} if self.weight else {}),
                 **({"joins": [j.to_dict() for j in self.joins]} if self.joins else {}),
                 "unaccounted": list(self.unaccounted), "unexplained": list(self.unexplained),
