@@ -126,6 +126,17 @@ def test_figures_and_superlatives_are_checked_against_the_typed_columns(qa, serv
     assert answer.computation["planned_by"] == "llm"
 
 
+def test_a_model_plan_may_keep_groups_by_how_many_rows_they_have(qa, server):
+    serve(server, json.dumps({"table": machines(qa).name, "aggregate": "count_by",
+                              "group": "country", "having": [">", 1]}))
+    answer = qa.ask("Which lands in Suomi's neighbourhood have a crowd of machines?")
+    assert answer.mode == "computed", answer.notes
+    assert answer.computation["having"] == [">", 1] and answer.short.text == "Finland"
+    assert {r["cells"][0] for r in answer.computation["rows"]} == {"Aurora", "Cirrus", "Echo"}
+    assert_verbatim(qa, answer)
+    assert "keeping the values held by more than 1 row" in answer.notes[0]
+
+
 def test_ollama_too(qa, server):
     settings = qa.settings.with_(llm="ollama", llm_url=server.ollama_url)
     planner = LLMPlanner(settings, fallback=qa.extractive)
@@ -156,6 +167,11 @@ REFUSED = {
     "a figure for a text column": (lambda t: json.dumps(
         {"table": t, "aggregate": "count", "filters": [
             {"column": "country", "operator": ">", "value": 3}]}), "no figures comparable"),
+    "a bound that is not a count": (lambda t: json.dumps(
+        {"table": t, "aggregate": "count_by", "group": "country", "having": [">", "1; --"]}),
+        "is not [operator, whole number]"),
+    "a bound on a count that groups nothing": (lambda t: json.dumps(
+        {"table": t, "aggregate": "count", "having": [">", 1]}), "takes no having"),
     "not JSON": (lambda t: "There are 2 machines in Finland that are running.",
                  "not a JSON object"),
     "a JSON list": (lambda t: "[1, 2]", "not a JSON object"),

@@ -42,7 +42,7 @@ from ..question import document_references
 from .asked import DOCUMENT_KINDS, asked
 from .execute import Executor, PlanError, Result, RowResult
 from .linker import Linker
-from .plan import Filter, Linked, Plan
+from .plan import HAVING_WORDS, Filter, Linked, Plan
 from .prose import ProseFinding, find_figures
 from .store import TableCatalog, TableInfo
 from .values import DATE, NUMBER, describe, plain, quantities, singular
@@ -693,10 +693,6 @@ def _of_column(column: str, n: int) -> str:
         return word
     return word[:-1] + "ies" if re.search(r"[^aeiou]y$", word) else \
         word + ("es" if re.search(r"(?:s|x|ch|sh)$", word) else "s")
-
-
-HAVING_WORDS = {">": "more than", ">=": "at least", "<": "fewer than", "<=": "at most",
-                "=": "exactly"}
 
 
 def _result_value(result: Result):

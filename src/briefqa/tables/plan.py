@@ -13,6 +13,9 @@ from dataclasses import dataclass, field
 
 AGGREGATES = ("count", "list", "max", "min", "sum", "difference", "compare", "count_by")
 OPERATORS = ("=", "!=", "contains", "excludes", "in", "not in", ">", ">=", "<", "<=")
+# count_by's bound on how many rows a kept value has, and how it is said
+HAVING_WORDS = {">": "more than", ">=": "at least", "<": "fewer than", "<=": "at most",
+                "=": "exactly"}
 
 
 @dataclass(frozen=True)
@@ -109,7 +112,7 @@ class Plan:
             raise ValueError(f"unknown order {self.order!r}")
         if self.having is not None and (
                 self.aggregate != "count_by" or len(self.having) != 2 or
-                self.having[0] not in (">", ">=", "<", "<=", "=") or
+                self.having[0] not in HAVING_WORDS or
                 not isinstance(self.having[1], int) or self.having[1] < 0):
             raise ValueError(f"a bound on a group's count belongs to count_by: {self.having!r}")
 
