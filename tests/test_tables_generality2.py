@@ -234,3 +234,14 @@ def test_a_bound_no_group_meets_says_so(qa):
     assert answer.mode == "computed" and answer.computation["having"] == [">=", 3]
     assert "no country has at least 3 labs" in answer.text
     assert answer.computation["rows"] == []
+
+
+def test_a_bound_of_several_digits_is_a_bound_not_a_comparison(qa):
+    from briefqa.tables.asked import asked
+
+    # "more than 100" was read as comparing two things (only one digit made a bound)
+    assert asked("Which queues allow more than 100 jobs?").intent == "list"
+    answer = qa.ask("Which queues allow more than 100 jobs?")
+    assert answer.mode == "computed" and row_names(answer) == {"normal"}  # 200; long has 100
+    assert "whose Max jobs is above 100 jobs" in answer.text  # not "above more than 100"
+    cites_every_row(qa, answer)

@@ -311,8 +311,10 @@ class Composer:
                 parts.append(f"{column} {_DATE_OPERATOR_WORDS[f.operator]} "
                              f"{plain(float(f.value), f.dimension)}")
             elif f.dimension:
+                # the question's words for the figure, without its own bound ("more than")
+                said = _BOUND_WORDS.sub("", f.said).strip() if f.said else ""
                 parts.append(f"{column} {_OPERATOR_WORDS[f.operator]} "
-                             f"{f.said or plain(float(f.value), f.dimension)}")
+                             f"{said or plain(float(f.value), f.dimension)}")
             else:
                 parts.append(f"{column} {_OPERATOR_WORDS[f.operator]} “{f.value}”")
         if joined:
@@ -681,6 +683,11 @@ def _counted(plan: Plan) -> str:
 def _table_record(table: TableInfo) -> dict:
     return {"title": table.title, "source": table.source, "section": table.section,
             "reader": table.reader}
+
+
+_BOUND_WORDS = re.compile(r"^(?:no\s+)?(?:more|less|fewer|greater|higher|lower|larger|"
+                          r"smaller|longer|shorter)\s+than\s+|^(?:at (?:least|most)|above|"
+                          r"over|under|below|up to|exceeding|beyond)\s+", re.I)
 
 
 def _of_column(column: str, n: int) -> str:

@@ -33,7 +33,7 @@ COMPARATIVE = re.compile(rf"\b(?P<more>{MORE})\b|\b(?P<less>{LESS})\b", re.I)
 # "512 GiB or more", "more than 200", "at least": bounds of a filter, not comparisons.
 BOUND = re.compile(r"\b(?:or (?:more|less|fewer|above|higher|greater|below|lower|over)|"
                     r"(?:more|less|fewer|greater|higher|lower|larger|smaller|longer|shorter) "
-                    r"than\s+(?:exactly\s+)?(?:[~<>]?\d|an?\s|(?:one|two|three|four|five|six|"
+                    r"than\s+(?:exactly\s+)?(?:[~<>]?\d[\d,.]*|an?\s|(?:one|two|three|four|five|six|"
                     r"seven|eight|nine|ten|twelve|twenty)\b)|"
                     r"at (?:least|most)|and (?:above|up|below))\b", re.I)
 _LISTING = re.compile(r"^\W*(?:(?:in|of|from|according to|per|on|for)\b[^?]{0,80}?,\s*)?"
