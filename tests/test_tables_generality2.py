@@ -245,3 +245,15 @@ def test_a_bound_of_several_digits_is_a_bound_not_a_comparison(qa):
     assert answer.mode == "computed" and row_names(answer) == {"normal"}  # 200; long has 100
     assert "whose Max jobs is above 100 jobs" in answer.text  # not "above more than 100"
     cites_every_row(qa, answer)
+
+
+def test_a_comparative_with_its_noun_before_a_figure_is_a_bound(qa):
+    # "longer jobs than 1 day": a bound on the walltime, not two things compared
+    answer = qa.ask("Which queues allow longer jobs than 1 day?")
+    assert answer.mode == "computed" and answer.computation["aggregate"] == "list"
+    assert row_names(answer) == {"long", "normal"}  # 3 and 2 days; viz is 1 day
+    cites_every_row(qa, answer)
+    # a comparative before a name still compares two things
+    from briefqa.tables.asked import asked
+
+    assert asked("Does normal allow more jobs than long?").intent == "compare"

@@ -31,11 +31,18 @@ MORE = r"more|bigger|larger|higher|greater|longer|faster|later|newer|further|wid
 LESS = r"less|fewer|smaller|lower|shorter|slower|earlier|older"
 COMPARATIVE = re.compile(rf"\b(?P<more>{MORE})\b|\b(?P<less>{LESS})\b", re.I)
 # "512 GiB or more", "more than 200", "at least": bounds of a filter, not comparisons.
+_MORE_WORDS = r"more|greater|higher|larger|bigger|longer"
+_LESS_WORDS = r"less|fewer|lower|smaller|shorter"
+# "more memory than (the standard) 256 GiB": a comparative, what it is of, then a figure
+_THAN_FIGURE = (rf"(?:{_MORE_WORDS}|{_LESS_WORDS})\s+(?:[a-z-]+\s+){{1,2}}?than\s+"
+                r"(?:the\s+(?:[a-z-]+\s+)?)?[~<>]?\d[\d,.]*")
 BOUND = re.compile(r"\b(?:or (?:more|less|fewer|above|higher|greater|below|lower|over)|"
                     r"(?:more|less|fewer|greater|higher|lower|larger|smaller|longer|shorter) "
                     r"than\s+(?:exactly\s+)?(?:[~<>]?\d[\d,.]*|an?\s|(?:one|two|three|four|five|six|"
                     r"seven|eight|nine|ten|twelve|twenty)\b)|"
-                    r"at (?:least|most)|and (?:above|up|below))\b", re.I)
+                    r"at (?:least|most)|and (?:above|up|below)|"
+                    # "more memory than the standard 256 GiB": a bound on what is named
+                    rf"{_THAN_FIGURE})\b", re.I)
 _LISTING = re.compile(r"^\W*(?:(?:in|of|from|according to|per|on|for)\b[^?]{0,80}?,\s*)?"
                       r"(?:which|list|name|show|what (?:are|were) the\s+\w+s)\b", re.I)
 _EXCLUDE = re.compile(r"\b(?:leaving aside|except(?: for)?|excluding|other than|apart from|"
@@ -45,9 +52,13 @@ AT_LEAST = re.compile(r"\b(?:or more|or above|or higher|or greater|and above|and
 AT_MOST = re.compile(r"\b(?:or less|or fewer|or below|or lower|and below|at most|"
                       r"maximum of|up to)\b", re.I)
 ABOVE = re.compile(r"\b(?:above|over|more than|greater than|exceeding|higher than|larger "
-                    r"than|bigger than|longer than|beyond)\s*$", re.I)
+                    r"than|bigger than|longer than|beyond|"
+                    rf"(?:{_MORE_WORDS})\s+(?:[a-z-]+\s+){{1,2}}?than(?:\s+the(?:\s+[a-z-]+)?)?)"
+                    r"\s*$", re.I)
 BELOW = re.compile(r"\b(?:below|under|less than|fewer than|lower than|smaller than|"
-                    r"shorter than)\s*$", re.I)
+                    r"shorter than|"
+                    rf"(?:{_LESS_WORDS})\s+(?:[a-z-]+\s+){{1,2}}?than(?:\s+the(?:\s+[a-z-]+)?)?)"
+                    r"\s*$", re.I)
 NOT_ABOVE = re.compile(r"\bno(?:t)?\s+(?:more|longer|greater|higher|larger|bigger|over)"
                         r"(?:\s+than)?\s*$", re.I)
 NOT_BELOW = re.compile(r"\bno(?:t)?\s+(?:less|fewer|shorter|lower|smaller|under)"
