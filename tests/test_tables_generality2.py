@@ -257,3 +257,24 @@ def test_a_comparative_with_its_noun_before_a_figure_is_a_bound(qa):
     from briefqa.tables.asked import asked
 
     assert asked("Does normal allow more jobs than long?").intent == "compare"
+
+
+DEPENDENCIES_MD = """# Job guide
+
+## Pipelining with dependencies
+
+| Dependency type | Description |
+| --- | --- |
+| after:jobid | Begin after the named jobs have started |
+| afterok:jobid | Begin after the named jobs have finished without errors |
+| afterany:jobid | Begin after the named jobs have finished |
+"""
+
+
+def test_a_count_is_said_in_what_the_first_column_names_when_the_title_names_nothing(
+        tmp_path_factory):
+    qa = assistant_over(tmp_path_factory, "dependencies", {"jobs.md": DEPENDENCIES_MD})
+    answer = qa.ask("How many kinds of job dependency can I use?")
+    assert answer.mode == "computed" and answer.computation["aggregate"] == "count"
+    assert answer.text.startswith("Computed: 3 dependency types in")  # not "3 rows"
+    cites_every_row(qa, answer)

@@ -284,8 +284,16 @@ class Composer:
         title = re.split(r"\s(?:allocatable|available|by|for|of|per|with|in|from|on)\s", title)[0]
         plurals = [w for w in re.findall(r"[A-Za-z][A-Za-z-]{2,}", title)
                    if w.lower().endswith("s") and not w.lower().endswith("ss")]
-        word = plurals[-1].lower() if plurals else "rows"
-        return word if n != 1 else singular(word) if plurals else "row"
+        if plurals:
+            word = plurals[-1].lower()
+            return word if n != 1 else singular(word)
+        # else what its first column names ("Dependency type": dependency types)
+        first = re.sub(r"\s+names?$", "", table.columns[0].name.strip(), flags=re.I) \
+            if table.columns else ""
+        if re.fullmatch(r"[A-Za-z]+(?: [A-Za-z]+){0,2}", first) and len(first) >= 3:
+            head, _, last = first.lower().rpartition(" ")
+            return f"{head} {_of_column(last, n)}".strip()
+        return "rows" if n != 1 else "row"
 
     def conditions(self, plan: Plan, filters: tuple[Filter, ...] | None = None) -> str:
         parts = []
