@@ -278,3 +278,20 @@ def test_a_count_is_said_in_what_the_first_column_names_when_the_title_names_not
     assert answer.mode == "computed" and answer.computation["aggregate"] == "count"
     assert answer.text.startswith("Computed: 3 dependency types in")  # not "3 rows"
     cites_every_row(qa, answer)
+
+
+@pytest.mark.parametrize("word, place, same", [
+    ("french", "france", True), ("spanish", "spain", True), ("polish", "poland", True),
+    ("finnish", "finland", True), ("german", "germany", True),
+    ("belgian", "bulgaria", False), ("slovenian", "slovakia", False),
+    ("swedish", "switzerland", False), ("french", "finland", False)])
+def test_a_peoples_word_and_its_place_share_their_root(word, place, same):
+    from briefqa.tables.linker import _demonym_of
+
+    assert _demonym_of(word, place) is same
+
+
+def test_french_picks_the_rows_of_france(qa):
+    answer = qa.ask("Which French machines are in the machines table?")
+    assert answer.mode == "computed" and row_names(answer) == {"Zeta"}
+    cites_every_row(qa, answer)

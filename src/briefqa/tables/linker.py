@@ -1337,7 +1337,13 @@ def _demonym_of(word: str, value: str) -> bool:
         if a != b:
             break
         common += 1
-    return value.startswith(root) or (common >= 3 and common >= len(root) - 1)
+    return value.startswith(root) or (common >= 3 and common >= len(root) - 1) or (
+        common >= 2 and len(_consonants(root)) >= 3  # "french": france
+        and _consonants(value).startswith(_consonants(root)))
+
+
+def _consonants(word: str) -> str:
+    return re.sub(r"[aeiouy]", "", word)
 
 
 def _column_mention(column: ColumnInfo, question: str, tokens: list[Token]):
