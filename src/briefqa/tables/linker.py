@@ -540,8 +540,6 @@ class Linker:
             for m in tls for c in m.table.columns)]
         if measure == ():
             return None  # several columns would do: not for the tables to answer
-        if len(self._loose_attribute(attribute, linked_attribute, tls)) > 1:
-            return None  # "the shortest average queue wait": more than the column measures
         if measure is None or (attribute and not linked_attribute):
             points = re.search(r"\b(?:table|csv|spreadsheet|list|map)s?\b", question, re.I) or \
                 (entity >= 0.99 and described >= 1.5)
@@ -552,6 +550,8 @@ class Linker:
                     and not attribute else f"no table gives {said}"
                 return score, None, reason, links
             return None
+        if len(self._loose_attribute(attribute, linked_attribute, tls)) > 1:
+            return None  # "the shortest average queue wait": more than the column measures
         if dimension == NUMBER and not self._figures_lead(measure):
             return None  # "MareNostrum 5": a figure inside a name measures nothing
         score += measure_score
