@@ -25,7 +25,7 @@ def test_the_whole_guide_is_indexed(lumi):
 
 
 def test_guide_questions_are_answered_with_verbatim_citations(lumi):
-    """The 15 guide questions (the "lumi" suite): the best answer is right for 13 (whether
+    """The 15 guide questions (the "lumi" suite): the best answer is right for 12 (whether
     asserted or shown as passages) and 2 asserted answers are wrong by their patterns, as
     measured (README, "Quality"); held a margin of two."""
     report = run_suite(lumi, QUESTIONS)
@@ -35,9 +35,9 @@ def test_guide_questions_are_answered_with_verbatim_citations(lumi):
     best = sum(r.forced_right for r in report.results)
     wrong = sum(r.asserted and not r.right for r in report.results)
     print(f"\nLUMI guide: best answer right for {best} of {len(report.results)} (measured: "
-          f"13), {wrong} asserted and wrong (measured: 2)")
+          f"12), {wrong} asserted and wrong (measured: 2)")
     assert summary["verbatim_citations"] == 1.0
-    assert best >= 13 - 2, "\n".join(failed)
+    assert best >= 12 - 2, "\n".join(failed)
     assert wrong <= 2 + 2, "\n".join(failed)
 
 

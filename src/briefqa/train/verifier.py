@@ -31,7 +31,7 @@ from .data import TRAINING
 from .judgements import labelled
 
 SEED = 20261205
-EPOCHS = 1
+EPOCHS = 2
 LEARNING_RATE = 3e-5
 BATCH = 16
 RANKED = 5  # the evidence model's likeliest candidates read per question
