@@ -30,12 +30,10 @@ SUPERLATIVE = re.compile(rf"(?<![\w-])(?:(?P<max>{_MOST})|(?P<min>{_LEAST}))(?![
 MORE = r"more|bigger|larger|higher|greater|longer|faster|later|newer|further|wider|heavier"
 LESS = r"less|fewer|smaller|lower|shorter|slower|earlier|older"
 COMPARATIVE = re.compile(rf"\b(?P<more>{MORE})\b|\b(?P<less>{LESS})\b", re.I)
-# "512 GiB or more", "more than 200", "at least": bounds of a filter, not comparisons.
-_MORE_WORDS = r"more|greater|higher|larger|bigger|longer"
-_LESS_WORDS = r"less|fewer|lower|smaller|shorter"
 # "more memory than (the standard) 256 GiB": a comparative, what it is of, then a figure
-_THAN_FIGURE = (rf"(?:{_MORE_WORDS}|{_LESS_WORDS})\s+(?:[a-z-]+\s+){{1,2}}?than\s+"
+_THAN_FIGURE = (rf"(?:{MORE}|{LESS})\s+(?:[a-z-]+\s+){{1,2}}?than\s+"
                 r"(?:the\s+(?:[a-z-]+\s+)?)?[~<>]?\d[\d,.]*")
+# "512 GiB or more", "more than 200", "at least": bounds of a filter, not comparisons.
 BOUND = re.compile(r"\b(?:or (?:more|less|fewer|above|higher|greater|below|lower|over)|"
                     r"(?:more|less|fewer|greater|higher|lower|larger|smaller|longer|shorter) "
                     r"than\s+(?:exactly\s+)?(?:[~<>]?\d[\d,.]*|an?\s|(?:one|two|three|four|five|six|"
@@ -53,11 +51,11 @@ AT_MOST = re.compile(r"\b(?:or less|or fewer|or below|or lower|and below|at most
                       r"maximum of|up to)\b", re.I)
 ABOVE = re.compile(r"\b(?:above|over|more than|greater than|exceeding|higher than|larger "
                     r"than|bigger than|longer than|beyond|"
-                    rf"(?:{_MORE_WORDS})\s+(?:[a-z-]+\s+){{1,2}}?than(?:\s+the(?:\s+[a-z-]+)?)?)"
+                    rf"(?:{MORE})\s+(?:[a-z-]+\s+){{1,2}}?than(?:\s+the(?:\s+[a-z-]+)?)?)"
                     r"\s*$", re.I)
 BELOW = re.compile(r"\b(?:below|under|less than|fewer than|lower than|smaller than|"
                     r"shorter than|"
-                    rf"(?:{_LESS_WORDS})\s+(?:[a-z-]+\s+){{1,2}}?than(?:\s+the(?:\s+[a-z-]+)?)?)"
+                    rf"(?:{LESS})\s+(?:[a-z-]+\s+){{1,2}}?than(?:\s+the(?:\s+[a-z-]+)?)?)"
                     r"\s*$", re.I)
 NOT_ABOVE = re.compile(r"\bno(?:t)?\s+(?:more|longer|greater|higher|larger|bigger|over)"
                         r"(?:\s+than)?\s*$", re.I)
@@ -68,20 +66,15 @@ BOUND_BEFORE = re.compile(r"\b(?:at (?:most|least)|up to|no(?:t)? (?:more|less|f
 COUNT_BY = re.compile(r"\b(?:which|what)\s+(?P<noun>[\w-]+)\s+(?:has|have|had|holds?|hosts?|"
                        r"is home to|gets?)\s+the\s+(?:(?P<max>most|largest number of|highest "
                        r"number of)|(?P<min>fewest|least|smallest number of))\b", re.I)
-def _how_many(name: str) -> str:
-    return rf"(?P<{name}>\d+|one|two|three|four|five|six|seven|eight|nine|ten)"
-
-
+_HOW_MANY = r"\d+|one|two|three|four|five|six|seven|eight|nine|ten"
 # "Which countries have more than one AI factory?": groups kept by how many rows they have.
 COUNT_HAVING = re.compile(
     r"\b(?:which|what)\s+(?P<noun>[\w-]+)\s+(?:has|have|had|holds?|hosts?|is home to|"
-    r"are home to|gets?|counts?|lists?)\s+(?:"
-    rf"(?P<above>more than)\s+{_how_many('n')}|"
-    rf"(?P<least>at least)\s+{_how_many('n2')}|"
-    rf"{_how_many('n3')}\s+or more|"
-    r"(?P<multiple>multiple)|"
-    rf"(?P<below>fewer than|less than)\s+{_how_many('n4')}|"
-    r"(?P<one>only one|just one|a single|exactly one))\b", re.I)
+    r"are home to|gets?|counts?|lists?)\s+(?P<bound>(?:more than|at least|fewer than|less than)"
+    rf"\s+(?:{_HOW_MANY})|(?:{_HOW_MANY})\s+or more|multiple|only one|just one|a single|"
+    r"exactly one)\b", re.I)
+_HAVING_FORMS = (("more than", ">"), ("at least", ">="), ("or more", ">="), ("fewer than", "<"),
+                 ("less than", "<"))
 
 # Words that ask for a dimension (English, for any corpus).
 _DIMENSION_WORDS = {
@@ -249,7 +242,7 @@ def asked(question: str) -> Asked:
     by = COUNT_BY.search(text)
     bounded = COUNT_HAVING.search(text)
     intent, dimension, attribute, said, group = None, None, [], "", None
-    having = _having(bounded) if bounded else None
+    having = _having(bounded.group("bound")) if bounded else None
     if having:
         intent, group = "count_by", bounded.group("noun")
     elif _DIFFERENCE.search(text):
@@ -300,23 +293,16 @@ def asked(question: str) -> Asked:
     return Asked(intent, entity, attribute, dimension, excluded_from, said, group)
 
 
-def _having(m: re.Match) -> tuple[str, int] | None:
+def _having(bound: str) -> tuple[str, int]:
     """The bound on a group's count that COUNT_HAVING found, as (operator, number)."""
-    def number(word: str) -> int:
-        return int(word) if word.isdigit() else int(_NUMBER_WORDS[word.lower()])
-    if m.group("above"):
-        return ">", number(m.group("n"))
-    if m.group("least"):
-        return ">=", number(m.group("n2"))
-    if m.group("n3"):
-        return ">=", number(m.group("n3"))
-    if m.group("multiple"):
+    low = " ".join(bound.lower().split())
+    if low == "multiple":
         return ">", 1
-    if m.group("below"):
-        return "<", number(m.group("n4"))
-    if m.group("one"):
-        return "=", 1
-    return None
+    for said, operator in _HAVING_FORMS:
+        if said in low:
+            figure = low.replace(said, "").strip()
+            return operator, int(figure) if figure.isdigit() else int(_NUMBER_WORDS[figure])
+    return "=", 1  # only one, just one, a single, exactly one
 
 
 def _phrase_after(text: str, position: int) -> list[str]:

@@ -261,20 +261,17 @@ class Executor:
                     counts[key] = counts.get(key, 0) + int(n)
                     labels.setdefault(key, label)
             ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-            result.groups = [(labels[k], n) for k, n in ranked]
-            if plan.having:  # every group whose count meets the bound, their rows cited
+            if plan.having:  # only the groups whose count meets the bound, each an answer
                 ranked = [(k, n) for k, n in ranked if _meets(n, *plan.having)]
-                result.groups = [(labels[k], n) for k, n in ranked]
                 result.value = float(len(ranked))
+            result.groups = [(labels[k], n) for k, n in ranked]
             if ranked:
                 top = ranked[0][1] if plan.order != "asc" else ranked[-1][1]
                 winners = [labels[k] for k, n in ranked if n == top]
-                if plan.having:
-                    winners = [labels[k] for k, _n in ranked]
-                else:
+                if not plan.having:
                     result.value = float(top)
-                if plan.items:  # two groups compared: the rows of both are cited
-                    winners = [labels[k] for k, _n in ranked]
+                if plan.items or plan.having:  # two groups compared, or every group kept:
+                    winners = [labels[k] for k, _n in ranked]  # the rows of each are cited
                 for name in plan.tables:
                     refs = [g for g in plan.group if g.table == name]
                     if not refs:
