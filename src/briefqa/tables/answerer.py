@@ -45,7 +45,7 @@ from .linker import Linker
 from .plan import HAVING_WORDS, Filter, Linked, Plan
 from .prose import ProseFinding, find_figures
 from .store import TableCatalog, TableInfo
-from .values import DATE, NUMBER, describe, plain, quantities, singular
+from .values import DATE, NUMBER, describe, plain, plural, quantities, singular
 
 COMPUTED = "computed"
 SHOWN_ROWS = 25  # rows named in the answer's sentence; all are cited
@@ -704,10 +704,7 @@ def _of_column(column: str, n: int) -> str:
     word = column.strip().lower()
     if not re.fullmatch(r"[a-z]+", word):
         return f"value{'s' if n != 1 else ''} of {column}"
-    if n == 1:
-        return word
-    return word[:-1] + "ies" if re.search(r"[^aeiou]y$", word) else \
-        word + ("es" if re.search(r"(?:s|x|ch|sh)$", word) else "s")
+    return word if n == 1 else plural(word)
 
 
 def _result_value(result: Result):

@@ -288,6 +288,14 @@ def singular(word: str) -> str:
     return word
 
 
+def plural(word: str) -> str:
+    """"country" -> "countries", "type" -> "types", "box" -> "boxes": singular's reverse."""
+    word = word.lower()
+    if re.search(r"[^aeiou]y$", word):
+        return word[:-1] + "ies"
+    return word + ("es" if re.search(r"(?:s|x|ch|sh)$", word) else "s")
+
+
 def leading(text: str) -> dict[str, Quantity]:
     """The first figure of each dimension in a cell: what the cell says in that dimension
     ("210 (200 running)" is 210 in `number`; "more than 100 PB storage" is 1e17 bytes, a
