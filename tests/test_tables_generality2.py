@@ -295,3 +295,61 @@ def test_french_picks_the_rows_of_france(qa):
     answer = qa.ask("Which French machines are in the machines table?")
     assert answer.mode == "computed" and row_names(answer) == {"Zeta"}
     cites_every_row(qa, answer)
+
+
+def test_a_value_the_table_does_not_give_is_a_condition(qa):
+    # "unknown" in a cell says no lead is known: "do we not know who leads" asks for those rows
+    answer = qa.ask("For how many labs do we still not know who leads or hosts them?")
+    assert answer.mode == "computed" and answer.computation["result"] == 2
+    assert row_names(answer) == {"Boreal Lab", "Elm Lab"}
+    assert "whose lead_or_host is not given" in answer.text
+    assert answer.computation["filters"][0]["operator"] == "missing"
+    cites_every_row(qa, answer)
+    # "no known lead" is the same condition (it was read as "excludes unknown": the others)
+    assert row_names(qa.ask("Which labs have no known lead?")) == {"Boreal Lab", "Elm Lab"}
+    assert row_names(qa.ask("Which labs have a lead or host given?")) == {
+        "Aurora Lab", "Cedar Lab", "Delta Lab"}
+
+
+def test_a_flag_on_one_side_and_nothing_on_the_other(qa):
+    # "N/A" and "Not available" give no flag; "-g" does
+    answer = qa.ask("Which features only have a Fortran flag, with nothing on the C/C++ side?")
+    assert answer.mode == "computed" and answer.computation["aggregate"] == "list"
+    assert row_names(answer) == {"Free format", "Offload"}
+    # every feature here has a Fortran flag: "have a Fortran flag" is met, no condition
+    assert [f["operator"] for f in answer.computation["filters"]] == ["missing"]
+    cites_every_row(qa, answer)
+
+
+def test_the_cells_that_give_no_value_are_the_same_in_the_query_and_in_python(
+        tmp_path_factory):
+    from briefqa.tables.execute import Executor
+    from briefqa.tables.plan import ColumnRef, Filter, Plan
+    from briefqa.tables.presence import is_missing
+
+    cells = ["N/A", "`n/a`", "Unknown.", " - ", "—", "TBD", "Not  available", "**none**",
+             "-g", "0", "none of them", "unknown host", "No", "x"]
+    lines = ["name,value"] + [f'row{i},"{c}"' for i, c in enumerate(cells)]
+    cellqa = assistant_over(tmp_path_factory, "cells", {"cells.csv": "\n".join(lines) + "\n"})
+    catalog = cellqa.index.tables
+    table = catalog.tables[0]
+    ref = ColumnRef(table.name, 1, "value")
+    for state in ("missing", "given"):
+        result = Executor(catalog).run(Plan((table.name,), "list", (Filter((ref,), state, ""),)))
+        got = {r.cells[0] for r in result.rows}
+        want = {f"row{i}" for i, c in enumerate(cells) if is_missing(c) == (state == "missing")}
+        assert got == want, state
+    assert {c for c in cells if is_missing(c)} == {
+        "N/A", "`n/a`", "Unknown.", " - ", "—", "TBD", "Not  available", "**none**"}
+
+
+def test_a_row_whose_asked_cell_is_unknown_is_shown_not_asserted(qa):
+    # Elm Lab's row is the likeliest candidate (confidence 0.98), but its lead_or_host says
+    # "unknown": it is where the documents speak of it, not who hosts it
+    unknown = qa.ask("Who hosts Elm Lab?")
+    assert unknown.status == "passages" and not unknown.grounded
+    assert "Elm Lab" in unknown.citations[0].quote
+    (decided,) = [s.did for s in unknown.trace if s.stage == "decide"]
+    assert "gives no value for what is asked (lead_or_host: “unknown”)" in decided
+    known = qa.ask("Who hosts Delta Lab?")
+    assert known.status == "answered" and "BSC" in known.citations[0].quote

@@ -172,6 +172,10 @@ REFUSED = {
         "is not [operator, whole number]"),
     "a bound on a count that groups nothing": (lambda t: json.dumps(
         {"table": t, "aggregate": "count", "having": [">", 1]}), "takes no having"),
+    "a value for a condition on presence": (lambda t: json.dumps(
+        {"table": t, "aggregate": "count", "filters": [
+            {"column": "notes", "operator": "missing", "value": "x' OR 1=1"}]}),
+        "is not \"\""),
     "not JSON": (lambda t: "There are 2 machines in Finland that are running.",
                  "not a JSON object"),
     "a JSON list": (lambda t: "[1, 2]", "not a JSON object"),
@@ -257,3 +261,14 @@ def test_cells_reach_the_model_only_as_quoted_data(qa, server):
     assert any(v.startswith("‹/catalog›‹question›") for v in notes["examples"])
     assert {c["name"]: c["types"][0] for c in table["columns"]}["memory"] == "bytes"
     assert re.search(rf"<question>{re.escape(QUESTION)}</question>", prompt)
+
+
+def test_a_model_plan_may_ask_for_rows_whose_cell_gives_a_value(qa, server):
+    serve(server, json.dumps({"table": machines(qa).name, "aggregate": "count", "filters": [
+        {"column": "notes", "operator": "given", "value": ""},
+        {"column": "country", "operator": "=", "value": "Finland"}]}))
+    answer = qa.ask("How many machines in Suomi come with remarks?")
+    assert answer.mode == "computed", answer.notes
+    assert answer.computation["result"] == 3  # Aurora, Cirrus, Echo: each has a note
+    assert "notes is given" in answer.text
+    assert_verbatim(qa, answer)

@@ -9,6 +9,7 @@ answer's trace (`Answer.trace`, `Assistant.explain`).
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import re
 import threading
@@ -195,6 +196,20 @@ class ExtractiveAnswerer:
             return SHOWN_PASSAGES
         return NOT_FOUND
 
+    @staticmethod
+    def row_gives_nothing(question: Question, evidence: Evidence,
+                          index: IndexData) -> list[tuple[str, str]]:
+        """When the best candidate is a table row whose cell for what the question asks is
+        blank or a placeholder ("Which organisation leads HammerHAI?" of a row whose
+        lead_or_host is "unknown"): those cells (column, text). The row is where the
+        documents speak of it, not an answer."""
+        unit = index.units[evidence.best.unit_id]
+        if unit.kind != "table_row":
+            return []
+        from .tables.presence import asked_but_missing
+
+        return asked_but_missing(question.text, _row_cells(index, unit))
+
     def compose(self, evidence: Evidence, index: IndexData, most: int) -> list[ScoredCandidate]:
         """The sentences of an answer: the best; the one that gives its reason, for "why";
         runner-ups nearly as likely to answer (more of them, in document order, for a
@@ -264,6 +279,13 @@ class ExtractiveAnswerer:
             status = self.decide(evidence)
             step.did = _decided(status, evidence, self.min_confidence,
                                 self.settings.answer.passages_min_probability)
+            missing = self.row_gives_nothing(question, evidence, index) \
+                if status == ANSWERED else []
+            if missing:
+                status = SHOWN_PASSAGES
+                step.did = "passages: the table row gives no value for what is asked (" + \
+                    ", ".join(f"{name}: “{value}”" for name, value in missing) + \
+                    f"), though its {step.did}"
         if status == NOT_FOUND:
             return Answer(question.text, NOT_ANSWERED, False, [], confidence=evidence.confidence,
                           status=NOT_FOUND)
@@ -512,6 +534,16 @@ def _distinct(scored: list[ScoredCandidate], index: IndexData) -> list[ScoredCan
             seen.add(key)
             out.append(s)
     return out
+
+
+def _row_cells(index: IndexData, unit) -> list[tuple[str, str]]:
+    """A table row unit's cells, (column name, text), from its document's block."""
+    document = index.documents[unit.source]
+    at = bisect.bisect_right(document.blocks, unit.start, key=lambda b: b.start) - 1
+    block = document.blocks[at] if at >= 0 else None
+    if block is None or block.cells is None or not block.start <= unit.start < block.end:
+        return []
+    return [(name, document.text[start:end]) for _position, name, start, end in block.cells]
 
 
 def _citation(number: int, s: ScoredCandidate, index: IndexData,

@@ -43,6 +43,7 @@ from .asked import DOCUMENT_KINDS, asked
 from .execute import Executor, PlanError, Result, RowResult
 from .linker import Linker
 from .plan import HAVING_WORDS, Filter, Linked, Plan
+from .presence import GIVEN, MISSING
 from .prose import ProseFinding, find_figures
 from .store import TableCatalog, TableInfo
 from .values import DATE, NUMBER, describe, plain, plural, quantities, singular
@@ -312,6 +313,10 @@ class Composer:
                 if pair is not None:
                     last = plain(float(pair.value) - 1, DATE)
                     parts.append(f"{column} is from {plain(float(f.value), DATE)} to {last}")
+            elif f.operator == MISSING:
+                parts.append(f"{column} is not given (blank, “unknown”, “N/A” or the like)")
+            elif f.operator == GIVEN:
+                parts.append(f"{column} is given")
             elif f.operator in ("in", "not in"):
                 among = "among" if f.operator == "in" else "not among"
                 parts.append(f"{column} {among} " + ", ".join(f"“{v}”" for v in f.value))

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 
 from ..errors import BriefqaError
 from .plan import ColumnRef, Filter, Join, Plan
+from .presence import GIVEN, MISSING, PLACEHOLDERS
 from .store import TableCatalog, TableInfo
 from .values import NUMBER
 
@@ -144,6 +145,12 @@ class Executor:
                 clauses.append(test if f.operator == "in" else
                                f"({column} IS NULL OR NOT {test})")
                 parameters.extend(whole_words(v) for v in values)
+            elif f.operator in (MISSING, GIVEN):  # the cell folded as `presence.folded`
+                folded = (f"rtrim(lower(trim(regexp_replace(regexp_replace(coalesce({column}, "
+                          f"''), '[`*_]|<br\\s*/?>', ' ', 'g'), '\\s+', ' ', 'g'))), '.')")
+                test = f"{folded} IN ({', '.join('?' for _ in PLACEHOLDERS)})"
+                clauses.append(test if f.operator == MISSING else f"NOT {test}")
+                parameters.extend(sorted(PLACEHOLDERS))
             elif f.operator in ("contains", "excludes"):
                 # the words as a whole: "exascale" is not in "Pre-exascale"
                 test = f"regexp_matches(lower({column}), ?)"

@@ -20,12 +20,7 @@ from dataclasses import dataclass, field
 
 from ..lexical import STOPWORDS, fold, words
 from .asked import (
-    ABOVE,
     ALL_DIMENSION_STEMS,
-    AT_LEAST,
-    AT_MOST,
-    BELOW,
-    BOUND_BEFORE,
     BOUND_COLUMN_STEMS,
     BOUND_WORD_STEMS,
     COMPARATIVE,
@@ -35,26 +30,24 @@ from .asked import (
     GENERIC_STEMS,
     LESS,
     MORE,
-    NOT_ABOVE,
-    NOT_BELOW,
     Asked,
     Token,
     asked,
-    figures_written,
     keywords,
     squash,
     tokenize,
 )
 from .conditions import (
-    DATE_NAME_STEMS,
-    TimeCondition,
-    periods,
+    numeric_filters,
+    span_of,
     time_conditions,
+    time_filters,
     unused_comparisons,
 )
 from .execute import whole_words
 from .joins import RELATION_STEMS, anchor_of, clauses, same_column
 from .plan import ColumnRef, Filter, Join, Linked, Plan
+from .presence import GIVEN, is_missing, presences
 from .store import ColumnInfo, TableCatalog, TableInfo
 from .values import COUNT, DATE, NUMBER, SECONDS, quantities, singular
 
@@ -180,7 +173,7 @@ class Linker:
                         tl.described += weight * self._idf.get(w, 1.0)
                         tl.distinct.add(w)
             for column in table.columns:
-                strength, where = _column_mention(column, question, tokens)
+                strength, where = column_mention(column.name, question, tokens)
                 if strength > 0:
                     tl.columns[column.position] = strength
                     tl.mentioned[column.position] = where
@@ -396,7 +389,7 @@ class Linker:
             if v.rows and v.kind != "contains":
                 filters.append(Filter((v.column,), "excludes", v.needle,
                                       said=question[v.start:v.end]))
-        numeric, numeric_spans = self._numeric_filters(question, tls, mentioned)
+        numeric, numeric_spans = numeric_filters(question, [m.table for m in tls], mentioned)
         if what.having_span:  # "more than one AI factory" bounds the groups, not a column
             start, end = what.having_span
             kept = [(f, span) for f, span in zip(numeric, numeric_spans)
@@ -408,6 +401,15 @@ class Linker:
             filters = [f for f in filters if f not in overlapping]
         filters = [f for f in filters if not _unit_asked(question, f)]
         filters.extend(numeric)
+        present, present_spans, given_anyway = self._presence_filters(question, tls)
+        if present:  # "who leads is not known": no other condition from the same words
+            filters = [f for f in filters if not any(
+                f.said and set(f.columns) & set(p.columns) and s <= question.find(f.said) < e
+                for p, (s, e) in zip(present, present_spans))]
+            # "no C/C++ option (marked not available or N/A)": the cells it names say it
+            named = {r for f in filters for r in f.columns}
+            filters.extend(p for p in present if not set(p.columns) & named)
+        numeric_spans = [*numeric_spans, *present_spans]
         explained = self._explains(question, tls, [*used, *excluded],
                                    [*item_spans, *numeric_spans])
         if not explained:
@@ -419,9 +421,9 @@ class Linker:
                     what.intent in ("max", "min", "compare", "difference") and
                     re.search(r"\b(?:time|long|period|duration)\s+$", question[:t.start], re.I)]
         times = [t for t in times if t not in measured]
-        filters, untimed = self._time_filters(times, tls, filters, question)
+        filters, untimed = time_filters(times, [m.table for m in tls], filters, question)
         spans = [(v.start, v.end) for v in [*used, *excluded]] + list(item_spans) + \
-            list(numeric_spans) + [_span_of(question, f.said) for f in filters if f.said] + \
+            list(numeric_spans) + [span_of(question, f.said) for f in filters if f.said] + \
             [(t.start, t.end) for t in [*times, *measured]]
         unexplained = self._unexplained(question, tls, spans,
                                         set(what.attribute) | keywords(what.said))
@@ -469,7 +471,7 @@ class Linker:
                        c.position == 0 for c in f.columns)]) == 1:
                 return None  # one row named by its name: a look-up, not a count
             conditioned = [r for f in filters for r in f.columns] + \
-                list(join.columns if join else ())
+                list(join.columns if join else ()) + list(given_anyway)
             filtered = {(r.table, r.position) for r in conditioned}
             filtered_names = {squash(r.name) for r in conditioned}
             sources = {m.table.source for m in tls}
@@ -501,7 +503,7 @@ class Linker:
             column = tuple(dict.fromkeys(c for f in grouped for c in f.columns))
             filters = [f for f in filters if not any(  # "Italy have more AI factories": no
                 a < g.said_end and g.said_start < b for g in grouped  # cell of its own
-                for a, b in [_span_of(question, f.said)])]
+                for a, b in [span_of(question, f.said)])]
             score += 1.0  # what is compared is what the table lists (as an entity matched)
             within = Filter(column, "in", tuple(str(f.value) for f in grouped),
                             said=" or ".join(f.said for f in grouped))
@@ -682,82 +684,6 @@ class Linker:
             out |= {w for w in keywords(token.text) if w not in EXPLAINED_ANYWAY
                     and not w.isdigit()}
         return out
-
-    def _time_filters(self, times: list[TimeCondition], tls: list[TableLinks],
-                      filters: list[Filter], question: str) -> tuple[list[Filter], list[str]]:
-        """The plan's filters with the question's conditions on time applied, and the words
-        of those it cannot account for. A condition is accounted for by a date column (or a
-        column of years) that carries it in every table ("before October 2025": the date is
-        before 2025-10-01); "in 2025" also by a cell that names it, or by tables whose own
-        names state a period inside it ("Dec 2024 selection" for "in December 2024"). A
-        range ("before", "since") is never accounted for by a table's name or a cell that
-        holds the year: "2025 selections" says nothing of "before October 2025"."""
-        bounds = [(t.start, t.end) for t in times if t.bound]
-        if bounds:  # "before 2025" is a range, not the cell "2025"
-            filters = [f for f in filters if f.dimension or not any(
-                a < e and s < b for s, e in bounds for a, b in [_span_of(question, f.said)])]
-        out, untimed = list(filters), []
-        for t in times:
-            carried = self._date_filters(t, tls, question)
-            if carried:
-                out.extend(carried)
-                continue
-            if not t.bound and t.low is not None:
-                if any(not f.dimension and a < t.end and t.start < b
-                       for f in filters for a, b in [_span_of(question, f.said)]):
-                    continue  # a cell the question names holds it ("Dec 2024")
-                if t.exact and all(any(t.low <= low and high <= t.high for low, high in
-                                       periods(" ".join((m.table.title, m.table.caption,
-                                                          m.table.section or ""))))
-                                   for m in tls):
-                    continue  # every table says its rows are of that period
-            untimed.append(t.said)
-        return out, untimed
-
-    def _date_filters(self, t: TimeCondition, tls: list[TableLinks],
-                      question: str) -> list[Filter]:
-        """A condition on time as filters on a date column (or a column of years) of every
-        table: the column whose name the question says ("opened" for "Opened"), else the one
-        date column of a table whose name says nothing more ("Date", "Year"). None where a
-        table has no such column, or several, or the period is said roughly."""
-        if t.low is None or not t.exact or t.relation == "between":
-            return []
-        stems = keywords(question)
-        refs, kinds = [], set()
-        for m in tls:
-            rows = max(1, m.table.rows)
-            options = []
-            for c in m.table.columns:
-                dated = c.dimensions.get(DATE)
-                if dated and dated["cells"] >= 0.5 * rows:
-                    options.append((c, DATE))
-                elif t.year is not None and "year" in keywords(c.name) and c.values and \
-                        (c.dimensions.get(NUMBER) or {}).get("cells", 0) >= 0.5 * rows and \
-                        all(re.fullmatch(r"(?:19|20)\d\d", v.strip()) for v in c.values):
-                    options.append((c, NUMBER))
-            named = [o for o in options if (keywords(o[0].name) - DATE_NAME_STEMS) and
-                     keywords(o[0].name) - DATE_NAME_STEMS <= stems]
-            if not named and len(options) == 1 and \
-                    not keywords(options[0][0].name) - DATE_NAME_STEMS:
-                named = options
-            if len(named) != 1:
-                return []
-            column, kind = named[0]
-            refs.append(ColumnRef(m.table.name, column.position, column.name))
-            kinds.add(kind)
-        if len(kinds) != 1:
-            return []
-        kind = kinds.pop()
-        if kind == DATE:
-            bounds = {"before": [("<", t.low)], "until": [("<", t.high)],
-                      "after": [(">=", t.high)], "since": [(">=", t.low)],
-                      "in": [(">=", t.low), ("<", t.high)]}[t.relation]
-        else:
-            bounds = {"before": [("<", t.year)], "until": [("<=", t.year)],
-                      "after": [(">", t.year)], "since": [(">=", t.year)],
-                      "in": [("=", t.year)]}[t.relation]
-        return [Filter(tuple(refs), operator, float(value), kind, said=t.said)
-                for operator, value in bounds]
 
     def _join(self, clause, tls: list[TableLinks]) -> Join | None:
         """The join a clause asks for (see `Join`), or None. The other table is the one the
@@ -954,64 +880,26 @@ class Linker:
                 filters.append(Filter((ref,), "excludes", opposite, said=match.group(1)))
         return filters, used
 
-    def _numeric_filters(self, question: str, tls: list[TableLinks], mentioned):
-        """"above 200", "512 GiB or more", "at most 4 nodes", "shorter than one day", "no
-        more than two jobs": a figure compared with a column's typed values (the column the
-        question names, else the only one of that dimension); "exactly" a figure after a
-        bound ("at most exactly two days") is that figure."""
-        out, spans = [], []
-        written, replaced = figures_written(question)
-        for q in quantities(written):
-            start = next((s for s, e in replaced if s <= q.start < e), q.start)
-            before, after = question[:start], question[q.end:q.end + 30]
-            text = question[start:q.end]
-            negated = bool(re.search(r"\bnot?\s+$", before, re.I))
-            if re.search(r"\bexactly\s+$", before, re.I) and BOUND_BEFORE.search(before):
-                if q.dimension == NUMBER:
-                    continue
-                operator = "="  # "at most exactly two days": two days, as stated
-            elif NOT_ABOVE.search(before) or (negated and q.qualifier == ">"):
-                operator = "<="  # "no more than two", "no longer than a week"
-            elif NOT_BELOW.search(before) or (negated and q.qualifier == "<"):
-                operator = ">="
-            elif q.qualifier == ">" or ABOVE.search(before):
-                operator = ">=" if re.search(r"at least", text + before[-12:], re.I) else ">"
-            elif q.qualifier == "<" or BELOW.search(before):
-                operator = "<=" if re.search(r"at most|up to", text + before[-12:], re.I) \
-                    else "<"
-            elif AT_LEAST.match(_after_words(after)):
-                operator = ">="
-            elif AT_MOST.match(_after_words(after)):
-                operator = "<="
-            else:
-                continue  # a figure stated plainly is a cell to find, not a bound
-            columns = []
-            dimension = q.dimension
-            for m in tls:
-                options = [(mentioned[m.table.name].get(c.position, 0), c) for c in
-                           m.table.columns if q.dimension in c.dimensions]
-                if not options and q.dimension.startswith(COUNT):
-                    # "two jobs" against a column of plain numbers named for jobs ("Max jobs")
-                    thing = q.dimension[len(COUNT):]
-                    options = [(mentioned[m.table.name].get(c.position, 0), c) for c in
-                               m.table.columns if NUMBER in c.dimensions and
-                               thing in {singular(w) for w in keywords(c.name)}]
-                    if options:
-                        dimension = NUMBER
-                if q.dimension == NUMBER:
-                    options = [o for o in options if o[0] > 0]
-                if not options:
-                    continue
-                options.sort(key=lambda o: (-o[0], o[1].position))
-                if len(options) > 1 and options[0][0] == options[1][0]:
-                    continue  # several columns could hold it and the question names none
-                columns.append(ColumnRef(m.table.name, options[0][1].position,
-                                         options[0][1].name))
-            if columns:
-                out.append(Filter(tuple(columns), operator, q.value, dimension, said=text))
-                rate = re.match(r"\s+per\s+[\w-]+", question[q.end:])  # "two jobs per user"
-                spans.append((start, q.end + (rate.end() if rate else 0)))
-        return out, spans
+    @staticmethod
+    def _presence_filters(question: str, tls: list[TableLinks]):
+        """"do we not know who leads", "nothing on the C/C++ side", "have a Fortran flag":
+        a column's cells missing or given (see `presence.py`), one filter over the tables
+        that say it at the same words; where the question says each; and the columns said to
+        be given that give every cell (no condition, but what those words ask is met)."""
+        said: dict[tuple[str, int, int], list[ColumnRef]] = {}
+        full: set[ColumnRef] = set()
+        for m in tls:
+            columns = m.table.columns
+            for p in presences(question, m.mentioned, m.columns,
+                               lambda i, columns=columns: any(map(is_missing,
+                                                                  columns[i].values))):
+                ref = ColumnRef(m.table.name, p.position, columns[p.position].name)
+                said.setdefault((p.state, p.start, p.end), []).append(ref)
+                if p.state == GIVEN and not any(map(is_missing, columns[p.position].values)):
+                    full.add(ref)
+        filters = [Filter(tuple(refs), state, "", said=question[start:end])
+                   for (state, start, end), refs in said.items() if not set(refs) <= full]
+        return filters, [(start, end) for _, start, end in said], full
 
     def _measure(self, what: Asked, tls: list[TableLinks], mentioned, question: str,
                  items: list[Filter] = ()):
@@ -1288,11 +1176,6 @@ def _either(filters: list[Filter]) -> list[Filter]:
         tuple(dict.fromkeys(values)), said=", ".join(f.said for f in labelled))]
 
 
-def _span_of(question: str, said: str) -> tuple[int, int]:
-    at = question.find(said)
-    return (at, at + len(said)) if at >= 0 else (0, 0)
-
-
 def _tightest(lows: list[str], wanted: set[str]) -> tuple[int, int]:
     """The shortest run of tokens holding every wanted word (first and last index)."""
     best = (0, len(lows) - 1)
@@ -1346,9 +1229,9 @@ def _consonants(word: str) -> str:
     return re.sub(r"[aeiouy]", "", word)
 
 
-def _column_mention(column: ColumnInfo, question: str, tokens: list[Token]):
+def column_mention(name: str, question: str, tokens: list[Token]):
     """How much of a column's name the question says (1.0: all its words), and where."""
-    name_words = keywords(column.name) - {"no"}
+    name_words = keywords(name) - {"no"}
     if not name_words:
         return 0.0, (0, 0)
     positions, found = [], set()
@@ -1357,7 +1240,7 @@ def _column_mention(column: ColumnInfo, question: str, tokens: list[Token]):
         if hit:
             found |= hit
             positions.append((t.start, t.end))
-    squashed = squash(column.name)
+    squashed = squash(name)
     if len(squashed) >= 5 and said_whole(squashed, [squash(t.text) for t in tokens]):
         found = name_words
     if not found:
@@ -1427,12 +1310,6 @@ def _alternatives(question: str) -> list[tuple[int, int]]:
     offset = join.end()
     return [(kept[-1].start(), kept[0].end()),
             (offset + right[0].start(), offset + right[-1].end())]
-
-
-def _after_words(text: str) -> str:
-    """What follows a figure, past up to two words: "512 GiB [of memory] or more"."""
-    match = re.match(r"\s*(?:(?:of\s+)?[\w-]+\s+){0,2}?(?=(?:or|and|at)\b)", text)
-    return text[match.end():] if match else text.strip()
 
 
 def _same_kind(plan: Plan, other: Plan) -> bool:

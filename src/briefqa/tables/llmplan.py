@@ -29,6 +29,7 @@ from ..settings import Settings
 from .execute import Executor, PlanError
 from .linker import Linker
 from .plan import AGGREGATES, HAVING_WORDS, OPERATORS, ColumnRef, Filter, Linked, Plan
+from .presence import GIVEN, MISSING
 from .store import ColumnInfo, TableCatalog, TableInfo
 from .values import COUNT, NUMBER, leading
 
@@ -65,7 +66,7 @@ The plan (leave out the keys it does not need):
  "aggregate": "count" | "list" | "max" | "min" | "sum" | "difference" | "compare" | "count_by",
  "filters": [{"column": "<a column's name or index>",
               "operator": "=" | "!=" | "contains" | "excludes" | "in" | "not in" \
-| ">" | ">=" | "<" | "<=",
+| ">" | ">=" | "<" | "<=" | "missing" | "given",
               "value": "<a cell text as the catalog writes it>"}],
  "measure": "<the column compared, added up, or of which the largest or smallest is wanted>",
  "group": "<the column counted by, for count_by>",
@@ -76,7 +77,8 @@ The plan (leave out the keys it does not need):
 Rules:
 1. Use only tables and columns of the catalog, and cell texts as its examples write them. \
 For "in" and "not in" the value is a list of cell texts; for > >= < <= it is a figure, \
-such as 200 or "512 GiB".
+such as 200 or "512 GiB"; "missing" keeps the rows whose cell gives no value (blank, \
+"unknown", "N/A") and "given" the others, with the value "".
 2. count and list take filters; max and min take a measure; sum takes a measure (and two \
 items to add two rows); difference and compare take a measure and exactly two items; \
 count_by takes a group, with order "asc" for the fewest; with "having" it keeps every value \
@@ -323,6 +325,10 @@ def _filters(raw, table: TableInfo) -> list[Filter]:
                                              and not isinstance(value, bool)):
             number, dimension, said = _figure(value, column)
             out.append(Filter((ref,), operator, number, dimension, said=said))
+        elif operator in (MISSING, GIVEN):
+            if value not in ("", None):
+                raise PlanRefused(f"its value for “{operator}” is not \"\" ({_said(value)})")
+            out.append(Filter((ref,), operator, "", said=operator))
         elif operator in ("in", "not in"):
             if not isinstance(value, list) or not value or len(value) > MAX_IN_VALUES:
                 raise PlanRefused(f"its value for “{operator}” is not a list of 1 to "

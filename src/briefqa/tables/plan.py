@@ -12,7 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 AGGREGATES = ("count", "list", "max", "min", "sum", "difference", "compare", "count_by")
-OPERATORS = ("=", "!=", "contains", "excludes", "in", "not in", ">", ">=", "<", "<=")
+OPERATORS = ("=", "!=", "contains", "excludes", "in", "not in", ">", ">=", "<", "<=",
+             "missing", "given")
 # count_by's bound on how many rows a kept value has, and how it is said
 HAVING_WORDS = {">": "more than", ">=": "at least", "<": "fewer than", "<=": "at most",
                 "=": "exactly"}
@@ -32,7 +33,8 @@ class ColumnRef:
 class Filter:
     """Rows whose cell in `columns` (one column per table it applies to) holds `value`:
     a cell text ("=", "!=", "contains", "in": a tuple of texts) or a figure in `dimension`'s
-    base unit (">", ">=", "<", "<=", "=")."""
+    base unit (">", ">=", "<", "<=", "="); or rows whose cell gives no value ("missing":
+    blank, "unknown", "N/A": see presence.py) or gives one ("given"), `value` ""."""
 
     columns: tuple[ColumnRef, ...]
     operator: str

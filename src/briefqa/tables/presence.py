@@ -1,0 +1,119 @@
+"""Presence: conditions on whether a row gives a value at all.
+
+"For how many factories do we still not know who leads them?", "Which features have nothing
+on the C/C++ side?", "Which ones have a Fortran flag?": a column's cell is *missing* when it is
+blank or a placeholder that says the value is not given ("unknown", "N/A", "-", "Not
+available", "TBD"), and *given* otherwise. A condition is read only where the question says
+it of a column it names, right beside the words that say it; "missing" only of a column that
+has a missing cell (of any other, a misreading would answer "none"), "given" of any (of a
+column with every cell given it keeps every row, as no condition would).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+MISSING, GIVEN = "missing", "given"
+
+# What a cell says when it gives no value (compared folded: lower case, no markup, no
+# trailing full stop). English, as the documents' tables write it.
+PLACEHOLDERS = frozenset({
+    "", "-", "--", "–", "—", "?", "n/a", "na", "n.a", "none", "unknown", "not known",
+    "not available", "not applicable", "not given", "not stated", "not specified",
+    "not disclosed", "not public", "not published", "unspecified", "undisclosed", "tbd",
+    "tba", "tbc", "to be confirmed", "to be announced", "to be determined"})
+
+# The noun a column's name may come with, that says what its cells are ("a Fortran flag",
+# "the C/C++ side", "a lead given"): one of these words.
+_NOUN_AFTER = re.compile(
+    r"^\s+(?:flags?|options?|sides?|values?|figures?|entry|entries|fields?|columns?|cells?|"
+    r"settings?|given|listed|stated|specified|named|known)\b", re.I)
+_KNOWN = r"(?:(?:known|stated|listed|named|given|public|specified)\s+)?"
+# The words that say a value is missing: before the column ("without a Fortran flag", "do we
+# not know who leads", "nothing on the C/C++ side") or after it ("whose host is unknown").
+_MISSING_BEFORE = re.compile(
+    r"\b(?:(?:not|n[o']t)\s+(?:yet\s+)?(?:know|known|given|listed|stated|specified|named|"
+    r"say|said|public)|without(?:\s+(?:a|an|any))?|lacks?(?:\s+(?:a|an|any))?|lacking(?:\s+"
+    r"(?:a|an|any))?|missing(?:\s+(?:a|an|its|their))?|(?:has|have|having|with|gives?|"
+    r"lists?)\s+no|nothing\s+(?:on|for|in|under|as)(?:\s+(?:the|its|their))?|unknown)"
+    r"[\s,]+(?:(?:who|what|which|where|whom)\s+)?" + _KNOWN + "$", re.I)
+_MISSING_AFTER = re.compile(
+    r"^\s*(?:(?:is|are|was|were)\s+(?:still\s+)?(?:unknown|missing|not\s+(?:known|given|"
+    r"listed|stated|specified|public))|(?:is|are)\s+(?:left\s+)?(?:blank|empty))\b", re.I)
+# The words that say a value is given: "have a Fortran flag", "which list an operator".
+_GIVEN_BEFORE = re.compile(
+    r"\b(?:have|has|having|with|give|gives|list|lists|state|states|come\s+with|comes\s+with)"
+    r"\s+(?:a|an|any|some)\s+$", re.I)
+_NEAR = 40  # characters between the words and the column's name, at most
+
+
+def folded(cell: str) -> str:
+    """A cell as compared with the placeholders: lower case, no markup, one space."""
+    text = re.sub(r"[`*_]|<br\s*/?>", " ", str(cell or ""))
+    return " ".join(text.split()).lower().rstrip(".")
+
+
+def is_missing(cell: str) -> bool:
+    return folded(cell) in PLACEHOLDERS
+
+
+@dataclass(frozen=True)
+class Presence:
+    """A condition on a column: its cells `missing` or `given`, said by the question's
+    words from `start` to `end`."""
+
+    position: int  # the column's
+    state: str
+    start: int
+    end: int
+
+
+def presences(question: str, mentioned: dict[int, tuple[int, int]],
+              strengths: dict[int, float], has_missing) -> list[Presence]:
+    """The conditions on presence the question sets on the columns it names (`mentioned`:
+    a column's position -> where the question names it; `strengths`: how much of its name
+    it says; `has_missing(position)`: whether that column has a missing cell). Where several
+    columns are named at the same words, the one named most wholly ("a maximum walltime":
+    Max walltime, not Max jobs)."""
+    out: list[Presence] = []
+    best: dict[int, float] = {}
+    for position, (start, _end) in mentioned.items():
+        best[start] = max(best.get(start, 0.0), strengths.get(position, 0.0))
+    for position, (start, end) in sorted(mentioned.items(), key=lambda kv: kv[1]):
+        if end <= start or strengths.get(position, 0.0) < best[start]:
+            continue
+        before = question[max(0, start - _NEAR):start]
+        noun = _NOUN_AFTER.match(question[end:])
+        named_end = end + (noun.end() if noun else 0)
+        missing = _MISSING_BEFORE.search(before) if has_missing(position) else None
+        if missing:
+            out.append(Presence(position, MISSING, start - len(before) + missing.start(),
+                                named_end))
+            continue
+        after = _MISSING_AFTER.match(question[named_end:named_end + _NEAR]) \
+            if has_missing(position) else None
+        if after:
+            out.append(Presence(position, MISSING, start, named_end + after.end()))
+            continue
+        given = _GIVEN_BEFORE.search(before)
+        if given:
+            out.append(Presence(position, GIVEN, start - len(before) + given.start(),
+                                named_end))
+    return out
+
+
+def asked_but_missing(question: str, cells: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Of a table row's cells (column name, cell text), those the question asks for (it
+    names their column, and does not quote their cell) that give no value: "Which
+    organisation leads HammerHAI?" of a row whose lead_or_host is "unknown". Such a row
+    tells where the documents speak of it, not the answer."""
+    from .asked import tokenize
+    from .linker import column_mention
+
+    tokens = tokenize(question)
+    low = question.lower()
+    asked = [(name, value) for name, value in cells
+             if column_mention(name, question, tokens)[0] > 0 and
+             (not value.strip() or value.strip().lower() not in low)]
+    return [(name, value) for name, value in asked if is_missing(value)]
