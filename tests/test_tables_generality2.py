@@ -353,3 +353,24 @@ def test_a_row_whose_asked_cell_is_unknown_is_shown_not_asserted(qa):
     assert "gives no value for what is asked (lead_or_host: “unknown”)" in decided
     known = qa.ask("Who hosts Delta Lab?")
     assert known.status == "answered" and "BSC" in known.citations[0].quote
+
+
+def test_which_values_of_a_column_the_rows_meeting_a_condition_hold(qa):
+    # "which countries" of a table of labs: the values of its country column, each with its
+    # rows (a count by country, every group with at least one row)
+    answer = qa.ask("In which countries are there labs with an unknown lead?")
+    assert answer.mode == "computed" and answer.computation["aggregate"] == "count_by"
+    assert answer.computation["having"] == [">=", 1]
+    assert set(answer.short.text.split(", ")) == {"Finland", "Greece"}
+    assert row_names(answer) == {"Boreal Lab", "Elm Lab"}
+    cites_every_row(qa, answer)
+    every = qa.ask("Which countries have labs?")
+    assert set(every.short.text.split(", ")) == {"Finland", "Poland", "Spain", "Greece"}
+    assert len(every.computation["rows"]) == 5
+
+
+def test_a_preposition_before_which_still_asks_for_a_list(qa):
+    answer = qa.ask("On which queues can I run a job for longer than two days?")
+    assert answer.mode == "computed" and answer.computation["aggregate"] == "list"
+    assert row_names(answer) == {"long"}  # 3 days; normal's is 2 days
+    cites_every_row(qa, answer)

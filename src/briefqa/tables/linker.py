@@ -461,6 +461,19 @@ class Linker:
             # "how many CPU cores across its node types": a column of cores per node, and of
             # nodes per row; what is counted is not the rows, nor must the table list cores
             weighted = {(r.table, r.position) for r in counted} if weight else set()
+            names_row = any(f.operator in ("=", "contains") and
+                            all(c.position == 0 for c in f.columns) for f in filters)
+            values_of = self._values_asked(asked_entity, tls, question) \
+                if what.intent == "list" and entity < 0.5 and not (join or names_row) else ()
+            if values_of:
+                # "Which countries have AI factories with an unknown lead?": the values of a
+                # column among the rows that meet the conditions, each with its rows
+                if blocked:
+                    return None
+                return score, account(Plan(
+                    tables, "count_by", tuple(_either(filters)), group=values_of,
+                    order="desc", having=(">=", 1), confidence=score,
+                    links=tuple(links))), None, links
             if not (entity >= 0.5 or weighted or (generic_ask and described >= (
                     1.5 if what.intent == "list" else 1.0) and (filters or join))):
                 return None
@@ -1117,6 +1130,28 @@ class Linker:
             if len(found) == 2 and found[0].value != found[1].value:
                 return found
         return []
+
+    def _values_asked(self, asked_entity: list[str], tls: list[TableLinks],
+                      question: str) -> tuple[ColumnRef, ...]:
+        """"Which countries have AI factories ...?" of a table of factories with a country
+        column: that column in each table, where the question asks for what a column holds
+        (the words of its name, not the first column's) and also names what the table lists;
+        else (). Not where the question names one row ("which partitions does
+        MareNostrum 5 have": a look-up)."""
+        wanted = set(asked_entity)
+        if not wanted:
+            return ()
+        rest = keywords(question) - wanted
+        refs = []
+        for m in tls:
+            if not (self._lists[m.table.name] - GENERIC_STEMS) & rest:
+                return ()
+            found = [c for c in m.table.columns[1:]
+                     if wanted == keywords(c.name) - GENERIC_STEMS]
+            if len(found) != 1:
+                return ()
+            refs.append(ColumnRef(m.table.name, found[0].position, found[0].name))
+        return tuple(refs)
 
     def _group(self, what: Asked, tls) -> tuple[ColumnRef, ...]:
         """"Which country has the most ...": the column counted by."""
