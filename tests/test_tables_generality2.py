@@ -374,3 +374,29 @@ def test_a_preposition_before_which_still_asks_for_a_list(qa):
     assert answer.mode == "computed" and answer.computation["aggregate"] == "list"
     assert row_names(answer) == {"long"}  # 3 days; normal's is 2 days
     cites_every_row(qa, answer)
+
+
+def test_one_row_of_a_table_is_not_the_count_or_list_of_its_rows(qa):
+    from briefqa.tables.rowanswer import one_of_many
+
+    labs = next(t for t in qa.index.tables.tables if t.source == "labs.csv")
+    cells = [("name", "Aurora Lab"), ("country", "Finland"), ("lead_or_host", "CSC"),
+             ("confidence", "high")]
+
+    def table_of(question):
+        return one_of_many(question, "labs.csv", "Aurora Lab", cells, qa.index.tables)
+
+    assert table_of("How many labs were set up by a university?") == labs.label
+    assert table_of("Which labs work with industry partners?") == labs.label
+    assert table_of("Which lab works with industry partners?") is None  # one row may be it
+    assert table_of("How many GPUs does Aurora Lab have?") is None  # not what the table lists
+    assert one_of_many("How many labs were set up by a university?", "other.csv", None,
+                       cells, qa.index.tables) is None
+
+
+def test_the_values_of_a_column_are_not_taken_where_a_bound_is_left_over(qa):
+    # "more than one lab" is a bound no filter carries: listing the countries of the labs
+    # rated high would drop it
+    plans = Linker(qa.index.tables).link(
+        "Which countries with a high confidence lab have more than one lab?").plans
+    assert not any(p.having == (">=", 1) for p in plans)

@@ -197,18 +197,26 @@ class ExtractiveAnswerer:
         return NOT_FOUND
 
     @staticmethod
-    def row_gives_nothing(question: Question, evidence: Evidence,
-                          index: IndexData) -> list[tuple[str, str]]:
-        """When the best candidate is a table row whose cell for what the question asks is
-        blank or a placeholder ("Which organisation leads HammerHAI?" of a row whose
-        lead_or_host is "unknown"): those cells (column, text). The row is where the
-        documents speak of it, not an answer."""
+    def row_cannot_answer(question: Question, evidence: Evidence,
+                          index: IndexData) -> str | None:
+        """Why the best candidate, a table row, does not answer though it is likely (see
+        `tables.rowanswer`): its cell for what is asked gives no value, or the question asks
+        for several rows of its table; None when it may answer (or is no row)."""
         unit = index.units[evidence.best.unit_id]
         if unit.kind != "table_row":
-            return []
-        from .tables.presence import asked_but_missing
+            return None
+        from .tables.rowanswer import asked_but_missing, one_of_many
 
-        return asked_but_missing(question.text, _row_cells(index, unit))
+        cells = _row_cells(index, unit)
+        missing = asked_but_missing(question.text, cells)
+        if missing:
+            return "the table row gives no value for what is asked (" + ", ".join(
+                f"{name}: “{value}”" for name, value in missing) + ")"
+        table = one_of_many(question.text, unit.source, unit.section, cells,
+                            getattr(index, "tables", None))
+        if table:
+            return f"one row of {table} for a question about several of its rows"
+        return None
 
     def compose(self, evidence: Evidence, index: IndexData, most: int) -> list[ScoredCandidate]:
         """The sentences of an answer: the best; the one that gives its reason, for "why";
@@ -279,13 +287,11 @@ class ExtractiveAnswerer:
             status = self.decide(evidence)
             step.did = _decided(status, evidence, self.min_confidence,
                                 self.settings.answer.passages_min_probability)
-            missing = self.row_gives_nothing(question, evidence, index) \
-                if status == ANSWERED else []
-            if missing:
+            unanswered = self.row_cannot_answer(question, evidence, index) \
+                if status == ANSWERED else None
+            if unanswered:
                 status = SHOWN_PASSAGES
-                step.did = "passages: the table row gives no value for what is asked (" + \
-                    ", ".join(f"{name}: “{value}”" for name, value in missing) + \
-                    f"), though its {step.did}"
+                step.did = f"passages: {unanswered}, though its {step.did}"
         if status == NOT_FOUND:
             return Answer(question.text, NOT_ANSWERED, False, [], confidence=evidence.confidence,
                           status=NOT_FOUND)

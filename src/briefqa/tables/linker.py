@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from ..lexical import STOPWORDS, fold, words
 from .asked import (
     ALL_DIMENSION_STEMS,
+    BOUND,
     BOUND_COLUMN_STEMS,
     BOUND_WORD_STEMS,
     COMPARATIVE,
@@ -463,8 +464,13 @@ class Linker:
             weighted = {(r.table, r.position) for r in counted} if weight else set()
             names_row = any(f.operator in ("=", "contains") and
                             all(c.position == 0 for c in f.columns) for f in filters)
+            # a bound no filter carries ("with X have more than one AI factory") is more
+            # than the values of a column answer
+            bound_left = any(not any(s <= m.start() < e for s, e in numeric_spans)
+                             for m in BOUND.finditer(question))
             values_of = self._values_asked(asked_entity, tls, question) \
-                if what.intent == "list" and entity < 0.5 and not (join or names_row) else ()
+                if what.intent == "list" and entity < 0.5 and not (
+                    join or names_row or unexplained or bound_left) else ()
             if values_of:
                 # "Which countries have AI factories with an unknown lead?": the values of a
                 # column among the rows that meet the conditions, each with its rows

@@ -102,18 +102,3 @@ def presences(question: str, mentioned: dict[int, tuple[int, int]],
                                 named_end))
     return out
 
-
-def asked_but_missing(question: str, cells: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """Of a table row's cells (column name, cell text), those the question asks for (it
-    names their column, and does not quote their cell) that give no value: "Which
-    organisation leads HammerHAI?" of a row whose lead_or_host is "unknown". Such a row
-    tells where the documents speak of it, not the answer."""
-    from .asked import tokenize
-    from .linker import column_mention
-
-    tokens = tokenize(question)
-    low = question.lower()
-    asked = [(name, value) for name, value in cells
-             if column_mention(name, question, tokens)[0] > 0 and
-             (not value.strip() or value.strip().lower() not in low)]
-    return [(name, value) for name, value in asked if is_missing(value)]
