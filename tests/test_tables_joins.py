@@ -130,3 +130,19 @@ def test_a_clause_naming_a_family_of_tables_picks_one_only_by_its_own_words(qa):
     # "a site": either table (the family, read whole, would be needed): not one of them
     b = qa.ask("Which clusters in the clusters CSV are in a country with no site?")
     assert not _asserted_join(b), b.text
+
+
+def test_groups_counted_among_those_with_or_without_rows_of_another_table(qa):
+    # labs by country, only the countries that host a cluster (Finland, Spain: not Poland,
+    # not Greece); the clause ends before the count's own verb
+    answer = qa.ask("Which countries that host a cluster have more than one lab?")
+    assert answer.mode == "computed" and answer.computation["aggregate"] == "count_by"
+    assert answer.computation["having"] == [">", 1] and answer.computation["joins"]
+    assert answer.short.text == "Finland"  # Aurora and Boreal; Spain has one
+    cites_every_row(qa, answer)
+    most = qa.ask("Which country without a cluster has the most labs?")
+    assert most.mode == "computed" and most.computation["joins"][0]["negate"] is True
+    assert set(most.short.text.split(", ")) == {"Poland", "Greece"}  # one lab each
+    assert "whose country matches the country of no row of" in most.text
+    assert "(1 each)" in most.text
+

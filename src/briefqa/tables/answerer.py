@@ -440,10 +440,11 @@ class Composer:
             winners = [g for g, n in result.groups if n == top]
             most = "fewest" if plan.order == "asc" else "most"
             rest = "; ".join(f"{g} {n}" for g, n in result.groups[:8])
-            sentence = (f"Computed: counted by {column}, the {most} rows of {label} have "
-                        f"{' and '.join(f'“{w}”' for w in winners)} ({top} each"
-                        f"{'' if len(winners) > 1 else ''}): {self.listed(result.rows)}. "
-                        f"All counts: {rest}.")
+            scope = f" whose {where}" if where else ""
+            held = f"{top} each" if len(winners) > 1 else f"{top} {'row' if top == 1 else 'rows'}"
+            sentence = (f"Computed: counted by {column}, the {most} rows of {label}{scope} have "
+                        f"{' and '.join(f'“{w}”' for w in winners)} ({held}): "
+                        f"{self.listed(result.rows)}. All counts: {rest}.")
             return sentence, Span(", ".join(winners), 0, -1, -1), True, []
         if plan.aggregate in ("max", "min"):
             return self.say_extreme(result, label, where)

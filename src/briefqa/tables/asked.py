@@ -64,13 +64,19 @@ NOT_BELOW = re.compile(r"\bno(?:t)?\s+(?:less|fewer|shorter|lower|smaller|under)
                         r"(?:\s+than)?\s*$", re.I)
 BOUND_BEFORE = re.compile(r"\b(?:at (?:most|least)|up to|no(?:t)? (?:more|less|fewer|longer|"
                            r"shorter) than)\s+exactly\s+$", re.I)
-COUNT_BY = re.compile(r"\b(?:which|what)\s+(?P<noun>[\w-]+)\s+(?:has|have|had|holds?|hosts?|"
+# "which country [that hosts a EuroHPC machine] has ...": the groups' noun, and a clause
+# about other rows (a join: `joins.clauses` reads the same forms)
+_GROUP_CLAUSE = r"(?P<clause>\s+(?:(?:that|which|who)\s+\w+|whose|without|with\s+no)\b" \
+    r"[^?,;]{1,60}?)?"
+COUNT_BY = re.compile(r"\b(?:which|what)\s+(?P<noun>[\w-]+)" + _GROUP_CLAUSE +
+                      r"\s+(?:has|have|had|holds?|hosts?|"
                        r"is home to|gets?)\s+the\s+(?:(?P<max>most|largest number of|highest "
                        r"number of)|(?P<min>fewest|least|smallest number of))\b", re.I)
 _HOW_MANY = r"\d+|one|two|three|four|five|six|seven|eight|nine|ten"
 # "Which countries have more than one AI factory?": groups kept by how many rows they have.
 COUNT_HAVING = re.compile(
-    r"\b(?:which|what)\s+(?P<noun>[\w-]+)\s+(?:has|have|had|holds?|hosts?|is home to|"
+    r"\b(?:which|what)\s+(?P<noun>[\w-]+)" + _GROUP_CLAUSE +
+    r"\s+(?:has|have|had|holds?|hosts?|is home to|"
     r"are home to|gets?|counts?|lists?)\s+(?P<bound>(?:more than|at least|fewer than|less than)"
     rf"\s+(?:{_HOW_MANY})|(?:{_HOW_MANY})\s+or more|multiple|only one|just one|a single|"
     r"exactly one)\b", re.I)
@@ -212,6 +218,9 @@ class Asked:
     # and where the question says so
     having: tuple[str, int] | None = None
     having_span: tuple[int, int] | None = None
+    # count_by: where a clause about the groups stands ("which country [that hosts a
+    # EuroHPC machine] has the most ..."), which ends before the verb of the count
+    group_clause: tuple[int, int] | None = None
 
 
 _WHICH_NOUN = re.compile(r"\b(?:which|what)\s+(?:of\s+the\s+|of\s+)?((?:[\w'’-]+\s+){0,3}?"
@@ -288,10 +297,17 @@ def asked(question: str) -> Asked:
     if having:
         entity = _phrase_after(text, bounded.end())  # "... more than one [AI factory]"
         return Asked(intent, entity, attribute, dimension, excluded_from, said, group,
-                     having, bounded.span())
+                     having, bounded.span(), _clause_of(bounded))
     if by:
         entity = _phrase_after(text, by.end())  # "which country has the most [AI factories]"
+        if intent == "count_by":
+            return Asked(intent, entity, attribute, dimension, excluded_from, said, group,
+                         group_clause=_clause_of(by))
     return Asked(intent, entity, attribute, dimension, excluded_from, said, group)
+
+
+def _clause_of(match: re.Match) -> tuple[int, int] | None:
+    return match.span("clause") if match.group("clause") else None
 
 
 def _having(bound: str) -> tuple[str, int]:

@@ -280,6 +280,8 @@ class Linker:
         other table is set aside, the rest planned over the first table, and the clause
         becomes the plan's join. None when no clause names another table."""
         for start, end in clauses(question):
+            if what.group_clause and start < what.group_clause[1] < end:
+                end = what.group_clause[1]  # "that host a machine [have more than one]"
             if not keywords(question[start:end]) & self._everything_listed:
                 continue  # it names what no table lists: no join (see `_join`)
             blanked = question[:start] + " " * (end - start) + question[end:]
@@ -448,7 +450,7 @@ class Linker:
             what.intent not in ("count", "list") else 0
         # A question that asks of something no part of the plan accounts for gets no plan
         # (it may still be declined, when what it asks for is what no table gives).
-        blocked = len(unexplained) > allowed
+        blocked = len(unexplained) > allowed or bool(set(unexplained) & NEGATION_STEMS)
         strengths = sorted((v.strength for v in used), reverse=True)
         score = described + 2.0 * entity + sum(strengths[:1]) + 0.3 * sum(strengths[1:])
         score += 0.5 * sum(max(c.values(), default=0.0) for c in mentioned.values())
@@ -1169,6 +1171,12 @@ class Linker:
                     refs.append(ColumnRef(m.table.name, column.position, column.name))
                     break
         return tuple(refs)
+
+
+# A word of negation is never left unexplained: "without a EuroHPC machine" is the opposite
+# of no condition at all.
+NEGATION_STEMS = frozenset(keywords("not no none never without except excluding lacking "
+                                    "neither nor"))
 
 
 @dataclass
