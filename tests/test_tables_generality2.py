@@ -400,3 +400,14 @@ def test_the_values_of_a_column_are_not_taken_where_a_bound_is_left_over(qa):
     plans = Linker(qa.index.tables).link(
         "Which countries with a high confidence lab have more than one lab?").plans
     assert not any(p.having == (">=", 1) for p in plans)
+
+
+def test_how_many_values_of_a_column_the_rows_hold(qa):
+    answer = qa.ask("How many countries have labs?")
+    assert answer.mode == "computed" and answer.computation["count_values"] is True
+    assert answer.short.text == "4"  # Finland (2), Poland, Spain, Greece
+    assert len(answer.computation["rows"]) == 5
+    cites_every_row(qa, answer)
+    # a column of figures is no set of values to count ("how many cores does each have")
+    plans = Linker(qa.index.tables).link("How many max jobs does each queue have?").plans
+    assert not any(p.count_values for p in plans)

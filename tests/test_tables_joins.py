@@ -146,3 +146,12 @@ def test_groups_counted_among_those_with_or_without_rows_of_another_table(qa):
     assert "whose country matches the country of no row of" in most.text
     assert "(1 each)" in most.text
 
+
+
+def test_either_of_two_values_across_a_family_of_tables(qa):
+    # Finland stands only in the pilot table, Italy only in the follow-up one: either of
+    # them, over both tables read as one list (they were two conditions that both had to hold)
+    answer = qa.ask("Which sites are in Finland or Italy?")
+    assert answer.mode == "computed" and answer.computation["aggregate"] == "list"
+    assert row_names(answer) == {"North", "West"}
+    cites_every_row(qa, answer)

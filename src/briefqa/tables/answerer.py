@@ -468,6 +468,8 @@ class Composer:
         sentence = (f"Computed: counted by {column} in {label}{scope}, {kept} "
                     f"{_of_column(column, kept)} {'has' if kept == 1 else 'have'} {bounded}: "
                     f"{counts}: {self.listed(result.rows)}.")
+        if plan.count_values:  # "how many countries have ...": the number of them
+            return sentence, Span(str(kept), 0, -1, -1), True, []
         return sentence, Span(", ".join(g for g, _n in result.groups), 0, -1, -1), True, []
 
     def say_groups(self, result: Result, label: str):
@@ -669,6 +671,7 @@ class Composer:
                 "items": [f.to_dict() for f in plan.items],
                 "group": plan.group[0].name if plan.group else None,
                 **({"having": list(plan.having)} if plan.having else {}),
+                **({"count_values": True} if plan.count_values else {}),
                 **({"weight": plan.weight[0].name} if plan.weight else {}),
                 **({"joins": [j.to_dict() for j in plan.joins]} if plan.joins else {}),
                 "result": _result_value(result),

@@ -471,17 +471,18 @@ class Linker:
             bound_left = any(not any(s <= m.start() < e for s, e in numeric_spans)
                              for m in BOUND.finditer(question))
             values_of = self._values_asked(asked_entity, tls, question) \
-                if what.intent == "list" and entity < 0.5 and not (
-                    join or names_row or unexplained or bound_left) else ()
+                if entity < 0.5 and not (join or names_row or unexplained or bound_left or
+                                         weighted) else ()
             if values_of:
                 # "Which countries have AI factories with an unknown lead?": the values of a
-                # column among the rows that meet the conditions, each with its rows
+                # column among the rows that meet the conditions, each with its rows; "how
+                # many countries have ...": how many such values
                 if blocked:
                     return None
                 return score, account(Plan(
                     tables, "count_by", tuple(_either(filters)), group=values_of,
-                    order="desc", having=(">=", 1), confidence=score,
-                    links=tuple(links))), None, links
+                    order="desc", having=(">=", 1), confidence=score, links=tuple(links),
+                    count_values=what.intent == "count")), None, links
             if not (entity >= 0.5 or weighted or (generic_ask and described >= (
                     1.5 if what.intent == "list" else 1.0) and (filters or join))):
                 return None
@@ -1154,8 +1155,9 @@ class Linker:
         for m in tls:
             if not (self._lists[m.table.name] - GENERIC_STEMS) & rest:
                 return ()
-            found = [c for c in m.table.columns[1:]
-                     if wanted == keywords(c.name) - GENERIC_STEMS]
+            found = [c for c in m.table.columns[1:]  # names, not figures ("CPU cores": 128)
+                     if wanted == keywords(c.name) - GENERIC_STEMS and not any(
+                         d["cells"] >= 0.5 * max(1, m.table.rows) for d in c.dimensions.values())]
             if len(found) != 1:
                 return ()
             refs.append(ColumnRef(m.table.name, found[0].position, found[0].name))
@@ -1208,8 +1210,9 @@ def _either(filters: list[Filter]) -> list[Filter]:
     by_columns: dict[tuple, list[Filter]] = {}
     for f in filters:
         if f.operator in ("=", "contains", "in") and not f.dimension:
-            by_columns.setdefault(tuple(sorted((c.table, c.position) for c in f.columns)),
-                                  []).append(f)
+            # a family's tables are one list: its column of a name is one column, whichever
+            # of its tables hold the value ("Spain or Italy": Italy in one table only)
+            by_columns.setdefault(tuple(sorted({c.name for c in f.columns})), []).append(f)
     labelled = next((group for key, group in by_columns.items()
                      if len(group) >= 2), None)  # "for Spain and for Poland": either
     if labelled is None:

@@ -89,6 +89,7 @@ class Plan:
     # count_by: only the groups whose number of rows meets this bound ((">", 1): "more than
     # one"), every one of them an answer; None: the group with the most (or fewest)
     having: tuple[str, int] | None = None
+    count_values: bool = False  # count_by: how many values are kept is the answer
     # sum: a column of how many things each row stands for ("Nodes": 8), the measure (per
     # thing: "Memory" 4 TiB) multiplied by it ("the combined memory of all the nodes")
     weight: tuple[ColumnRef, ...] = ()
@@ -117,6 +118,8 @@ class Plan:
                 self.having[0] not in HAVING_WORDS or
                 not isinstance(self.having[1], int) or self.having[1] < 0):
             raise ValueError(f"a bound on a group's count belongs to count_by: {self.having!r}")
+        if self.count_values and self.having is None:
+            raise ValueError("a count of values needs the bound that keeps them")
 
     def to_dict(self) -> dict:
         return {"tables": list(self.tables), "aggregate": self.aggregate,
@@ -126,6 +129,7 @@ class Plan:
                 "items": [f.to_dict() for f in self.items],
                 "group": self.group[0].name if self.group else None,
                 **({"having": list(self.having)} if self.having else {}),
+                **({"count_values": True} if self.count_values else {}),
                 **({"weight": self.weight[0].name} if self.weight else {}),
                 **({"joins": [j.to_dict() for j in self.joins]} if self.joins else {}),
                 "unaccounted": list(self.unaccounted), "unexplained": list(self.unexplained),
