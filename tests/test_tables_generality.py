@@ -182,6 +182,9 @@ def test_a_per_node_figure_is_added_up_over_all_the_nodes(qa):
     nodes = qa.ask("How many nodes does the Orca cluster have?")
     assert nodes.short.text == "40"  # the column of counts itself, not multiplied
     assert "add up to 40 nodes" in nodes.text
+    # "the total number of nodes" counts nodes as "how many nodes" does
+    total = qa.ask("What's the total number of nodes in the Orca cluster?")
+    assert total.mode == "computed" and total.short.text == "40"
     # "each node": one row's figure, never the total over all the nodes
     each = qa.ask("How many CPU cores does each Orca node have?")
     assert not (each.mode == "computed" and each.computation.get("weight")), each.text

@@ -233,6 +233,9 @@ _WHICH_PLURAL = re.compile(r"\b(?:which|what)\s+(?:of\s+the\s+)?((?:[\w'’-]+\s
 # the condition that picks it.
 _WHAT_THE = re.compile(r"\bwhat(?:['’]s|\s+is|\s+are|\s+was|\s+were)\s+the\s+"
                        r"((?:[\w'’-]+\s+){0,2}?[\w'’-]+?)\s+(?:with|that|whose|having)\b", re.I)
+_NUMBER_OF = re.compile(r"\bnumber\s+of\s+(?:the\s+)?((?:[\w'’-]+\s+){0,4}?[\w'’-]+?)"
+                        r"(?=\s+(?:are|is|were|was|do|does|did|have|has|can|could|in|on|at|"
+                        r"from|with|for|to|across|of)\b|\?|$)", re.I)
 _COUNTED = re.compile(r"\bhow many\s+(?:of\s+(?:the\s+)?)?((?:[\w'’-]+\s+){0,4}?[\w'’-]+?)"
                       r"(?=\s+(?:are|is|were|was|do|does|did|have|has|can|could|let|lets|in|"
                       r"on|at|from|with|for|to|get|give|there|sit|stand|appear|exist)\b|\?|$)",
@@ -291,6 +294,8 @@ def asked(question: str) -> Asked:
     if not said and attribute:
         said = _said(text, attribute)
     counted = _COUNTED.search(text)
+    if counted is None and intent in ("count", "sum"):  # "what's the total number of nodes"
+        counted = _NUMBER_OF.search(text)
     which = _WHICH_PLURAL.search(text) or _WHICH_NOUN.search(text) or _WHAT_THE.search(text)
     entity = sorted(keywords(counted.group(1))) if counted else \
         sorted(keywords(which.group(1))) if which else []
