@@ -155,3 +155,11 @@ def test_either_of_two_values_across_a_family_of_tables(qa):
     assert answer.mode == "computed" and answer.computation["aggregate"] == "list"
     assert row_names(answer) == {"North", "West"}
     cites_every_row(qa, answer)
+
+
+def test_a_period_that_one_table_of_a_family_states_lists_its_rows(qa):
+    # "2025 round" is in the follow-up table's name only: its rows are the ones asked for
+    answer = qa.ask("Which sites were chosen in 2025?")
+    assert answer.mode == "computed" and answer.computation["aggregate"] == "list"
+    assert row_names(answer) == {"East", "West"}
+    cites_every_row(qa, answer)

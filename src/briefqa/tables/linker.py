@@ -40,6 +40,7 @@ from .asked import (
 )
 from .conditions import (
     numeric_filters,
+    periods,
     span_of,
     time_conditions,
     time_filters,
@@ -349,6 +350,7 @@ class Linker:
         members = {t.name: next(x for x in everything if x.table.name == t.name)
                    for t in family}
         tls = [members[name] for name in self._choose_members(members)]
+        tls, by_period = _members_of_period(question, tls, len(members))
         tables = tuple(m.table.name for m in tls)
         join = None
         if clause is not None:
@@ -486,7 +488,7 @@ class Linker:
             if not (entity >= 0.5 or weighted or (generic_ask and described >= (
                     1.5 if what.intent == "list" else 1.0) and (filters or join))):
                 return None
-            if what.intent == "list" and not (filters or join):
+            if what.intent == "list" and not (filters or join or by_period):
                 return None  # "which X ...?" without a condition: not a computation
             if any(f.operator in ("=", "contains") and all(c.position == 0 for c in f.columns)
                    for f in filters) and len([f for f in filters if all(
@@ -1202,6 +1204,27 @@ def _needle(value: str, candidate) -> str:
     phrase = " ".join(candidate)
     at = low.find(phrase)
     return value[at:at + len(phrase)] if at >= 0 else phrase
+
+
+def _members_of_period(question: str, tls: list[TableLinks],
+                       family: int) -> tuple[list[TableLinks], bool]:
+    """"Which AI factories were selected in 2025?" of a family (of `family` tables) whose
+    tables' names state their periods ("Dec 2024 selection", "2025 selections"): the tables of
+    that period only, and whether they are fewer than the family (a condition, as a filter
+    would be)."""
+    if family < 2:
+        return tls, False
+    times = [t for t in time_conditions(question) if not t.bound and t.low is not None
+             and t.exact]
+    if len(times) != 1:
+        return tls, False
+    t = times[0]
+    inside = [m for m in tls if any(
+        t.low <= low and high <= t.high for low, high in
+        periods(" ".join((m.table.title, m.table.caption, m.table.section or ""))))]
+    if not inside or len(inside) == family:
+        return tls, False
+    return inside, True
 
 
 def _either(filters: list[Filter]) -> list[Filter]:
