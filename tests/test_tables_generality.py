@@ -157,6 +157,23 @@ def test_a_column_name_is_said_only_as_whole_words(qa):
     cites_every_row(qa, answer)
 
 
+def test_a_count_of_what_a_thing_has_is_not_a_count_of_a_tables_rows(qa):
+    # the Tools page lists subcommands, but "an Acme upload" is nothing its tables name (an
+    # action of another table): the question asks for a figure of it, not for the page's rows
+    linker = Linker(qa.index.tables)
+    linked = linker.link("How many subcommands does an Acme upload have?")
+    assert not any(p.aggregate == "count" for p in linked.plans)
+    assert any(p.aggregate == "count" for p in linker.link(
+        "How many subcommands does the Acme tool have?").plans)
+
+
+def test_no_inside_a_word_negates_nothing(qa):
+    # "nodes" begins with "no": "How many Orca nodes have 512 GiB" excluded the 512 GiB rows
+    answer = qa.ask("How many Orca nodes have 512 GiB of memory?")
+    assert answer.mode == "computed" and answer.short.text == "12"
+    assert answer.computation["filters"][0]["operator"] == "contains"
+
+
 def test_a_documents_folders_name_its_collection(qa):
     linker = Linker(qa.index.tables)
     queues = next(t for t in qa.index.tables.tables if t.source.endswith("queues.md"))

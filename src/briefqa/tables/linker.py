@@ -373,6 +373,11 @@ class Linker:
         mentioned = {m.table.name: m.columns for m in tls}
         where = {m.table.name: m.mentioned for m in tls}
         values = [v for m in tls for v in m.values]
+        if what.intent in ("count", "list") and asked_entity:
+            # "how many module sub-commands": the word for what is counted is no condition,
+            # though a cell holds it somewhere ("Search for commands")
+            values = [v for v in values if not (
+                v.kind == "contains" and keywords(question[v.start:v.end]) <= set(asked_entity))]
         grouped = self._group_items(what, values, tls, entity_words, question) \
             if what.intent == "compare" else []
         items = grouped or (self._items(values, tls, question) if what.intent in (
@@ -507,6 +512,8 @@ class Linker:
                     if strength >= 0.99 and position > 0 and name not in filtered_names and \
                             (other.table.name, position) not in filtered | weighted:
                         return None  # the question names a column it sets no condition on
+            if what.intent == "count" and not self._subject_accounted(question, tls, spans):
+                return None  # "how many GPUs does a LUMI-G node have": a figure of it
             filters = _either(filters)
             if counted:  # "how many nodes" of a table with a column of node counts: added up
                 if weight is None:
@@ -866,7 +873,7 @@ class Linker:
             else:
                 f = Filter(columns, "in", needles, said=said)
             before = question[:span[0]]
-            negation = re.search(r"\b(?:not|no|without|never|non)\s*-?\s*(?:\w+\s+){0,2}$",
+            negation = re.search(r"\b(?:not|no|without|never|non)\b\s*-?\s*(?:\w+\s+){0,2}$",
                                  before, re.I)
             if negation and any(k[0] <= negation.start() < k[1] for k in kept):
                 negation = None  # "marked not available or N/A": "not" is a cell's word
@@ -914,7 +921,11 @@ class Linker:
         full: set[ColumnRef] = set()
         for m in tls:
             columns = m.table.columns
-            for p in presences(question, m.mentioned, m.columns,
+            # a column named in a few words, not by words strewn over the question ("a
+            # maximum of 4 nodes per job" does not name Max jobs)
+            compact = {p: (s, e) for p, (s, e) in m.mentioned.items()
+                       if e - s <= 2 * len(columns[p].name) + 8}
+            for p in presences(question, compact, m.columns,
                                lambda i, columns=columns: any(map(is_missing,
                                                                   columns[i].values))):
                 ref = ColumnRef(m.table.name, p.position, columns[p.position].name)
@@ -1142,6 +1153,23 @@ class Linker:
                 return found
         return []
 
+    def _subject_accounted(self, question: str, tls: list[TableLinks],
+                           spans: list[tuple[int, int]]) -> bool:
+        """"How many X does <subject> have?" counts rows only where the subject is what the
+        plan's tables, their documents or its conditions name ("does Poland have": a filter;
+        "does LUMI-C have": the table of LUMI-C's nodes; "does LUMI have": the LUMI guide's);
+        else it asks for a figure of the subject."""
+        match = _HAS_SUBJECT.search(question)
+        if match is None:
+            return True
+        start, end = match.span("subject")
+        said = {w for s, e in spans if s < end and start < e
+                for w in keywords(question[max(s, start):min(e, end)])}
+        named = set().union(*[m.distinct | self._folders[m.table.name] |
+                              keywords(m.table.document_title) for m in tls])
+        wanted = keywords(match.group("subject")) - GENERIC_STEMS - EXPLAINED_ANYWAY
+        return wanted <= said | named
+
     def _values_asked(self, asked_entity: list[str], tls: list[TableLinks],
                       question: str) -> tuple[ColumnRef, ...]:
         """"Which countries have AI factories ...?" of a table of factories with a country
@@ -1177,6 +1205,11 @@ class Linker:
         return tuple(refs)
 
 
+# "How many GPUs does a LUMI-G node have?": the thing whose figure a count may ask for
+_HAS_SUBJECT = re.compile(
+    r"\bhow many\b[^?]*?\b(?:does|do|did|can|could|will|would)\s+(?P<subject>[^?]+?)\s+"
+    r"(?:have|hold|contain|offer|provide|get|include|support|use|run|need|allow|give)\b",
+    re.I)
 # A word of negation is never left unexplained: "without a EuroHPC machine" is the opposite
 # of no condition at all.
 NEGATION_STEMS = frozenset(keywords("not no none never without except excluding lacking "

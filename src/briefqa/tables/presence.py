@@ -75,14 +75,17 @@ def presences(question: str, mentioned: dict[int, tuple[int, int]],
     a column's position -> where the question names it; `strengths`: how much of its name
     it says; `has_missing(position)`: whether that column has a missing cell). Where several
     columns are named at the same words, the one named most wholly ("a maximum walltime":
-    Max walltime, not Max jobs)."""
+    Max walltime, not Max jobs), and none where they tie ("a maximum")."""
     out: list[Presence] = []
     best: dict[int, float] = {}
     for position, (start, _end) in mentioned.items():
         best[start] = max(best.get(start, 0.0), strengths.get(position, 0.0))
     for position, (start, end) in sorted(mentioned.items(), key=lambda kv: kv[1]):
-        if end <= start or strengths.get(position, 0.0) < best[start]:
-            continue
+        strength = strengths.get(position, 0.0)
+        tied = sum(strengths.get(p, 0.0) == best[start] for p, (s, _e) in mentioned.items()
+                   if s == start)
+        if end <= start or strength < best[start] or tied > 1:
+            continue  # "a maximum": Max jobs, Max walltime or Max resources/job, none said
         before = question[max(0, start - _NEAR):start]
         noun = _NOUN_AFTER.match(question[end:])
         named_end = end + (noun.end() if noun else 0)
@@ -96,8 +99,8 @@ def presences(question: str, mentioned: dict[int, tuple[int, int]],
         if after:
             out.append(Presence(position, MISSING, start, named_end + after.end()))
             continue
-        given = _GIVEN_BEFORE.search(before)
-        if given:
+        given = _GIVEN_BEFORE.search(before) if strength >= 0.99 else None
+        if given:  # only of a column named whole ("a Fortran flag"; not "a maximum")
             out.append(Presence(position, GIVEN, start - len(before) + given.start(),
                                 named_end))
     return out
