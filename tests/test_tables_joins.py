@@ -163,3 +163,14 @@ def test_a_period_that_one_table_of_a_family_states_lists_its_rows(qa):
     assert answer.mode == "computed" and answer.computation["aggregate"] == "list"
     assert row_names(answer) == {"East", "West"}
     cites_every_row(qa, answer)
+
+
+def test_a_question_that_negates_gets_only_plans_that_negate(qa):
+    # "not in the 2025 round yet" was dropped: every site was counted
+    from briefqa.tables.linker import Linker
+
+    for question in ("How many sites are not in the 2025 round yet?",
+                     "How many labs are not first wave?"):
+        for plan in Linker(qa.index.tables).link(question).plans:
+            assert any(f.operator in ("!=", "excludes", "not in", "missing")
+                       for f in plan.filters) or any(j.negate for j in plan.joins), question
