@@ -35,7 +35,7 @@ MEASURED = {
     "hard-final": (19, 0, 16, 37),
     "lists": (4, 3, 0, 11),
     "realistic": (26, 6, 13, 58),
-    "near-miss": (16, 5, 84, 19),
+    "near-miss": (16, 4, 85, 19),
     "lumi-howto": (9, 2, 18, 32),
 }
 # (The LUMI guide's own suite, "lumi", is held in tests/test_lumi.py over the guide alone.)
