@@ -39,6 +39,7 @@ from .asked import (
     tokenize,
 )
 from .conditions import (
+    TimeCondition,
     numeric_filters,
     periods,
     span_of,
@@ -112,6 +113,7 @@ class Linker:
         self._cells = {squash(v) for t in self.tables for c in t.columns for v in c.values
                        if len(v) <= 40}
         self._explains_cache: dict[str, frozenset[str]] = {}  # see _explained_by
+        self._missing_cache: dict[tuple[str, int], bool] = {}  # see _has_missing
 
     # -- the catalog's words ------------------------------------------------------------------
 
@@ -350,7 +352,8 @@ class Linker:
         members = {t.name: next(x for x in everything if x.table.name == t.name)
                    for t in family}
         tls = [members[name] for name in self._choose_members(members)]
-        tls, by_period = _members_of_period(question, tls, len(members))
+        times = time_conditions(question)
+        tls, by_period = _members_of_period(times, tls, len(members))
         tables = tuple(m.table.name for m in tls)
         join = None
         if clause is not None:
@@ -424,7 +427,6 @@ class Linker:
                                    [*item_spans, *numeric_spans])
         if not explained:
             return None
-        times = time_conditions(question)
         # "the shortest time before it is purged", "how long until files are deleted": the
         # event ends the duration measured (a column of durations), it sets no condition
         measured = [t for t in times if t.low is None and what.dimension == SECONDS and
@@ -457,7 +459,7 @@ class Linker:
             what.intent not in ("count", "list") else 0
         # A question that asks of something no part of the plan accounts for gets no plan
         # (it may still be declined, when what it asks for is what no table gives).
-        blocked = len(unexplained) > allowed or bool(set(unexplained) & NEGATION_STEMS)
+        blocked = len(unexplained) > allowed
         strengths = sorted((v.strength for v in used), reverse=True)
         score = described + 2.0 * entity + sum(strengths[:1]) + 0.3 * sum(strengths[1:])
         score += 0.5 * sum(max(c.values(), default=0.0) for c in mentioned.values())
@@ -911,8 +913,7 @@ class Linker:
                 filters.append(Filter((ref,), "excludes", opposite, said=match.group(1)))
         return filters, used
 
-    @staticmethod
-    def _presence_filters(question: str, tls: list[TableLinks]):
+    def _presence_filters(self, question: str, tls: list[TableLinks]):
         """"do we not know who leads", "nothing on the C/C++ side", "have a Fortran flag":
         a column's cells missing or given (see `presence.py`), one filter over the tables
         that say it at the same words; where the question says each; and the columns said to
@@ -925,12 +926,14 @@ class Linker:
             # maximum of 4 nodes per job" does not name Max jobs)
             compact = {p: (s, e) for p, (s, e) in m.mentioned.items()
                        if e - s <= 2 * len(columns[p].name) + 8}
-            for p in presences(question, compact, m.columns,
-                               lambda i, columns=columns: any(map(is_missing,
-                                                                  columns[i].values))):
+
+            def has_missing(position: int, table=m.table) -> bool:
+                return self._has_missing(table, position)
+
+            for p in presences(question, compact, m.columns, has_missing):
                 ref = ColumnRef(m.table.name, p.position, columns[p.position].name)
                 said.setdefault((p.state, p.start, p.end), []).append(ref)
-                if p.state == GIVEN and not any(map(is_missing, columns[p.position].values)):
+                if p.state == GIVEN and not has_missing(p.position):
                     full.add(ref)
         filters = [Filter(tuple(refs), state, "", said=question[start:end])
                    for (state, start, end), refs in said.items() if not set(refs) <= full]
@@ -1153,6 +1156,16 @@ class Linker:
                 return found
         return []
 
+    def _has_missing(self, table: TableInfo, position: int) -> bool:
+        """Whether a column has a cell that gives no value (see `presence.py`), worked out
+        once a column."""
+        key = (table.name, position)
+        found = self._missing_cache.get(key)
+        if found is None:
+            found = self._missing_cache[key] = any(map(is_missing,
+                                                       table.columns[position].values))
+        return found
+
     def _subject_accounted(self, question: str, tls: list[TableLinks],
                            spans: list[tuple[int, int]]) -> bool:
         """"How many X does <subject> have?" counts rows only where the subject is what the
@@ -1210,12 +1223,6 @@ _HAS_SUBJECT = re.compile(
     r"\bhow many\b[^?]*?\b(?:does|do|did|can|could|will|would)\s+(?P<subject>[^?]+?)\s+"
     r"(?:have|hold|contain|offer|provide|get|include|support|use|run|need|allow|give)\b",
     re.I)
-# A word of negation is never left unexplained: "without a EuroHPC machine" is the opposite
-# of no condition at all.
-NEGATION_STEMS = frozenset(keywords("not no none never without except excluding lacking "
-                                    "neither nor"))
-
-
 @dataclass
 class Item:
     """One of the rows a comparison names: its cell, and where the question names it."""
@@ -1270,7 +1277,7 @@ def _negation_kept(question: str, linked: Linked | None) -> Linked | None:
                   linked.links)
 
 
-def _members_of_period(question: str, tls: list[TableLinks],
+def _members_of_period(times: list[TimeCondition], tls: list[TableLinks],
                        family: int) -> tuple[list[TableLinks], bool]:
     """"Which AI factories were selected in 2025?" of a family (of `family` tables) whose
     tables' names state their periods ("Dec 2024 selection", "2025 selections"): the tables of
@@ -1278,8 +1285,7 @@ def _members_of_period(question: str, tls: list[TableLinks],
     would be)."""
     if family < 2:
         return tls, False
-    times = [t for t in time_conditions(question) if not t.bound and t.low is not None
-             and t.exact]
+    times = [t for t in times if not t.bound and t.low is not None and t.exact]
     if len(times) != 1:
         return tls, False
     t = times[0]

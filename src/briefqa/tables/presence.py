@@ -77,14 +77,13 @@ def presences(question: str, mentioned: dict[int, tuple[int, int]],
     columns are named at the same words, the one named most wholly ("a maximum walltime":
     Max walltime, not Max jobs), and none where they tie ("a maximum")."""
     out: list[Presence] = []
-    best: dict[int, float] = {}
+    at: dict[int, list[float]] = {}  # where a mention starts -> the strengths named there
     for position, (start, _end) in mentioned.items():
-        best[start] = max(best.get(start, 0.0), strengths.get(position, 0.0))
+        at.setdefault(start, []).append(strengths.get(position, 0.0))
     for position, (start, end) in sorted(mentioned.items(), key=lambda kv: kv[1]):
         strength = strengths.get(position, 0.0)
-        tied = sum(strengths.get(p, 0.0) == best[start] for p, (s, _e) in mentioned.items()
-                   if s == start)
-        if end <= start or strength < best[start] or tied > 1:
+        best = max(at[start])
+        if end <= start or strength < best or at[start].count(best) > 1:
             continue  # "a maximum": Max jobs, Max walltime or Max resources/job, none said
         before = question[max(0, start - _NEAR):start]
         noun = _NOUN_AFTER.match(question[end:])
