@@ -49,6 +49,7 @@ from .conditions import (
 )
 from .execute import whole_words
 from .joins import RELATION_STEMS, anchor_of, clauses, same_column
+from .negation import negation_kept
 from .plan import ColumnRef, Filter, Join, Linked, Plan
 from .presence import GIVEN, is_missing, presences
 from .store import ColumnInfo, TableCatalog, TableInfo
@@ -269,11 +270,11 @@ class Linker:
         if what.intent is None or not self.tables:
             return Linked(intent=what.intent)
         links = self.links(question)
-        plain = _negation_kept(question, self._link(what, question, links))
+        plain = negation_kept(question, self._link(what, question, links))
         best = plain.plans[0] if plain.plans else None
         if best is not None and not (best.unaccounted or best.unexplained):
             return plain  # read whole without another table: as before
-        joined = _negation_kept(question, self._link_joined(what, question, links))
+        joined = negation_kept(question, self._link_joined(what, question, links))
         return joined if joined is not None and joined.plans else plain
 
     def _link_joined(self, what: Asked, question: str,
@@ -1244,37 +1245,6 @@ def _needle(value: str, candidate) -> str:
     phrase = " ".join(candidate)
     at = low.find(phrase)
     return value[at:at + len(phrase)] if at >= 0 else phrase
-
-
-_NEGATION = re.compile(r"\b(?:not|no|without|never|none|nor)\b|n['’]t\b", re.I)
-_NEGATIVE_OPERATORS = frozenset({"!=", "excludes", "not in", "missing"})
-_NO_MORE_THAN = re.compile(r"\bno\s+(?:more|less|fewer|later|earlier|longer|shorter|greater|"
-                           r"higher|lower|bigger|larger|smaller)\s+than\b", re.I)
-
-
-def _names_placeholders(f: Filter) -> bool:
-    """"no C/C++ option (marked not available or N/A)": cells that say nothing is given."""
-    values = f.value if isinstance(f.value, tuple) else (f.value,)
-    return f.operator in ("=", "in", "contains") and all(
-        isinstance(v, str) and is_missing(v) for v in values)
-
-
-def _negation_kept(question: str, linked: Linked | None) -> Linked | None:
-    """A question that says "not", "no", "without" gets only plans that negate something
-    (a filter that excludes, a cell missing, a join to no row): "How many of the systems are
-    not operational yet?" is no count of all the systems, nor "which country has a
-    supercomputer but no AI factory" a count of the factories' countries."""
-    unbounded = _NO_MORE_THAN.sub(" ", question)  # "no more than two jobs": a bound
-    if linked is None or not linked.plans or not _NEGATION.search(unbounded):
-        return linked
-    kept = [p for p in linked.plans if any(
-        f.operator in _NEGATIVE_OPERATORS or _names_placeholders(f) for f in p.filters) or any(
-        j.negate or any(f.operator in _NEGATIVE_OPERATORS for f in j.filters)
-        for j in p.joins)]
-    if len(kept) == len(linked.plans):
-        return linked
-    return Linked(kept, linked.decline, linked.confidence if kept else 0.0, linked.intent,
-                  linked.links)
 
 
 def _members_of_period(times: list[TimeCondition], tls: list[TableLinks],
