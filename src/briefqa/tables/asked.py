@@ -165,6 +165,10 @@ _STEMMED_ABBREVIATIONS = {s: v for k, v in _ABBREVIATIONS.items() for s in words
 DIMENSION_STEMS = {dimension: keywords(text) for dimension, text in _DIMENSION_WORDS.items()}
 ALL_DIMENSION_STEMS = set().union(*DIMENSION_STEMS.values())
 GENERIC_STEMS = frozenset(keywords(" ".join(_GENERIC)))
+# Words for whatever a table of machines, devices or setups lists ("how many of the EuroHPC
+# machines", "which systems"): what is counted when the question names the table by other
+# words ("EuroHPC", "the supercomputer CSV"), and no condition of their own.
+REFERENT_STEMS = frozenset(keywords("system systems machine machines"))
 EXPLAINED_ANYWAY = GENERIC_STEMS | keywords(_CUES) | keywords(_FILLERS) | \
     keywords(" ".join(DOCUMENT_KINDS))
 # What a column named "Max ..." / "Min ..." is, in other words: a limit, a cap ("the per-job

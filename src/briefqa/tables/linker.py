@@ -31,6 +31,7 @@ from .asked import (
     GENERIC_STEMS,
     LESS,
     MORE,
+    REFERENT_STEMS,
     Asked,
     Token,
     asked,
@@ -54,6 +55,7 @@ from .plan import ColumnRef, Filter, Join, Linked, Plan
 from .presence import GIVEN, is_missing, presences
 from .store import ColumnInfo, TableCatalog, TableInfo
 from .values import COUNT, DATE, NUMBER, SECONDS, quantities, singular
+from .yesno import is_yes_no, yes_no_conditions
 
 
 @dataclass
@@ -115,6 +117,7 @@ class Linker:
                        if len(v) <= 40}
         self._explains_cache: dict[str, frozenset[str]] = {}  # see _explained_by
         self._missing_cache: dict[tuple[str, int], bool] = {}  # see _has_missing
+        self._yes_no_cache: dict[tuple[str, int], bool] = {}  # see _yes_no_filters
 
     # -- the catalog's words ------------------------------------------------------------------
 
@@ -367,6 +370,8 @@ class Linker:
         entity_words = set().union(*[self._lists[m.table.name] for m in tls])
         known = set().union(*[self._words[m.table.name] for m in tls])
         asked_entity = [w for w in what.entity if w not in GENERIC_STEMS]
+        if described >= 1.0:  # "the EuroHPC machines": the table named, its things meant
+            entity_words = entity_words | (set(asked_entity) & REFERENT_STEMS)
         entity = 0.0
         if asked_entity and set(asked_entity) & entity_words:
             entity = sum(w in entity_words or w in known for w in asked_entity) / \
@@ -423,6 +428,11 @@ class Linker:
             # "no C/C++ option (marked not available or N/A)": the cells it names say it
             named = {r for f in filters for r in f.columns}
             filters.extend(p for p in present if not set(p.columns) & named)
+        if what.intent in ("count", "list", "max", "min"):
+            yes_no, yes_no_spans, subjects = self._yes_no_filters(question, tls, filters)
+            filters.extend(yes_no)
+            present_spans = [*present_spans, *yes_no_spans]
+            given_anyway = {*given_anyway, *subjects}
         numeric_spans = [*numeric_spans, *present_spans]
         explained = self._explains(question, tls, [*used, *excluded],
                                    [*item_spans, *numeric_spans])
@@ -439,7 +449,8 @@ class Linker:
             list(numeric_spans) + [span_of(question, f.said) for f in filters if f.said] + \
             [(t.start, t.end) for t in [*times, *measured]]
         unexplained = self._unexplained(question, tls, spans,
-                                        set(what.attribute) | keywords(what.said))
+                                        set(what.attribute) | keywords(what.said) |
+                                        (entity_words & REFERENT_STEMS))
         self._last_unexplained = unexplained
         # What restricts the question: its content words (beyond what any question says:
         # "how many", "which", fillers) and its conditions on time; a plan accounts for a
@@ -448,7 +459,8 @@ class Linker:
             w for m in tls for c in m.table.columns for w in keywords(c.name)})
         conditions = len(times) + len(compared)
         parts = len(self._content_words(question, spans)) + conditions
-        unaccounted = (*untimed, *compared)
+        unaccounted = (*untimed, *compared,
+                       *self._cells_elsewhere(question, tls, everything, [*spans, *item_spans]))
         accounted = 1.0 - (len(unaccounted) + len(unexplained)) / parts if parts else 1.0
 
         def account(plan: Plan) -> Plan:
@@ -939,6 +951,64 @@ class Linker:
         filters = [Filter(tuple(refs), state, "", said=question[start:end])
                    for (state, start, end), refs in said.items() if not set(refs) <= full]
         return filters, [(start, end) for _, start, end in said], full
+
+    @staticmethod
+    def _cells_elsewhere(question: str, tls: list[TableLinks], everything: list[TableLinks],
+                         spans: list[tuple[int, int]]) -> list[str]:
+        """The cells the question names exactly in another table of the plan's document, and
+        in none of the plan's, outside what the plan uses: "the storage areas that live on
+        LUMI-P" names a cell of the table of where each area lives, a condition a plan over
+        the quotas' table does not check."""
+        sources = {m.table.source for m in tls}
+        mine = {m.table.name for m in tls}
+        own = {(v.start, v.end) for m in tls for v in m.values}
+        describing = set().union(*[m.distinct for m in tls])  # "the IT4LIA table"
+        out: list[str] = []
+        for other in everything:
+            if other.table.source not in sources or other.table.name in mine:
+                continue
+            for v in other.values:
+                said = question[v.start:v.end]
+                if v.kind != "exact" or (v.start, v.end) in own or said in out or any(
+                        s <= v.start and v.end <= e for s, e in spans) or \
+                        not any(t.distinctive for t in tokenize(said)) or \
+                        keywords(said) <= describing:
+                    continue
+                out.append(said)
+        return out
+
+    def _yes_no_filters(self, question: str, tls: list[TableLinks], filters: list[Filter]):
+        """"Which storage areas can have their quota expanded?": a yes/no column the question
+        names (see `yesno.py`) keeps the rows whose cell says yes, or, denied ("cannot be
+        expanded"), those whose cell does not; one filter over the tables that name it at the
+        same words, none on a column another filter already sets. Returns the filters, where
+        the question says each, and the columns named as what the condition is of, right
+        before it ("their quota expanded": Quota, no condition of its own)."""
+        said: dict[tuple[bool, int, int], list[ColumnRef]] = {}
+        subjects: set[ColumnRef] = set()
+        constrained = {r for f in filters for r in f.columns}
+        for m in tls:
+            columns = m.table.columns
+
+            def yes_no(position: int, table=m.table) -> bool:
+                key = (table.name, position)
+                found = self._yes_no_cache.get(key)
+                if found is None:
+                    found = self._yes_no_cache[key] = is_yes_no(table.columns[position].values)
+                return found
+
+            for c in yes_no_conditions(question, m.mentioned, m.columns, yes_no):
+                ref = ColumnRef(m.table.name, c.position, columns[c.position].name)
+                if ref in constrained:
+                    continue
+                said.setdefault((c.yes, c.start, c.end), []).append(ref)
+                subjects |= {ColumnRef(m.table.name, p, columns[p].name)
+                             for p, (s, e) in m.mentioned.items() if p != c.position and
+                             e <= c.start and re.fullmatch(r"[\s\w'’]{0,12}",
+                                                           question[e:c.start])}
+        out = [Filter(tuple(refs), "contains" if yes else "excludes", "yes",
+                      said=question[start:end]) for (yes, start, end), refs in said.items()]
+        return out, [(start, end) for _, start, end in said], subjects
 
     def _measure(self, what: Asked, tls: list[TableLinks], mentioned, question: str,
                  items: list[Filter] = ()):

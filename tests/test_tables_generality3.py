@@ -1,0 +1,88 @@
+"""The linker's mechanisms of issue 15's fourth round: yes/no columns as conditions ("which
+areas can have their quota expanded?"), "machines" and "systems" meaning what a table the
+question names lists, and a cell of another table of the same document that the plan cannot
+check. Built on small corpora of their own."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import assistant_over, cites_every_row, row_names
+
+from briefqa.tables.linker import Linker
+from briefqa.tables.yesno import answers, is_yes_no
+
+STORAGE_MD = """# Storage guide
+
+## Storage areas
+
+| Area | Path | Partition |
+| --- | --- | --- |
+| Home | /home/user | DISK-A |
+| Work | /work/project | DISK-A |
+| Fast | /fast/project | FLASH-B |
+| Archive | /archive/project | DISK-A |
+
+| Area | Quota | Expandable | Retention |
+| --- | --- | --- | --- |
+| Home | 20 GB | No | User lifetime |
+| Work | 50 TB | Yes, up to 500 TB | 90 days |
+| Fast | 2 TB | Yes,<br> up to 100 TB | 30 days |
+| Archive | 10 TB | no | Project lifetime |
+"""
+CENTRES_CSV = ("name,country,system_class,notes\n"
+               "Orion,Finland,pre-exascale,GPU and CPU partitions\n"
+               "Lyra,Italy,petascale,CPU partition\n"
+               "Vela,Spain,petascale,GPU partition\n"
+               "Hydra,Poland,mid-range,small partition\n")
+
+
+@pytest.fixture(scope="module")
+def qa(tmp_path_factory):
+    return assistant_over(tmp_path_factory, "generality3", {
+        "storage.md": STORAGE_MD,
+        "national_supercomputers.csv": CENTRES_CSV,
+    })
+
+
+@pytest.mark.parametrize("cells, expected", [
+    (["No", "Yes, up to 500 TB", "Yes,<br> up to 100 TB", "no"], True),
+    (["Yes", "N/A", "No"], True),  # a placeholder is no answer either way
+    (["Yes", "Only on request", "Maybe later", "No"], False),  # half say something else
+    (["Nothing", "Notes", "Yesterday"], False),  # the words, not their first letters
+    (["Yes"], False),  # one cell is no column of answers
+])
+def test_a_column_of_yes_and_no_is_told_by_its_cells(cells, expected):
+    assert is_yes_no(cells) is expected
+    assert answers("Yes,<br> up to 100 TB") == "yes" and answers("Notes") is None
+
+
+def test_a_yes_no_column_named_in_a_list_keeps_the_rows_that_say_yes(qa):
+    answer = qa.ask("Which storage areas can have their quota expanded?")
+    assert answer.mode == "computed" and answer.status == "answered"
+    assert row_names(answer) == {"Work", "Fast"}
+    cites_every_row(qa, answer)
+
+
+def test_a_denied_yes_no_column_keeps_the_rows_that_do_not_say_yes(qa):
+    answer = qa.ask("How many storage areas cannot be expanded?")
+    assert answer.mode == "computed" and answer.short.text == "2"
+    assert row_names(answer) == {"Home", "Archive"}
+    cites_every_row(qa, answer)
+
+
+def test_machines_are_what_the_table_the_question_names_lists(qa):
+    question = "Going by the national supercomputers CSV, how many machines are petascale?"
+    answer = qa.ask(question)
+    assert answer.mode == "computed" and answer.short.text == "2"
+    assert row_names(answer) == {"Lyra", "Vela"}
+    cites_every_row(qa, answer)
+    # without naming the table, "machines" are no table's rows
+    assert not Linker(qa.index.tables).link("How many machines are petascale?").plans
+
+
+def test_a_cell_of_another_table_of_the_document_is_a_condition_left_unchecked(qa):
+    question = "Which of the storage areas that sit on DISK-A can have their quota expanded?"
+    plan = Linker(qa.index.tables).link(question).plans[0]
+    assert "DISK-A" in plan.unaccounted
+    answer = qa.ask(question)
+    assert not (answer.mode == "computed" and answer.status == "answered")
