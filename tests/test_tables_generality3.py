@@ -1,7 +1,8 @@
 """The linker's mechanisms of issue 15's fourth round: yes/no columns as conditions ("which
 areas can have their quota expanded?"), "machines" and "systems" meaning what a table the
-question names lists, and a cell of another table of the same document that the plan cannot
-check. Built on small corpora of their own."""
+question names lists, a cell of another table of the same document that the plan cannot
+check, and the rows a question asks among ("Among the storage areas kept for a long time,
+which ...") left unchecked. Built on small corpora of their own."""
 
 from __future__ import annotations
 
@@ -34,7 +35,6 @@ CENTRES_CSV = ("name,country,system_class,notes\n"
                "Lyra,Italy,petascale,CPU partition\n"
                "Vela,Spain,petascale,GPU partition\n"
                "Hydra,Poland,mid-range,small partition\n")
-
 
 @pytest.fixture(scope="module")
 def qa(tmp_path_factory):
@@ -86,3 +86,17 @@ def test_a_cell_of_another_table_of_the_document_is_a_condition_left_unchecked(q
     assert "DISK-A" in plan.unaccounted
     answer = qa.ask(question)
     assert not (answer.mode == "computed" and answer.status == "answered")
+
+
+def test_the_rows_asked_among_that_no_condition_checks_hold_the_result_back(qa):
+    linker = Linker(qa.index.tables)
+    question = "Among the storage areas kept for a long time, which has the biggest quota?"
+    plan = linker.link(question).plans[0]
+    assert plan.unaccounted == ("storage areas kept for a long time",)
+    answer = qa.ask(question)
+    assert not (answer.mode == "computed" and answer.status == "answered")
+    # the rows set by a condition the plan checks, or not set at all: computed
+    for checked in ("Among the storage areas with a retention of 90 days, which has the "
+                    "biggest quota?", "Of the storage areas, which has the biggest quota?"):
+        assert linker.link(checked).plans[0].unaccounted == ()
+        assert qa.ask(checked).status == "answered"

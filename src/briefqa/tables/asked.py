@@ -138,7 +138,7 @@ _CUES = ("how many much number count total altogether combined together sum betw
          "greater longer faster later newer smaller lower shorter earlier older exceed exceeds "
          "difference per each every all any both either same other others versus vs compared "
          "compare common order leaving leave aside except excluding apart besides ignoring "
-         "counting")
+         "counting among amongst")
 _FILLERS = ("let lets allow allows allowed give gives given just rather whole only always "
             "simply also still currently exactly approximately around roughly there here me "
             "my you your we our they their it its them get gets got use uses used using make "

@@ -57,6 +57,12 @@ from .store import ColumnInfo, TableCatalog, TableInfo
 from .values import COUNT, DATE, NUMBER, SECONDS, quantities, singular
 from .yesno import is_yes_no, yes_no_conditions
 
+# "Among the partitions where I can ask for part of a node, which ...", "Of the pre-exascale
+# machines that quote a figure, what ...": the rows asked among, said before the question.
+_SCOPE = re.compile(r"^\s*(?:among(?:st)?|of|from|out\s+of)\s+(?:all\s+)?(?:the|these|"
+                    r"those|its|their|our|\w+'s)?\s*(?P<body>[^,?;]{3,160}?)\s*,\s*"
+                    r"(?:which|what|who|how|where|when|is|are|does|do)\b", re.I)
+
 
 @dataclass
 class ValueLink:
@@ -460,7 +466,10 @@ class Linker:
         conditions = len(times) + len(compared)
         parts = len(self._content_words(question, spans)) + conditions
         unaccounted = (*untimed, *compared,
-                       *self._cells_elsewhere(question, tls, everything, [*spans, *item_spans]))
+                       *self._cells_elsewhere(question, tls, everything, [*spans, *item_spans]),
+                       *self._scope_unchecked(question, tls, [*spans, *item_spans], set(
+                           asked_entity) | entity_words, picked=len(tls) < len(members) or
+                           bool(items)))
         accounted = 1.0 - (len(unaccounted) + len(unexplained)) / parts if parts else 1.0
 
         def account(plan: Plan) -> Plan:
@@ -951,6 +960,27 @@ class Linker:
         filters = [Filter(tuple(refs), state, "", said=question[start:end])
                    for (state, start, end), refs in said.items() if not set(refs) <= full]
         return filters, [(start, end) for _, start, end in said], full
+
+    def _scope_unchecked(self, question: str, tls: list[TableLinks],
+                         spans: list[tuple[int, int]], listed: set[str],
+                         picked: bool) -> list[str]:
+        """"Among the partitions where I can ask for part of a node, which ...": the words
+        that set the rows a question asks among, when no condition of the plan stands in them
+        (a filter, a bound, a period, a join), no table of a family was picked by them and
+        no rows are named; else nothing. Beyond what the table lists and names its document
+        by, they restrict the rows in a way the plan does not check."""
+        match = _SCOPE.match(question)
+        if match is None or picked:
+            return []
+        start, end = match.span("body")
+        if any(start <= s < end for s, e in spans if e > s):
+            return []
+        naming = set(EXPLAINED_ANYWAY) | REFERENT_STEMS | listed
+        for m in tls:
+            naming |= self._folders[m.table.name] | keywords(m.table.title) | \
+                keywords(m.table.document_title)
+        left = keywords(match.group("body")) - naming
+        return [match.group("body").strip()] if left else []
 
     @staticmethod
     def _cells_elsewhere(question: str, tls: list[TableLinks], everything: list[TableLinks],
