@@ -100,3 +100,13 @@ def test_the_rows_asked_among_that_no_condition_checks_hold_the_result_back(qa):
                     "biggest quota?", "Of the storage areas, which has the biggest quota?"):
         assert linker.link(checked).plans[0].unaccounted == ()
         assert qa.ask(checked).status == "answered"
+
+
+def test_tight_and_steep_are_words_for_less_and_more(qa):
+    answer = qa.ask("Which storage area has the tightest quota?")
+    assert answer.mode == "computed" and answer.computation["aggregate"] == "min"
+    assert row_names(answer) == {"Home"}  # 20 GB
+    answer = qa.ask("Which has a tighter quota, Work or Archive?")
+    assert answer.mode == "computed" and answer.computation["aggregate"] == "compare"
+    assert "Archive has the smaller Quota" in answer.text and answer.short.text == "10 TB"
+    cites_every_row(qa, answer)

@@ -579,13 +579,15 @@ class Composer:
         if plan.aggregate == "compare":
             if values[0] == values[1]:
                 return head + f"; they are the same{caveat}.", spans[0], True, []
-            high = 0 if values[0] > values[1] else 1
-            more = "more" if plan.dimension == DATE else "the larger"
+            # the one asked for: the larger, or the smaller where the question asks which is
+            # less ("a tighter quota", "fewer nodes", "earlier")
+            smaller = plan.order == "asc"
+            won = (0 if values[0] > values[1] else 1) ^ smaller
             if plan.dimension == DATE:
-                verdict = f"{names[high]} is the later"
+                verdict = f"{names[won]} is the {'earlier' if smaller else 'later'}"
             else:
-                verdict = f"{names[high]} has {more} {column}"
-            return head + f"; {verdict}{caveat}.", spans[high], True, []
+                verdict = f"{names[won]} has the {'smaller' if smaller else 'larger'} {column}"
+            return head + f"; {verdict}{caveat}.", spans[won], True, []
         total = values[0] + values[1] if plan.aggregate == "sum" else values[0] - values[1]
         sign = "+" if plan.aggregate == "sum" else "−"
         figures = [s.text if s else plain(v, plan.dimension) for s, v in zip(spans, values)]

@@ -23,12 +23,15 @@ _SUM = re.compile(r"\b(?:in total|total|altogether|combined|between them|togethe
 _COUNT = re.compile(r"\bhow many\b|^\W*(?:what is |what's |give |tell me )?the (?:total )?"
                     r"number of\b|\bcount (?:the|of)\b", re.I)
 _MOST = r"most|highest|largest|biggest|greatest|longest|maximum|furthest|farthest|" \
-    r"fastest|latest|newest|deepest|widest|heaviest"
+    r"fastest|latest|newest|deepest|widest|heaviest|steepest|costliest|priciest|dearest"
 _LEAST = r"least|lowest|smallest|fewest|shortest|minimum|earliest|oldest|slowest|" \
+    r"tightest|strictest|cheapest|narrowest|lightest|" \
     r"first(?=\s*[?.!]|\s*$)"  # "went into service first?", not "the first wave"
 SUPERLATIVE = re.compile(rf"(?<![\w-])(?:(?P<max>{_MOST})|(?P<min>{_LEAST}))(?![\w-])", re.I)
-MORE = r"more|bigger|larger|higher|greater|longer|faster|later|newer|further|wider|heavier"
-LESS = r"less|fewer|smaller|lower|shorter|slower|earlier|older"
+MORE = r"more|bigger|larger|higher|greater|longer|faster|later|newer|further|wider|heavier|" \
+    r"steeper|costlier|pricier|dearer|deeper"
+LESS = r"less|fewer|smaller|lower|shorter|slower|earlier|older|tighter|stricter|cheaper|" \
+    r"narrower|lighter"
 COMPARATIVE = re.compile(rf"\b(?P<more>{MORE})\b|\b(?P<less>{LESS})\b", re.I)
 # "more memory than (the standard) 256 GiB": a comparative, what it is of, then a figure
 _THAN_FIGURE = (rf"(?:{MORE}|{LESS})\s+(?:[a-z-]+\s+){{1,2}}?than\s+"
@@ -138,7 +141,9 @@ _CUES = ("how many much number count total altogether combined together sum betw
          "greater longer faster later newer smaller lower shorter earlier older exceed exceeds "
          "difference per each every all any both either same other others versus vs compared "
          "compare common order leaving leave aside except excluding apart besides ignoring "
-         "counting among amongst")
+         "counting among amongst steepest costliest priciest dearest tightest strictest "
+         "cheapest narrowest lightest steeper costlier pricier dearer deeper tighter stricter "
+         "cheaper narrower lighter")
 _FILLERS = ("let lets allow allows allowed give gives given just rather whole only always "
             "simply also still currently exactly approximately around roughly there here me "
             "my you your we our they their it its them get gets got use uses used using make "
@@ -225,6 +230,8 @@ class Asked:
     # count_by: where a clause about the groups stands ("which country [that hosts a
     # EuroHPC machine] has the most ..."), which ends before the verb of the count
     group_clause: tuple[int, int] | None = None
+    # compare: the smaller asked for ("which has a tighter quota, A or B?")
+    less: bool = False
 
 
 _WHICH_NOUN = re.compile(r"\b(?:which|what)\s+(?:of\s+the\s+|of\s+)?((?:[\w'’-]+\s+){0,3}?"
@@ -312,7 +319,8 @@ def asked(question: str) -> Asked:
         if intent == "count_by":
             return Asked(intent, entity, attribute, dimension, excluded_from, said, group,
                          group_clause=_clause_of(by))
-    return Asked(intent, entity, attribute, dimension, excluded_from, said, group)
+    return Asked(intent, entity, attribute, dimension, excluded_from, said, group,
+                 less=intent == "compare" and comparative.group("less") is not None)
 
 
 def _clause_of(match: re.Match) -> tuple[int, int] | None:

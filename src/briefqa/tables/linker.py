@@ -630,8 +630,8 @@ class Linker:
                                        confidence=score, links=tuple(links),
                                        weight=weight)), None, links
         return score, account(Plan(tables, what.intent, tuple(filters), measure, dimension,
-                                   items=tuple(items[:2]), confidence=score,
-                                   links=tuple(links))), None, links
+                                   "asc" if what.less else None, items=tuple(items[:2]),
+                                   confidence=score, links=tuple(links))), None, links
 
     def _loose_attribute(self, attribute: list[str], linked: list[str],
                          tls: list[TableLinks]) -> list[str]:
