@@ -35,12 +35,24 @@ CENTRES_CSV = ("name,country,system_class,notes\n"
                "Lyra,Italy,petascale,CPU partition\n"
                "Vela,Spain,petascale,GPU partition\n"
                "Hydra,Poland,mid-range,small partition\n")
+NODES_MD = """# Hardware
+
+## Compute nodes
+
+| Nodes | CPU cores | Memory |
+| --- | --- | --- |
+| 100 | 128 | 256 GiB |
+| 20 | 128 | 512 GiB |
+| 4 | 128 | 1024 GiB |
+"""
+
 
 @pytest.fixture(scope="module")
 def qa(tmp_path_factory):
     return assistant_over(tmp_path_factory, "generality3", {
         "storage.md": STORAGE_MD,
         "national_supercomputers.csv": CENTRES_CSV,
+        "nodes.md": NODES_MD,
     })
 
 
@@ -109,4 +121,18 @@ def test_tight_and_steep_are_words_for_less_and_more(qa):
     answer = qa.ask("Which has a tighter quota, Work or Archive?")
     assert answer.mode == "computed" and answer.computation["aggregate"] == "compare"
     assert "Archive has the smaller Quota" in answer.text and answer.short.text == "10 TB"
+    cites_every_row(qa, answer)
+
+
+def test_the_words_of_a_bound_and_of_adding_up_are_no_conditions(qa):
+    # "the standard" belongs to the bound; nodes are counted by the Nodes column
+    question = "How many compute nodes come with more memory than the standard 256 GiB?"
+    assert Linker(qa.index.tables).link(question).plans[0].unexplained == ()
+    answer = qa.ask(question)
+    assert answer.mode == "computed" and answer.short.text == "24"
+    assert row_names(answer) == {"20", "4"}
+    # "all the memory variants" names the Memory column over all its values
+    answer = qa.ask("Adding up all the memory variants, how many compute nodes are there "
+                    "altogether?")
+    assert answer.mode == "computed" and answer.short.text == "124"
     cites_every_row(qa, answer)

@@ -19,7 +19,14 @@ _DIFFERENCE = re.compile(r"\bhow (?:many|much) (?:more|fewer|less|longer|shorter
                          r"higher|lower|greater|smaller|faster|slower)\b|\bby how (?:many|much)\b|"
                          r"\bdifference (?:between|in)\b|\bexceeds?\b", re.I)
 _SUM = re.compile(r"\b(?:in total|total|altogether|combined|between them|together|sum of|"
-                  r"add up)\b", re.I)
+                  r"add(?:ing)? up|add(?:ing)? (?:them|these|those|both)(?: \w+){0,2}? "
+                  r"together|add(?:ing)? (?:them|these|those|both))\b", re.I)
+
+
+def adding_spans(text: str) -> list[tuple[int, int]]:
+    """Where a question says it adds up ("adding up", "add them together", "in total"):
+    words of the operation, no condition."""
+    return [m.span() for m in _SUM.finditer(text)]
 _COUNT = re.compile(r"\bhow many\b|^\W*(?:what is |what's |give |tell me )?the (?:total )?"
                     r"number of\b|\bcount (?:the|of)\b", re.I)
 _MOST = r"most|highest|largest|biggest|greatest|longest|maximum|furthest|farthest|" \
@@ -107,7 +114,8 @@ _ADJECTIVE_DIMENSION = {"longest": SECONDS, "shortest": SECONDS, "longer": SECON
 # Nouns that say what kind of answer is wanted, not what it is about.
 _GENERIC = frozenset(words("one ones thing things item items entry entries row rows figure "
                            "value number amount total kind type sort name names count "
-                           "list table tables file csv document map guide page"))
+                           "list table tables file csv document map guide page variant variants "
+                           "configuration configurations flavour flavours flavor flavors"))
 _ABBREVIATIONS = {"maximum": "max", "minimum": "min", "number": "no", "num": "no",
                   "january": "jan", "february": "feb", "march": "mar", "april": "apr",
                   "june": "jun", "july": "jul", "august": "aug", "september": "sep",
@@ -154,7 +162,7 @@ _FILLERS = ("let lets allow allows allowed give gives given just rather whole on
             "overview cover covers covered describe describes described publish published "
             "across keep keeps kept hold holds held quoted stated expressed user users someone "
             "marked labelled labeled rated share shares sit sits situated located based appear "
-            "appears appearing")
+            "appears appearing come comes coming came")
 # The kinds of document a question may name ("according to the brief"): the table must be
 # of a document whose path or title says so.
 DOCUMENT_KINDS = frozenset("brief paper report map guide handbook manual".split())

@@ -291,7 +291,10 @@ def numeric_filters(question: str, tables: list[TableInfo], mentioned):
         if columns:
             out.append(Filter(tuple(columns), operator, q.value, dimension, said=text))
             rate = re.match(r"\s+per\s+[\w-]+", question[q.end:])  # "two jobs per user"
-            spans.append((start, q.end + (rate.end() if rate else 0)))
+            # "more memory than the standard 256 GiB": the words of the bound are its own
+            lead = ABOVE.search(before) or BELOW.search(before)
+            spans.append((lead.start() if lead else start,
+                          q.end + (rate.end() if rate else 0)))
     return out, spans
 
 

@@ -34,6 +34,7 @@ from .asked import (
     REFERENT_STEMS,
     Asked,
     Token,
+    adding_spans,
     asked,
     keywords,
     squash,
@@ -62,6 +63,11 @@ from .yesno import is_yes_no, yes_no_conditions
 _SCOPE = re.compile(r"^\s*(?:among(?:st)?|of|from|out\s+of)\s+(?:all\s+)?(?:the|these|"
                     r"those|its|their|our|\w+'s)?\s*(?P<body>[^,?;]{3,160}?)\s*,\s*"
                     r"(?:which|what|who|how|where|when|is|are|does|do)\b", re.I)
+
+# "adding up all the memory variants", "across every walltime": a column named over all its
+# values, no condition on it
+_EVERY = re.compile(r"\b(?:all|every|each|any|across)\s+(?:(?:the|its|their|of\s+the)\s+)?$",
+                    re.I)
 
 
 @dataclass
@@ -453,7 +459,7 @@ class Linker:
         filters, untimed = time_filters(times, [m.table for m in tls], filters, question)
         spans = [(v.start, v.end) for v in [*used, *excluded]] + list(item_spans) + \
             list(numeric_spans) + [span_of(question, f.said) for f in filters if f.said] + \
-            [(t.start, t.end) for t in [*times, *measured]]
+            [(t.start, t.end) for t in [*times, *measured]] + adding_spans(question)
         unexplained = self._unexplained(question, tls, spans,
                                         set(what.attribute) | keywords(what.said) |
                                         (entity_words & REFERENT_STEMS))
@@ -533,8 +539,10 @@ class Linker:
                     continue
                 for position, strength in other.columns.items():
                     name = squash(other.table.columns[position].name)
+                    said_at = other.mentioned.get(position, (0, 0))[0]
                     if strength >= 0.99 and position > 0 and name not in filtered_names and \
-                            (other.table.name, position) not in filtered | weighted:
+                            (other.table.name, position) not in filtered | weighted and \
+                            not _EVERY.search(question[:said_at]):
                         return None  # the question names a column it sets no condition on
             if what.intent == "count" and not self._subject_accounted(question, tls, spans):
                 return None  # "how many GPUs does a LUMI-G node have": a figure of it
