@@ -46,6 +46,18 @@ NODES_MD = """# Hardware
 | 4 | 128 | 1024 GiB |
 """
 
+TOOLCHAINS_MD = """# Building software
+
+## Toolchains
+
+| Toolchain | Environment |
+| --- | --- |
+| `tcGNU` | `Env-gnu` (GNU compilers, for every system here) |
+| `tcCray` | `Env-cray` (Cray's own compilers, loaded by default) |
+| `tcAMD` | `Env-amd` (AMD compilers for AMD GPU systems, part of ROCm) |
+| `tcAOCC` | `Env-aocc` (AMD compilers for CPU-only systems) |
+"""
+
 
 @pytest.fixture(scope="module")
 def qa(tmp_path_factory):
@@ -53,6 +65,7 @@ def qa(tmp_path_factory):
         "storage.md": STORAGE_MD,
         "national_supercomputers.csv": CENTRES_CSV,
         "nodes.md": NODES_MD,
+        "toolchains.md": TOOLCHAINS_MD,
     })
 
 
@@ -135,4 +148,10 @@ def test_the_words_of_a_bound_and_of_adding_up_are_no_conditions(qa):
     answer = qa.ask("Adding up all the memory variants, how many compute nodes are there "
                     "altogether?")
     assert answer.mode == "computed" and answer.short.text == "124"
+    cites_every_row(qa, answer)
+
+
+def test_a_makers_acronym_in_cells_of_prose_picks_the_rows_that_say_it(qa):
+    answer = qa.ask("Which toolchains use AMD's compilers?")
+    assert answer.mode == "computed" and row_names(answer) == {"tcAMD", "tcAOCC"}
     cites_every_row(qa, answer)

@@ -271,7 +271,8 @@ class Linker:
                     holders = [(v, rows) for (v, vl, _), rows in zip(values, counts)
                                if _find(vl, list(candidate)) is not None]
                     held = sum(rows for _, rows in holders)
-                    if not holders or held >= max(2, (0.3 if prose else 0.9) * total_rows):
+                    if not holders or held >= max(2, (0.3 if prose and not acronym else 0.9) *
+                                                  total_rows):
                         continue
                     for v, rows in holders:
                         add(v, "contains", _needle(v, candidate), *span, rows)
