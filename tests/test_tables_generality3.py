@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 from conftest import assistant_over, cites_every_row, row_names
 
+from briefqa.tables.asked import asked
 from briefqa.tables.linker import Linker
 from briefqa.tables.yesno import answers, is_yes_no
 
@@ -155,3 +156,13 @@ def test_a_makers_acronym_in_cells_of_prose_picks_the_rows_that_say_it(qa):
     answer = qa.ask("Which toolchains use AMD's compilers?")
     assert answer.mode == "computed" and row_names(answer) == {"tcAMD", "tcAOCC"}
     cites_every_row(qa, answer)
+
+
+@pytest.mark.parametrize("question, counted", [
+    ("How many AI Factories made the first-wave cut in December 2024?", ["ai", "factori"]),
+    ("How many machines fall in the petascale class?", ["machin"]),
+    ("How many queues that take GPU jobs have a one-day limit?", ["queue"]),
+    ("How many labs host a supercomputer?", ["lab"]),
+])
+def test_what_a_count_counts_ends_at_its_verb(question, counted):
+    assert asked(question).entity == counted

@@ -257,7 +257,10 @@ _NUMBER_OF = re.compile(r"\bnumber\s+of\s+(?:the\s+)?((?:[\w'’-]+\s+){0,4}?[\w
                         r"from|with|for|to|across|of)\b|\?|$)", re.I)
 _COUNTED = re.compile(r"\bhow many\s+(?:of\s+(?:the\s+)?)?((?:[\w'’-]+\s+){0,4}?[\w'’-]+?)"
                       r"(?=\s+(?:are|is|were|was|do|does|did|have|has|can|could|let|lets|in|"
-                      r"on|at|from|with|for|to|get|give|there|sit|stand|appear|exist)\b|\?|$)",
+                      r"on|at|from|with|for|to|get|give|there|sit|stand|appear|exist|made|make|"
+                      r"run|use|offer|come|allow|hold|host|support|need|fall|carry|provide|"
+                      r"include|will|would|should|may|might|must|that|which|who|whose|"
+                      r"where)\b|\?|$)",
                       re.I)
 
 
