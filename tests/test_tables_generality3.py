@@ -166,3 +166,28 @@ def test_a_makers_acronym_in_cells_of_prose_picks_the_rows_that_say_it(qa):
 ])
 def test_what_a_count_counts_ends_at_its_verb(question, counted):
     assert asked(question).entity == counted
+
+
+@pytest.mark.parametrize("question, intent, counted", [
+    # the things counted named before the count, where it says "how many are ..."
+    ("Among the national stacks in the map, how many are French?", "count",
+     ["nation", "stack"]),
+    ("How much extra space is that over the default quota?", "difference", []),
+    ("At most, how much space beyond the default quota can a project get?", "difference", []),
+    ("How many nodes beyond 4 can a job use?", "count", ["4", "beyond", "node"]),  # a bound
+])
+def test_what_a_question_asks_for_in_more_words(question, intent, counted):
+    what = asked(question)
+    assert (what.intent, what.entity) == (intent, counted)
+
+
+@pytest.mark.parametrize("question, one", [
+    ("Is the Work quota bigger than the Archive quota?", True),
+    ("How much extra space is that over the default quota?", True),
+    ("What do Work and Fast come to in total?", True),
+    ("What is the quota of Work?", False),
+])
+def test_one_row_states_one_side_of_a_comparison_or_a_sum(question, one):
+    from briefqa.tables.rowanswer import one_side
+
+    assert one_side(question) is one

@@ -200,12 +200,13 @@ class ExtractiveAnswerer:
     def row_cannot_answer(question: Question, evidence: Evidence,
                           index: IndexData) -> str | None:
         """Why the best candidate, a table row, does not answer though it is likely (see
-        `tables.rowanswer`): its cell for what is asked gives no value, or the question asks
-        for several rows of its table; None when it may answer (or is no row)."""
+        `tables.rowanswer`): its cell for what is asked gives no value, the question asks
+        for several rows of its table, or compares or adds two figures; None when it may
+        answer (or is no row)."""
         unit = index.units[evidence.best.unit_id]
         if unit.kind != "table_row":
             return None
-        from .tables.rowanswer import asked_but_missing, one_of_many
+        from .tables.rowanswer import asked_but_missing, one_of_many, one_side
 
         cells = _row_cells(index, unit)
         missing = asked_but_missing(question.text, cells)
@@ -216,6 +217,8 @@ class ExtractiveAnswerer:
                             getattr(index, "tables", None))
         if table:
             return f"one row of {table} for a question about several of its rows"
+        if one_side(question.text):
+            return "one table row for a question that compares or adds two figures"
         return None
 
     def compose(self, evidence: Evidence, index: IndexData, most: int) -> list[ScoredCandidate]:

@@ -16,8 +16,16 @@ from ..lexical import fold, words
 from .values import BIT_RATE, BYTE_RATE, BYTES, DATE, EUR, FLOPS, SECONDS, USD, WATTS
 
 _DIFFERENCE = re.compile(r"\bhow (?:many|much) (?:more|fewer|less|longer|shorter|bigger|larger|"
-                         r"higher|lower|greater|smaller|faster|slower)\b|\bby how (?:many|much)\b|"
-                         r"\bdifference (?:between|in)\b|\bexceeds?\b", re.I)
+                         r"higher|lower|greater|smaller|faster|slower|extra|additional)\b|"
+                         r"\bby how (?:many|much)\b|\bdifference (?:between|in)\b|\bexceeds?\b|"
+                         # "how much space beyond the default quota": not "beyond 4 nodes"
+                         r"\bhow (?:many|much) [\w-]+ (?:beyond|on top of)\s+(?![~<>]?\d)", re.I)
+# "Among the partitions where I can ask for part of a node, which ...", "Of the pre-exascale
+# machines that quote a figure, what ...": the rows asked among, said before the question.
+SCOPE = re.compile(r"^\s*(?:among(?:st)?|of|from|out\s+of)\s+(?:all\s+)?(?:the|these|"
+                   r"those|its|their|our|\w+'s)?\s*(?P<body>[^,?;]{3,160}?)\s*,\s*"
+                   r"(?:which|what|who|how|where|when|is|are|does|do)\b", re.I)
+
 _SUM = re.compile(r"\b(?:in total|total|altogether|combined|between them|together|sum of|"
                   r"add(?:ing)? up|add(?:ing)? (?:them|these|those|both)(?: \w+){0,2}? "
                   r"together|add(?:ing)? (?:them|these|those|both))\b", re.I)
@@ -321,6 +329,11 @@ def asked(question: str) -> Asked:
     which = _WHICH_PLURAL.search(text) or _WHICH_NOUN.search(text) or _WHAT_THE.search(text)
     entity = sorted(keywords(counted.group(1))) if counted else \
         sorted(keywords(which.group(1))) if which else []
+    scope = SCOPE.match(text)
+    if counted and scope and re.match(r"(?:are|is|were|was)\b", counted.group(1), re.I):
+        # "Among the national stacks, how many are French?": the stacks are counted
+        entity = sorted(keywords(re.split(r"\s+(?:in|on|at|of|from|with|that|which|who|whose|"
+                                          r"where)\s+", scope.group("body"))[0]))
     if having:
         entity = _phrase_after(text, bounded.end())  # "... more than one [AI factory]"
         return Asked(intent, entity, attribute, dimension, excluded_from, said, group,

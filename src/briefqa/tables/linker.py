@@ -32,6 +32,7 @@ from .asked import (
     LESS,
     MORE,
     REFERENT_STEMS,
+    SCOPE,
     Asked,
     Token,
     adding_spans,
@@ -57,12 +58,6 @@ from .presence import GIVEN, is_missing, presences
 from .store import ColumnInfo, TableCatalog, TableInfo
 from .values import COUNT, DATE, NUMBER, SECONDS, quantities, singular
 from .yesno import is_yes_no, yes_no_conditions
-
-# "Among the partitions where I can ask for part of a node, which ...", "Of the pre-exascale
-# machines that quote a figure, what ...": the rows asked among, said before the question.
-_SCOPE = re.compile(r"^\s*(?:among(?:st)?|of|from|out\s+of)\s+(?:all\s+)?(?:the|these|"
-                    r"those|its|their|our|\w+'s)?\s*(?P<body>[^,?;]{3,160}?)\s*,\s*"
-                    r"(?:which|what|who|how|where|when|is|are|does|do)\b", re.I)
 
 # "adding up all the memory variants", "across every walltime": a column named over all its
 # values, no condition on it
@@ -978,7 +973,7 @@ class Linker:
         (a filter, a bound, a period, a join), no table of a family was picked by them and
         no rows are named; else nothing. Beyond what the table lists and names its document
         by, they restrict the rows in a way the plan does not check."""
-        match = _SCOPE.match(question)
+        match = SCOPE.match(question)
         if match is None or picked:
             return []
         start, end = match.span("body")

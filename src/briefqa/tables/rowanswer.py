@@ -5,7 +5,10 @@ A row is the likeliest candidate, confidently, yet does not answer when
   of a row whose lead_or_host is "unknown": see `presence.py`);
 - the question asks for several rows of its own table ("How many of the stacks are French?",
   "Which IT4LIA components come with a storage figure?" of a row of the stacks, of the
-  components): one row is one of them, not the count or the list.
+  components): one row is one of them, not the count or the list;
+- the question compares, subtracts or adds two figures ("Is the scratch quota bigger than the
+  object storage quota?", "how much extra space is that over the default?"): one row states
+  one side of it, not the result.
 Either way the row is where the documents speak of it: shown as passages, not asserted.
 """
 
@@ -55,3 +58,11 @@ def one_of_many(question: str, source: str, section: str | None,
             for word in re.findall(r"[\w'’-]+", question)):
         return None  # "which lab works with ...": one of them may be the answer
     return tables[0].label
+
+
+def one_side(question: str) -> bool:
+    """Whether the question compares, subtracts or adds two figures (see `asked.py`): what
+    one row states is one side of it, not its result."""
+    from .asked import asked
+
+    return asked(question).intent in ("compare", "difference", "sum")
