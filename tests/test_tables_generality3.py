@@ -59,6 +59,26 @@ TOOLCHAINS_MD = """# Building software
 | `tcAOCC` | `Env-aocc` (AMD compilers for CPU-only systems) |
 """
 
+SYSTEMS_MD = """# Systems
+
+## Systems by class
+
+| System | Class |
+| --- | --- |
+| Alpha | Pre-exascale (~380 PF) |
+| Beta | Pre-exascale (~240 PF) |
+| Gamma | Pre-exascale |
+| Delta | Petascale |
+| Epsilon | Exascale (~1 EF) |
+| Zeta | Petascale |
+| Eta | Petascale |
+| Theta | Petascale |
+| Iota | Mid-range |
+| Kappa | Incoming |
+| Lambda | Petascale |
+| Mu | Petascale |
+"""
+
 
 @pytest.fixture(scope="module")
 def qa(tmp_path_factory):
@@ -67,6 +87,7 @@ def qa(tmp_path_factory):
         "national_supercomputers.csv": CENTRES_CSV,
         "nodes.md": NODES_MD,
         "toolchains.md": TOOLCHAINS_MD,
+        "systems.md": SYSTEMS_MD,
     })
 
 
@@ -102,8 +123,9 @@ def test_machines_are_what_the_table_the_question_names_lists(qa):
     assert answer.mode == "computed" and answer.short.text == "2"
     assert row_names(answer) == {"Lyra", "Vela"}
     cites_every_row(qa, answer)
-    # without naming the table, "machines" are no table's rows
-    assert not Linker(qa.index.tables).link("How many machines are petascale?").plans
+    # naming neither the table nor a cell of it, "machines" are no table's rows
+    assert not Linker(qa.index.tables).link("How many machines are there?").plans
+    assert not Linker(qa.index.tables).link("How many machines are liquid-cooled?").plans
 
 
 def test_a_cell_of_another_table_of_the_document_is_a_condition_left_unchecked(qa):
@@ -191,3 +213,17 @@ def test_one_row_states_one_side_of_a_comparison_or_a_sum(question, one):
     from briefqa.tables.rowanswer import one_side
 
     assert one_side(question) is one
+
+
+def test_the_rows_asked_among_are_those_that_state_a_figure(qa):
+    # a quarter of the rows state a figure: only where the question says so is it measured
+    answer = qa.ask("Of the pre-exascale systems that have a performance figure, which one "
+                    "is quoted as fastest?")
+    assert answer.mode == "computed" and row_names(answer) == {"Alpha"}
+    assert "approximate" in answer.text
+    answer = qa.ask("Of the systems the table gives an approximate FLOPS figure for, which is "
+                    "the least powerful?")
+    assert answer.mode == "computed" and row_names(answer) == {"Beta"}
+    cites_every_row(qa, answer)
+    assert asked("Of the pre-exascale systems on the map, which one is fastest?").entity == [
+        "exascal", "pre", "system"]

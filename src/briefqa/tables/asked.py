@@ -330,10 +330,13 @@ def asked(question: str) -> Asked:
     entity = sorted(keywords(counted.group(1))) if counted else \
         sorted(keywords(which.group(1))) if which else []
     scope = SCOPE.match(text)
-    if counted and scope and re.match(r"(?:are|is|were|was)\b", counted.group(1), re.I):
-        # "Among the national stacks, how many are French?": the stacks are counted
-        entity = sorted(keywords(re.split(r"\s+(?:in|on|at|of|from|with|that|which|who|whose|"
-                                          r"where)\s+", scope.group("body"))[0]))
+    if scope and ((counted and re.match(r"(?:are|is|were|was)\b", counted.group(1), re.I)) or
+                  (not counted and set(entity) <= GENERIC_STEMS)):
+        # "Among the national stacks, how many are French?", "Of the pre-exascale machines
+        # on the map, which one is fastest?": the stacks are counted, the machines compared
+        entity = sorted(keywords(re.split(r"\s+(?:in|on|at|of|for|to|by|from|with|without|"
+                                          r"under|over|across|that|which|who|whose|where)\s+",
+                                          scope.group("body"))[0]))
     if having:
         entity = _phrase_after(text, bounded.end())  # "... more than one [AI factory]"
         return Asked(intent, entity, attribute, dimension, excluded_from, said, group,

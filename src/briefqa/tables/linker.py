@@ -64,6 +64,12 @@ from .yesno import is_yes_no, yes_no_conditions
 _EVERY = re.compile(r"\b(?:all|every|each|any|across)\s+(?:(?:the|its|their|of\s+the)\s+)?$",
                     re.I)
 
+# "the highest quoted figure", "of the machines that have a performance figure", "the map
+# gives an approximate FLOPS figure for": a largest or smallest among the rows that state one
+_QUOTED = re.compile(r"\b(?:quoted|stated)\s+(?:[\w-]+\s+){0,2}?(?:figures?|values?|numbers?)"
+                     r"\b|\b(?:have|has|having|with|give|gives|quote|quotes|state|states)\s+"
+                     r"(?:an?|any)\s+(?:[\w-]+\s+){0,2}?(?:figures?|values?|numbers?)\b", re.I)
+
 
 @dataclass
 class ValueLink:
@@ -378,7 +384,10 @@ class Linker:
         entity_words = set().union(*[self._lists[m.table.name] for m in tls])
         known = set().union(*[self._words[m.table.name] for m in tls])
         asked_entity = [w for w in what.entity if w not in GENERIC_STEMS]
-        if described >= 1.0:  # "the EuroHPC machines": the table named, its things meant
+        if described >= 1.0 or any(v.kind == "exact" and not v.key for m in tls
+                                   for v in m.values):
+            # "the EuroHPC machines", "the pre-exascale machines": the table named, or a
+            # cell of it said, its things meant
             entity_words = entity_words | (set(asked_entity) & REFERENT_STEMS)
         entity = 0.0
         if asked_entity and set(asked_entity) & entity_words:
@@ -469,9 +478,10 @@ class Linker:
         parts = len(self._content_words(question, spans)) + conditions
         unaccounted = (*untimed, *compared,
                        *self._cells_elsewhere(question, tls, everything, [*spans, *item_spans]),
-                       *self._scope_unchecked(question, tls, [*spans, *item_spans], set(
-                           asked_entity) | entity_words, picked=len(tls) < len(members) or
-                           bool(items)))
+                       *self._scope_unchecked(question, tls, [*spans, *item_spans, *(
+                           [m.span() for m in _QUOTED.finditer(question)] if what.intent in (
+                               "max", "min") else [])], set(asked_entity) | entity_words,
+                           picked=len(tls) < len(members) or bool(items)))
         accounted = 1.0 - (len(unaccounted) + len(unexplained)) / parts if parts else 1.0
 
         def account(plan: Plan) -> Plan:
@@ -972,7 +982,9 @@ class Linker:
         that set the rows a question asks among, when no condition of the plan stands in them
         (a filter, a bound, a period, a join), no table of a family was picked by them and
         no rows are named; else nothing. Beyond what the table lists and names its document
-        by, they restrict the rows in a way the plan does not check."""
+        by, they restrict the rows in a way the plan does not check. (The rows that state a
+        figure, "the machines the map gives a FLOPS figure for", are those a largest or
+        smallest is taken among: a condition checked.)"""
         match = SCOPE.match(question)
         if match is None or picked:
             return []
@@ -1058,9 +1070,7 @@ class Linker:
             if stems & (attribute or keywords(question)):
                 wanted.add(dimension)
         counted = {COUNT + singular(w) for w in re.findall(r"[A-Za-z]+", question)}
-        quoted = what.intent in ("max", "min") and re.search(
-            r"\b(?:quoted|stated)\s+(?:[\w-]+\s+){0,2}?(?:figures?|values?|numbers?)\b",
-            question, re.I)
+        quoted = what.intent in ("max", "min") and _QUOTED.search(question)
         scored = []
         for m in tls:
             for column in m.table.columns:
