@@ -79,6 +79,11 @@ SYSTEMS_MD = """# Systems
 | Mu | Petascale |
 """
 
+LABS_CSV = ("name,country,lead_or_host,confidence\n"
+            "Aurora Lab,Finland,CSC,high\n"
+            "Boreal Lab,Finland,unknown,high\n"
+            "Cedar Lab,Poland,unknown,medium\n")
+
 
 @pytest.fixture(scope="module")
 def qa(tmp_path_factory):
@@ -88,6 +93,7 @@ def qa(tmp_path_factory):
         "nodes.md": NODES_MD,
         "toolchains.md": TOOLCHAINS_MD,
         "systems.md": SYSTEMS_MD,
+        "labs.csv": LABS_CSV,
     })
 
 
@@ -227,3 +233,10 @@ def test_the_rows_asked_among_are_those_that_state_a_figure(qa):
     cites_every_row(qa, answer)
     assert asked("Of the pre-exascale systems on the map, which one is fastest?").entity == [
         "exascal", "pre", "system"]
+
+
+def test_carry_and_even_though_set_no_condition_of_their_own(qa):
+    answer = qa.ask("Which labs carry a high confidence rating even though their host is "
+                    "unknown?")
+    assert answer.mode == "computed" and row_names(answer) == {"Boreal Lab"}
+    cites_every_row(qa, answer)
