@@ -84,6 +84,18 @@ LABS_CSV = ("name,country,lead_or_host,confidence\n"
             "Boreal Lab,Finland,unknown,high\n"
             "Cedar Lab,Poland,unknown,medium\n")
 
+QUEUES_MD = """# Queue guide
+
+## Queues
+
+| Queue | Max walltime | Max resources/job |
+| --- | --- | --- |
+| big | 2 days | 512 nodes |
+| bench | 6 hours | All nodes |
+| small | 3 days | 4 nodes |
+| viz | 4 hours | 1 GPU |
+"""
+
 
 @pytest.fixture(scope="module")
 def qa(tmp_path_factory):
@@ -94,6 +106,7 @@ def qa(tmp_path_factory):
         "toolchains.md": TOOLCHAINS_MD,
         "systems.md": SYSTEMS_MD,
         "labs.csv": LABS_CSV,
+        "queues.md": QUEUES_MD,
     })
 
 
@@ -240,3 +253,12 @@ def test_carry_and_even_though_set_no_condition_of_their_own(qa):
                     "unknown?")
     assert answer.mode == "computed" and row_names(answer) == {"Boreal Lab"}
     cites_every_row(qa, answer)
+
+
+def test_a_cell_that_says_there_is_no_limit_meets_any_lower_bound(qa):
+    answer = qa.ask("Which queues let a single job span more than four nodes?")
+    assert answer.mode == "computed" and row_names(answer) == {"big", "bench"}
+    assert "All nodes" in answer.text
+    cites_every_row(qa, answer)
+    answer = qa.ask("Which queues allow fewer than 8 nodes per job?")
+    assert answer.mode == "computed" and row_names(answer) == {"small"}  # and no upper bound

@@ -24,6 +24,10 @@ MAX_JOIN_VALUES = 50  # the distinct values a join looks for in the plan's rows
 _TABLE = re.compile(r"t\d{1,6}")
 _TYPED = re.compile(r"c\d{1,4}__[a-z0-9_]{1,60}")
 
+# A cell that states no figure because there is no limit ("All nodes", "unlimited", "no
+# limit"): it meets any lower bound ("more than four nodes"), and no upper one.
+UNBOUNDED = r"^(?:all(?:\s+[a-z-]+)?|unlimited|no\s+limit|infinite|any(?:\s+[a-z-]+)?)$"
+
 
 def whole_words(value: str) -> str:
     """A pattern for the words of `value` as a whole inside a cell ("exascale" is not in
@@ -125,8 +129,13 @@ class Executor:
             ref = refs[0]
             if f.dimension and f.operator in (">", ">=", "<", "<=", "="):
                 typed, _q = self._typed(ref, f.dimension)
-                clauses.append(f"{typed} {f.operator} ?")
-                parameters.append(float(f.value))
+                if f.operator in (">", ">="):  # "All nodes", "unlimited": above any bound
+                    clauses.append(f"({typed} {f.operator} ? OR ({typed} IS NULL AND "
+                                   f"regexp_matches(lower(trim({self._column(ref)})), ?)))")
+                    parameters.extend([float(f.value), UNBOUNDED])
+                else:
+                    clauses.append(f"{typed} {f.operator} ?")
+                    parameters.append(float(f.value))
                 continue
             column = self._column(ref)
             if f.operator == "=":
