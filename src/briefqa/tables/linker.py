@@ -32,7 +32,6 @@ from .asked import (
     LESS,
     MORE,
     REFERENT_STEMS,
-    SCOPE,
     Asked,
     Token,
     adding_spans,
@@ -56,6 +55,7 @@ from .negation import negation_kept
 from .plan import ColumnRef, Filter, Join, Linked, Plan
 from .presence import GIVEN, is_missing, presences
 from .store import ColumnInfo, TableCatalog, TableInfo
+from .unchecked import cells_elsewhere, scope_unchecked
 from .values import COUNT, DATE, NUMBER, SECONDS, quantities, singular
 from .yesno import is_yes_no, yes_no_conditions
 
@@ -476,12 +476,16 @@ class Linker:
             w for m in tls for c in m.table.columns for w in keywords(c.name)})
         conditions = len(times) + len(compared)
         parts = len(self._content_words(question, spans)) + conditions
+        checked = [*spans, *item_spans]
+        if what.intent in ("max", "min"):  # "of the machines that have a FLOPS figure"
+            checked += [m.span() for m in _QUOTED.finditer(question)]
+        naming = set(asked_entity) | entity_words
+        for m in tls:
+            naming |= self._folders[m.table.name]
         unaccounted = (*untimed, *compared,
-                       *self._cells_elsewhere(question, tls, everything, [*spans, *item_spans]),
-                       *self._scope_unchecked(question, tls, [*spans, *item_spans, *(
-                           [m.span() for m in _QUOTED.finditer(question)] if what.intent in (
-                               "max", "min") else [])], set(asked_entity) | entity_words,
-                           picked=len(tls) < len(members) or bool(items)))
+                       *cells_elsewhere(question, tls, everything, [*spans, *item_spans]),
+                       *scope_unchecked(question, [m.table for m in tls], checked, naming,
+                                        picked=len(tls) < len(members) or bool(items)))
         accounted = 1.0 - (len(unaccounted) + len(unexplained)) / parts if parts else 1.0
 
         def account(plan: Plan) -> Plan:
@@ -974,54 +978,6 @@ class Linker:
         filters = [Filter(tuple(refs), state, "", said=question[start:end])
                    for (state, start, end), refs in said.items() if not set(refs) <= full]
         return filters, [(start, end) for _, start, end in said], full
-
-    def _scope_unchecked(self, question: str, tls: list[TableLinks],
-                         spans: list[tuple[int, int]], listed: set[str],
-                         picked: bool) -> list[str]:
-        """"Among the partitions where I can ask for part of a node, which ...": the words
-        that set the rows a question asks among, when no condition of the plan stands in them
-        (a filter, a bound, a period, a join), no table of a family was picked by them and
-        no rows are named; else nothing. Beyond what the table lists and names its document
-        by, they restrict the rows in a way the plan does not check. (The rows that state a
-        figure, "the machines the map gives a FLOPS figure for", are those a largest or
-        smallest is taken among: a condition checked.)"""
-        match = SCOPE.match(question)
-        if match is None or picked:
-            return []
-        start, end = match.span("body")
-        if any(start <= s < end for s, e in spans if e > s):
-            return []
-        naming = set(EXPLAINED_ANYWAY) | REFERENT_STEMS | listed
-        for m in tls:
-            naming |= self._folders[m.table.name] | keywords(m.table.title) | \
-                keywords(m.table.document_title)
-        left = keywords(match.group("body")) - naming
-        return [match.group("body").strip()] if left else []
-
-    @staticmethod
-    def _cells_elsewhere(question: str, tls: list[TableLinks], everything: list[TableLinks],
-                         spans: list[tuple[int, int]]) -> list[str]:
-        """The cells the question names exactly in another table of the plan's document, and
-        in none of the plan's, outside what the plan uses: "the storage areas that live on
-        LUMI-P" names a cell of the table of where each area lives, a condition a plan over
-        the quotas' table does not check."""
-        sources = {m.table.source for m in tls}
-        mine = {m.table.name for m in tls}
-        own = {(v.start, v.end) for m in tls for v in m.values}
-        describing = set().union(*[m.distinct for m in tls])  # "the IT4LIA table"
-        out: list[str] = []
-        for other in everything:
-            if other.table.source not in sources or other.table.name in mine:
-                continue
-            for v in other.values:
-                said = question[v.start:v.end]
-                if v.kind != "exact" or (v.start, v.end) in own or said in out or any(
-                        s <= v.start and v.end <= e for s, e in spans) or \
-                        not any(t.distinctive for t in tokenize(said)) or \
-                        keywords(said) <= describing:
-                    continue
-                out.append(said)
-        return out
 
     def _yes_no_filters(self, question: str, tls: list[TableLinks], filters: list[Filter]):
         """"Which storage areas can have their quota expanded?": a yes/no column the question
