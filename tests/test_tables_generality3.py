@@ -24,12 +24,27 @@ STORAGE_MD = """# Storage guide
 | Fast | /fast/project | FLASH-B |
 | Archive | /archive/project | DISK-A |
 
-| Area | Quota | Expandable | Retention |
+| Area | Quota | Expandable | Retention | Billing rate |
+| --- | --- | --- | --- | --- |
+| Home | 20 GB | No | User lifetime | NA |
+| Work | 50 TB | Yes, up to 500 TB | 90 days | 1x |
+| Fast | 2 TB | Yes,<br> up to 100 TB | 30 days | 10x |
+| Archive | 10 TB | no | Project lifetime | 1x |
+
+| | Quota | Max buckets | Billing rate |
 | --- | --- | --- | --- |
-| Home | 20 GB | No | User lifetime |
-| Work | 50 TB | Yes, up to 500 TB | 90 days |
-| Fast | 2 TB | Yes,<br> up to 100 TB | 30 days |
-| Archive | 10 TB | no | Project lifetime |
+| Object | 150 TB | 1000 | 0.5x |
+"""
+FLAGS_MD = """# Compiler guide
+
+## Flags
+
+| Feature | Fortran | C/C++ |
+| --- | --- | --- |
+| Debug | -g | -g |
+| Free format | -ffree | N/A |
+| Offload | -hacc | Not available |
+| Vectorise | -hvector3 | -fvectorize |
 """
 CENTRES_CSV = ("name,country,system_class,notes\n"
                "Orion,Finland,pre-exascale,GPU and CPU partitions\n"
@@ -107,6 +122,7 @@ def qa(tmp_path_factory):
         "systems.md": SYSTEMS_MD,
         "labs.csv": LABS_CSV,
         "queues.md": QUEUES_MD,
+        "flags.md": FLAGS_MD,
     })
 
 
@@ -262,3 +278,31 @@ def test_a_cell_that_says_there_is_no_limit_meets_any_lower_bound(qa):
     cites_every_row(qa, answer)
     answer = qa.ask("Which queues allow fewer than 8 nodes per job?")
     assert answer.mode == "computed" and row_names(answer) == {"small"}  # and no upper bound
+
+
+def test_the_largest_is_taken_over_the_tables_of_one_section_with_the_same_column(qa):
+    # the disk areas' table and object storage's, each with a Billing rate
+    answer = qa.ask("Which storage area is billed at the steepest rate?")
+    assert answer.mode == "computed" and row_names(answer) == {"Fast"}  # 10x, not 0.5x
+    assert "the 2 tables ‘Storage areas’" in answer.text
+    cites_every_row(qa, answer)
+    answer = qa.ask("Which storage area has the lowest billing rate?")
+    assert answer.mode == "computed" and row_names(answer) == {"Object"}
+
+
+def test_a_word_before_what_is_counted_that_the_table_does_not_list_is_a_condition(qa):
+    answer = qa.ask("How many petascale-class machines are in the national supercomputers "
+                    "CSV?")
+    assert answer.mode == "computed" and answer.short.text == "2"
+    assert row_names(answer) == {"Lyra", "Vela"}
+
+
+def test_how_many_to_use_asks_for_advice_not_a_count():
+    assert asked("How many MPI tasks per GPU should I use?").intent is None
+    assert asked("How many nodes do I need to request for a large job?").intent is None
+    assert asked("How many nodes does the big queue allow?").intent == "count"
+
+
+def test_there_is_no_flag_is_a_missing_cell(qa):
+    answer = qa.ask("For which features is there no C/C++ flag at all?")
+    assert answer.mode == "computed" and row_names(answer) == {"Free format", "Offload"}

@@ -203,7 +203,10 @@ class ComputedAnswerer:
         tables = [catalog.by_name[t] for t in plan.tables if t in catalog.by_name]
         if len(tables) == 1:
             return tables[0].label
-        return " and ".join(f"‘{t.title}’" for t in tables) or "the tables"
+        titles = list(dict.fromkeys(t.title for t in tables))
+        if len(titles) == 1:  # tables of one section, under its title
+            return f"the {len(tables)} tables ‘{titles[0]}’"
+        return " and ".join(f"‘{t}’" for t in titles) or "the tables"
 
 
 def _declined(question: str, reason: str, linked: Linked) -> Answer:
@@ -273,7 +276,9 @@ class Composer:
         tables = [self.catalog.by_name[t] for t in plan.tables]
         if len(tables) == 1:
             return tables[0].label
-        names = " and ".join(f"‘{t.title}’" for t in tables)
+        titles = list(dict.fromkeys(t.title for t in tables))
+        names = f"the {len(tables)} tables ‘{titles[0]}’" if len(titles) == 1 else \
+            " and ".join(f"‘{t}’" for t in titles)  # tables of one section, under its title
         return f"{names} ({tables[0].source.rsplit('/', 1)[-1]})"
 
     def noun(self, plan: Plan, n: int) -> str:

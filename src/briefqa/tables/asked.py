@@ -26,6 +26,11 @@ SCOPE = re.compile(r"^\s*(?:among(?:st)?|of|from|out\s+of)\s+(?:all\s+)?(?:the|t
                    r"those|its|their|our|\w+'s)?\s*(?P<body>[^,?;]{3,160}?)\s*,\s*"
                    r"(?:which|what|who|how|where|when|is|are|does|do)\b", re.I)
 
+# "How many MPI tasks per GPU should I use?", "how many nodes do I need to request?": advice
+# on a setting, no count of rows
+_ADVICE = re.compile(r"\bhow many\b[^?]*?\b(?:should|shall|ought to|(?:do|would|will) (?:i|we|you)"
+                     r" need|(?:do|should) (?:i|we|you) (?:use|request|ask for|set|pick|choose))\b",
+                     re.I)
 _SUM = re.compile(r"\b(?:in total|total|altogether|combined|between them|together|sum of|"
                   r"add(?:ing)? up|add(?:ing)? (?:them|these|those|both)(?: \w+){0,2}? "
                   r"together|add(?:ing)? (?:them|these|those|both))\b", re.I)
@@ -300,6 +305,8 @@ def asked(question: str) -> Asked:
         attribute = _phrase_after(text, comparative.end())
     elif by:
         intent, group = "count_by", by.group("noun")
+    elif counting and _ADVICE.search(text):
+        intent = None  # "how many MPI tasks per GPU should I use?": a setting to choose
     elif counting:
         intent = "count"
         if _SUM.search(text) and re.search(r"[A-Z0-9][\w-]*\s+and\s+[A-Z0-9]", text):

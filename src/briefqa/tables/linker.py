@@ -14,6 +14,7 @@ is given as before).
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from dataclasses import dataclass, field
@@ -336,6 +337,10 @@ class Linker:
                 continue
             if _same_kind(plan, best_plan) and self._same_things(plan, best_plan):
                 plans.append(plan)
+            elif self._siblings(plan, plans[0]):
+                plans[0] = dataclasses.replace(
+                    plans[0], tables=(*plans[0].tables, *plan.tables),
+                    measure=(*plans[0].measure, *plan.measure))
         return Linked(plans=plans, confidence=best_score, intent=what.intent,
                       links=best_links)
 
@@ -349,6 +354,19 @@ class Linker:
                 if asked_words & keywords(column.name) or dimensions & set(column.dimensions):
                     return True
         return False
+
+    def _siblings(self, plan: Plan, other: Plan) -> bool:
+        """Are two largest (smallest) plans over tables of one section of a document that
+        list different things with a column of the same name ("Which LUMI storage area is
+        billed at the steepest rate?": the disk areas' table and object storage's, each with
+        a Billing rate)? Then the largest is taken over both."""
+        if plan.aggregate not in ("max", "min") or other.aggregate != plan.aggregate or \
+                plan.filters or other.filters or plan.dimension != other.dimension or \
+                self._same_things(plan, other):
+            return False
+        tables = [self.catalog.by_name[t] for t in (*plan.tables, *other.tables)]
+        return len({(t.source, t.section) for t in tables}) == 1 and \
+            len({r.name for r in (*plan.measure, *other.measure)}) == 1
 
     def _same_things(self, plan: Plan, other: Plan) -> bool:
         """Do two tables list the same things (a third of their rows' names shared)?"""
@@ -401,9 +419,14 @@ class Linker:
         values = [v for m in tls for v in m.values]
         if what.intent in ("count", "list") and asked_entity:
             # "how many module sub-commands": the word for what is counted is no condition,
-            # though a cell holds it somewhere ("Search for commands")
+            # though a cell holds it somewhere ("Search for commands"); words before it that
+            # are not what the table lists are ("how many petascale-class machines")
+            head = set(asked_entity) & entity_words
+
+            def counted(words: set[str]) -> bool:
+                return words <= set(asked_entity) and (not head or bool(words & head))
             values = [v for v in values if not (
-                v.kind == "contains" and keywords(question[v.start:v.end]) <= set(asked_entity))]
+                v.kind == "contains" and counted(keywords(question[v.start:v.end])))]
         grouped = self._group_items(what, values, tls, entity_words, question) \
             if what.intent == "compare" else []
         items = grouped or (self._items(values, tls, question) if what.intent in (

@@ -36,7 +36,7 @@ _MISSING_BEFORE = re.compile(
     r"\b(?:(?:not|n[o']t)\s+(?:yet\s+)?(?:know|known|given|listed|stated|specified|named|"
     r"say|said|public)|without(?:\s+(?:a|an|any))?|lacks?(?:\s+(?:a|an|any))?|lacking(?:\s+"
     r"(?:a|an|any))?|missing(?:\s+(?:a|an|its|their))?|(?:has|have|having|with|gives?|"
-    r"lists?)\s+no|nothing\s+(?:on|for|in|under|as)(?:\s+(?:the|its|their))?|unknown)"
+    r"lists?|(?:is|are)(?:\s+there)?)\s+no|nothing\s+(?:on|for|in|under|as)(?:\s+(?:the|its|their))?|unknown)"
     r"[\s,]+(?:(?:who|what|which|where|whom)\s+)?" + _KNOWN + "$", re.I)
 _MISSING_AFTER = re.compile(
     r"^\s*(?:(?:is|are|was|were)\s+(?:still\s+)?(?:unknown|missing|not\s+(?:known|given|"
