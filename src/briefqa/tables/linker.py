@@ -4,7 +4,10 @@ A plan is built only from what the catalog holds: the question's words are linke
 names (title, section, file, caption), column names, cell values (as written, run together, a
 word inside a cell, a demonym of a one-word value: "German" and "Germany" meet at their root)
 and numbers with units ("512 GiB or more"). What the question asks is read by asked.py, its
-conditions on time by conditions.py.
+conditions on time and figures by conditions.py, on whether a cell gives a value by
+presence.py, on a column of yes and no by yesno.py; joins.py reads its clauses about another
+table, negation.py keeps the plans that negate what it negates, and unchecked.py names what a
+plan leaves unchecked (which holds its result back).
 
 The linker either gives plans (one per table that answers: two tables that list the same
 things give two), a `decline` naming what no table gives ("no table gives electrical
