@@ -203,10 +203,16 @@ class ComputedAnswerer:
         tables = [catalog.by_name[t] for t in plan.tables if t in catalog.by_name]
         if len(tables) == 1:
             return tables[0].label
-        titles = list(dict.fromkeys(t.title for t in tables))
-        if len(titles) == 1:  # tables of one section, under its title
-            return f"the {len(tables)} tables ‘{titles[0]}’"
-        return " and ".join(f"‘{t}’" for t in titles) or "the tables"
+        return titled(tables) or "the tables"
+
+
+def titled(tables: list) -> str:
+    """How an answer names several tables by their titles: "‘A’ and ‘B’", or, for tables of
+    one section under its title, "the 2 tables ‘A’"."""
+    titles = list(dict.fromkeys(t.title for t in tables))
+    if len(titles) == 1 and len(tables) > 1:
+        return f"the {len(tables)} tables ‘{titles[0]}’"
+    return " and ".join(f"‘{t}’" for t in titles)
 
 
 def _declined(question: str, reason: str, linked: Linked) -> Answer:
@@ -276,10 +282,7 @@ class Composer:
         tables = [self.catalog.by_name[t] for t in plan.tables]
         if len(tables) == 1:
             return tables[0].label
-        titles = list(dict.fromkeys(t.title for t in tables))
-        names = f"the {len(tables)} tables ‘{titles[0]}’" if len(titles) == 1 else \
-            " and ".join(f"‘{t}’" for t in titles)  # tables of one section, under its title
-        return f"{names} ({tables[0].source.rsplit('/', 1)[-1]})"
+        return f"{titled(tables)} ({tables[0].source.rsplit('/', 1)[-1]})"
 
     def noun(self, plan: Plan, n: int) -> str:
         """What a table's rows are, in its own title's words ("factories", "partitions"),

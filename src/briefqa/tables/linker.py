@@ -133,8 +133,7 @@ class Linker:
         self._cells = {squash(v) for t in self.tables for c in t.columns for v in c.values
                        if len(v) <= 40}
         self._explains_cache: dict[str, frozenset[str]] = {}  # see _explained_by
-        self._missing_cache: dict[tuple[str, int], bool] = {}  # see _has_missing
-        self._yes_no_cache: dict[tuple[str, int], bool] = {}  # see _yes_no_filters
+        self._column_facts: dict[tuple[str, str, int], bool] = {}  # see _column_fact
 
     # -- the catalog's words ------------------------------------------------------------------
 
@@ -1019,11 +1018,7 @@ class Linker:
             columns = m.table.columns
 
             def yes_no(position: int, table=m.table) -> bool:
-                key = (table.name, position)
-                found = self._yes_no_cache.get(key)
-                if found is None:
-                    found = self._yes_no_cache[key] = is_yes_no(table.columns[position].values)
-                return found
+                return self._column_fact("yes/no", is_yes_no, table, position)
 
             for c in yes_no_conditions(question, m.mentioned, m.columns, yes_no):
                 ref = ColumnRef(m.table.name, c.position, columns[c.position].name)
@@ -1254,13 +1249,17 @@ class Linker:
         return []
 
     def _has_missing(self, table: TableInfo, position: int) -> bool:
-        """Whether a column has a cell that gives no value (see `presence.py`), worked out
-        once a column."""
-        key = (table.name, position)
-        found = self._missing_cache.get(key)
+        """Whether a column has a cell that gives no value (see `presence.py`)."""
+        return self._column_fact("missing", lambda cells: any(map(is_missing, cells)), table,
+                                 position)
+
+    def _column_fact(self, fact: str, test, table: TableInfo, position: int) -> bool:
+        """`test` of a column's cell texts, worked out once a column (a fact of the catalog,
+        asked again on every question that names the column)."""
+        key = (fact, table.name, position)
+        found = self._column_facts.get(key)
         if found is None:
-            found = self._missing_cache[key] = any(map(is_missing,
-                                                       table.columns[position].values))
+            found = self._column_facts[key] = test(table.columns[position].values)
         return found
 
     def _subject_accounted(self, question: str, tls: list[TableLinks],
