@@ -19,8 +19,8 @@ STORAGE_MD = """# Storage guide
 
 | Area | Path | Partition |
 | --- | --- | --- |
-| Home | /home/user | DISK-A |
-| Work | /work/project | DISK-A |
+| Home | ~ | DISK-A |
+| Work | /projects/work | DISK-A |
 | Fast | /fast/project | FLASH-B |
 | Archive | /archive/project | DISK-A |
 
