@@ -258,6 +258,24 @@ class Composer:
         """How a row is called: its first cell (else its first non-empty one)."""
         return next((c for c in row.cells if c), "row")
 
+    def item_names(self, result: Result) -> list[str]:
+        """How the rows compared are called: their names, or, where they share a name or
+        their names are bare figures (two rows of LUMI-D's nodes, both "8"), the cell that
+        told them apart in the question ("the row whose GPUs is “none”")."""
+        names = [self.name(r) for r in result.rows]
+        if len(set(names)) == len(names) and not any(
+                re.fullmatch(r"[\d.,\s]+", name) for name in names):
+            return names
+        out = []
+        for row, name in zip(result.rows, names):
+            item = result.plan.items[row.item] if row.item is not None else None
+            ref = item.columns[0] if item is not None and item.columns else None
+            cell = row.cells[ref.position] if ref is not None and \
+                ref.position < len(row.cells) else None
+            out.append(f"the row whose {ref.name} is “{' '.join(cell.split())}”"
+                       if cell and ref.position != 0 else name)
+        return out
+
     def figure_span(self, row: RowResult, number: int, dimension: str | None) -> Span | None:
         """The measured figure inside the row's quote ("1024 GiB"), as a span."""
         citation = self.citations[number - 1]
@@ -572,8 +590,9 @@ class Composer:
                     [])
         cited = [(r, self.cite(r)) for r in result.rows]
         spans = [self.figure_span(r, n, plan.dimension) for r, n in cited]
-        stated = [f"{s.text if s else (r.value_text or '?')} for {self.name(r)} [{n}]"
-                  for (r, n), s in zip(cited, spans)]
+        names = self.item_names(result)
+        stated = [f"{s.text if s else (r.value_text or '?')} for {name} [{n}]"
+                  for (r, n), s, name in zip(cited, spans, names)]
         values = [r.value for r in result.rows]
         comparable = plan.dimension is not None and all(v is not None for v in values)
         head = f"Computed: {column} in {label} is " + " and ".join(stated)
@@ -583,7 +602,6 @@ class Composer:
         approximate = any(r.qualifier for r in result.rows)
         caveat = " (approximate: a figure is stated with “~”, “>” or “up to”)" \
             if approximate else ""
-        names = [self.name(r) for r in result.rows]
         if plan.aggregate == "compare":
             if values[0] == values[1]:
                 return head + f"; they are the same{caveat}.", spans[0], True, []

@@ -18,6 +18,7 @@ is given as before).
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 import re
 from dataclasses import dataclass, field
@@ -55,7 +56,7 @@ from .conditions import (
 )
 from .execute import whole_words
 from .joins import RELATION_STEMS, anchor_of, clauses, same_column
-from .negation import negation_kept
+from .negation import negated_words, negation_kept
 from .plan import ColumnRef, Filter, Join, Linked, Plan
 from .presence import GIVEN, is_missing, presences
 from .store import ColumnInfo, TableCatalog, TableInfo
@@ -113,6 +114,8 @@ class Linker:
         self._describe = {t.name: self._descriptors(t) for t in self.tables}
         self._names = {t.name: set().union(*[ws for ws, w in self._describe[t.name]
                                              if w >= 0.6]) for t in self.tables}
+        self._kinds = {t.name: _kinds_of_rows(t.title) for t in self.tables}
+        self._glossary = _glossary(self.tables)
         frequency: dict[str, int] = {}
         for fields in self._describe.values():
             for w in set().union(*[ws for ws, _ in fields]):
@@ -216,11 +219,13 @@ class Linker:
         values = self._values[table.name][column.position]
         lows = [t.low for t in tokens]
         named = self._names[table.name]
+        kinds = self._kinds[table.name]
         out: list[ValueLink] = []
 
         def add(value, kind, needle, start, end, rows):
             said = keywords(question[start:end])
-            if said and said <= named:
+            if said and said <= named and not (said <= kinds.keys() and _restricts(
+                    question, start, said, kinds)):
                 return  # the question's words name the table, not a row
             out.append(ValueLink(ref, value, kind, needle, start, end, key, rows))
 
@@ -290,12 +295,25 @@ class Linker:
         if what.intent is None or not self.tables:
             return Linked(intent=what.intent)
         links = self.links(question)
-        plain = negation_kept(question, self._link(what, question, links))
+        plain = negation_kept(question, self._link(what, question, links), self._opposed)
         best = plain.plans[0] if plain.plans else None
         if best is not None and not (best.unaccounted or best.unexplained):
             return plain  # read whole without another table: as before
-        joined = negation_kept(question, self._link_joined(what, question, links))
+        joined = negation_kept(question, self._link_joined(what, question, links),
+                               self._opposed)
         return joined if joined is not None and joined.plans else plain
+
+    def _opposed(self, plan: Plan, negated: set[str]) -> bool:
+        """Whether the plan keeps the rows of a kind its title sets against a kind the
+        question negates ("not operational yet" and a filter on "incoming" in a table of
+        systems "(operational & incoming)")."""
+        for table in plan.tables:
+            kinds = self._kinds[table]
+            against = set().union(*[kinds.get(w, set()) for w in negated])
+            if any(f.operator in ("=", "contains") and keywords(f.said) & against
+                   for f in plan.filters):
+                return True
+        return False
 
     def _link_joined(self, what: Asked, question: str,
                      full: list[TableLinks]) -> Linked | None:
@@ -439,6 +457,8 @@ class Linker:
             all(c.position == 0 for f in items for c in f.columns)
         if what.intent in ("compare", "difference", "sum") and len(items) < 2:
             items = self._loose_items(question, tls) or items
+        if what.intent in ("compare", "difference") and len(items) < 2:
+            items = self._presence_items(question, tls) or items
         item_spans = {(f.said_start, f.said_end) for f in items}
         values = [v for v in values if not any(s <= v.start and v.end <= e
                                                for s, e in item_spans)]
@@ -463,6 +483,10 @@ class Linker:
         filters = [f for f in filters if not _unit_asked(question, f)]
         filters.extend(numeric)
         present, present_spans, given_anyway = self._presence_filters(question, tls)
+        # "or the nodes without GPUs": the words of an item name a row, not a condition
+        kept_present = [(p, (s, e)) for p, (s, e) in zip(present, present_spans)
+                        if not any(a <= s and e <= b for a, b in item_spans)]
+        present, present_spans = [p for p, _ in kept_present], [x for _, x in kept_present]
         if present:  # "who leads is not known": no other condition from the same words
             filters = [f for f in filters if not any(
                 f.said and set(f.columns) & set(p.columns) and s <= question.find(f.said) < e
@@ -731,6 +755,9 @@ class Linker:
         explained = set(EXPLAINED_ANYWAY) | set(also)
         for m in tls:
             explained |= self._explained_by(m.table)
+        for name, described in self._glossary.items():  # "the LUMI-D data analytics nodes"
+            if re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", question, re.I):
+                explained |= described
         left = []
         for token in tokenize(question):
             if any(s <= token.start and token.end <= e for s, e in spans) or \
@@ -1137,6 +1164,67 @@ class Linker:
             return []  # "which is the more powerful system: LUMI or Leonardo?": not "system"
         return [Item(v.column, v.value, v.start, v.end) .filter for v in best]
 
+    def _presence_items(self, question: str, tls: list[TableLinks]) -> list[Filter]:
+        """"Which nodes have more memory: the ones with A40 GPUs or the ones without GPUs?":
+        the two rows of "A or B" in one table, where one or both are named not by a cell but
+        by a column their cell leaves missing ("none") or gives, in words said in that part
+        (presence.py); each part names exactly one row."""
+        parts = _alternatives(question)
+        if len(parts) != 2:
+            return []
+        for m in tls:
+            found = [self._one_row_in(question, m, part) for part in parts]
+            for n in (0, 1):  # "the GPU nodes or the nodes without GPUs": those with them
+                other = found[1 - n]
+                if found[n] is None and other is not None and other.operator == "missing":
+                    found[n] = self._given_in(question, m, parts[n], other.columns[0])
+            if all(found) and found[0].to_dict() != found[1].to_dict() and any(
+                    f.operator in ("missing", "given") for f in found):
+                return found
+        return []
+
+    def _given_in(self, question: str, m: TableLinks, part: tuple[int, int],
+                  ref: ColumnRef) -> Filter | None:
+        """The one row that gives a cell in this column, where these words name the
+        column plainly (the other alternative having named the rows without it)."""
+        text = question[part[0]:part[1]]
+        column = m.table.columns[ref.position]
+        said = {singular(w) for w in keywords(column.name)}  # "the GPU nodes": GPUs
+        missing = sum(n for v, n in zip(column.values, column.counts or
+                                        [1] * len(column.values)) if is_missing(v))
+        if not said or not said <= {singular(w) for w in keywords(text)} or \
+                m.table.rows - missing != 1:
+            return None
+        return Filter((ref,), GIVEN, "", said=text.strip(), said_start=part[0],
+                      said_end=part[1])
+
+    def _one_row_in(self, question: str, m: TableLinks,
+                    part: tuple[int, int]) -> Filter | None:
+        """The one row of a table that these words of the question name: by a cell of it
+        alone, or by a column its cell leaves missing or gives (see `_presence_items`)."""
+        start, end = part
+        cells = [v for v in m.values if start <= v.start and v.end <= end and v.rows == 1]
+        if len({v.value for v in cells}) == 1:
+            v = cells[0]
+            return Item(v.column, v.value, v.start, v.end).filter
+        text = question[start:end]
+        tokens = tokenize(text)
+        for column in m.table.columns:
+            strength, where = column_mention(column.name, text, tokens)
+            if strength < 0.99:
+                continue
+            mention = {column.position: (start + where[0], start + where[1])}
+            has_missing = functools.partial(self._has_missing, m.table)
+            for p in presences(question, mention, {column.position: strength}, has_missing):
+                missing = sum(n for v, n in zip(column.values, column.counts or
+                                                [1] * len(column.values)) if is_missing(v))
+                rows = missing if p.state == "missing" else m.table.rows - missing
+                if rows == 1 and (missing or p.state == "missing"):
+                    return Filter((ColumnRef(m.table.name, column.position, column.name),),
+                                  p.state, "", said=question[p.start:p.end],
+                                  said_start=p.start, said_end=p.end)
+        return None
+
     def _group_items(self, what: Asked, values: list[ValueLink], tls: list[TableLinks],
                      entity_words: set[str], question: str) -> list[Filter]:
         """"Does Poland or Italy have more AI factories?": the two values of one column (not
@@ -1332,6 +1420,59 @@ class Item:
     def filter(self) -> Filter:
         return Filter((self.column,), "=", self.value, said=self.value,
                       said_start=self.start, said_end=self.end)
+
+
+def _kinds_of_rows(title: str) -> dict[str, set[str]]:
+    """The words a title joins as kinds of its rows ("supercomputers (operational &
+    incoming)": operational, incoming), each with the kinds it is set against: each names the
+    table and, where cells hold it, rows of it ("the systems still marked as incoming"); "not
+    operational" there are the incoming ones."""
+    found: dict[str, set[str]] = {}
+    for match in re.finditer(r"([A-Za-z][\w-]*)\s*(?:&|\band\b|\bor\b|/)\s*([A-Za-z][\w-]*)",
+                             title):
+        one, other = keywords(match.group(1)), keywords(match.group(2))
+        for w in one:
+            found.setdefault(w, set()).update(other - one)
+        for w in other:
+            found.setdefault(w, set()).update(one - other)
+    return found
+
+
+_DEFINED = (re.compile(r"^(?P<said>[^-–—:()]{3,60}?)\s+[-–—]\s+(?P<name>[A-Z][\w-]*[A-Z0-9])$"),
+            re.compile(r"^(?P<name>[A-Z][\w-]*[A-Z0-9])\s*[-–—:]\s+(?P<said>[^-–—:()]{3,60})$"),
+            re.compile(r"^(?P<said>[^-–—:()]{3,60}?)\s+\((?P<name>[A-Z][\w-]*[A-Z0-9])\)$"))
+
+
+def _glossary(tables: list[TableInfo]) -> dict[str, frozenset[str]]:
+    """What the documents call their names, from the titles and sections of their tables'
+    pages: "Data Analytics Nodes - LUMI-D" says LUMI-D are data analytics nodes, so a question
+    that says "the LUMI-D data analytics nodes" says nothing more than "LUMI-D". Name (lower
+    case) -> the words that describe it; a name described differently in two places keeps
+    the words of both."""
+    found: dict[str, set[str]] = {}
+    heads = {h for t in tables for h in (t.title, t.document_title,
+                                         *(t.section or "").split(" > ")) if h}
+    for head in sorted(heads):
+        for pattern in _DEFINED:
+            match = pattern.match(head.strip())
+            if match:
+                found.setdefault(match.group("name").lower(), set()).update(
+                    keywords(match.group("said")))
+                break
+    return {name: frozenset(words_of) for name, words_of in found.items()}
+
+
+_INCLUDING = re.compile(r"\b(?:counting|including|incl|plus|with|also)\s+(?:the\s+)?$", re.I)
+
+
+def _restricts(question: str, start: int, said: set[str], kinds: dict[str, set[str]]) -> bool:
+    """Whether a kind of row the title names restricts the rows asked about: not when the
+    question names the kinds set against it too ("operational and incoming machines") or
+    counts it in ("which are exascale-class, counting incoming ones"); yes when the others
+    are named negated ("not operational yet and still marked as incoming")."""
+    against = set().union(*[kinds[w] for w in said])
+    named = keywords(question) - negated_words(question)
+    return not (against & named or _INCLUDING.search(question[:start]))
 
 
 def _needle(value: str, candidate) -> str:

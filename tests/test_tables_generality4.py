@@ -1,0 +1,121 @@
+"""The linker's mechanisms of issue 15's fifth round: the kinds of row a table's title joins
+("supercomputers (operational & incoming)") read as conditions where cells hold them, and the
+two rows of a comparison named by a column their cells leave missing ("the nodes without
+GPUs"). Built on small corpora of their own."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import assistant_over, cites_every_row, row_names
+
+from briefqa.tables.linker import Linker
+
+SYSTEMS_MD = """# Machines
+
+## Research machines (running & planned)
+
+| Machine | Site | Class |
+| --- | --- | --- |
+| Orion | Kajaani | Petascale |
+| Lyra | Bologna | Exascale (planned) |
+| Vela | Madrid | Petascale |
+| Hydra | Warsaw | Planned |
+| Cetus | Prague | Exascale |
+"""
+
+QUEUES_MD = """# Queues
+
+## Queues by hardware
+
+| Queue | Hardware | Max walltime |
+| --- | --- | --- |
+| viz | VIS-A | 4 hours |
+| bigmem | VIS-A | 1 day |
+| main | CPU-B | 2 days |
+"""
+
+VIS_MD = """# Visualisation Nodes - VIS-A
+
+## Nodes
+
+| Nodes | Memory |
+| --- | --- |
+| 4 | 2 TiB |
+"""
+
+NODES_MD = """# Analytics nodes
+
+## Node types
+
+| Nodes | Memory | GPUs | Disk |
+| --- | --- | --- | --- |
+| 6 | 4 TiB | none | 20 TB SSD |
+| 4 | 1 TiB | 4x Model-X, 24 GB each | 8 TB SSD |
+"""
+
+
+@pytest.fixture(scope="module")
+def qa(tmp_path_factory):
+    return assistant_over(tmp_path_factory, "generality4", {
+        "systems.md": SYSTEMS_MD,
+        "nodes.md": NODES_MD,
+        "queues.md": QUEUES_MD,
+        "vis.md": VIS_MD,
+    })
+
+
+def test_a_kind_of_row_the_title_names_is_a_condition_where_cells_hold_it(qa):
+    answer = qa.ask("How many research machines are still planned?")
+    assert answer.mode == "computed" and answer.short.text == "2"
+    assert row_names(answer) == {"Lyra", "Hydra"}
+    cites_every_row(qa, answer)
+    # "not running yet": the kind the title sets against "running"
+    answer = qa.ask("Which research machines are not running yet but planned?")
+    assert answer.mode == "computed" and row_names(answer) == {"Lyra", "Hydra"}
+
+
+def test_a_kind_of_row_counted_in_or_named_with_its_opposite_restricts_nothing(qa):
+    linker = Linker(qa.index.tables)
+    for question in ("Counting running and planned ones together, how many research "
+                     "machines are there?",
+                     "Which research machines are exascale-class, counting planned ones?"):
+        plan = linker.link(question).plans[0]
+        assert not any(f.value == "Planned" or "Planned" in str(f.value)
+                       for f in plan.filters), question
+    answer = qa.ask("Which research machines are exascale-class, counting planned ones?")
+    assert row_names(answer) == {"Lyra", "Cetus"}
+
+
+def test_two_rows_told_apart_by_a_missing_cell_are_compared(qa):
+    answer = qa.ask("Which nodes have more memory: the ones with Model-X GPUs or the ones "
+                    "without GPUs?")
+    assert answer.mode == "computed" and answer.computation["aggregate"] == "compare"
+    assert answer.short.text == "4 TiB"
+    assert "the row whose GPUs is “none” has the larger Memory" in answer.text
+    cites_every_row(qa, answer)
+    # named plainly on one side, missing on the other: those that give a cell
+    answer = qa.ask("Do the GPU nodes or the nodes without GPUs have more disk?")
+    assert answer.mode == "computed" and answer.short.text == "20 TB"
+    cites_every_row(qa, answer)
+
+
+def test_a_missing_cell_names_no_row_when_several_rows_miss_it(qa, tmp_path_factory):
+    many = assistant_over(tmp_path_factory, "generality4b", {"nodes.md": NODES_MD.replace(
+        "| 4 | 1 TiB | 4x Model-X, 24 GB each | 8 TB SSD |",
+        "| 4 | 1 TiB | 4x Model-X, 24 GB each | 8 TB SSD |\n| 2 | 2 TiB | none | 4 TB SSD |")})
+    answer = many.ask("Which nodes have more memory: the ones with Model-X GPUs or the ones "
+                      "without GPUs?")
+    assert not (answer.mode == "computed" and answer.status == "answered")
+
+
+def test_a_name_said_with_the_words_the_documents_describe_it_by_is_the_name(qa):
+    # "Visualisation Nodes - VIS-A" (a page's title) says what VIS-A is
+    linker = Linker(qa.index.tables)
+    plan = linker.link("Which queues put me on the VIS-A visualisation nodes?").plans[0]
+    assert plan.unexplained == () and plan.accounted == 1.0
+    answer = qa.ask("Which queues put me on the VIS-A visualisation nodes?")
+    assert answer.mode == "computed" and row_names(answer) == {"viz", "bigmem"}
+    cites_every_row(qa, answer)
+    # words the documents do not describe it by are still unexplained
+    plan = linker.link("Which queues put me on the VIS-A liquid-cooled nodes?").plans[0]
+    assert plan.unexplained
