@@ -23,6 +23,23 @@ SYSTEMS_MD = """# Machines
 | Cetus | Prague | Exascale |
 """
 
+AREAS_MD = """# Storage
+
+## Storage areas
+
+| | Path | Disk |
+| --- | --- | --- |
+| User home | /users | DISK-A |
+| Project scratch | /scratch | DISK-A |
+| Project flash | /flash | FLASH-B |
+
+| | Quota | Retention |
+| --- | --- | --- |
+| User home | 20 GB | User lifetime |
+| Project scratch | 50 TB | 90 days |
+| Project fast | 2 TB | 30 days |
+"""
+
 QUEUES_MD = """# Queues
 
 ## Queues by hardware
@@ -61,6 +78,7 @@ def qa(tmp_path_factory):
         "nodes.md": NODES_MD,
         "queues.md": QUEUES_MD,
         "vis.md": VIS_MD,
+        "areas.md": AREAS_MD,
     })
 
 
@@ -119,3 +137,15 @@ def test_a_name_said_with_the_words_the_documents_describe_it_by_is_the_name(qa)
     # words the documents do not describe it by are still unexplained
     plan = linker.link("Which queues put me on the VIS-A liquid-cooled nodes?").plans[0]
     assert plan.unexplained
+
+
+def test_a_row_two_tables_of_a_section_name_differently_is_one_row(qa):
+    # the first table says "Project flash", the second "Project fast", beside the same rows
+    answer = qa.ask("Which keeps files longer, project scratch or project flash?")
+    assert answer.mode == "computed" and answer.computation["aggregate"] == "compare"
+    assert row_names(answer) == {"Project scratch", "Project fast"}
+    assert answer.short.text == "90 days"
+    cites_every_row(qa, answer)
+    # a name no sibling table has is no alias
+    assert not Linker(qa.index.tables).link(
+        "Which keeps files longer, project scratch or project archive?").plans

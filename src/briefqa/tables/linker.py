@@ -116,6 +116,7 @@ class Linker:
                                              if w >= 0.6]) for t in self.tables}
         self._kinds = {t.name: _kinds_of_rows(t.title) for t in self.tables}
         self._glossary = _glossary(self.tables)
+        self._aliases = _row_aliases(self.tables)
         frequency: dict[str, int] = {}
         for fields in self._describe.values():
             for w in set().union(*[ws for ws, _ in fields]):
@@ -255,6 +256,12 @@ class Linker:
                 if span[1] - span[0] + 1 <= len(vlows) + 2:  # its words close together
                     add(value, "cover", value, tokens[span[0]].start, tokens[span[1]].end,
                         rows)
+        if key:  # "Project flash", where a sibling table calls the same row so
+            for own, alias in self._aliases.get(table.name, {}).items():
+                span = _find(lows, [x.low for x in tokenize(alias)])
+                if span is not None and not any(v.value == own for v in out):
+                    add(own, "exact", own, tokens[span[0]].start, tokens[span[1] - 1].end,
+                        1)
         taken = {(v.start, v.end) for v in out}
         # A distinctive word or phrase of the question inside longer cells ("LUMI-C" in
         # "LUMI-C and LUMI-G", "exascale" of "exascale-class" in "Exascale (~1 EF)"); in a
@@ -1441,6 +1448,28 @@ def _kinds_of_rows(title: str) -> dict[str, set[str]]:
 _DEFINED = (re.compile(r"^(?P<said>[^-–—:()]{3,60}?)\s+[-–—]\s+(?P<name>[A-Z][\w-]*[A-Z0-9])$"),
             re.compile(r"^(?P<name>[A-Z][\w-]*[A-Z0-9])\s*[-–—:]\s+(?P<said>[^-–—:()]{3,60})$"),
             re.compile(r"^(?P<said>[^-–—:()]{3,60}?)\s+\((?P<name>[A-Z][\w-]*[A-Z0-9])\)$"))
+
+
+def _row_aliases(tables: list[TableInfo]) -> dict[str, dict[str, str]]:
+    """Rows two tables of one section both list, named differently in one place: where the
+    first columns hold the same names but one ("Project flash" in the one, "Project fast"
+    in the other, beside the same three), the odd names are one row's. Table -> its own
+    name -> the other table's."""
+    out: dict[str, dict[str, str]] = {}
+    for t in tables:
+        for other in tables:
+            if other is t or other.source != t.source or other.section != t.section or \
+                    not t.columns or not other.columns:
+                continue
+            mine, theirs = set(t.columns[0].values), set(other.columns[0].values)
+            if len(mine) != t.rows or len(theirs) != other.rows:
+                continue  # names repeated or not all known
+            only_mine, only_theirs = mine - theirs, theirs - mine
+            if len(only_mine) == len(only_theirs) == 1 and len(mine & theirs) >= 2:
+                own, alias = next(iter(only_mine)), next(iter(only_theirs))
+                if keywords(own) & keywords(alias):  # "Project ...": one kind of row
+                    out.setdefault(t.name, {})[own] = alias
+    return out
 
 
 def _glossary(tables: list[TableInfo]) -> dict[str, frozenset[str]]:
