@@ -109,7 +109,7 @@ def test_two_rows_told_apart_by_a_missing_cell_are_compared(qa):
                     "without GPUs?")
     assert answer.mode == "computed" and answer.computation["aggregate"] == "compare"
     assert answer.short.text == "4 TiB"
-    assert "the row whose GPUs is “none” has the larger Memory" in answer.text
+    assert "the row with no GPUs (“none”) has the larger Memory" in answer.text
     cites_every_row(qa, answer)
     # named plainly on one side, missing on the other: those that give a cell
     answer = qa.ask("Do the GPU nodes or the nodes without GPUs have more disk?")

@@ -261,7 +261,7 @@ class Composer:
     def item_names(self, result: Result) -> list[str]:
         """How the rows compared are called: their names, or, where they share a name or
         their names are bare figures (two rows of LUMI-D's nodes, both "8"), the cell that
-        told them apart in the question ("the row whose GPUs is “none”")."""
+        told them apart in the question ("the row with no GPUs (“none”)")."""
         names = [self.name(r) for r in result.rows]
         if len(set(names)) == len(names) and not any(
                 re.fullmatch(r"[\d.,\s]+", name) for name in names):
@@ -272,8 +272,12 @@ class Composer:
             ref = item.columns[0] if item is not None and item.columns else None
             cell = row.cells[ref.position] if ref is not None and \
                 ref.position < len(row.cells) else None
-            out.append(f"the row whose {ref.name} is “{' '.join(cell.split())}”"
-                       if cell and ref.position != 0 else name)
+            if cell and ref.position != 0:
+                cell = " ".join(cell.split())
+                out.append(f"the row with no {ref.name} (“{cell}”)" if item.operator ==
+                           "missing" else f"the row whose {ref.name} is “{cell}”")
+            else:
+                out.append(name)
         return out
 
     def figure_span(self, row: RowResult, number: int, dimension: str | None) -> Span | None:
