@@ -42,6 +42,7 @@ from ..question import document_references
 from .asked import DOCUMENT_KINDS, asked
 from .execute import Executor, PlanError, Result, RowResult
 from .linker import Linker
+from .matrix import MatrixFinding, find_cells
 from .plan import HAVING_WORDS, Filter, Linked, Plan
 from .presence import GIVEN, MISSING
 from .prose import ProseFinding, find_figures
@@ -107,6 +108,21 @@ class ComputedAnswerer:
                 self._linked.popitem(last=False)
         return linked
 
+    def matrix(self, question: str, index) -> MatrixFinding | None:
+        """Cells of a matrix table the question asks for (matrix.py), when no plan over
+        rows does (remembered for a few questions)."""
+        key = (id(index), "matrix", question)
+        with self._lock:
+            if key in self._linked:
+                return self._linked[key]
+        catalog = index.tables
+        texts = {source: d.text for source, d in index.documents.items()}
+        found = find_cells(question, catalog, Executor(catalog, self.max_rows, self.timeout),
+                           texts) if catalog is not None and catalog.tables else None
+        with self._lock:
+            self._linked[key] = found
+        return found
+
     def prose(self, question: str, index) -> ProseFinding | None:
         """For a comparison, sum or difference no table answers: the two figures in the
         text (remembered for a few questions)."""
@@ -128,6 +144,10 @@ class ComputedAnswerer:
         index = retrieved.corpus
         catalog = index.tables
         linked = self.link(question.text, catalog)
+        if not linked.plans:
+            cells = self.matrix(question.text, index)
+            if cells is not None:
+                return Composer(question.text, catalog, index).compose_matrix(cells)
         if not linked.routed:
             found = self.prose(question.text, index)
             if found is not None:
@@ -213,6 +233,19 @@ def titled(tables: list) -> str:
     if len(titles) == 1 and len(tables) > 1:
         return f"the {len(tables)} tables ‘{titles[0]}’"
     return " and ".join(f"‘{t}’" for t in titles)
+
+
+def _in_unit_of(texts: list[str], values: list[float], total: float) -> str | None:
+    """A result in the unit its two figures are written in ("7.2 TB/s" and "9.6 TB/s":
+    "16.8 TB/s"), when they share one; else None."""
+    parts = [re.fullmatch(r"\s*([\d.,]+)\s*(\S.*?)\s*", t or "") for t in texts]
+    if not all(parts) or parts[0].group(2) != parts[1].group(2):
+        return None
+    number = float(parts[0].group(1).replace(",", ""))
+    if not number or not values[0]:
+        return None
+    figure = f"{total * number / values[0]:.6f}".rstrip("0").rstrip(".")
+    return f"{figure} {parts[0].group(2)}"
 
 
 def _declined(question: str, reason: str, linked: Linked) -> Answer:
@@ -676,6 +709,60 @@ class Composer:
         return Answer(self.question, sentence, True, self.citations, confidence=0.5,
                       mode=COMPUTED, short=short, notes=notes, status="answered",
                       computation=computation)
+
+    def compose_matrix(self, found: MatrixFinding) -> Answer:
+        """Cells of a matrix table: the largest or smallest of those weighed, or two
+        compared, added or subtracted (matrix.py); each cited by its row's quote."""
+        label = found.table.label
+        numbers = [self.cite(c.row) for c in found.cells]
+        spans = [self.figure_span(c.row, n, found.dimension)
+                 for c, n in zip(found.cells, numbers)]
+        texts = [s.text if s else c.row.value_text for c, s in zip(found.cells, spans)]
+        stated = [f"{t} {c.pair} [{n}]" for c, t, n in zip(found.cells, texts, numbers)]
+        caveat = " (approximate: a figure is stated with “~”, “>” or “up to”)" \
+            if any(c.row.qualifier for c in found.cells) else ""
+        values = [c.value for c in found.cells]
+        if found.aggregate == "cell":
+            cell = found.cells[0]
+            sentence = (f"Computed: in {label}, the figure {cell.pair} is {texts[0]} "
+                        f"[{numbers[0]}] (row {cell.across}, column {cell.down}){caveat}.")
+            short, result = spans[0], texts[0]
+        elif found.aggregate in ("max", "min"):
+            word = "largest" if found.aggregate == "max" else "smallest"
+            sentence = (f"Computed: of the {found.considered} figures in {label} "
+                        f"{found.scope}, the {word} is " + " and ".join(stated) + f"{caveat}.")
+            short, result = spans[0], texts[0]
+        elif found.aggregate == "compare":
+            head = f"Computed: in {label}, the figure is " + " and ".join(stated)
+            if values[0] == values[1]:
+                sentence, short, result = head + f"; they are the same{caveat}.", spans[0], None
+            else:
+                won = (0 if values[0] > values[1] else 1) ^ found.smaller
+                size = "smaller" if found.smaller else "larger"
+                sentence = head + f"; {found.cells[won].pair} is the {size}{caveat}."
+                short, result = spans[won], found.cells[won].pair
+        else:
+            total = values[0] + values[1] if found.aggregate == "sum" else values[0] - values[1]
+            said = _in_unit_of(texts, values, abs(total)) or plain(
+                abs(total) if found.aggregate == "difference" else total, found.dimension)
+            sign = "+" if found.aggregate == "sum" else "−"
+            sentence = (f"Computed: in {label}, " + " and ".join(stated) +
+                        f"; {texts[0]} {sign} {texts[1]} = {'−' if total < 0 else ''}{said}"
+                        f"{caveat}.")
+            short, result = Span(said, 0, -1, -1), said
+        computation = {
+            "table": label, "source": "matrix", "aggregate": found.aggregate,
+            "dimension": found.dimension, "scope": found.scope or None,
+            "considered": found.considered or None, "result": result,
+            "approximate": bool(caveat),
+            "cells": [{"row": c.across, "column": c.down, "value": t, "citation": n}
+                      for c, t, n in zip(found.cells, texts, numbers)],
+            "rows": [{"citation": n, "table": label,
+                      "columns": [col.name for col in found.table.columns],
+                      "cells": list(c.row.cells), "value": t}
+                     for c, t, n in zip(found.cells, texts, numbers)]}
+        return Answer(self.question, sentence, True, self.citations, confidence=0.5,
+                      mode=COMPUTED, short=short, status="answered", computation=computation)
 
     def _cite_unit(self, unit_id: int) -> int:
         unit = self.index.units[unit_id]

@@ -43,15 +43,16 @@ def adding_spans(text: str) -> list[tuple[int, int]]:
 _COUNT = re.compile(r"\bhow many\b|^\W*(?:what is |what's |give |tell me )?the (?:total )?"
                     r"number of\b|\bcount (?:the|of)\b", re.I)
 _MOST = r"most|highest|largest|biggest|greatest|longest|maximum|furthest|farthest|" \
-    r"fastest|latest|newest|deepest|widest|heaviest|steepest|costliest|priciest|dearest"
+    r"fastest|latest|newest|deepest|widest|heaviest|steepest|costliest|priciest|dearest|" \
+    r"fattest|thickest|broadest"
 _LEAST = r"least|lowest|smallest|fewest|shortest|minimum|earliest|oldest|slowest|" \
-    r"tightest|strictest|cheapest|narrowest|lightest|" \
+    r"tightest|strictest|cheapest|narrowest|lightest|thinnest|slimmest|" \
     r"first(?=\s*[?.!]|\s*$)"  # "went into service first?", not "the first wave"
 SUPERLATIVE = re.compile(rf"(?<![\w-])(?:(?P<max>{_MOST})|(?P<min>{_LEAST}))(?![\w-])", re.I)
 MORE = r"more|bigger|larger|higher|greater|longer|faster|later|newer|further|wider|heavier|" \
-    r"steeper|costlier|pricier|dearer|deeper"
+    r"steeper|costlier|pricier|dearer|deeper|fatter|thicker|broader"
 LESS = r"less|fewer|smaller|lower|shorter|slower|earlier|older|tighter|stricter|cheaper|" \
-    r"narrower|lighter"
+    r"narrower|lighter|thinner|slimmer"
 COMPARATIVE = re.compile(rf"\b(?P<more>{MORE})\b|\b(?P<less>{LESS})\b", re.I)
 # "more memory than (the standard) 256 GiB": a comparative, what it is of, then a figure
 _THAN_FIGURE = (rf"(?:{MORE}|{LESS})\s+(?:[a-z-]+\s+){{1,2}}?than\s+"
@@ -164,7 +165,8 @@ _CUES = ("how many much number count total altogether combined together sum betw
          "compare common order leaving leave aside except excluding apart besides ignoring "
          "counting among amongst steepest costliest priciest dearest tightest strictest "
          "cheapest narrowest lightest steeper costlier pricier dearer deeper tighter stricter "
-         "cheaper narrower lighter")
+         "cheaper narrower lighter fattest thickest broadest thinnest slimmest fatter thicker "
+         "broader thinner slimmer")
 _FILLERS = ("let lets allow allows allowed give gives given just rather whole only always "
             "simply also still currently exactly approximately around roughly there here me "
             "my you your we our they their it its them get gets got use uses used using make "

@@ -186,6 +186,17 @@ class Executor:
                                  record[4 + width]))
         return out
 
+    def every_row(self, name: str, typed: list[str]) -> list[tuple]:
+        """Every row of a table in order: _row, _start, _end, its cells, then each typed
+        column named and its qualifier (a matrix's figures, see matrix.py)."""
+        table = self._table(name)
+        if not all(_TYPED.fullmatch(t) for t in typed):
+            raise PlanError("a typed column the table does not have")
+        cells = ", ".join(f"c{i}" for i in range(len(table.columns)))
+        picks = "".join(f", {t}, {t}__q" for t in typed)
+        return self._query(f"SELECT _row, _start, _end, {cells}{picks} FROM {table.name} "
+                           f"ORDER BY _row LIMIT ?", [self.max_rows])
+
     def run(self, plan: Plan) -> Result:
         """The plan's result (see `Result`)."""
         for name in plan.tables:

@@ -56,6 +56,7 @@ from .conditions import (
 )
 from .execute import whole_words
 from .joins import RELATION_STEMS, anchor_of, clauses, same_column
+from .matrix import is_matrix
 from .negation import negated_words, negation_kept
 from .plan import ColumnRef, Filter, Join, Linked, Plan
 from .presence import GIVEN, is_missing, presences
@@ -110,7 +111,8 @@ class Linker:
 
     def __init__(self, catalog: TableCatalog) -> None:
         self.catalog = catalog
-        self.tables = catalog.tables
+        # a matrix's rows are no list of things: its cells are read by matrix.py
+        self.tables = [t for t in catalog.tables if not is_matrix(t)]
         self._describe = {t.name: self._descriptors(t) for t in self.tables}
         self._names = {t.name: set().union(*[ws for ws, w in self._describe[t.name]
                                              if w >= 0.6]) for t in self.tables}

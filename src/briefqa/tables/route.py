@@ -39,6 +39,8 @@ class TableRoute:
         if catalog is None or not catalog.tables:
             return None, "not computed: the documents hold no tables"
         linked = self.answerer.link(question, catalog)
+        if not linked.plans and self.answerer.matrix(question, index) is not None:
+            return self.answerer, "computed: cells of a table of pairs (a matrix)"
         plan = f"a {linked.intent or 'table'} plan" if linked.plans else "a decline"
         if linked.routed and linked.confidence >= self.min_confidence:
             return self.answerer, (f"computed: {plan} at linker confidence "
