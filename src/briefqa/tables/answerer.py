@@ -116,9 +116,9 @@ class ComputedAnswerer:
             if key in self._linked:
                 return self._linked[key]
         catalog = index.tables
-        texts = {source: d.text for source, d in index.documents.items()}
         found = find_cells(question, catalog, Executor(catalog, self.max_rows, self.timeout),
-                           texts) if catalog is not None and catalog.tables else None
+                           lambda source: index.documents[source].text) \
+            if catalog is not None and catalog.tables else None
         with self._lock:
             self._linked[key] = found
         return found

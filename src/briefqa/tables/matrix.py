@@ -24,6 +24,7 @@ Each cell is cited by its row's quote.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from .asked import GENERIC_STEMS, SUPERLATIVE, asked, keywords
@@ -131,9 +132,9 @@ def cells_of(table: TableInfo, executor: Executor) -> list[Cell]:
 
 
 def find_cells(question: str, catalog: TableCatalog, executor: Executor,
-               texts: dict[str, str] | None = None) -> MatrixFinding | None:
-    """What the question asks of a matrix table (see the module), or None; `texts`, the
-    documents' texts by source, give the labels' definitions (see `definitions`)."""
+               text_of: Callable[[str], str] | None = None) -> MatrixFinding | None:
+    """What the question asks of a matrix table (see the module), or None; `text_of(source)`,
+    a document's text, gives the labels' definitions (see `definitions`)."""
     what = asked(question)
     if what.intent in (None, "count_by") and not _HOW_MANY.search(question):
         # "which pairing has the most aggregate bandwidth": a largest, not a count by pairs
@@ -150,7 +151,7 @@ def find_cells(question: str, catalog: TableCatalog, executor: Executor,
             continue
         cells = cells_of(table, executor)
         labels = {c.across for c in cells} | {c.down for c in cells}
-        defined = definitions((texts or {}).get(table.source, ""), labels)
+        defined = definitions(text_of(table.source) if text_of else "", labels)
         found = _read(question, what, table, cells, defined)
         if found is not None:
             return found
