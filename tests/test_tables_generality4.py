@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 from conftest import assistant_over, cites_every_row, row_names
 
+from briefqa.tables.asked import asked
 from briefqa.tables.linker import Linker
 
 SYSTEMS_MD = """# Machines
@@ -149,3 +150,28 @@ def test_a_row_two_tables_of_a_section_name_differently_is_one_row(qa):
     # a name no sibling table has is no alias
     assert not Linker(qa.index.tables).link(
         "Which keeps files longer, project scratch or project archive?").plans
+
+
+def test_the_largest_and_how_many_have_that_much_is_the_winning_row(qa):
+    # the count asked is the row's own (its Nodes cell), not a count of rows
+    for question in ("What's the most memory a node can have, and how many nodes have that "
+                     "much?",
+                     "How many nodes have the largest memory, and how much is it?",
+                     "What is the largest memory a node has, and how many such nodes are "
+                     "there?"):
+        answer = qa.ask(question)
+        assert answer.mode == "computed" and answer.computation["aggregate"] == "max", question
+        assert answer.short.text == "4 TiB" and "Nodes: 6" in answer.text, question
+        cites_every_row(qa, answer)
+    # a count whose superlative is no follow-up of the largest stays a count
+    assert asked("How many of the largest machines are in Finland?").intent == \
+        "count"
+
+
+def test_between_two_named_things_then_a_comparison_is_a_comparison(qa):
+    answer = qa.ask("Between Orion and Vela, which machine is in a site further south?")
+    assert answer.computation is None or answer.computation.get("aggregate") != "count"
+    answer = qa.ask("Between user home and project scratch, which one has the larger quota?")
+    assert answer.mode == "computed" and answer.computation["aggregate"] == "compare"
+    assert answer.short.text == "50 TB"
+    cites_every_row(qa, answer)

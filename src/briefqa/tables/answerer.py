@@ -288,8 +288,17 @@ class Composer:
         return number
 
     def name(self, row: RowResult) -> str:
-        """How a row is called: its first cell (else its first non-empty one)."""
-        return next((c for c in row.cells if c), "row")
+        """How a row is called: its first cell (else its first non-empty one); a bare figure
+        with its column's name ("Nodes: 32")."""
+        first = next(((n, c) for n, c in enumerate(row.cells) if c), None)
+        if first is None:
+            return "row"
+        position, cell = first
+        heading = self.catalog.by_name[row.table].columns[position].name \
+            if row.table in self.catalog.by_name else ""
+        if heading and re.fullmatch(r"[\d.,\s]+", cell):
+            return f"{heading}: {cell.strip()}"
+        return cell
 
     def item_names(self, result: Result) -> list[str]:
         """How the rows compared are called: their names, or, where they share a name or
@@ -297,7 +306,8 @@ class Composer:
         told them apart in the question ("the row with no GPUs (“none”)")."""
         names = [self.name(r) for r in result.rows]
         if len(set(names)) == len(names) and not any(
-                re.fullmatch(r"[\d.,\s]+", name) for name in names):
+                re.fullmatch(r"[\d.,\s]+", next((c for c in r.cells if c), "")) for r in
+                result.rows):
             return names
         out = []
         for row, name in zip(result.rows, names):

@@ -40,6 +40,9 @@ def adding_spans(text: str) -> list[tuple[int, int]]:
     """Where a question says it adds up ("adding up", "add them together", "in total"):
     words of the operation, no condition."""
     return [m.span() for m in _SUM.finditer(text)]
+# "Between my user home and the project persistent directory, which one ...": two things
+# named before the question about them
+BETWEEN_TWO = re.compile(r"^\W*between\s+(?P<a>[^,?;:]+?)\s+and\s+(?P<b>[^,?;:]+?)\s*,", re.I)
 _COUNT = re.compile(r"\bhow many\b|^\W*(?:what is |what's |give |tell me )?the (?:total )?"
                     r"number of\b|\bcount (?:the|of)\b", re.I)
 _MOST = r"most|highest|largest|biggest|greatest|longest|maximum|furthest|farthest|" \
@@ -49,6 +52,14 @@ _LEAST = r"least|lowest|smallest|fewest|shortest|minimum|earliest|oldest|slowest
     r"tightest|strictest|cheapest|narrowest|lightest|thinnest|slimmest|" \
     r"first(?=\s*[?.!]|\s*$)"  # "went into service first?", not "the first wave"
 SUPERLATIVE = re.compile(rf"(?<![\w-])(?:(?P<max>{_MOST})|(?P<min>{_LEAST}))(?![\w-])", re.I)
+# "... and how many nodes have that much?", "how many such nodes", "how many nodes have the
+# largest memory": the count asked is the winning row's own (its count column), not a count
+_THAT_MUCH = re.compile(
+    r"\bhow many\s+such\b|"
+    r"\bhow many\b[^?,]*?\b(?:have|has|having|with|get|come with|are built|are there)\b"
+    r"[^?,]{0,20}?\b(?:that|this|it|so|such)\b|"
+    rf"\bhow many\b[^?,]*?\b(?:have|has|having|with|come with)\s+the\s+(?:{_MOST}|{_LEAST})\b",
+    re.I)
 MORE = r"more|bigger|larger|higher|greater|longer|faster|later|newer|further|wider|heavier|" \
     r"steeper|costlier|pricier|dearer|deeper|fatter|thicker|broader"
 LESS = r"less|fewer|smaller|lower|shorter|slower|earlier|older|tighter|stricter|cheaper|" \
@@ -288,8 +299,13 @@ def asked(question: str) -> Asked:
     unbounded = BOUND.sub(lambda m: " " * len(m.group()), text)
     superlative = SUPERLATIVE.search(unbounded)
     comparative = COMPARATIVE.search(unbounded)
-    names_two = re.search(r"\S\s+(?:or|vs\.?|versus)\s+\S|\bthan\b", unbounded, re.I)
+    names_two = re.search(r"\S\s+(?:or|vs\.?|versus)\s+\S|\bthan\b", unbounded, re.I) or \
+        BETWEEN_TWO.search(unbounded)
     counting = _COUNT.search(text)
+    if counting and superlative and _THAT_MUCH.search(text):
+        # "the most memory on a node, and how many nodes have that much?": the row with the
+        # largest, whose count the table gives beside it; a superlative, not a count
+        counting = None
     by = COUNT_BY.search(text)
     bounded = COUNT_HAVING.search(text)
     intent, dimension, attribute, said, group = None, None, [], "", None

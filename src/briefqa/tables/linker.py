@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from ..lexical import STOPWORDS, fold, words
 from .asked import (
     ALL_DIMENSION_STEMS,
+    BETWEEN_TWO,
     BOUND,
     BOUND_COLUMN_STEMS,
     BOUND_WORD_STEMS,
@@ -1671,7 +1672,8 @@ def _alternatives(question: str) -> list[tuple[int, int]]:
     a comma, a preposition, a verb or a comparative (at most five each)."""
     joins = list(_JOINS.finditer(question))
     if not joins:
-        return []
+        between = BETWEEN_TWO.search(question)
+        return [between.span("a"), between.span("b")] if between else []
     join = joins[-1]
     left = list(re.finditer(r"[\w'’/.+-]+|[,:;]", question[:join.start()]))
     kept = []
