@@ -41,6 +41,17 @@ AREAS_MD = """# Storage
 | Project fast | 2 TB | 30 days |
 """
 
+TIERS_MD = """# Access
+
+## Access tiers (startups)
+
+| Tier | GPU hours | Audience |
+| --- | --- | --- |
+| Trial | Entry-level | First tests |
+| Express | Up to 20,000 GPU hours | Small teams |
+| Grand | > 20,000 GPU hours | Large models; 3–12 month allocations |
+"""
+
 QUEUES_MD = """# Queues
 
 ## Queues by hardware
@@ -80,6 +91,7 @@ def qa(tmp_path_factory):
         "queues.md": QUEUES_MD,
         "vis.md": VIS_MD,
         "areas.md": AREAS_MD,
+        "tiers.md": TIERS_MD,
     })
 
 
@@ -175,3 +187,15 @@ def test_between_two_named_things_then_a_comparison_is_a_comparison(qa):
     assert answer.mode == "computed" and answer.computation["aggregate"] == "compare"
     assert answer.short.text == "50 TB"
     cites_every_row(qa, answer)
+
+
+def test_a_bound_beyond_a_figure_outranks_it(qa):
+    # "GPU hours" names the column of count:gpu-hour figures (not the months of Audience),
+    # and "> 20,000" is more than "Up to 20,000"
+    answer = qa.ask("Which access tier offers the most GPU hours?")
+    assert answer.mode == "computed" and row_names(answer) == {"Grand"}
+    assert answer.computation["filters"] == []
+    cites_every_row(qa, answer)
+    answer = qa.ask("Which tier gives fewer GPU hours, Express or Grand?")
+    assert answer.computation["aggregate"] == "compare"
+    assert "Express has the smaller GPU hours" in answer.text

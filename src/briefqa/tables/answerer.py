@@ -235,6 +235,9 @@ def titled(tables: list) -> str:
     return " and ".join(f"‘{t}’" for t in titles)
 
 
+_BOUND_RANK = {"<": -1, ">": 1}  # a cell's qualifier: below, at or beyond its figure
+
+
 def _in_unit_of(texts: list[str], values: list[float], total: float) -> str | None:
     """A result in the unit its two figures are written in ("7.2 TB/s" and "9.6 TB/s":
     "16.8 TB/s"), when they share one; else None."""
@@ -650,8 +653,12 @@ class Composer:
         caveat = " (approximate: a figure is stated with “~”, “>” or “up to”)" \
             if approximate else ""
         if plan.aggregate == "compare":
-            if values[0] == values[1]:
+            # "> 50,000" is beyond "Up to 50,000": at one figure, the bounds order them
+            ranks = [(v, _BOUND_RANK.get(r.qualifier or "", 0))
+                     for v, r in zip(values, result.rows)]
+            if ranks[0] == ranks[1]:
                 return head + f"; they are the same{caveat}.", spans[0], True, []
+            values = [v + rank * 1e-9 * max(1.0, abs(v)) for v, rank in ranks]
             # the one asked for: the larger, or the smaller where the question asks which is
             # less ("a tighter quota", "fewer nodes", "earlier")
             smaller = plan.order == "asc"

@@ -270,6 +270,10 @@ class Executor:
             if best:
                 top = (max if plan.aggregate == "max" else min)(r.value for r in best)
                 result.rows = [r for r in best if r.value == top]
+                # "> 50,000" is beyond "Up to 50,000" and "50,000": a bound past the figure
+                beyond = ">" if plan.aggregate == "max" else "<"
+                if any(r.qualifier == beyond for r in result.rows):
+                    result.rows = [r for r in result.rows if r.qualifier == beyond]
                 result.value = top
         elif plan.aggregate == "count_by":
             counts: dict[str, int] = {}

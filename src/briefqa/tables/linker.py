@@ -689,6 +689,12 @@ class Linker:
         if dimension == NUMBER and not self._figures_lead(measure):
             return None  # "MareNostrum 5": a figure inside a name measures nothing
         score += measure_score
+        # "the most GPU hours": the measured column's own name, said where its cells say it
+        # too ("Up to 50,000 GPU hours"), is what is measured, no condition on it
+        measure_words = {w for r in measure for w in keywords(r.name)}
+        filters = [f for f in filters if not (
+            f.operator == "contains" and set(f.columns) & set(measure) and f.said and
+            keywords(f.said) <= measure_words and keywords(str(f.value)) <= measure_words)]
         if what.intent in ("max", "min"):
             filters = _either(filters)
             if blocked:
@@ -1083,7 +1089,9 @@ class Linker:
         for dimension, stems in DIMENSION_STEMS.items():
             if stems & (attribute or keywords(question)):
                 wanted.add(dimension)
-        counted = {COUNT + singular(w) for w in re.findall(r"[A-Za-z]+", question)}
+        said = re.findall(r"[A-Za-z]+", question)
+        counted = {COUNT + singular(w) for w in said} | {  # "GPU hours": count:gpu-hour
+            COUNT + f"{a.lower()}-{singular(b)}" for a, b in zip(said, said[1:])}
         quoted = what.intent in ("max", "min") and _QUOTED.search(question)
         scored = []
         for m in tls:
