@@ -52,6 +52,16 @@ TIERS_MD = """# Access
 | Grand | > 20,000 GPU hours | Large models; 3–12 month allocations |
 """
 
+HUBS_CSV = ("name,country,base_system\n"
+            "North Hub,Finland,Orion\n"
+            "South Hub,Spain,Vela\n"
+            "East Hub,Poland,unknown\n")
+
+MACHINES_CSV = ("name,country,system_class\n"
+                "Orion,Finland,pre-exascale\n"
+                "Vela,Spain,petascale\n"
+                "Cetus,Czechia,petascale\n")
+
 QUEUES_MD = """# Queues
 
 ## Queues by hardware
@@ -92,6 +102,8 @@ def qa(tmp_path_factory):
         "vis.md": VIS_MD,
         "areas.md": AREAS_MD,
         "tiers.md": TIERS_MD,
+        "hubs.csv": HUBS_CSV,
+        "supercomputers.csv": MACHINES_CSV,
     })
 
 
@@ -199,3 +211,14 @@ def test_a_bound_beyond_a_figure_outranks_it(qa):
     answer = qa.ask("Which tier gives fewer GPU hours, Express or Grand?")
     assert answer.computation["aggregate"] == "compare"
     assert "Express has the smaller GPU hours" in answer.text
+
+
+def test_a_machine_that_another_table_lists_as_a_kind_is_a_join(qa):
+    # "a machine that the supercomputers CSV lists as petascale": the other table's rows
+    question = "Which hubs in the hubs CSV run on a machine that the supercomputers CSV " \
+        "lists as petascale?"
+    plan = Linker(qa.index.tables).link(question).plans[0]
+    assert plan.joins and plan.joins[0].filters
+    answer = qa.ask(question)
+    assert answer.mode == "computed" and row_names(answer) == {"South Hub"}
+    cites_every_row(qa, answer)

@@ -190,7 +190,7 @@ _FILLERS = ("let lets allow allows allowed give gives given just rather whole on
             "marked labelled labeled rated share shares sit sits situated located based appear "
             "appears appearing come comes coming came carry carries carrying even though "
             "although whereas yet already put puts offer offers offered offering provide "
-            "provides provided providing")
+            "provides provided providing built")
 # The kinds of document a question may name ("according to the brief"): the table must be
 # of a document whose path or title says so.
 DOCUMENT_KINDS = frozenset("brief paper report map guide handbook manual".split())

@@ -16,6 +16,9 @@ from .store import TableInfo
 # "whose EuroHPC machine is ...", "(built on a supercomputer) that also appears in ..."
 _CLAUSE = re.compile(r"\b(?:(?:that|which|who)\s+(?:also|already|too|still)\b|"
                      r"(?:that|which|who)\s+(?:hosts?|has|have|had|appears?|is|are)\b|"
+                     # "(on a machine) that the supercomputers CSV lists as petascale"
+                     r"(?:that|which)\s+(?=the\s+[^,;?]{1,40}?\b(?:lists?|class(?:es|ifies)?|"
+                     r"rates?|marks?|calls?|describes?|names?|counts?)\s+as\b)|"
                      r"whose\b|with(?:out\b|\s+no\b))", re.I)
 _ANCHOR = re.compile(r"(?:\b(?:an?|one|the|any)\s+)?([A-Za-z][\w-]*)\s+$")
 

@@ -862,7 +862,9 @@ class Linker:
             pair = None
             if anchor:  # the column the clause hangs on, in both tables
                 pair = same_column(m.table, other, anchor)
-            if pair is None and anchor and anchor & self._lists[other.name]:
+            # "built on a supercomputer that ...", or on "a machine that the supercomputers
+            # CSV lists as ...": what the other table lists, by its name or as its rows
+            if pair is None and anchor and anchor & (self._lists[other.name] | REFERENT_STEMS):
                 pair = self._names_in(m.table, other)
             if pair is None and not anchor:
                 pair = same_column(m.table, other)
