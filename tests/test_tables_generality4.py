@@ -9,6 +9,7 @@ import pytest
 from conftest import assistant_over, cites_every_row, row_names
 
 from briefqa.tables.asked import asked
+from briefqa.tables.cellfigures import figure_asked
 from briefqa.tables.linker import Linker
 
 SYSTEMS_MD = """# Machines
@@ -62,6 +63,10 @@ MACHINES_CSV = ("name,country,system_class\n"
                 "Vela,Spain,petascale\n"
                 "Cetus,Czechia,petascale\n")
 
+INFRA_CSV = ("component,notes\n"
+             "Kappa,\"Kappa reaches 40 PFlops double precision and 400 PFlops mixed-precision.\"\n"
+             "Sigma,Sigma reaches 120 petaflops.\n")
+
 QUEUES_MD = """# Queues
 
 ## Queues by hardware
@@ -104,6 +109,7 @@ def qa(tmp_path_factory):
         "tiers.md": TIERS_MD,
         "hubs.csv": HUBS_CSV,
         "supercomputers.csv": MACHINES_CSV,
+        "infra.csv": INFRA_CSV,
     })
 
 
@@ -221,4 +227,20 @@ def test_a_machine_that_another_table_lists_as_a_kind_is_a_join(qa):
     assert plan.joins and plan.joins[0].filters
     answer = qa.ask(question)
     assert answer.mode == "computed" and row_names(answer) == {"South Hub"}
+    cites_every_row(qa, answer)
+
+
+def test_the_figure_of_a_cell_the_question_names_is_compared():
+    cell = "65 PFlops double precision and 650 PFlops mixed-precision HPL-MXP"
+    picked = figure_asked(cell, "flop/s", "LISA's mixed-precision petaflops or Leonardo's?")
+    assert picked is not None and picked.text == "650 PFlops"
+    assert figure_asked(cell, "flop/s", "LISA's petaflops or Leonardo's?") is None  # the first
+    assert figure_asked("250 petaflops", "flop/s", "mixed-precision?") is None  # one figure
+
+
+def test_a_comparison_takes_the_figure_the_question_names_in_a_cell_of_two(qa):
+    answer = qa.ask("In the infra CSV, which is bigger: Kappa's mixed-precision petaflops or "
+                    "Sigma's petaflops?")
+    assert answer.mode == "computed" and answer.computation["aggregate"] == "compare"
+    assert answer.short.text == "400 PFlops" and "Kappa has the larger" in answer.text
     cites_every_row(qa, answer)

@@ -39,7 +39,8 @@ from collections import OrderedDict
 from ..answer import Answer, Citation, Disagreement, Span, Step
 from ..lexical import fold
 from ..question import document_references
-from .asked import DOCUMENT_KINDS, asked
+from .asked import DOCUMENT_KINDS, asked, keywords
+from .cellfigures import figure_asked
 from .execute import Executor, PlanError, Result, RowResult
 from .linker import Linker
 from .matrix import MatrixFinding, find_cells
@@ -166,7 +167,7 @@ class ComputedAnswerer:
         results = []
         for plan in plans:
             try:
-                results.append(executor.run(plan))
+                results.append(_figures_asked(executor.run(plan), question.text))
             except PlanError as exc:
                 return _declined(question.text, str(exc), linked)
         if len(plans) < len(linked.plans):
@@ -233,6 +234,31 @@ def titled(tables: list) -> str:
     if len(titles) == 1 and len(tables) > 1:
         return f"the {len(tables)} tables ‘{titles[0]}’"
     return " and ".join(f"‘{t}’" for t in titles)
+
+
+def _figures_asked(result: Result, question: str) -> Result:
+    """The rows a comparison, sum or difference names, each with the figure of its cell the
+    question asks for where the cell states several (cellfigures.py), and the result
+    worked out again from them."""
+    plan = result.plan
+    if plan.aggregate not in ("compare", "difference", "sum") or not plan.items or \
+            not plan.dimension:
+        return result
+    names = {w for r in result.rows for w in keywords(r.cells[0] or "")}
+    for row in result.rows:
+        ref = next((r for r in plan.measure if r.table == row.table), None)
+        if ref is None or row.value is None:
+            continue
+        picked = figure_asked(row.cells[ref.position] or "", plan.dimension, question,
+                              names | keywords(ref.name))
+        if picked is not None:
+            row.value, row.value_text = picked.value, picked.text
+            row.qualifier = picked.qualifier or None
+    values = [r.value for r in result.rows]
+    if len(values) == 2 and None not in values and plan.aggregate in ("sum", "difference"):
+        result.value = float(values[0] + values[1] if plan.aggregate == "sum" else
+                             values[0] - values[1])
+    return result
 
 
 _BOUND_RANK = {"<": -1, ">": 1}  # a cell's qualifier: below, at or beyond its figure
