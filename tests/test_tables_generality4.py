@@ -244,3 +244,26 @@ def test_a_comparison_takes_the_figure_the_question_names_in_a_cell_of_two(qa):
     assert answer.mode == "computed" and answer.computation["aggregate"] == "compare"
     assert answer.short.text == "400 PFlops" and "Kappa has the larger" in answer.text
     cites_every_row(qa, answer)
+
+
+def test_a_word_for_another_kind_of_measure_holds_the_plan_back(qa):
+    # "euros" is a measure no column of the queues gives; "hour" alone named the walltime
+    question = "Which queue is the cheapest per hour in euros?"
+    plan = Linker(qa.index.tables).link(question).plans[0]
+    assert plan.measure[0].name == "Max walltime" and "euro" in plan.unaccounted
+    answer = qa.ask(question)
+    assert not (answer.mode == "computed" and answer.status == "answered")
+
+
+def test_how_much_one_has_above_another_is_a_difference():
+    assert asked("How many petaflops does Leonardo have above LISA?").intent == "difference"
+    assert asked("How many partitions have a walltime above 2 days?").intent == "count"
+
+
+def test_the_column_that_names_the_rows_compared_is_not_the_one_compared(qa):
+    # the GPUs column tells the rows apart ("without GPUs"); "RAM" names no column by name,
+    # and Memory and Disk both hold sizes: no winner is made up from the GPUs cells
+    answer = qa.ask("Which nodes have more RAM: the ones with Model-X GPUs or the ones "
+                    "without GPUs?")
+    assert not (answer.mode == "computed" and answer.status == "answered" and
+                "GPUs in" in answer.text)

@@ -19,7 +19,10 @@ _DIFFERENCE = re.compile(r"\bhow (?:many|much) (?:more|fewer|less|longer|shorter
                          r"higher|lower|greater|smaller|faster|slower|extra|additional)\b|"
                          r"\bby how (?:many|much)\b|\bdifference (?:between|in)\b|\bexceeds?\b|"
                          # "how much space beyond the default quota": not "beyond 4 nodes"
-                         r"\bhow (?:many|much) [\w-]+ (?:beyond|on top of)\s+(?![~<>]?\d)", re.I)
+                         r"\bhow (?:many|much) [\w-]+ (?:beyond|on top of)\s+(?![~<>]?\d)|"
+                         # "how many petaflops does Leonardo have above LISA's figure"
+                         r"\bhow (?:many|much) [\w-]+ (?:does|do|did|can) [^?]{1,40}? "
+                         r"(?:have|get|offer|give)\s+(?:above|over|beyond)\s+(?![~<>]?\d)", re.I)
 # "Among the partitions where I can ask for part of a node, which ...", "Of the pre-exascale
 # machines that quote a figure, what ...": the rows asked among, said before the question.
 SCOPE = re.compile(r"^\s*(?:among(?:st)?|of|from|out\s+of)\s+(?:all\s+)?(?:the|these|"

@@ -550,6 +550,13 @@ class Linker:
         def account(plan: Plan) -> Plan:
             plan.unaccounted, plan.unexplained = unaccounted, tuple(unexplained)
             plan.accounted = max(0.0, accounted)
+            # "cheapest in euros", answered with a walltime: a word for another kind of
+            # measure than the plan's, that nothing of the tables explains
+            other = {w for w in unexplained if plan.dimension and any(
+                w in stems for d, stems in DIMENSION_STEMS.items() if d != plan.dimension) and
+                w not in DIMENSION_STEMS.get(plan.dimension, set())}
+            if other:
+                plan.unaccounted = (*plan.unaccounted, *sorted(other))
             plan.joins = (join,) if join else ()
             return plan
         allowed = 1 if filters or items or join or described >= 1.5 or \
@@ -1096,8 +1103,14 @@ class Linker:
             COUNT + f"{a.lower()}-{singular(b)}" for a, b in zip(said, said[1:])}
         quoted = what.intent in ("max", "min") and _QUOTED.search(question)
         scored = []
+        # the rows compared are named by one column ("the ones without GPUs"), the figures
+        # compared stand in another
+        naming = {r for f in items for r in f.columns} if any(
+            f.operator in ("missing", "given") for f in items) else set()
         for m in tls:
             for column in m.table.columns:
+                if ColumnRef(m.table.name, column.position, column.name) in naming:
+                    continue
                 named = mentioned[m.table.name].get(column.position, 0.0)
                 place = m.mentioned.get(column.position)
                 if place and any(f.said_start <= place[0] < f.said_end for f in items):
