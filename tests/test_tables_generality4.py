@@ -67,6 +67,16 @@ INFRA_CSV = ("component,notes\n"
              "Kappa,\"Kappa reaches 40 PFlops double precision and 400 PFlops mixed-precision.\"\n"
              "Sigma,Sigma reaches 120 petaflops.\n")
 
+DESK_MD = """# Service desk
+
+The service desk is open every weekday:
+
+|       | CET     | UTC     |
+|-------|---------|---------|
+| Start | 9:00 AM | 8:00 AM |
+| End   | 5:30 PM | 4:30 PM |
+"""
+
 QUEUES_MD = """# Queues
 
 ## Queues by hardware
@@ -110,6 +120,7 @@ def qa(tmp_path_factory):
         "hubs.csv": HUBS_CSV,
         "supercomputers.csv": MACHINES_CSV,
         "infra.csv": INFRA_CSV,
+        "desk.md": DESK_MD,
     })
 
 
@@ -267,3 +278,15 @@ def test_the_column_that_names_the_rows_compared_is_not_the_one_compared(qa):
                     "without GPUs?")
     assert not (answer.mode == "computed" and answer.status == "answered" and
                 "GPUs in" in answer.text)
+
+
+def test_hours_a_day_run_from_the_start_row_to_the_end_row(qa):
+    for question in ("How many hours a day is the service desk open?",
+                     "How long is the service desk staffed each day?"):
+        answer = qa.ask(question)
+        assert answer.mode == "computed" and answer.computation["aggregate"] == "difference"
+        assert answer.short.text == "8.5 hours", question
+        assert "from Start to End" in answer.text
+        cites_every_row(qa, answer)
+    assert asked("How many hours of walltime does the small queue allow?").intent != \
+        "difference"

@@ -48,7 +48,7 @@ from .plan import HAVING_WORDS, Filter, Linked, Plan
 from .presence import GIVEN, MISSING
 from .prose import ProseFinding, find_figures
 from .store import TableCatalog, TableInfo
-from .values import DATE, NUMBER, describe, plain, plural, quantities, singular
+from .values import CLOCK, DATE, NUMBER, SECONDS, describe, plain, plural, quantities, singular
 
 COMPUTED = "computed"
 SHOWN_ROWS = 25  # rows named in the answer's sentence; all are cited
@@ -697,13 +697,17 @@ class Composer:
         total = values[0] + values[1] if plan.aggregate == "sum" else values[0] - values[1]
         sign = "+" if plan.aggregate == "sum" else "−"
         figures = [s.text if s else plain(v, plan.dimension) for s, v in zip(spans, values)]
-        said = plain(abs(total) if plan.aggregate == "difference" else total, plan.dimension)
+        # from one time of day to another: a duration ("10 hours"), not a time of day
+        unit = SECONDS if plan.dimension == CLOCK else plan.dimension
+        said = plain(abs(total) if plan.aggregate == "difference" else total, unit)
         if plan.aggregate == "difference" and total < 0:
             sentence = (head + f"; {figures[0]} {sign} {figures[1]} = −{said}: {names[0]} has "
                         f"{said} less{caveat}.")
         else:
             sentence = head + f"; {figures[0]} {sign} {figures[1]} = {said}{caveat}."
-            if plan.aggregate == "difference" and total > 0:
+            if plan.dimension == CLOCK and plan.aggregate == "difference" and total > 0:
+                sentence = sentence[:-1] + f": {said} from {names[1]} to {names[0]}."
+            elif plan.aggregate == "difference" and total > 0:
                 sentence = sentence[:-1] + f": {names[0]} has {said} more {column} than " \
                     f"{names[1]}."
         return sentence, Span(said, 0, -1, -1), True, []

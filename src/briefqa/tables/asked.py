@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from ..lexical import fold, words
-from .values import BIT_RATE, BYTE_RATE, BYTES, DATE, EUR, FLOPS, SECONDS, USD, WATTS
+from .values import BIT_RATE, BYTE_RATE, BYTES, CLOCK, DATE, EUR, FLOPS, SECONDS, USD, WATTS
 
 _DIFFERENCE = re.compile(r"\bhow (?:many|much) (?:more|fewer|less|longer|shorter|bigger|larger|"
                          r"higher|lower|greater|smaller|faster|slower|extra|additional)\b|"
@@ -43,6 +43,9 @@ def adding_spans(text: str) -> list[tuple[int, int]]:
     """Where a question says it adds up ("adding up", "add them together", "in total"):
     words of the operation, no condition."""
     return [m.span() for m in _SUM.finditer(text)]
+_HOURS_A_DAY = re.compile(r"\b(?:how many hours|how long)\b[^?]*?\b(?:a|per|each|every) "
+                          r"(?:day|weekday|working day)\b|\bhow many hours\b[^?]*\bdaily\b",
+                          re.I)
 # "Between my user home and the project persistent directory, which one ...": two things
 # named before the question about them
 BETWEEN_TWO = re.compile(r"^\W*between\s+(?P<a>[^,?;:]+?)\s+and\s+(?P<b>[^,?;:]+?)\s*,", re.I)
@@ -316,6 +319,10 @@ def asked(question: str) -> Asked:
     having = _having(bounded.group("bound")) if bounded else None
     if having:
         intent, group = "count_by", bounded.group("noun")
+    elif _HOURS_A_DAY.search(text):
+        # "How many hours a day is the helpdesk open?": from the start to the end, of a
+        # table of times of day (the linker finds its start and end rows)
+        intent, dimension = "difference", CLOCK
     elif _DIFFERENCE.search(text):
         intent = "difference"
         match = _DIFFERENCE.search(text)

@@ -63,7 +63,7 @@ from .plan import ColumnRef, Filter, Join, Linked, Plan
 from .presence import GIVEN, is_missing, presences
 from .store import ColumnInfo, TableCatalog, TableInfo
 from .unchecked import cells_elsewhere, scope_unchecked
-from .values import COUNT, DATE, NUMBER, SECONDS, quantities, singular
+from .values import CLOCK, COUNT, DATE, NUMBER, SECONDS, quantities, singular
 from .yesno import is_yes_no, yes_no_conditions
 
 # "adding up all the memory variants", "across every walltime": a column named over all its
@@ -469,6 +469,8 @@ class Linker:
             items = self._loose_items(question, tls) or items
         if what.intent in ("compare", "difference") and len(items) < 2:
             items = self._presence_items(question, tls) or items
+        if what.intent == "difference" and what.dimension == CLOCK and len(items) < 2:
+            items = self._start_and_end(tls)
         item_spans = {(f.said_start, f.said_end) for f in items}
         values = [v for v in values if not any(s <= v.start and v.end <= e
                                                for s, e in item_spans)]
@@ -526,7 +528,8 @@ class Linker:
             [(t.start, t.end) for t in [*times, *measured]] + adding_spans(question)
         unexplained = self._unexplained(question, tls, spans,
                                         set(what.attribute) | keywords(what.said) |
-                                        (entity_words & REFERENT_STEMS))
+                                        (entity_words & REFERENT_STEMS) |
+                                        (_SPAN_STEMS if what.dimension == CLOCK else set()))
         self._last_unexplained = unexplained
         # What restricts the question: its content words (beyond what any question says:
         # "how many", "which", fillers) and its conditions on time; a plan accounts for a
@@ -1148,8 +1151,10 @@ class Linker:
         top = scored[0]
         rivals = [s for s in scored[1:] if s[3] == top[3] and s[4] != top[4]
                   and abs(s[5] - top[5]) < 1e-9]
-        if rivals:
+        if rivals and not (top[2] == CLOCK and what.dimension == CLOCK and
+                           all(r[2] == CLOCK for r in rivals)):
             return (), None, 0.0  # several columns would do, and the question says none
+        # (times of day in several zones: each gives the same hours; the first is taken)
         dimension = top[2]
         refs = []
         for m in tls:
@@ -1196,6 +1201,26 @@ class Linker:
                 s <= v.start and v.end <= e for v, (s, e) in zip(best, parts)):
             return []  # "which is the more powerful system: LUMI or Leonardo?": not "system"
         return [Item(v.column, v.value, v.start, v.end) .filter for v in best]
+
+    def _start_and_end(self, tls: list[TableLinks]) -> list[Filter]:
+        """"How many hours a day is it open?": the end and the start of a table of times of
+        day whose first column names its rows so ("Start", "End"; "Opens", "Closes"; "From",
+        "To"), end first (the hours from the one to the other)."""
+        for m in tls:
+            if not m.table.columns or not any(CLOCK in c.dimensions for c in m.table.columns):
+                continue
+            column = m.table.columns[0]
+            ref = ColumnRef(m.table.name, 0, column.name)
+            found = {}
+            for value in column.values:
+                word = value.strip().strip("*").lower()
+                for side, said in (("start", _STARTS), ("end", _ENDS)):
+                    if word in said:
+                        found.setdefault(side, value)
+            if len(found) == 2 and m.table.rows == 2:
+                return [Filter((ref,), "=", found["end"], said=found["end"]),
+                        Filter((ref,), "=", found["start"], said=found["start"])]
+        return []
 
     def _presence_items(self, question: str, tls: list[TableLinks]) -> list[Filter]:
         """"Which nodes have more memory: the ones with A40 GPUs or the ones without GPUs?":
@@ -1517,6 +1542,12 @@ def _glossary(tables: list[TableInfo]) -> dict[str, frozenset[str]]:
     return {name: frozenset(words_of) for name, words_of in found.items()}
 
 
+# How a table of times of day names its two rows (see `Linker._start_and_end`).
+_STARTS = frozenset("start starts opens open opening from begin begins first".split())
+_ENDS = frozenset("end ends closes close closing to until last".split())
+# The words of hours from a time of day to another ("how many hours a day is it open")
+_SPAN_STEMS = frozenset(keywords("hours hour long day days daily weekday weekdays working "
+                                 "open opened staffed manned available"))
 _INCLUDING = re.compile(r"\b(?:counting|including|incl|plus|with|also)\s+(?:the\s+)?$", re.I)
 
 
