@@ -242,16 +242,17 @@ def _extreme(question, what, table, cells, named, dimension) -> MatrixFinding | 
 
 
 def _pairs(question: str, named: list[tuple[int, int, str]]) -> list[tuple[str, str]] | None:
-    """The two cells a comparison, sum or difference names, as label pairs, in order: "within
-    X" is (X, X); "between X and Y", "from X to Y" is (X, Y); a label left over pairs with the
-    one the others were named from ("from X to Y or to Z"); three labels, one of them said with
-    "to", "from" or "with" and the others as alternatives, pair that one with each."""
+    """The cells a question names (one looked up; two compared, added or subtracted), as
+    label pairs, in order: "within X" is (X, X); "between X and Y", "from X to Y" is (X, Y);
+    a label left over pairs with the one the others were named from ("from X to Y or to Z");
+    three labels, one of them said with "to", "from" or "with" and the others as
+    alternatives, pair that one with each."""
     found: list[tuple[int, tuple[str, str]]] = []
     used: set[int] = set()
-    for n, (start, _end, label) in enumerate(named):
+    for n, (start, end, label) in enumerate(named):
         before = question[max(0, start - 30):start]
         if re.search(rf"\b{_WITHIN}\s+(?:the\s+)?(?:[\w-]+\s+){{0,2}}$", before, re.I) or \
-                re.match(rf"\s+(?:\w+\s+){{0,2}}{_WITHIN}\b", question[_end:], re.I):
+                re.match(rf"\s+(?:\w+\s+){{0,2}}{_WITHIN}\b", question[end:], re.I):
             found.append((start, (label, label)))
             used.add(n)
     for n in range(len(named) - 1):
