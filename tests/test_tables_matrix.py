@@ -92,6 +92,7 @@ def test_two_pairs_sharing_a_label_are_compared_and_added(qa):
     cited_whole(qa, answer)
     answer = qa.ask("What is the combined link capacity from ALPHA to BETA and DELTA?")
     assert answer.computation["aggregate"] == "sum" and answer.short.text == "15 Gb/s"
+    assert len(answer.computation["rows"]) == 1  # both cells stand in ALPHA's row
 
 
 def test_a_blank_half_is_the_other_half_read_the_other_way_round(qa):

@@ -807,7 +807,8 @@ class Composer:
             "rows": [{"citation": n, "table": label,
                       "columns": [col.name for col in found.table.columns],
                       "cells": list(c.row.cells), "value": t}
-                     for c, t, n in zip(found.cells, texts, numbers)]}
+                     for k, (c, t, n) in enumerate(zip(found.cells, texts, numbers))
+                     if n not in numbers[:k]]}  # a row holding both cells, shown once
         return Answer(self.question, sentence, True, self.citations, confidence=0.5,
                       mode=COMPUTED, short=short, status="answered", computation=computation)
 
