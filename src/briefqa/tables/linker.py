@@ -58,12 +58,13 @@ from .conditions import (
 from .execute import whole_words
 from .joins import RELATION_STEMS, anchor_of, clauses, same_column
 from .matrix import is_matrix
-from .negation import negated_words, negation_kept
+from .negation import negation_kept
 from .plan import ColumnRef, Filter, Join, Linked, Plan
 from .presence import GIVEN, is_missing, presences
 from .store import ColumnInfo, TableCatalog, TableInfo
 from .unchecked import cells_elsewhere, scope_unchecked
 from .values import CLOCK, COUNT, DATE, NUMBER, SECONDS, quantities, singular
+from .vocabulary import glossary, kinds_of_rows, restricts, row_aliases
 from .yesno import is_yes_no, yes_no_conditions
 
 # "adding up all the memory variants", "across every walltime": a column named over all its
@@ -117,9 +118,9 @@ class Linker:
         self._describe = {t.name: self._descriptors(t) for t in self.tables}
         self._names = {t.name: set().union(*[ws for ws, w in self._describe[t.name]
                                              if w >= 0.6]) for t in self.tables}
-        self._kinds = {t.name: _kinds_of_rows(t.title) for t in self.tables}
-        self._glossary = _glossary(self.tables)
-        self._aliases = _row_aliases(self.tables)
+        self._kinds = {t.name: kinds_of_rows(t.title) for t in self.tables}
+        self._glossary = glossary(self.tables)
+        self._aliases = row_aliases(self.tables)
         frequency: dict[str, int] = {}
         for fields in self._describe.values():
             for w in set().union(*[ws for ws, _ in fields]):
@@ -228,7 +229,7 @@ class Linker:
 
         def add(value, kind, needle, start, end, rows):
             said = keywords(question[start:end])
-            if said and said <= named and not (said <= kinds.keys() and _restricts(
+            if said and said <= named and not (said <= kinds.keys() and restricts(
                     question, start, said, kinds)):
                 return  # the question's words name the table, not a row
             out.append(ValueLink(ref, value, kind, needle, start, end, key, rows))
@@ -1480,86 +1481,12 @@ class Item:
                       said_start=self.start, said_end=self.end)
 
 
-def _kinds_of_rows(title: str) -> dict[str, set[str]]:
-    """The words a title joins as kinds of its rows ("supercomputers (operational &
-    incoming)": operational, incoming), each with the kinds it is set against: each names the
-    table and, where cells hold it, rows of it ("the systems still marked as incoming"); "not
-    operational" there are the incoming ones."""
-    found: dict[str, set[str]] = {}
-    for match in re.finditer(r"([A-Za-z][\w-]*)\s*(?:&|\band\b|\bor\b|/)\s*([A-Za-z][\w-]*)",
-                             title):
-        one, other = keywords(match.group(1)), keywords(match.group(2))
-        for w in one:
-            found.setdefault(w, set()).update(other - one)
-        for w in other:
-            found.setdefault(w, set()).update(one - other)
-    return found
-
-
-_DEFINED = (re.compile(r"^(?P<said>[^-–—:()]{3,60}?)\s+[-–—]\s+(?P<name>[A-Z][\w-]*[A-Z0-9])$"),
-            re.compile(r"^(?P<name>[A-Z][\w-]*[A-Z0-9])\s*[-–—:]\s+(?P<said>[^-–—:()]{3,60})$"),
-            re.compile(r"^(?P<said>[^-–—:()]{3,60}?)\s+\((?P<name>[A-Z][\w-]*[A-Z0-9])\)$"))
-
-
-def _row_aliases(tables: list[TableInfo]) -> dict[str, dict[str, str]]:
-    """Rows two tables of one section both list, named differently in one place: where the
-    first columns hold the same names but one ("Project flash" in the one, "Project fast"
-    in the other, beside the same three), the odd names are one row's. Table -> its own
-    name -> the other table's."""
-    out: dict[str, dict[str, str]] = {}
-    for t in tables:
-        for other in tables:
-            if other is t or other.source != t.source or other.section != t.section or \
-                    not t.columns or not other.columns:
-                continue
-            mine, theirs = set(t.columns[0].values), set(other.columns[0].values)
-            if len(mine) != t.rows or len(theirs) != other.rows:
-                continue  # names repeated or not all known
-            only_mine, only_theirs = mine - theirs, theirs - mine
-            if len(only_mine) == len(only_theirs) == 1 and len(mine & theirs) >= 2:
-                own, alias = next(iter(only_mine)), next(iter(only_theirs))
-                if keywords(own) & keywords(alias):  # "Project ...": one kind of row
-                    out.setdefault(t.name, {})[own] = alias
-    return out
-
-
-def _glossary(tables: list[TableInfo]) -> dict[str, frozenset[str]]:
-    """What the documents call their names, from the titles and sections of their tables'
-    pages: "Data Analytics Nodes - LUMI-D" says LUMI-D are data analytics nodes, so a question
-    that says "the LUMI-D data analytics nodes" says nothing more than "LUMI-D". Name (lower
-    case) -> the words that describe it; a name described differently in two places keeps
-    the words of both."""
-    found: dict[str, set[str]] = {}
-    heads = {h for t in tables for h in (t.title, t.document_title,
-                                         *(t.section or "").split(" > ")) if h}
-    for head in sorted(heads):
-        for pattern in _DEFINED:
-            match = pattern.match(head.strip())
-            if match:
-                found.setdefault(match.group("name").lower(), set()).update(
-                    keywords(match.group("said")))
-                break
-    return {name: frozenset(words_of) for name, words_of in found.items()}
-
-
 # How a table of times of day names its two rows (see `Linker._start_and_end`).
 _STARTS = frozenset("start starts opens open opening from begin begins first".split())
 _ENDS = frozenset("end ends closes close closing to until last".split())
 # The words of hours from a time of day to another ("how many hours a day is it open")
 _SPAN_STEMS = frozenset(keywords("hours hour long day days daily weekday weekdays working "
                                  "open opened staffed manned available"))
-_INCLUDING = re.compile(r"\b(?:counting|including|incl|plus|with|also)\s+(?:the\s+)?$", re.I)
-
-
-def _restricts(question: str, start: int, said: set[str], kinds: dict[str, set[str]]) -> bool:
-    """Whether a kind of row the title names restricts the rows asked about: not when the
-    question names the kinds set against it too ("operational and incoming machines") or
-    counts it in ("which are exascale-class, counting incoming ones"); yes when the others
-    are named negated ("not operational yet and still marked as incoming")."""
-    against = set().union(*[kinds[w] for w in said])
-    named = keywords(question) - negated_words(question)
-    return not (against & named or _INCLUDING.search(question[:start]))
-
 
 def _needle(value: str, candidate) -> str:
     """The words a "contains" filter looks for, as the cell writes them."""
