@@ -187,6 +187,7 @@ def test_a_row_two_tables_of_a_section_name_differently_is_one_row(qa):
     assert answer.mode == "computed" and answer.computation["aggregate"] == "compare"
     assert row_names(answer) == {"Project scratch", "Project fast"}
     assert answer.short.text == "90 days"
+    assert "“project flash” is read as the row “Project fast”." in answer.notes
     cites_every_row(qa, answer)
     # a name no sibling table has is no alias
     assert not Linker(qa.index.tables).link(

@@ -236,6 +236,23 @@ def titled(tables: list) -> str:
     return " and ".join(f"‘{t}’" for t in titles)
 
 
+def _read_as(results: list[Result], question: str) -> list[str]:
+    """Where the question's words for a row are not the row's name in the table ("project
+    flash" for the row "Project fast", "my home directory" for "User home"): say so, so that
+    the reader can check the reading."""
+    out = []
+    for result in results:
+        for f in result.plan.items:
+            if f.operator != "=" or not f.said or f.said_end <= f.said_start:
+                continue
+            said, value = question[f.said_start:f.said_end], str(f.value)
+            if not keywords(said) <= keywords(value) and not keywords(value) <= keywords(said):
+                note = f"“{' '.join(said.split())}” is read as the row “{value}”."
+                if note not in out:
+                    out.append(note)
+    return out
+
+
 def _figures_asked(result: Result, question: str) -> Result:
     """The rows a comparison, sum or difference names, each with the figure of its cell the
     question asks for where the cell states several (cellfigures.py), and the result
@@ -497,6 +514,7 @@ class Composer:
             else:
                 notes.append("The tables agree: " + ", ".join(
                     self.label(r.plan) for r in results) + ".")
+        notes.extend(_read_as(results, self.question))
         if any(d.get("approximate") for d in data):
             notes.append("Some figures used are approximate or bounds as the documents state "
                          "them (“~”, “>”, “up to”): the result is no more exact than they are.")
