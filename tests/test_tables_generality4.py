@@ -77,6 +77,25 @@ The service desk is open every weekday:
 | End   | 5:30 PM | 4:30 PM |
 """
 
+OPTIONS_MD = """# Batch jobs
+
+## Options
+
+### Request GPUs
+
+| Option | Description |
+| --- | --- |
+| `--gpus` | Set the total number of GPUs |
+| `--gpus-per-node` | Set the number of GPUs per node |
+
+### Request memory
+
+| Option | Description |
+| --- | --- |
+| `--mem` | Set the memory per node |
+| `--mem-per-gpu` | Set the memory per allocated GPU |
+"""
+
 QUEUES_MD = """# Queues
 
 ## Queues by hardware
@@ -121,6 +140,7 @@ def qa(tmp_path_factory):
         "supercomputers.csv": MACHINES_CSV,
         "infra.csv": INFRA_CSV,
         "desk.md": DESK_MD,
+        "options.md": OPTIONS_MD,
     })
 
 
@@ -291,3 +311,10 @@ def test_hours_a_day_run_from_the_start_row_to_the_end_row(qa):
         cites_every_row(qa, answer)
     assert asked("How many hours of walltime does the small queue allow?").intent != \
         "difference"
+
+
+def test_a_table_of_a_family_the_question_negates_is_left_out(qa):
+    # "(not GPU memory)": not the memory options, nor every option but those saying "GPU"
+    answer = qa.ask("How many batch options are there for requesting GPUs (not GPU memory)?")
+    if answer.mode == "computed" and answer.status == "answered":
+        assert row_names(answer) <= {"`--gpus`", "`--gpus-per-node`"}, answer.text

@@ -58,7 +58,7 @@ from .conditions import (
 from .execute import whole_words
 from .joins import RELATION_STEMS, anchor_of, clauses, same_column
 from .matrix import is_matrix
-from .negation import negation_kept
+from .negation import negated_words, negation_kept
 from .plan import ColumnRef, Filter, Join, Linked, Plan
 from .presence import GIVEN, is_missing, presences
 from .store import ColumnInfo, TableCatalog, TableInfo
@@ -418,7 +418,7 @@ class Linker:
             return None  # a family is planned from its first table
         members = {t.name: next(x for x in everything if x.table.name == t.name)
                    for t in family}
-        tls = [members[name] for name in self._choose_members(members)]
+        tls = [members[name] for name in self._choose_members(members, question)]
         times = time_conditions(question)
         tls, by_period = _members_of_period(times, tls, len(members))
         tables = tuple(m.table.name for m in tls)
@@ -938,15 +938,23 @@ class Linker:
         return (ColumnRef(table.name, best.position, best.name),
                 ColumnRef(other.name, 0, other.columns[0].name))
 
-    def _choose_members(self, members: dict[str, TableLinks]) -> list[str]:
+    def _choose_members(self, members: dict[str, TableLinks], question: str = "") -> list[str]:
         """A family is read whole unless the question's words pick one of its tables (words
-        of its title or caption that the others lack)."""
+        of its title or caption that the others lack); words it negates ("for GPUs (not GPU
+        memory)") pick none, and leave out a table they alone name."""
         names = list(members)
         if len(names) == 1:
             return names
+        negated = negated_words(question)
         shared = set.intersection(*[m.distinct for m in members.values()])
-        own = {n: sum(self._idf.get(w, 1.0) for w in m.distinct - shared)
+        own = {n: sum(self._idf.get(w, 1.0) for w in m.distinct - shared - negated)
                for n, m in members.items()}
+        left_out = {n for n, m in members.items() if (m.distinct - shared) & negated and
+                    not own[n]}
+        if left_out and len(left_out) < len(names):
+            names = [n for n in names if n not in left_out]
+            if len(names) == 1:
+                return names
         best = max(names, key=lambda n: own[n])
         others = max((own[n] for n in names if n != best), default=0.0)
         if own[best] >= 1.0 and own[best] > 1.5 * others:
