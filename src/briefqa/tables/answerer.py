@@ -52,6 +52,7 @@ from .values import CLOCK, DATE, NUMBER, SECONDS, describe, plain, plural, quant
 
 COMPUTED = "computed"
 SHOWN_ROWS = 25  # rows named in the answer's sentence; all are cited
+APPROXIMATE = " (approximate: a figure is stated with “~”, “>” or “up to”)"
 TABLE_ROWS = 50  # rows shown in the chat's table
 _OPERATOR_WORDS = {"=": "is", "!=": "is not", "contains": "includes",
                    "excludes": "does not include", ">": "is above", ">=": "is at least",
@@ -117,9 +118,9 @@ class ComputedAnswerer:
             if key in self._linked:
                 return self._linked[key]
         catalog = index.tables
-        found = find_cells(question, catalog, Executor(catalog, self.max_rows, self.timeout),
-                           lambda source: index.documents[source].text) \
-            if catalog is not None and catalog.tables else None
+        matrices = self.linker(catalog).matrices if catalog is not None else []
+        found = find_cells(question, matrices, Executor(catalog, self.max_rows, self.timeout),
+                           lambda source: index.documents[source].text) if matrices else None
         with self._lock:
             self._linked[key] = found
         return found
@@ -278,6 +279,11 @@ def _figures_asked(result: Result, question: str) -> Result:
     return result
 
 
+def _bare_figure(cell: str) -> bool:
+    """A cell that is a figure alone ("32", "1,376"): no name for a row."""
+    return bool(re.fullmatch(r"[\d.,\s]+", cell))
+
+
 _BOUND_RANK = {"<": -1, ">": 1}  # a cell's qualifier: below, at or beyond its figure
 
 
@@ -342,7 +348,7 @@ class Composer:
         position, cell = first
         heading = self.catalog.by_name[row.table].columns[position].name \
             if row.table in self.catalog.by_name else ""
-        if heading and re.fullmatch(r"[\d.,\s]+", cell):
+        if heading and _bare_figure(cell):
             return f"{heading}: {cell.strip()}"
         return cell
 
@@ -352,8 +358,7 @@ class Composer:
         told them apart in the question ("the row with no GPUs (“none”)")."""
         names = [self.name(r) for r in result.rows]
         if len(set(names)) == len(names) and not any(
-                re.fullmatch(r"[\d.,\s]+", next((c for c in r.cells if c), "")) for r in
-                result.rows):
+                _bare_figure(next((c for c in r.cells if c), "")) for r in result.rows):
             return names
         out = []
         for row, name in zip(result.rows, names):
@@ -694,7 +699,7 @@ class Composer:
             return (head + "; these are not comparable as stated, so no winner is given.",
                     None, True, ["The figures are not in comparable units or not figures."])
         approximate = any(r.qualifier for r in result.rows)
-        caveat = " (approximate: a figure is stated with “~”, “>” or “up to”)" \
+        caveat = APPROXIMATE \
             if approximate else ""
         if plan.aggregate == "compare":
             # "> 50,000" is beyond "Up to 50,000": at one figure, the bounds order them
@@ -702,11 +707,10 @@ class Composer:
                      for v, r in zip(values, result.rows)]
             if ranks[0] == ranks[1]:
                 return head + f"; they are the same{caveat}.", spans[0], True, []
-            values = [v + rank * 1e-9 * max(1.0, abs(v)) for v, rank in ranks]
             # the one asked for: the larger, or the smaller where the question asks which is
             # less ("a tighter quota", "fewer nodes", "earlier")
             smaller = plan.order == "asc"
-            won = (0 if values[0] > values[1] else 1) ^ smaller
+            won = (0 if ranks[0] > ranks[1] else 1) ^ smaller
             if plan.dimension == DATE:
                 verdict = f"{names[won]} is the {'earlier' if smaller else 'later'}"
             else:
@@ -743,7 +747,7 @@ class Composer:
         head = "Computed from the text: " + " and ".join(stated)
         a, b = (f.quantity for f in found.figures)
         approximate = bool(a.qualifier or b.qualifier)
-        caveat = " (approximate: a figure is stated with “~”, “>” or “up to”)" \
+        caveat = APPROXIMATE \
             if approximate else ""
         names = found.names
         notes, short, result = [], None, None
@@ -784,7 +788,7 @@ class Composer:
                  for c, n in zip(found.cells, numbers)]
         texts = [s.text if s else c.row.value_text for c, s in zip(found.cells, spans)]
         stated = [f"{t} {c.pair} [{n}]" for c, t, n in zip(found.cells, texts, numbers)]
-        caveat = " (approximate: a figure is stated with “~”, “>” or “up to”)" \
+        caveat = APPROXIMATE \
             if any(c.row.qualifier for c in found.cells) else ""
         values = [c.value for c in found.cells]
         if found.aggregate == "cell":

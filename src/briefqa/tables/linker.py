@@ -114,7 +114,8 @@ class Linker:
     def __init__(self, catalog: TableCatalog) -> None:
         self.catalog = catalog
         # a matrix's rows are no list of things: its cells are read by matrix.py
-        self.tables = [t for t in catalog.tables if not is_matrix(t)]
+        self.matrices = [t for t in catalog.tables if is_matrix(t)]
+        self.tables = [t for t in catalog.tables if t not in self.matrices]
         self._describe = {t.name: self._descriptors(t) for t in self.tables}
         self._names = {t.name: set().union(*[ws for ws, w in self._describe[t.name]
                                              if w >= 0.6]) for t in self.tables}
@@ -1257,8 +1258,7 @@ class Linker:
         text = question[part[0]:part[1]]
         column = m.table.columns[ref.position]
         said = {singular(w) for w in keywords(column.name)}  # "the GPU nodes": GPUs
-        missing = sum(n for v, n in zip(column.values, column.counts or
-                                        [1] * len(column.values)) if is_missing(v))
+        missing = _missing_rows(column)
         if not said or not said <= {singular(w) for w in keywords(text)} or \
                 m.table.rows - missing != 1:
             return None
@@ -1283,8 +1283,7 @@ class Linker:
             mention = {column.position: (start + where[0], start + where[1])}
             has_missing = functools.partial(self._has_missing, m.table)
             for p in presences(question, mention, {column.position: strength}, has_missing):
-                missing = sum(n for v, n in zip(column.values, column.counts or
-                                                [1] * len(column.values)) if is_missing(v))
+                missing = _missing_rows(column)
                 rows = missing if p.state == "missing" else m.table.rows - missing
                 if rows == 1 and (missing or p.state == "missing"):
                     return Filter((ColumnRef(m.table.name, column.position, column.name),),
@@ -1495,6 +1494,12 @@ _ENDS = frozenset("end ends closes close closing to until last".split())
 # The words of hours from a time of day to another ("how many hours a day is it open")
 _SPAN_STEMS = frozenset(keywords("hours hour long day days daily weekday weekdays working "
                                  "open opened staffed manned available"))
+
+def _missing_rows(column: ColumnInfo) -> int:
+    """How many rows leave the column's cell missing (see presence.py)."""
+    return sum(n for v, n in zip(column.values, column.counts or [1] * len(column.values))
+               if is_missing(v))
+
 
 def _needle(value: str, candidate) -> str:
     """The words a "contains" filter looks for, as the cell writes them."""

@@ -27,9 +27,9 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from .asked import GENERIC_STEMS, SUPERLATIVE, asked, keywords
+from .asked import GENERIC_STEMS, SUPERLATIVE, asked, keywords, squash
 from .execute import Executor, RowResult
-from .store import TableCatalog, TableInfo
+from .store import TableInfo
 
 MIN_SHARED = 2  # labels both down the first column and across the header, at least
 AGGREGATES = ("max", "min", "compare", "sum", "difference")
@@ -80,8 +80,8 @@ def is_matrix(table: TableInfo) -> bool:
     `MIN_SHARED`, and most of the labels), the cells beside them figures of one dimension."""
     if not table.columns or table.rows < MIN_SHARED:
         return False
-    labels = {_squash(v) for v in table.columns[0].values}
-    heads = {_squash(c.name) for c in table.columns[1:] if c.name}
+    labels = {squash(v) for v in table.columns[0].values}
+    heads = {squash(c.name) for c in table.columns[1:] if c.name}
     shared = labels & heads
     if len(shared) < MIN_SHARED or len(shared) < 0.6 * len(labels):
         return False
@@ -92,10 +92,6 @@ def _dimension(table: TableInfo) -> str | None:
     """The one dimension of every labelled column's figures, if they share one."""
     found = {d for c in table.columns[1:] if c.name for d in c.dimensions}
     return next(iter(found)) if len(found) == 1 else None
-
-
-def _squash(text: str) -> str:
-    return re.sub(r"\W+", "", str(text or "")).lower()
 
 
 def measure_words(table: TableInfo) -> set[str]:
@@ -131,10 +127,13 @@ def cells_of(table: TableInfo, executor: Executor) -> list[Cell]:
     return out
 
 
-def find_cells(question: str, catalog: TableCatalog, executor: Executor,
+def find_cells(question: str, tables: list[TableInfo], executor: Executor,
                text_of: Callable[[str], str] | None = None) -> MatrixFinding | None:
-    """What the question asks of a matrix table (see the module), or None; `text_of(source)`,
-    a document's text, gives the labels' definitions (see `definitions`)."""
+    """What the question asks of one of these matrix tables (see the module; `is_matrix`),
+    or None; `text_of(source)`, a document's text, gives the labels' definitions (see
+    `definitions`)."""
+    if not tables:
+        return None
     what = asked(question)
     if what.intent in (None, "count_by") and not _HOW_MANY.search(question):
         # "which pairing has the most aggregate bandwidth": a largest, not a count by pairs
@@ -146,8 +145,8 @@ def find_cells(question: str, catalog: TableCatalog, executor: Executor,
     if what.intent not in (*AGGREGATES, CELL):
         return None
     said = keywords(question)
-    for table in catalog.tables:
-        if not is_matrix(table) or not measure_words(table) & said:
+    for table in tables:
+        if not measure_words(table) & said:
             continue
         cells = cells_of(table, executor)
         labels = {c.across for c in cells} | {c.down for c in cells}
