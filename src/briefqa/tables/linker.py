@@ -121,6 +121,10 @@ class Linker:
                                              if w >= 0.6]) for t in self.tables}
         self._kinds = {t.name: kinds_of_rows(t.title) for t in self.tables}
         self._glossary = glossary(self.tables)
+        # every name the glossary describes, found in a question in one pass
+        self._glossed = re.compile(r"(?<![\w-])(" + "|".join(
+            re.escape(n) for n in sorted(self._glossary, key=len, reverse=True)) +
+            r")(?![\w-])", re.I) if self._glossary else None
         self._aliases = row_aliases(self.tables)
         frequency: dict[str, int] = {}
         for fields in self._describe.values():
@@ -783,9 +787,9 @@ class Linker:
         explained = set(EXPLAINED_ANYWAY) | set(also)
         for m in tls:
             explained |= self._explained_by(m.table)
-        for name, described in self._glossary.items():  # "the LUMI-D data analytics nodes"
-            if re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", question, re.I):
-                explained |= described
+        if self._glossed is not None:  # "the LUMI-D data analytics nodes"
+            for m in self._glossed.finditer(question):
+                explained |= self._glossary[m.group(1).lower()]
         left = []
         for token in tokenize(question):
             if any(s <= token.start and token.end <= e for s, e in spans) or \
