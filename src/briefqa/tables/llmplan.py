@@ -436,7 +436,7 @@ class LLMPlanner:
 
     def answer(self, question, retrieved) -> Answer:
         from ..llm.backends import ModelError, describe_fault
-        from .answerer import Composer
+        from .compose import Composer
 
         index = retrieved.corpus
         catalog = index.tables
