@@ -25,6 +25,7 @@ from .evidence.context import GIVES_REASON, QuestionContext, question_context
 from .evidence.model import sigmoid
 from .evidence.verifier import candidate_text
 from .figures import figure_near, short_span
+from .howto import command_after
 from .lexical import fold
 from .question import Question, asks_several
 from .retrieve import Hit, Retrieved, cite
@@ -222,15 +223,18 @@ class ExtractiveAnswerer:
         return None
 
     def compose(self, evidence: Evidence, index: IndexData, most: int) -> list[ScoredCandidate]:
-        """The sentences of an answer: the best; the one that gives its reason, for "why";
-        runner-ups nearly as likely to answer (more of them, in document order, for a
-        question asking for several things)."""
+        """The sentences of an answer: the best; the one that gives its reason, for "why"; the
+        command it introduces, for "how do I"; runner-ups nearly as likely to answer (more of
+        them, in document order, for a question asking for several things)."""
         tuning = self.settings.answer
         best = evidence.best
         chosen = [best]
         reason = reason_after(evidence, index)
         if reason is not None:
             chosen.append(reason)
+        command = command_after(evidence, index)
+        if command is not None and command not in chosen:
+            chosen.append(command)
         ratio, floor = tuning.extra_ratio, tuning.extra_min_probability
         if evidence.question.wants_list:
             ratio, floor = tuning.list_ratio, tuning.list_min_probability
