@@ -30,6 +30,12 @@ zrun --attach --job=<jobid> bash
 ```
 
 Jobs that end are kept in the accounting database for ninety days.
+
+## Faster collective communication
+
+The collective library works out of the box, but a special plugin is needed to use the fast
+network. That is the zfabric plugin, which users install themselves. It has no effect on
+single-node jobs.
 """
 
 
@@ -70,7 +76,16 @@ def test_a_sentence_that_shows_its_command_gets_nothing_more(guide):
 
 def test_a_question_that_asks_no_how_gets_no_command(guide):
     qa, forced = guide
-    answer = qa.ask("Are the compiler wrappers given to configure in the usual environment "
-                    "variables?", answerer=forced)
+    answer = qa.ask("Are the compiler wrappers for configure and make passed in the usual "
+                    "environment?", answerer=forced)
     assert "pass the compiler wrappers" in answer.citations[0].quote
     assert not any("./configure" in c.quote for c in answer.citations), answer.text
+
+
+def test_the_sentence_after_one_that_leads_up_to_the_answer_is_quoted_with_it(guide):
+    qa, forced = guide
+    answer = qa.ask("Training across several nodes is slow. What do I need so the collective "
+                    "library can use the fast network?", answerer=forced)
+    quotes = [c.quote for c in answer.citations]
+    assert "special plugin is needed" in quotes[0]
+    assert any("zfabric" in q for q in quotes[1:]), quotes

@@ -25,7 +25,7 @@ from .evidence.context import GIVES_REASON, QuestionContext, question_context
 from .evidence.model import sigmoid
 from .evidence.verifier import candidate_text
 from .figures import figure_near, short_span
-from .howto import command_after
+from .howto import command_after, same_paragraph
 from .lexical import fold
 from .question import Question, asks_several
 from .retrieve import Hit, Retrieved, cite
@@ -521,7 +521,7 @@ def reason_after(evidence: Evidence, index: IndexData) -> ScoredCandidate | None
         unit_id = candidate.unit_id
         for following in range(unit_id + 1, unit_id + 1 + REASON_LOOKAHEAD):
             if following >= len(index.units) or \
-                    not _same_paragraph(index, following - 1, following):
+                    not same_paragraph(index, following - 1, following):
                 break
             text = index.units[following].text
             if _POINTS_BACK.search(text) and GIVES_REASON.search(text):
@@ -529,13 +529,6 @@ def reason_after(evidence: Evidence, index: IndexData) -> ScoredCandidate | None
                     Hit(following, candidate.hit.dense, 0.0, 0.0), {},
                     candidate.probability, candidate.logit, ["gives the reason"])
     return None
-
-
-def _same_paragraph(index: IndexData, first: int, second: int) -> bool:
-    a, b = index.units[first], index.units[second]
-    document = index.documents[a.source].text
-    return a.source == b.source and a.section == b.section and b.start >= a.end and \
-        "\n" not in document[a.end:b.start]
 
 
 def _distinct(scored: list[ScoredCandidate], index: IndexData) -> list[ScoredCandidate]:

@@ -1,7 +1,8 @@
 """How-to: the command a sentence introduces. A technical guide says how in a sentence ("you
 can pass the compiler wrappers in the appropriate environment variables.") and shows it in a
 code block a sentence or two later ("This should be sufficient ... $ ./configure CC=cc ..."); an
-answer that quotes the first without the second tells half of it.
+answer that quotes the first without the second tells half of it. Where no command follows,
+the next sentence of the paragraph often names what the best one leads up to.
 
 `command_after` is a stage of composing an answer, like `reason_after` for "why": it adds a
 sentence, it never decides whether the question is answered.
@@ -23,20 +24,21 @@ if TYPE_CHECKING:
 
 COMMAND_LOOKAHEAD = 2  # how many sentences after the best one are looked at for its command
 
-# A sentence of the question that asks how to do something or for the thing to type or set;
-# the sentence may come after one about the asker's situation ("My job was killed ... How do
-# I ...?").
+# What asks how to do something, or for the thing to type, set or load, anywhere in the question
+# (it often comes after a sentence about the asker's situation: "My job was killed ... How do I
+# ...?", "Spack on LUMI: how do I ...", "... 1000 tasks, 4 at a time. syntax?").
 _ASKS_HOW = re.compile(
-    r"^\W*(?:how (?:do|can|should|would|could|to|does)|what (?:command|commands|option|flag|"
-    r"setting|variable|module|do i (?:need to )?(?:set|run|type|use|put|add))|which (?:command|"
-    r"option|flag|setting|variable|module)|where (?:do|can|should)|can i|is there a way)\b",
+    r"\bhow (?:do|can|should|would|could|does|to) (?:i|we|you|one|my|our)\b|\bhow to\b|"
+    r"\b(?:what|which)(?: \w+){0,3} (?:should|do|must|can|would) (?:i|we)\b|"
+    r"\bwhat's the (?:way|quickest way|easiest way|tool|command|option)\b|"
+    r"\bis there (?:a way|an option|a setting|a command|a workaround)\b|"
+    r"\b(?:command|option|flag|setting|variable|syntax|workaround)s?\b[^.?!]*\?|\bfix\?",
     re.I)
-_SENTENCES = re.compile(r"(?<=[.!?])\s+")
 
 
 def asks_how(question: str) -> bool:
-    """Whether some sentence of the question asks how to do something, or what to run or set."""
-    return any(_ASKS_HOW.search(part) for part in _SENTENCES.split(question.strip()))
+    """Whether the question asks how to do something, or what to run, set or load."""
+    return bool(_ASKS_HOW.search(question))
 
 
 def holds_code(index: IndexData, unit_id: int) -> bool:
@@ -52,13 +54,20 @@ def holds_code(index: IndexData, unit_id: int) -> bool:
 
 
 def command_after(evidence: Evidence, index: IndexData) -> ScoredCandidate | None:
-    """For a how-to question whose best sentence shows no command, the next sentence of the
-    same section (within `COMMAND_LOOKAHEAD`) that carries one."""
+    """For a how-to question whose best sentence shows no command: the next sentence of the
+    same section (within `COMMAND_LOOKAHEAD`) that carries one; else the next sentence of its
+    paragraph, which so often says what the best one leads up to ("... a special plugin is
+    required." "That's the aws-ofi-rccl plugin, ...")."""
     best = evidence.best
     if best is None or not asks_how(evidence.question.text) or holds_code(index, best.unit_id):
         return None
     unit = index.units[best.unit_id]
     known = {s.unit_id: s for s in evidence.candidates}
+
+    def added(unit_id: int, note: str) -> ScoredCandidate:
+        return known.get(unit_id) or ScoredCandidate(
+            Hit(unit_id, best.hit.dense, 0.0, 0.0), {}, best.probability, best.logit, [note])
+
     for following in range(best.unit_id + 1, best.unit_id + 1 + COMMAND_LOOKAHEAD):
         if following >= len(index.units):
             break
@@ -67,7 +76,16 @@ def command_after(evidence: Evidence, index: IndexData) -> ScoredCandidate | Non
                 after.kind == TABLE_ROW:
             break
         if holds_code(index, following):
-            return known.get(following) or ScoredCandidate(
-                Hit(following, best.hit.dense, 0.0, 0.0), {}, best.probability, best.logit,
-                ["shows the command"])
+            return added(following, "shows the command")
+    following = best.unit_id + 1
+    if following < len(index.units) and same_paragraph(index, best.unit_id, following):
+        return added(following, "continues it")
     return None
+
+
+def same_paragraph(index: IndexData, first: int, second: int) -> bool:
+    """Whether two sentence units stand in one paragraph, the second after the first."""
+    a, b = index.units[first], index.units[second]
+    document = index.documents[a.source].text
+    return a.source == b.source and a.section == b.section and b.start >= a.end and \
+        b.kind != TABLE_ROW and "\n" not in document[a.end:b.start]
