@@ -31,6 +31,7 @@ from .matrix import MatrixFinding
 from .plan import HAVING_WORDS, Filter, Linked, Plan
 from .presence import GIVEN, MISSING
 from .prose import ProseFinding
+from .sameness import DIFFERS, SAME
 from .store import TableCatalog, TableInfo
 from .values import CLOCK, DATE, NUMBER, SECONDS, describe, plain, plural, quantities, singular
 
@@ -225,6 +226,9 @@ class Composer:
                 parts.append(f"{column} is not given (blank, “unknown”, “N/A” or the like)")
             elif f.operator == GIVEN:
                 parts.append(f"{column} is given")
+            elif f.operator in (SAME, DIFFERS):
+                verb = "is the same as" if f.operator == SAME else "differs from"
+                parts.append(f"{column} {verb} its {f.value} (both given)")
             elif f.operator in ("in", "not in"):
                 among = "among" if f.operator == "in" else "not among"
                 parts.append(f"{column} {among} " + ", ".join(f"“{v}”" for v in f.value))

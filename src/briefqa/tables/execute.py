@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from ..errors import BriefqaError
 from .plan import ColumnRef, Filter, Join, Plan
 from .presence import GIVEN, MISSING, PLACEHOLDERS
+from .sameness import DIFFERS, SAME
 from .store import TableCatalog, TableInfo
 from .values import NUMBER
 
@@ -96,6 +97,14 @@ class Executor:
             raise PlanError(f"the plan names a column {table.name} does not have")
         return f"c{ref.position}"
 
+    def _named(self, table_name: str, column: str) -> ColumnRef:
+        """The column of a table that a filter names by its name (sameness.py)."""
+        table = self._table(table_name)
+        position = next((n for n, c in enumerate(table.columns) if c.name == column), None)
+        if position is None:
+            raise PlanError(f"the plan names a column {table.name} does not have")
+        return ColumnRef(table.name, position, column)
+
     def _typed(self, ref: ColumnRef, dimension: str) -> tuple[str, str]:
         table = self._table(ref.table)
         self._column(ref)
@@ -155,11 +164,16 @@ class Executor:
                                f"({column} IS NULL OR NOT {test})")
                 parameters.extend(whole_words(v) for v in values)
             elif f.operator in (MISSING, GIVEN):  # the cell folded as `presence.folded`
-                folded = (f"rtrim(lower(trim(regexp_replace(regexp_replace(coalesce({column}, "
-                          f"''), '[`*_]|<br\\s*/?>', ' ', 'g'), '\\s+', ' ', 'g'))), '.')")
-                test = f"{folded} IN ({', '.join('?' for _ in PLACEHOLDERS)})"
+                test = f"{_folded(column)} IN ({', '.join('?' for _ in PLACEHOLDERS)})"
                 clauses.append(test if f.operator == MISSING else f"NOT {test}")
                 parameters.extend(sorted(PLACEHOLDERS))
+            elif f.operator in (SAME, DIFFERS):  # two cells of the row, both given
+                other = self._column(self._named(ref.table, str(f.value)))
+                given = f"IN ({', '.join('?' for _ in PLACEHOLDERS)})"
+                compare = "=" if f.operator == SAME else "<>"
+                clauses.append(f"(NOT {_folded(column)} {given} AND NOT {_folded(other)} {given}"
+                               f" AND {_folded(column)} {compare} {_folded(other)})")
+                parameters.extend([*sorted(PLACEHOLDERS), *sorted(PLACEHOLDERS)])
             elif f.operator in ("contains", "excludes"):
                 # the words as a whole: "exascale" is not in "Pre-exascale"
                 test = f"regexp_matches(lower({column}), ?)"
@@ -375,6 +389,13 @@ class Executor:
     def _fill(self, rows: list[RowResult], table: TableInfo, ref: ColumnRef) -> None:
         for r in rows:
             r.value_text = r.cells[ref.position]
+
+
+def _folded(column: str) -> str:
+    """SQL for a cell as `presence.folded` reads it: lower case, no markup, one space, no
+    trailing full stop."""
+    return (f"rtrim(lower(trim(regexp_replace(regexp_replace(coalesce({column}, ''), "
+            f"'[`*_]|<br\\s*/?>', ' ', 'g'), '\\s+', ' ', 'g'))), '.')")
 
 
 def _partners(join: Join, rows: list[RowResult],

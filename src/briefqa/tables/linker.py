@@ -61,6 +61,7 @@ from .matrix import is_matrix
 from .negation import negated_words, negation_kept
 from .plan import ColumnRef, Filter, Join, Linked, Plan
 from .presence import GIVEN, is_missing, presences
+from .sameness import DIFFERS, SAME, samenesses
 from .store import ColumnInfo, TableCatalog, TableInfo
 from .unchecked import cells_elsewhere, scope_unchecked
 from .values import CLOCK, COUNT, DATE, NUMBER, SECONDS, quantities, singular
@@ -501,6 +502,12 @@ class Linker:
         filters = [f for f in filters if not _unit_asked(question, f)]
         filters.extend(numeric)
         present, present_spans, given_anyway = self._presence_filters(question, tls)
+        compared_columns, compared_spans = self._sameness_filters(question, tls)
+        if compared_columns:  # "the same flag for Fortran and C/C++": no other condition
+            filters = [f for f in filters if not any(
+                f.said and s <= question.find(f.said) < e for s, e in compared_spans)]
+            filters.extend(compared_columns)
+            present_spans = [*present_spans, *compared_spans]
         # "or the nodes without GPUs": the words of an item name a row, not a condition
         kept_present = [(p, (s, e)) for p, (s, e) in zip(present, present_spans)
                         if not any(a <= s and e <= b for a, b in item_spans)]
@@ -617,7 +624,8 @@ class Linker:
             conditioned = [r for f in filters for r in f.columns] + \
                 list(join.columns if join else ()) + list(given_anyway)
             filtered = {(r.table, r.position) for r in conditioned}
-            filtered_names = {squash(r.name) for r in conditioned}
+            filtered_names = {squash(r.name) for r in conditioned} | {
+                squash(str(f.value)) for f in filters if f.operator in (SAME, DIFFERS)}
             sources = {m.table.source for m in tls}
             for other in everything:  # this table's, or another of its document's
                 if other.table.source not in sources:
@@ -1072,6 +1080,21 @@ class Linker:
         filters = [Filter(tuple(refs), state, "", said=question[start:end])
                    for (state, start, end), refs in said.items() if not set(refs) <= full]
         return filters, [(start, end) for _, start, end in said], full
+
+    def _sameness_filters(self, question: str, tls: list[TableLinks]):
+        """"the identical flag for Fortran and for C/C++": two columns a row's cells are
+        compared in (see `sameness.py`), one filter over the tables that name both; and where
+        the question says each."""
+        said: dict[tuple[str, int, int, str], list[ColumnRef]] = {}
+        for m in tls:
+            columns = m.table.columns
+            for c in samenesses(question, m.mentioned, key=0):
+                ref = ColumnRef(m.table.name, c.first, columns[c.first].name)
+                said.setdefault((c.state, c.start, c.end, columns[c.second].name),
+                                []).append(ref)
+        filters = [Filter(tuple(refs), state, other, said=question[start:end])
+                   for (state, start, end, other), refs in said.items()]
+        return filters, [(start, end) for _, start, end, _ in said]
 
     def _yes_no_filters(self, question: str, tls: list[TableLinks], filters: list[Filter]):
         """"Which storage areas can have their quota expanded?": a yes/no column the question

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 AGGREGATES = ("count", "list", "max", "min", "sum", "difference", "compare", "count_by")
 OPERATORS = ("=", "!=", "contains", "excludes", "in", "not in", ">", ">=", "<", "<=",
-             "missing", "given")
+             "missing", "given", "same", "differs")
 # count_by's bound on how many rows a kept value has, and how it is said
 HAVING_WORDS = {">": "more than", ">=": "at least", "<": "fewer than", "<=": "at most",
                 "=": "exactly"}
@@ -34,7 +34,9 @@ class Filter:
     """Rows whose cell in `columns` (one column per table it applies to) holds `value`:
     a cell text ("=", "!=", "contains", "in": a tuple of texts) or a figure in `dimension`'s
     base unit (">", ">=", "<", "<=", "="); or rows whose cell gives no value ("missing":
-    blank, "unknown", "N/A": see presence.py) or gives one ("given"), `value` ""."""
+    blank, "unknown", "N/A": see presence.py) or gives one ("given"), `value` ""; or rows
+    whose cell says the same as ("same") or differs from ("differs") their cell in the column
+    named `value`, both given (sameness.py)."""
 
     columns: tuple[ColumnRef, ...]
     operator: str
