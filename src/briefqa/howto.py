@@ -11,11 +11,11 @@ sentence, it never decides whether the question is answered.
 from __future__ import annotations
 
 import bisect
-import re
 from typing import TYPE_CHECKING
 
 from .document import CODE, TABLE_ROW
 from .evidence import ScoredCandidate
+from .evidence.context import asks_how
 from .retrieve import Hit
 
 if TYPE_CHECKING:
@@ -23,23 +23,6 @@ if TYPE_CHECKING:
     from .store import IndexData
 
 COMMAND_LOOKAHEAD = 2  # how many sentences after the best one are looked at for its command
-
-# What asks how to do something, or for the thing to type, set or load, anywhere in the question
-# (it often comes after a sentence about the asker's situation: "My job was killed ... How do I
-# ...?", "Spack on LUMI: how do I ...", "... 1000 tasks, 4 at a time. syntax?").
-_ASKS_HOW = re.compile(
-    r"\bhow (?:do|can|should|would|could|does|to) (?:i|we|you|one|my|our)\b|\bhow to\b|"
-    r"\b(?:what|which)(?: \w+){0,3} (?:should|do|must|can|would) (?:i|we)\b|"
-    r"\bwhat's the (?:way|quickest way|easiest way|tool|command|option)\b|"
-    r"\bis there (?:a way|an option|a setting|a command|a workaround)\b|"
-    r"\b(?:command|option|flag|setting|variable|syntax|workaround)s?\b[^.?!]*\?|\bfix\?",
-    re.I)
-
-
-def asks_how(question: str) -> bool:
-    """Whether the question asks how to do something, or what to run, set or load."""
-    return bool(_ASKS_HOW.search(question))
-
 
 def holds_code(index: IndexData, unit_id: int) -> bool:
     """Whether the unit carries a code block (code joins the sentence before it)."""

@@ -37,6 +37,23 @@ _ASKS_HOW = re.compile(r"^\W*(?:how (?:do|can|should|would|to|does)|what (?:comm
 _ASKS_YES_NO = re.compile(r"^\W*(?:is|are|was|were|do|does|did|can|could|will|would|has|have|"
                           r"should|must|may)\b", re.I)
 
+# What asks how to do something, or for the thing to type, set or load, anywhere in the question
+# (it often comes after a sentence about the asker's situation: "My job was killed ... How do I
+# ...?", "Spack on LUMI: how do I ...", "... 1000 tasks, 4 at a time. syntax?").
+_ASKS_HOW_ANYWHERE = re.compile(
+    r"\bhow (?:do|can|should|would|could|does|to) (?:i|we|you|one|my|our)\b|\bhow to\b|"
+    r"\b(?:what|which)(?: \w+){0,3} (?:should|do|must|can|would) (?:i|we)\b|"
+    r"\bwhat's the (?:way|quickest way|easiest way|tool|command|option)\b|"
+    r"\bis there (?:a way|an option|a setting|a command|a workaround)\b|"
+    r"\b(?:command|option|flag|setting|variable|syntax|workaround)s?\b[^.?!]*\?|\bfix\?",
+    re.I)
+
+
+def asks_how(question: str) -> bool:
+    """Whether the question asks how to do something, or what to run, set or load."""
+    return bool(_ASKS_HOW_ANYWHERE.search(question))
+
+
 MIN_NAME_WEIGHT = 1.0  # BM25 idf: a name in more than about a quarter of the units weighs less
 
 
