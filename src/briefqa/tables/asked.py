@@ -113,6 +113,11 @@ COUNT_BY = re.compile(r"\b(?:which|what)\s+(?P<noun>[\w-]+)" + _GROUP_CLAUSE +
                       r"\s+(?:has|have|had|holds?|hosts?|"
                        r"is home to|gets?)\s+the\s+(?:(?P<max>most|largest number of|highest "
                        r"number of)|(?P<min>fewest|least|smallest number of))\b", re.I)
+# "What's the most common system class ...?": the mode of a column, not its largest value.
+MOST_COMMON = re.compile(r"\bmost\s+(?:common|frequent|usual|typical|widespread|popular)\b"
+                         r"(?:\s+(?:amount|number|kind|type|value|size)s?\s+of\b)?", re.I)
+_WHICH_IS = re.compile(r"\b(?:which|what)\s+((?:[\w-]+\s+){0,2}?[\w-]+)\s+(?:is|are|was|were)"
+                       r"\s+(?:the\s+)?$", re.I)
 _HOW_MANY = r"\d+|one|two|three|four|five|six|seven|eight|nine|ten"
 # "Which countries have more than one AI factory?": groups kept by how many rows they have.
 COUNT_HAVING = re.compile(
@@ -274,6 +279,9 @@ class Asked:
     group_clause: tuple[int, int] | None = None
     # compare: the smaller asked for ("which has a tighter quota, A or B?")
     less: bool = False
+    # count_by: asked as "the most common ..." (of a table of kinds with a column of how many
+    # of each, the kind with the most)
+    common: bool = False
 
 
 _WHICH_NOUN = re.compile(r"\b(?:which|what)\s+(?:of\s+the\s+|of\s+)?((?:[\w'’-]+\s+){0,3}?"
@@ -314,6 +322,7 @@ def asked(question: str) -> Asked:
         # largest, whose count the table gives beside it; a superlative, not a count
         counting = None
     by = COUNT_BY.search(text)
+    most_common = MOST_COMMON.search(text)
     bounded = COUNT_HAVING.search(text)
     intent, dimension, attribute, said, group = None, None, [], "", None
     having = _having(bounded.group("bound")) if bounded else None
@@ -334,6 +343,13 @@ def asked(question: str) -> Asked:
         attribute = _phrase_after(text, comparative.end())
     elif by:
         intent, group = "count_by", by.group("noun")
+    elif most_common and (not counting or counting.start() > most_common.start()):
+        # "the most common system class (, and how many systems have it?)": the value most
+        # rows hold (a count by it), not the largest value
+        intent = "count_by"
+        named = _WHICH_IS.search(text[:most_common.start()])  # "which class is the most common"
+        group = " ".join(_phrase_after(text, most_common.end()) or
+                         (sorted(keywords(named.group(1))) if named else [])) or None
     elif counting and _ADVICE.search(text):
         intent = None  # "how many MPI tasks per GPU should I use?": a setting to choose
     elif counting:
@@ -384,7 +400,8 @@ def asked(question: str) -> Asked:
             return Asked(intent, entity, attribute, dimension, excluded_from, said, group,
                          group_clause=_clause_of(by))
     return Asked(intent, entity, attribute, dimension, excluded_from, said, group,
-                 less=intent == "compare" and comparative.group("less") is not None)
+                 less=intent == "compare" and comparative.group("less") is not None,
+                 common=intent == "count_by" and most_common is not None)
 
 
 def _clause_of(match: re.Match) -> tuple[int, int] | None:

@@ -669,7 +669,20 @@ class Linker:
                 order="asc" if fewer and fewer.group("less") else "desc", confidence=score,
                 links=tuple(links))), None, links
         if what.intent == "count_by":
-            group = self._group(what, tls)
+            weight = self._weight(question, tls, ()) if what.common else ()
+            group = self._group(what, tls) or (
+                self._group_named(what, tls, set(weight or ())) if what.common else ())
+            if what.common and group and keywords(question) & entity_words:
+                entity = 1.0  # "the most common robot class", "... maker of robots": robots'
+            if weight:
+                # "the most common node configuration" of a table of kinds of node with a
+                # column of how many of each: the kind with the most; "the most common
+                # amount of memory" would be a column of that row (no such plan: none)
+                if group or blocked:
+                    return None
+                return score, account(Plan(tables, "max", tuple(filters), weight, NUMBER,
+                                           "desc", confidence=score,
+                                           links=tuple(links))), None, links
             if not group or entity < 0.5:
                 return None
             if blocked:
@@ -698,6 +711,8 @@ class Linker:
             for m in tls for c in m.table.columns)]
         if measure == ():
             return None  # several columns would do: not for the tables to answer
+        if measure and self._other_dimension(attribute, measure, dimension):
+            return None  # "draws the most power", measured in nodes
         if measure is None or (attribute and not linked_attribute):
             points = re.search(r"\b(?:table|csv|spreadsheet|list|map)s?\b", question, re.I) or \
                 (entity >= 0.99 and described >= 1.5)
@@ -739,6 +754,16 @@ class Linker:
         return score, account(Plan(tables, what.intent, tuple(filters), measure, dimension,
                                    "asc" if what.less else None, items=tuple(items[:2]),
                                    confidence=score, links=tuple(links))), None, links
+
+    @staticmethod
+    def _other_dimension(attribute: list[str], measure: tuple[ColumnRef, ...],
+                         dimension: str | None) -> bool:
+        """Whether what is asked for is a kind of measure ("power": flop/s or watts) that
+        the measured column is not of, nor named by ("the most power" of a column of node
+        counts)."""
+        kinds = {d for w in attribute for d, stems in DIMENSION_STEMS.items() if w in stems}
+        named = {w for r in measure for w in keywords(r.name)}
+        return bool(kinds) and dimension not in kinds and not set(attribute) & named
 
     def _loose_attribute(self, attribute: list[str], linked: list[str],
                          tls: list[TableLinks]) -> list[str]:
@@ -1374,7 +1399,7 @@ class Linker:
                     break
             if found:
                 refs.append(found)
-        if refs and len(refs) != len({r.table for r in measure}):
+        if refs and measure and len(refs) != len({r.table for r in measure}):
             return None
         return tuple(refs)
 
@@ -1481,6 +1506,20 @@ class Linker:
             if len(found) != 1:
                 return ()
             refs.append(ColumnRef(m.table.name, found[0].position, found[0].name))
+        return tuple(refs)
+
+    def _group_named(self, what: Asked, tls, besides: set[ColumnRef]) -> tuple[ColumnRef, ...]:
+        """"The most common robot class": the column whose whole name the words say (the
+        longest such, not one of `besides`), with words of what the table lists beside it."""
+        noun = keywords(what.group or "")
+        refs = []
+        for m in tls:
+            named = [c for c in m.table.columns if keywords(c.name) and
+                     keywords(c.name) <= noun and
+                     ColumnRef(m.table.name, c.position, c.name) not in besides]
+            if named:
+                column = max(named, key=lambda c: len(keywords(c.name)))
+                refs.append(ColumnRef(m.table.name, column.position, column.name))
         return tuple(refs)
 
     def _group(self, what: Asked, tls) -> tuple[ColumnRef, ...]:
