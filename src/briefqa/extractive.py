@@ -25,7 +25,7 @@ from .evidence.context import GIVES_REASON, QuestionContext, question_context
 from .evidence.model import sigmoid
 from .evidence.verifier import candidate_text
 from .figures import figure_near, short_span
-from .howto import command_after, same_paragraph
+from .howto import added_after, command_after, same_paragraph
 from .lexical import fold
 from .question import Question, asks_several
 from .retrieve import Hit, Retrieved, cite
@@ -516,7 +516,6 @@ def reason_after(evidence: Evidence, index: IndexData) -> ScoredCandidate | None
     best = evidence.best
     if not evidence.context.asks_reason or GIVES_REASON.search(index.units[best.unit_id].text):
         return None
-    known = {s.unit_id: s for s in evidence.candidates}
     for candidate in evidence.candidates[:REASON_CANDIDATES]:
         unit_id = candidate.unit_id
         for following in range(unit_id + 1, unit_id + 1 + REASON_LOOKAHEAD):
@@ -525,9 +524,7 @@ def reason_after(evidence: Evidence, index: IndexData) -> ScoredCandidate | None
                 break
             text = index.units[following].text
             if _POINTS_BACK.search(text) and GIVES_REASON.search(text):
-                return known.get(following) or ScoredCandidate(
-                    Hit(following, candidate.hit.dense, 0.0, 0.0), {},
-                    candidate.probability, candidate.logit, ["gives the reason"])
+                return added_after(evidence, candidate, following, "gives the reason")
     return None
 
 

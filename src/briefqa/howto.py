@@ -45,12 +45,6 @@ def command_after(evidence: Evidence, index: IndexData) -> ScoredCandidate | Non
     if best is None or not asks_how(evidence.question.text) or holds_code(index, best.unit_id):
         return None
     unit = index.units[best.unit_id]
-    known = {s.unit_id: s for s in evidence.candidates}
-
-    def added(unit_id: int, note: str) -> ScoredCandidate:
-        return known.get(unit_id) or ScoredCandidate(
-            Hit(unit_id, best.hit.dense, 0.0, 0.0), {}, best.probability, best.logit, [note])
-
     for following in range(best.unit_id + 1, best.unit_id + 1 + COMMAND_LOOKAHEAD):
         if following >= len(index.units):
             break
@@ -59,11 +53,20 @@ def command_after(evidence: Evidence, index: IndexData) -> ScoredCandidate | Non
                 after.kind == TABLE_ROW:
             break
         if holds_code(index, following):
-            return added(following, "shows the command")
+            return added_after(evidence, best, following, "shows the command")
     following = best.unit_id + 1
     if following < len(index.units) and same_paragraph(index, best.unit_id, following):
-        return added(following, "continues it")
+        return added_after(evidence, best, following, "continues it")
     return None
+
+
+def added_after(evidence: Evidence, before: ScoredCandidate, unit_id: int,
+                note: str) -> ScoredCandidate:
+    """The sentence a compose stage adds after `before`: the candidate itself where it is one,
+    else a new one weighed as `before`, with a note that says why it was added."""
+    known = next((s for s in evidence.candidates if s.unit_id == unit_id), None)
+    return known or ScoredCandidate(Hit(unit_id, before.hit.dense, 0.0, 0.0), {},
+                                    before.probability, before.logit, [note])
 
 
 def same_paragraph(index: IndexData, first: int, second: int) -> bool:

@@ -670,8 +670,7 @@ class Linker:
                 links=tuple(links))), None, links
         if what.intent == "count_by":
             weight = self._weight(question, tls, ()) if what.common else ()
-            group = self._group(what, tls) or (
-                self._group_named(what, tls, set(weight or ())) if what.common else ())
+            group = self._group(what, tls, set(weight or ()) if what.common else None)
             if what.common and group and keywords(question) & entity_words:
                 entity = 1.0  # "the most common robot class", "... maker of robots": robots'
             if weight:
@@ -1508,29 +1507,23 @@ class Linker:
             refs.append(ColumnRef(m.table.name, found[0].position, found[0].name))
         return tuple(refs)
 
-    def _group_named(self, what: Asked, tls, besides: set[ColumnRef]) -> tuple[ColumnRef, ...]:
-        """"The most common robot class": the column whose whole name the words say (the
-        longest such, not one of `besides`), with words of what the table lists beside it."""
+    def _group(self, what: Asked, tls,
+               named_whole: set[ColumnRef] | None = None) -> tuple[ColumnRef, ...]:
+        """"Which country has the most ...": the column counted by, whose name holds the
+        noun. With `named_whole` (for "the most common robot class"), else the column whose
+        whole name the words say (the longest such, not one of `named_whole`)."""
         noun = keywords(what.group or "")
         refs = []
         for m in tls:
-            named = [c for c in m.table.columns if keywords(c.name) and
-                     keywords(c.name) <= noun and
-                     ColumnRef(m.table.name, c.position, c.name) not in besides]
-            if named:
-                column = max(named, key=lambda c: len(keywords(c.name)))
+            column = next((c for c in m.table.columns
+                           if noun and noun <= keywords(c.name)), None)
+            if column is None and named_whole is not None:
+                named = [c for c in m.table.columns if keywords(c.name) and
+                         keywords(c.name) <= noun and
+                         ColumnRef(m.table.name, c.position, c.name) not in named_whole]
+                column = max(named, key=lambda c: len(keywords(c.name)), default=None)
+            if column is not None:
                 refs.append(ColumnRef(m.table.name, column.position, column.name))
-        return tuple(refs)
-
-    def _group(self, what: Asked, tls) -> tuple[ColumnRef, ...]:
-        """"Which country has the most ...": the column counted by."""
-        noun = keywords(what.group or "")
-        refs = []
-        for m in tls:
-            for column in m.table.columns:
-                if noun and noun <= keywords(column.name):
-                    refs.append(ColumnRef(m.table.name, column.position, column.name))
-                    break
         return tuple(refs)
 
 
