@@ -23,6 +23,10 @@ _DIFFERENCE = re.compile(r"\bhow (?:many|much) (?:more|fewer|less|longer|shorter
                          # "how many petaflops does Leonardo have above LISA's figure"
                          r"\bhow (?:many|much) [\w-]+ (?:does|do|did|can) [^?]{1,40}? "
                          r"(?:have|get|offer|give)\s+(?:above|over|beyond)\s+(?![~<>]?\d)", re.I)
+# "How many petaflops separate JUPITER from LUMI?", "how far apart are ...", "the gap between
+# ...": a difference, of what the words before "separate" measure
+_APART = re.compile(r"\bhow (?:many|much) (?P<what>(?:[\w-]+\s+){0,2}?[\w-]+) (?:separates?|"
+                    r"lies? between)\b|\bhow far apart\b|\b(?:gap|margin) between\b", re.I)
 # "Among the partitions where I can ask for part of a node, which ...", "Of the pre-exascale
 # machines that quote a figure, what ...": the rows asked among, said before the question.
 SCOPE = re.compile(r"^\s*(?:among(?:st)?|of|from|out\s+of)\s+(?:all\s+)?(?:the|these|"
@@ -131,14 +135,15 @@ _HAVING_FORMS = (("more than", ">"), ("at least", ">="), ("or more", ">="), ("fe
 
 # Words that ask for a dimension (English, for any corpus).
 _DIMENSION_WORDS = {
-    BYTES: "memory storage disk capacity quota space ram bytes byte volume",
+    BYTES: "memory storage disk capacity quota space ram bytes byte volume "
+           "kb mb gb tb pb kib mib gib tib pib",  # units standing alone: "how many TB"
     FLOPS: "performance flops petaflops exaflops teraflops compute computing peak speed "
-           "fastest powerful",
+           "fastest powerful tf pf ef tflops pflops eflops",
     SECONDS: "time duration long longer longest short shorter shortest walltime hours days "
              "minutes weeks months years retention",
     EUR: "budget cost costs price money funding euro euros expensive cheap spend spent",
     USD: "dollars dollar",
-    WATTS: "power energy electricity electrical watts megawatts consumption",
+    WATTS: "power energy electricity electrical watts megawatts consumption kw mw",
     BYTE_RATE: "bandwidth throughput",
     BIT_RATE: "bandwidth throughput",
     DATE: "date year month day opened founded started began selected",
@@ -284,11 +289,14 @@ class Asked:
     common: bool = False
 
 
-_WHICH_NOUN = re.compile(r"\b(?:which|what)\s+(?:of\s+the\s+|of\s+)?((?:[\w'’-]+\s+){0,3}?"
+# ("which is the most powerful": no noun; a verb right after "which" starts none)
+_WHICH_NOUN = re.compile(r"\b(?:which|what)\s+(?:of\s+the\s+|of\s+)?(?!(?:is|are|was|were|has|"
+                         r"have|had|does|do|did|can|could|will|would)\b)((?:[\w'’-]+\s+){0,3}?"
                          r"[\w'’-]+?)(?=\s+(?:is|are|was|were|has|have|had|do|does|did|can|"
                          r"could|will|would|allow|allows|give|gives|let|lets|get|gets|use|"
                          r"uses|in|on|at|of|from|with|for|to|went|go|goes)\b|\?|,|$)", re.I)
-_WHICH_PLURAL = re.compile(r"\b(?:which|what)\s+(?:of\s+the\s+)?((?:[\w'’-]+\s+){0,2}?"
+# ("which one quotes ...": a verb after "one", no plural)
+_WHICH_PLURAL = re.compile(r"\b(?:which|what)\s+(?:of\s+the\s+)?(?!one\s)((?:[\w'’-]+\s+){0,2}?"
                            r"[\w'’-]+[^s\W]s)\b(?!\s+(?:of|for)\b)", re.I)
 # "What's the partition with the shortest walltime?": the thing asked about, named before
 # the condition that picks it.
@@ -337,6 +345,9 @@ def asked(question: str) -> Asked:
         match = _DIFFERENCE.search(text)
         dimension = _ADJECTIVE_DIMENSION.get(match.group().lower().split()[-1])
         attribute = _phrase_after(text, match.end())
+    elif _APART.search(text):
+        intent, match = "difference", _APART.search(text)
+        attribute = sorted(keywords(match.group("what") or ""))
     elif comparative and names_two:
         intent = "compare"
         dimension = _ADJECTIVE_DIMENSION.get(comparative.group().lower())

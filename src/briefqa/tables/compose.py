@@ -25,7 +25,7 @@ import re
 
 from ..answer import Answer, Citation, Disagreement, Span
 from ..lexical import fold
-from .asked import keywords
+from .asked import ALL_DIMENSION_STEMS, DIMENSION_STEMS, keywords
 from .execute import Result, RowResult
 from .matrix import MatrixFinding
 from .plan import HAVING_WORDS, Filter, Linked, Plan
@@ -471,6 +471,10 @@ class Composer:
     def say_items(self, result: Result, label: str):
         plan = result.plan
         column = plan.measure[0].name if plan.measure else "the figure"
+        # a column named for something else than its figures ("Class": "Pre-exascale (~380
+        # PF)"): its figure is "the figure", not "the larger Class"
+        measured = column if not plan.dimension or plan.dimension not in DIMENSION_STEMS or \
+            keywords(column) & ALL_DIMENSION_STEMS else "figure"
         if len(result.rows) < len(plan.items):
             missing = ", ".join(f"“{m}”" for m in result.missing) or "one of them"
             return (f"Computed: {label} has no row for {missing} with {column}.", None, False,
@@ -502,7 +506,7 @@ class Composer:
             if plan.dimension == DATE:
                 verdict = f"{names[won]} is the {'earlier' if smaller else 'later'}"
             else:
-                verdict = f"{names[won]} has the {'smaller' if smaller else 'larger'} {column}"
+                verdict = f"{names[won]} has the {'smaller' if smaller else 'larger'} {measured}"
             return head + f"; {verdict}{caveat}.", spans[won], True, []
         total = values[0] + values[1] if plan.aggregate == "sum" else values[0] - values[1]
         sign = "+" if plan.aggregate == "sum" else "−"
@@ -518,8 +522,8 @@ class Composer:
             if plan.dimension == CLOCK and plan.aggregate == "difference" and total > 0:
                 sentence = sentence[:-1] + f": {said} from {names[1]} to {names[0]}."
             elif plan.aggregate == "difference" and total > 0:
-                sentence = sentence[:-1] + f": {names[0]} has {said} more {column} than " \
-                    f"{names[1]}."
+                more = "more" if measured == "figure" else f"more {measured}"
+                sentence = sentence[:-1] + f": {names[0]} has {said} {more} than {names[1]}."
         return sentence, Span(said, 0, -1, -1), True, []
 
     def compose_prose(self, found: ProseFinding) -> Answer:
