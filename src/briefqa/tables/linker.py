@@ -65,8 +65,8 @@ from .sameness import DIFFERS, SAME, samenesses
 from .store import ColumnInfo, TableCatalog, TableInfo
 from .unchecked import cells_elsewhere, scope_unchecked
 from .values import CLOCK, COUNT, DATE, NUMBER, SECONDS, quantities, singular
-from .vocabulary import glossary, kinds_of_rows, restricts, row_aliases
-from .yesno import is_yes_no, yes_no_conditions
+from .vocabulary import glossary, kinds_of_rows, negated_kinds, restricts, row_aliases
+from .yesno import is_yes_no, said_otherwise, yes_no_conditions
 
 # "adding up all the memory variants", "across every walltime": a column named over all its
 # values, no condition on it
@@ -75,9 +75,10 @@ _EVERY = re.compile(r"\b(?:all|every|each|any|across)\s+(?:(?:the|its|their|of\s
 
 # "the highest quoted figure", "of the machines that have a performance figure", "the map
 # gives an approximate FLOPS figure for": a largest or smallest among the rows that state one
-_QUOTED = re.compile(r"\b(?:quoted|stated)\s+(?:[\w-]+\s+){0,2}?(?:figures?|values?|numbers?)"
-                     r"\b|\b(?:have|has|having|with|give|gives|quote|quotes|state|states)\s+"
-                     r"(?:an?|any)\s+(?:[\w-]+\s+){0,2}?(?:figures?|values?|numbers?)\b", re.I)
+_QUOTED = re.compile(r"\b(?:quoted|stated)\s+(?:[\w-]+\s+){0,2}?(?:figures?|values?|numbers?|"
+                     r"performance|capacity|memory|power)\b|\b(?:have|has|having|with|give|gives|"
+                     r"quote|quotes|state|states)\s+(?:an?|any|the)\s+(?:[\w-]+\s+){0,2}?"
+                     r"(?:figures?|values?|numbers?)\b", re.I)
 
 
 @dataclass
@@ -212,6 +213,11 @@ class Linker:
                         tl.distinct.add(w)
             for column in table.columns:
                 strength, where = column_mention(column.name, question, tokens)
+                if strength < 1.0 and self._column_fact("yes/no", is_yes_no, table,
+                                                        column.position):
+                    other = said_otherwise(column.name, tokens)  # "raised": Expandable
+                    if other is not None:
+                        strength, where = 1.0, other
                 if strength > 0:
                     tl.columns[column.position] = strength
                     tl.mentioned[column.position] = where
@@ -254,6 +260,15 @@ class Linker:
             if len(squashed) >= 4 and squashed in windows:
                 add(value, "exact", value, *windows[squashed], rows)
                 continue
+            head = _HEAD.match(value)  # "Exascale (~1 EF)": "exascale" names it whole
+            if head and re.search(r"[^\W\d]", head.group(1)):  # not "1 (200)": a figure
+                head_lows = [t.low for t in tokenize(head.group(1))]
+                span = _find(lows, head_lows) if any(
+                    w not in STOPWORDS for w in head_lows) else None
+                if span is not None:
+                    add(value, "exact", head.group(1), tokens[span[0]].start,
+                        tokens[span[1] - 1].end, rows)
+                    continue
             if len(vlows) == 1 and value[:1].isupper() and value.isalpha():
                 demonym = next((t for t in tokens if t.text[:1].isupper()
                                 and _demonym_of(t.low, vlows[0])), None)
@@ -266,12 +281,36 @@ class Linker:
                 if span[1] - span[0] + 1 <= len(vlows) + 2:  # its words close together
                     add(value, "cover", value, tokens[span[0]].start, tokens[span[1]].end,
                         rows)
+        for meant, start, end in negated_kinds(question, kinds):
+            # "aren't up and running yet" of systems "(operational & incoming)": the cells
+            # that say "incoming", unless the question counts them in
+            if not restricts(question, start, {meant}, kinds):
+                continue
+            for (value, _vlows, _sq), rows in zip(values, counts):
+                word = next((t.text for t in tokenize(value) if keywords(t.text) == {meant}),
+                            None)
+                if word is not None:
+                    add(value, "contains", word, start, end, rows)
         if key:  # "Project flash", where a sibling table calls the same row so
             for own, alias in self._aliases.get(table.name, {}).items():
-                span = _find(lows, [x.low for x in tokenize(alias)])
-                if span is not None and not any(v.value == own for v in out):
+                if any(v.value == own for v in out):
+                    continue
+                alias_lows = [x.low for x in tokenize(alias)]
+                span = _find(lows, alias_lows)
+                if span is not None:
                     add(own, "exact", own, tokens[span[0]].start, tokens[span[1] - 1].end,
                         1)
+                    continue
+                content = {w for w in alias_lows if w not in STOPWORDS}
+                if len(content) >= 2 and content <= set(lows):  # "project ..., flash"
+                    first, last = _tightest(lows, content)
+                    if last - first + 1 <= len(alias_lows) + 2:
+                        # where it says the alias's own word: "project persistent,
+                        # scratch" is another row's
+                        odd = content - {x.low for x in tokenize(own)}
+                        at = [n for n in range(first, last + 1) if lows[n] in odd] or \
+                            [first, last]
+                        add(own, "cover", own, tokens[at[0]].start, tokens[at[-1]].end, 1)
         taken = {(v.start, v.end) for v in out}
         # A distinctive word or phrase of the question inside longer cells ("LUMI-C" in
         # "LUMI-C and LUMI-G", "exascale" of "exascale-class" in "Exascale (~1 EF)"); in a
@@ -329,6 +368,11 @@ class Linker:
             against = set().union(*[kinds.get(w, set()) for w in negated])
             if any(f.operator in ("=", "contains") and keywords(f.said) & against
                    for f in plan.filters):
+                return True
+            # "aren't running yet": a filter on the kind its negated words name
+            if any(f.operator in ("contains", "in") and all(
+                    keywords(str(v)) <= kinds.keys() for v in _values_of(f)) and
+                   keywords(f.said) & negated for f in plan.filters):
                 return True
         return False
 
@@ -538,7 +582,8 @@ class Linker:
         filters, untimed = time_filters(times, [m.table for m in tls], filters, question)
         spans = [(v.start, v.end) for v in [*used, *excluded]] + list(item_spans) + \
             list(numeric_spans) + [span_of(question, f.said) for f in filters if f.said] + \
-            [(t.start, t.end) for t in [*times, *measured]] + adding_spans(question)
+            [(t.start, t.end) for t in [*times, *measured]] + adding_spans(question) + \
+            [(s, e) for m in tls for _k, s, e in negated_kinds(question, self._kinds[m.table.name])]
         unexplained = self._unexplained(question, tls, spans,
                                         set(what.attribute) | keywords(what.said) |
                                         (entity_words & REFERENT_STEMS) |
@@ -1141,10 +1186,12 @@ class Linker:
                 if ref in constrained:
                     continue
                 said.setdefault((c.yes, c.start, c.end), []).append(ref)
+                # right before it or after it: "their quota expanded", "a bigger quota"
                 subjects |= {ColumnRef(m.table.name, p, columns[p].name)
-                             for p, (s, e) in m.mentioned.items() if p != c.position and
-                             e <= c.start and re.fullmatch(r"[\s\w'’]{0,12}",
-                                                           question[e:c.start])}
+                             for p, (s, e) in m.mentioned.items() if p != c.position and (
+                                 (e <= c.start and re.fullmatch(r"[\s\w'’]{0,12}",
+                                                                question[e:c.start])) or
+                                 _names_next(question[c.end:], columns[p].name))}
         out = [Filter(tuple(refs), "contains" if yes else "excludes", "yes",
                       said=question[start:end]) for (yes, start, end), refs in said.items()]
         return out, [(start, end) for _, start, end in said], subjects
@@ -1560,6 +1607,20 @@ def _missing_rows(column: ColumnInfo) -> int:
                if is_missing(v))
 
 
+def _names_next(text: str, name: str) -> bool:
+    """Does the text start with a word of the name ("[a bigger] quota")?"""
+    match = re.match(r"\s{1,2}([\w'’-]+)", text)
+    return bool(match and keywords(match.group(1)) & keywords(name))
+
+
+def _values_of(f: Filter) -> tuple:
+    return f.value if isinstance(f.value, tuple) else (f.value,)
+
+
+# A cell that is a value and an aside on it: "Exascale (~1 EF)", "Mid-range (incoming)"
+_HEAD = re.compile(r"^\s*([^()]*?\w)\s*\([^()]*\)\s*$")
+
+
 def _needle(value: str, candidate) -> str:
     """The words a "contains" filter looks for, as the cell writes them."""
     low = fold(value)
@@ -1604,12 +1665,17 @@ def _either(filters: list[Filter]) -> list[Filter]:
                     all(c.position == 0 for c in f.columns)]
     if len(labelled) < 2:
         return filters
-    values = []
+    values: dict[str, str] = {}  # "incoming" and "Incoming": one value
     for f in labelled:
-        values.extend(f.value if isinstance(f.value, tuple) else (str(f.value),))
-    return [f for f in filters if f not in labelled] + [Filter(
-        tuple(dict.fromkeys(c for f in labelled for c in f.columns)), "in",
-        tuple(dict.fromkeys(values)), said=", ".join(f.said for f in labelled))]
+        for value in f.value if isinstance(f.value, tuple) else (str(f.value),):
+            values.setdefault(str(value).lower(), value)
+    columns = tuple(dict.fromkeys(c for f in labelled for c in f.columns))
+    said = ", ".join(f.said for f in labelled)
+    if len(values) == 1 and all(f.operator == "contains" for f in labelled):
+        return [f for f in filters if f not in labelled] + [
+            Filter(columns, "contains", next(iter(values.values())), said=said)]
+    return [f for f in filters if f not in labelled] + [
+        Filter(columns, "in", tuple(values.values()), said=said)]
 
 
 def _tightest(lows: list[str], wanted: set[str]) -> tuple[int, int]:

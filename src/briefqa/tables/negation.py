@@ -20,6 +20,10 @@ _NEGATIVE_OPERATORS = frozenset({"!=", "excludes", "not in", "missing", "differs
 _NO_MORE_THAN = re.compile(r"\bno\s+(?:more|less|fewer|later|earlier|longer|shorter|greater|"
                            r"higher|lower|bigger|larger|smaller)\s+than\b", re.I)
 
+# "counting ones that haven't arrived yet": rows counted in, whatever the clause negates
+_COUNTED_IN = re.compile(r"\b(?:counting|including)\s+(?:the\s+)?(?:ones|those)\s+(?:that|which)"
+                         r"\s+[^,;?]*", re.I)
+
 
 def _names_placeholders(f: Filter) -> bool:
     """"no C/C++ option (marked not available or N/A)": cells that say nothing is given."""
@@ -41,6 +45,7 @@ def negation_kept(question: str, linked: Linked | None,
     not operational yet?" is no count of all the systems, nor "which country has a
     supercomputer but no AI factory" a count of the factories' countries."""
     unbounded = _NO_MORE_THAN.sub(" ", question)  # "no more than two jobs": a bound
+    unbounded = _COUNTED_IN.sub(" ", unbounded)  # "counting ones that haven't arrived"
     if linked is None or not linked.plans or not _NEGATION.search(unbounded):
         return linked
     negated = negated_words(unbounded)

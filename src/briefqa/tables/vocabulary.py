@@ -79,7 +79,35 @@ def glossary(tables: list[TableInfo]) -> dict[str, frozenset[str]]:
     return {name: frozenset(words_of) for name, words_of in found.items()}
 
 
-_INCLUDING = re.compile(r"\b(?:counting|including|incl|plus|with|also)\s+(?:the\s+)?$", re.I)
+_INCLUDING = re.compile(r"\b(?:counting|including|incl|plus|with|also)\s+(?:the\s+)?"
+                        r"(?:(?:ones|those)\s+(?:that|which)\s+)?$", re.I)
+# Plain words for being in service, the state a title's "operational" names: a machine "not
+# running yet", "not online", "not up and running", "not arrived yet" is not operational.
+_IN_SERVICE = keywords("operational running operating online live active working arrived "
+                       "deployed installed")
+_NOT_STATE = re.compile(r"(?:\b(?:not|never)\s+|n['’]t\s+)(?:yet\s+)?(?:(?:be|been|come|gone|"
+                        r"become|fully)\s+)?(?:up\s+and\s+)?(?P<word>[a-z]+)(?:\s+yet\b)?",
+                        re.I)
+
+
+def negated_kinds(question: str, kinds: dict[str, set[str]]) -> list[tuple[str, int, int]]:
+    """The kinds of row a question names by negating the one set against them: in a table of
+    systems "(operational & incoming)", "not operational yet", "aren't up and running yet",
+    "have not come online" name the incoming ones. Each: (the kind meant, where the words
+    start, where they end); only where the title sets exactly one kind against the one
+    negated."""
+    out = []
+    for match in _NOT_STATE.finditer(question):
+        word = keywords(match.group("word"))
+        for kind, against in kinds.items():
+            if len(against) != 1 or not (word & {kind} or (
+                    word & _IN_SERVICE and kind in _IN_SERVICE)):
+                continue
+            start = match.start()
+            while start > 0 and question[start - 1].isalpha():  # "aren't": the whole word
+                start -= 1
+            out.append((next(iter(against)), start, match.end()))
+    return out
 
 
 def restricts(question: str, start: int, said: set[str], kinds: dict[str, set[str]]) -> bool:

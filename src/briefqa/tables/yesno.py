@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .asked import Token, keywords
 from .presence import folded, is_missing
 
 # Share of a column's given cells that must start with "yes" or "no", and how many at least.
@@ -21,6 +22,10 @@ _LEADING = re.compile(r"^(yes|no)\b")
 _DENIED = re.compile(r"(?:\b(?:not|cannot|never|no)|n['’]t|\bnon)[\s-]+(?:[\w'’]+\s+){0,3}$",
                      re.I)
 _NEAR = 30  # characters before the column's name the denial may start
+# Plain words for the change a yes/no column's name allows: an "Expandable" quota is one that
+# can be raised, increased, extended, grown or made bigger ("can have their quota raised").
+_GROWTH = keywords("expand expandable expanded extend extendable extended increase increased "
+                   "raise raised grow grown enlarge enlarged bigger larger")
 
 
 def answers(cell: str) -> str | None:
@@ -60,3 +65,21 @@ def yes_no_conditions(question: str, mentioned: dict[int, tuple[int, int]],
         before = question[max(0, start - _NEAR):start]
         out.append(YesNo(position, not _DENIED.search(before), start, end))
     return out
+
+
+def said_otherwise(name: str, tokens: list[Token]) -> tuple[int, int] | None:
+    """Where the question names a yes/no column by another word for the change its name
+    allows ("Expandable": "raised", "increased", "grown", "bigger"), or None."""
+    if not keywords(name) & _GROWTH:
+        return None
+    for n, t in enumerate(tokens):
+        if keywords(t.text) & _GROWTH:
+            # "raised beyond the default": the default is what it grows from; "increased on
+            # request": how
+            after = [x.low for x in tokens[n + 1:n + 4]]
+            if after[:1] in (["beyond"], ["past"], ["above"]) and "default" in after:
+                return t.start, tokens[n + 1 + after.index("default")].end
+            if after[:2] in (["on", "request"], ["upon", "request"]):
+                return t.start, tokens[n + 2].end
+            return t.start, t.end
+    return None

@@ -1,0 +1,110 @@
+"""The linker's mechanisms of round 27, each on a small corpus of its own:
+
+- a cell that is a value with an aside ("Flagship (~120 PF)") is that value said whole
+  ("flagship"), and its figure is what a unit alone asks for ("in PF", "petaflops");
+- "which one quotes ...", "which is the most powerful" take what is compared from the
+  question's scope ("Of the flagship machines"); "how many petaflops separate A from B" is a
+  difference, said without the column's name ("120 PF more than", not "more Class");
+- a title's kinds "(operational & incoming)": "aren't up and running yet", "have not come
+  online" name the incoming rows, and "counting ones that haven't arrived" counts them in;
+- a yes/no column named "Expandable" is what "raised", "increased", "a bigger quota" ask of,
+  and a row a sibling table names otherwise ("Project temp" for "Project scratch") is named
+  by its own word in a list of rows."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import assistant_over, cites_every_row, row_names
+
+CLUSTERS_MD = """# The research compute network
+
+## Clusters (operational & incoming)
+
+| System | Country | Class | Notes |
+| --- | --- | --- | --- |
+| Borealis | Norway | Flagship (~120 PF) | GPU system |
+| Caldera | Spain | Flagship (~45 PF) | CPU and GPU |
+| Dune | Chile | Flagship | Figures not published |
+| Ember | Poland | Regional (~8 PF) | Climate work |
+| Fjord | Iceland | Regional (incoming) | Deploy from 2027 |
+| Glade | Estonia | Incoming | Tender running |
+"""
+
+STORAGE_MD = """# Storage on the cluster
+
+## Storage areas
+
+|                | Path             | Purpose                  |
+| -------------- | ---------------- | ------------------------ |
+| User home      | `/home/<user>`   | Personal files           |
+| Project work   | `/work/<project>`| Shared project files     |
+| Project temp   | `/temp/<project>`| Temporary job data       |
+
+|                 | Quota  | Expandable         | Retention        |
+| --------------- | ------ | ------------------ | ---------------- |
+| User home       | 10 GB  | No                 | User lifetime    |
+| Project work    | 100 GB | Yes, up to 1 TB    | Project lifetime |
+| Project scratch | 20 TB  | Yes, up to 50 TB   | 60 days          |
+
+When a storage area is marked as expandable, you can request more space.
+"""
+
+
+@pytest.fixture(scope="module")
+def qa(tmp_path_factory):
+    return assistant_over(tmp_path_factory, "generality6",
+                          {"clusters.md": CLUSTERS_MD, "storage.md": STORAGE_MD})
+
+
+def test_a_cell_with_an_aside_is_its_value_and_its_figure(qa):
+    answer = qa.ask("Of the flagship machines, which one quotes the biggest petaflop number?")
+    assert answer.mode == "computed" and answer.computation["aggregate"] == "max"
+    assert row_names(answer) == {"Borealis"} and "~120 PF" in answer.text
+    cites_every_row(qa, answer)
+    answer = qa.ask("Of the flagship systems that quote a performance figure, which is the "
+                    "most powerful?")
+    assert answer.mode == "computed" and row_names(answer) == {"Borealis"}
+    answer = qa.ask("Which clusters are flagship class?")  # "flagship": the cell's value
+    assert answer.mode == "computed"
+    assert row_names(answer) == {"Borealis", "Caldera", "Dune"}
+
+
+def test_how_many_petaflops_separate_two_systems(qa):
+    answer = qa.ask("Roughly how many petaflops separate Borealis from Caldera?")
+    assert answer.mode == "computed" and answer.computation["aggregate"] == "difference"
+    assert "75 PF more than Caldera" in answer.text and "more Class" not in answer.text
+    cites_every_row(qa, answer)
+    answer = qa.ask("How much bigger is Borealis than Ember, in PF?")
+    assert answer.mode == "computed" and "112 PF" in answer.text
+
+
+def test_rows_not_running_yet_are_the_incoming_ones(qa):
+    for question in ("Which clusters aren't up and running yet?",
+                     "Which clusters in the network have not come online yet?"):
+        answer = qa.ask(question)
+        assert answer.mode == "computed", question
+        assert row_names(answer) == {"Fjord", "Glade"}, question
+    answer = qa.ask("How many clusters are not operational yet?")
+    assert answer.mode == "computed" and answer.short.text == "2"
+    # counted in, not a condition: all the regional ones
+    answer = qa.ask("Which clusters are regional class, counting ones that haven't arrived "
+                    "yet?")
+    assert answer.mode == "computed" and row_names(answer) == {"Ember", "Fjord"}
+
+
+def test_an_expandable_quota_is_one_that_can_be_raised(qa):
+    for question in ("Which storage areas can have their quota raised?",
+                     "Which of the storage areas can get a bigger quota?",
+                     "Which storage areas can have their quota raised beyond the default?"):
+        answer = qa.ask(question)
+        assert answer.mode == "computed", question
+        assert row_names(answer) == {"Project work", "Project scratch"}, question
+        cites_every_row(qa, answer)
+    answer = qa.ask("How many storage areas can have their quota increased on request?")
+    assert answer.mode == "computed" and answer.short.text == "2"
+    answer = qa.ask("Which storage areas cannot have their quota raised?")
+    assert answer.mode == "computed" and row_names(answer) == {"User home"}
+    # the rows listed, one by its sibling table's name ("temp" for "Project scratch")
+    answer = qa.ask("How many of the storage areas (user home, project work, temp) can have "
+                    "their quota increased on request?")
+    assert answer.mode == "computed" and answer.short.text == "2"
