@@ -9,7 +9,10 @@
   online" name the incoming rows, and "counting ones that haven't arrived" counts them in;
 - a yes/no column named "Expandable" is what "raised", "increased", "a bigger quota" ask of,
   and a row a sibling table names otherwise ("Project temp" for "Project scratch") is named
-  by its own word in a list of rows."""
+  by its own word in a list of rows;
+- a name cell giving two names ("`load`, `add`") is what "a shorter alias", "two different
+  names" ask of; "which kind of storage" asks of the storage areas; "keeps files longer
+  before purging" compares durations."""
 
 from __future__ import annotations
 
@@ -40,20 +43,32 @@ STORAGE_MD = """# Storage on the cluster
 | Project work   | `/work/<project>`| Shared project files     |
 | Project temp   | `/temp/<project>`| Temporary job data       |
 
-|                 | Quota  | Expandable         | Retention        |
-| --------------- | ------ | ------------------ | ---------------- |
-| User home       | 10 GB  | No                 | User lifetime    |
-| Project work    | 100 GB | Yes, up to 1 TB    | Project lifetime |
-| Project scratch | 20 TB  | Yes, up to 50 TB   | 60 days          |
+|                 | Quota  | Expandable         | Retention        | Billing rate |
+| --------------- | ------ | ------------------ | ---------------- | ------------ |
+| User home       | 10 GB  | No                 | User lifetime    | NA           |
+| Project work    | 100 GB | Yes, up to 1 TB    | 90 days          | 1x           |
+| Project scratch | 20 TB  | Yes, up to 50 TB   | 30 days          | 10x          |
 
 When a storage area is marked as expandable, you can request more space.
+"""
+
+
+MODULES_MD = """# The module command
+
+| Sub-command     | Description                     |
+| --------------- | ------------------------------- |
+| `show`, `sh`    | Show what a module sets         |
+| `load`, `add`   | Load a module                   |
+| `purge`         | Unload all modules              |
+| `spider`        | Search for modules              |
 """
 
 
 @pytest.fixture(scope="module")
 def qa(tmp_path_factory):
     return assistant_over(tmp_path_factory, "generality6",
-                          {"clusters.md": CLUSTERS_MD, "storage.md": STORAGE_MD})
+                          {"clusters.md": CLUSTERS_MD, "storage.md": STORAGE_MD,
+                           "modules.md": MODULES_MD})
 
 
 def test_a_cell_with_an_aside_is_its_value_and_its_figure(qa):
@@ -108,3 +123,26 @@ def test_an_expandable_quota_is_one_that_can_be_raised(qa):
     answer = qa.ask("How many of the storage areas (user home, project work, temp) can have "
                     "their quota increased on request?")
     assert answer.mode == "computed" and answer.short.text == "2"
+
+
+def test_rows_with_a_second_name_are_the_ones_with_an_alias(qa):
+    for question in ("Which sub-commands also have a shorter alias?",
+                     "Which sub-commands can be typed under two different names?"):
+        answer = qa.ask(question)
+        assert answer.mode == "computed", question
+        assert row_names(answer) == {"show, sh", "load, add"}, question
+        cites_every_row(qa, answer)
+    answer = qa.ask("In the list of module sub-commands, how many have a shorter alias you "
+                    "can type instead?")
+    assert answer.mode == "computed" and answer.short.text == "2"
+    answer = qa.ask("Which module sub-commands have no alias?")
+    assert answer.mode == "computed" and row_names(answer) == {"purge", "spider"}
+
+
+def test_a_kind_of_thing_and_a_duration_before_an_event(qa):
+    answer = qa.ask("Which kind of storage is billed at the steepest rate?")
+    assert answer.mode == "computed" and row_names(answer) == {"Project scratch"}
+    answer = qa.ask("Which keeps unused files longer before purging: project work or "
+                    "project scratch?")
+    assert answer.mode == "computed" and answer.computation["aggregate"] == "compare"
+    assert "Project work has the larger" in answer.text

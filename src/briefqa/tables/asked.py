@@ -29,7 +29,8 @@ _APART = re.compile(r"\bhow (?:many|much) (?P<what>(?:[\w-]+\s+){0,2}?[\w-]+) (?
                     r"lies? between)\b|\bhow far apart\b|\b(?:gap|margin) between\b", re.I)
 # "Among the partitions where I can ask for part of a node, which ...", "Of the pre-exascale
 # machines that quote a figure, what ...": the rows asked among, said before the question.
-SCOPE = re.compile(r"^\s*(?:among(?:st)?|of|from|out\s+of)\s+(?:all\s+)?(?:the|these|"
+SCOPE = re.compile(r"^\s*(?:among(?:st)?|of|from|out\s+of|in\s+the\s+(?:list|table)\s+of)\s+"
+                   r"(?:all\s+)?(?:the|these|"
                    r"those|its|their|our|\w+'s)?\s*(?P<body>[^,?;]{3,160}?)\s*,\s*"
                    r"(?:which|what|who|how|where|when|is|are|does|do)\b", re.I)
 
@@ -140,7 +141,7 @@ _DIMENSION_WORDS = {
     FLOPS: "performance flops petaflops exaflops teraflops compute computing peak speed "
            "fastest powerful tf pf ef tflops pflops eflops",
     SECONDS: "time duration long longer longest short shorter shortest walltime hours days "
-             "minutes weeks months years retention",
+             "minutes weeks months years retention purge purged purging",
     EUR: "budget cost costs price money funding euro euros expensive cheap spend spent",
     USD: "dollars dollar",
     WATTS: "power energy electricity electrical watts megawatts consumption kw mw",
@@ -290,13 +291,15 @@ class Asked:
 
 
 # ("which is the most powerful": no noun; a verb right after "which" starts none)
-_WHICH_NOUN = re.compile(r"\b(?:which|what)\s+(?:of\s+the\s+|of\s+)?(?!(?:is|are|was|were|has|"
+_WHICH_NOUN = re.compile(r"\b(?:which|what)\s+(?:(?:kind|type|sort)s?\s+of\s+)?"
+                         r"(?:of\s+the\s+|of\s+)?(?!(?:is|are|was|were|has|"
                          r"have|had|does|do|did|can|could|will|would)\b)((?:[\w'’-]+\s+){0,3}?"
                          r"[\w'’-]+?)(?=\s+(?:is|are|was|were|has|have|had|do|does|did|can|"
                          r"could|will|would|allow|allows|give|gives|let|lets|get|gets|use|"
                          r"uses|in|on|at|of|from|with|for|to|went|go|goes)\b|\?|,|$)", re.I)
 # ("which one quotes ...": a verb after "one", no plural)
-_WHICH_PLURAL = re.compile(r"\b(?:which|what)\s+(?:of\s+the\s+)?(?!one\s)((?:[\w'’-]+\s+){0,2}?"
+_WHICH_PLURAL = re.compile(r"\b(?:which|what)\s+(?:(?:kind|type|sort)s?\s+of\s+)?(?:of\s+the\s+)?"
+                           r"(?!one\s)((?:[\w'’-]+\s+){0,2}?"
                            r"[\w'’-]+[^s\W]s)\b(?!\s+(?:of|for)\b)", re.I)
 # "What's the partition with the shortest walltime?": the thing asked about, named before
 # the condition that picks it.
@@ -305,7 +308,8 @@ _WHAT_THE = re.compile(r"\bwhat(?:['’]s|\s+is|\s+are|\s+was|\s+were)\s+the\s+"
 _NUMBER_OF = re.compile(r"\bnumber\s+of\s+(?:the\s+)?((?:[\w'’-]+\s+){0,4}?[\w'’-]+?)"
                         r"(?=\s+(?:are|is|were|was|do|does|did|have|has|can|could|in|on|at|"
                         r"from|with|for|to|across|of)\b|\?|$)", re.I)
-_COUNTED = re.compile(r"\bhow many\s+(?:of\s+(?:the\s+)?)?((?:[\w'’-]+\s+){0,4}?[\w'’-]+?)"
+_COUNTED = re.compile(r"\bhow many\s+(?:of\s+(?:the\s+)?)?(?!(?:have|has|are|is|were|was|can|could|"
+                      r"do|does|did)\b)((?:[\w'’-]+\s+){0,4}?[\w'’-]+?)"
                       r"(?=\s+(?:are|is|were|was|do|does|did|have|has|can|could|let|lets|in|"
                       r"on|at|from|with|for|to|get|give|there|sit|stand|appear|exist|made|make|"
                       r"run|use|offer|come|allow|hold|host|support|need|fall|carry|provide|"

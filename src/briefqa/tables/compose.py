@@ -25,6 +25,7 @@ import re
 
 from ..answer import Answer, Citation, Disagreement, Span
 from ..lexical import fold
+from .aliases import ALIASED, SINGLE
 from .asked import ALL_DIMENSION_STEMS, DIMENSION_STEMS, keywords
 from .execute import Result, RowResult
 from .matrix import MatrixFinding
@@ -226,6 +227,9 @@ class Composer:
                 parts.append(f"{column} is not given (blank, “unknown”, “N/A” or the like)")
             elif f.operator == GIVEN:
                 parts.append(f"{column} is given")
+            elif f.operator in (ALIASED, SINGLE):
+                names = "more than one name" if f.operator == ALIASED else "one name"
+                parts.append(f"{column} gives {names}")
             elif f.operator in (SAME, DIFFERS):
                 verb = "is the same as" if f.operator == SAME else "differs from"
                 parts.append(f"{column} {verb} its {f.value} (both given)")

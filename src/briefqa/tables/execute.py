@@ -13,6 +13,8 @@ import threading
 from dataclasses import dataclass, field, replace
 
 from ..errors import BriefqaError
+from .aliases import ALIASED, SINGLE
+from .aliases import PATTERN as ALIAS_PATTERN
 from .plan import ColumnRef, Filter, Join, Plan
 from .presence import GIVEN, MISSING, PLACEHOLDERS
 from .sameness import DIFFERS, SAME
@@ -174,6 +176,10 @@ class Executor:
                 clauses.append(f"(NOT {_folded(column)} {given} AND NOT {_folded(other)} {given}"
                                f" AND {_folded(column)} {compare} {_folded(other)})")
                 parameters.extend([*sorted(PLACEHOLDERS), *sorted(PLACEHOLDERS)])
+            elif f.operator in (ALIASED, SINGLE):  # the name cell gives several names or one
+                test = f"regexp_matches({column}, ?)"
+                clauses.append(test if f.operator == ALIASED else f"NOT {test}")
+                parameters.append(ALIAS_PATTERN)
             elif f.operator in ("contains", "excludes"):
                 # the words as a whole: "exascale" is not in "Pre-exascale"
                 test = f"regexp_matches(lower({column}), ?)"

@@ -24,6 +24,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..lexical import STOPWORDS, fold, words
+from .aliases import alias_condition, has_aliases
 from .asked import (
     ALL_DIMENSION_STEMS,
     BETWEEN_TWO,
@@ -169,10 +170,14 @@ class Linker:
         found: set[str] = set()
         stem = table.source.rsplit("/", 1)[-1].rsplit(".", 1)[0].replace("_", " ")
         for text in (re.sub(r"\([^)]*\)", " ", table.title), stem):  # not "(startups / SMEs)"
-            for token in re.findall(r"[A-Za-z][A-Za-z-]+", text):
+            tokens = re.findall(r"[A-Za-z][A-Za-z-]+", text)
+            for n, token in enumerate(tokens):
                 if len(token) > 3 and token.lower().endswith("s") and \
                         not token.lower().endswith("ss"):
                     found |= keywords(token)
+                    if n and n == len(tokens) - 1 and (tokens[n - 1].islower() or (
+                            n == 1 and tokens[0].istitle())):
+                        found |= keywords(tokens[n - 1])  # "disk storage areas": storage
         if table.columns:
             found |= keywords(table.columns[0].name) - GENERIC_STEMS
         if not found:
@@ -567,6 +572,9 @@ class Linker:
             yes_no, yes_no_spans, subjects = self._yes_no_filters(question, tls, filters)
             filters.extend(yes_no)
             present_spans = [*present_spans, *yes_no_spans]
+            aliased, aliased_spans = self._alias_filters(question, tls)
+            filters.extend(aliased)
+            present_spans = [*present_spans, *aliased_spans]
             given_anyway = {*given_anyway, *subjects}
         numeric_spans = [*numeric_spans, *present_spans]
         explained = self._explains(question, tls, [*used, *excluded],
@@ -577,7 +585,8 @@ class Linker:
         # event ends the duration measured (a column of durations), it sets no condition
         measured = [t for t in times if t.low is None and what.dimension == SECONDS and
                     what.intent in ("max", "min", "compare", "difference") and
-                    re.search(r"\b(?:time|long|period|duration)\s+$", question[:t.start], re.I)]
+                    re.search(r"\b(?:time|long(?:er|est)?|short(?:er|est)|period|duration)\s+$",
+                              question[:t.start], re.I)]
         times = [t for t in times if t not in measured]
         filters, untimed = time_filters(times, [m.table for m in tls], filters, question)
         spans = [(v.start, v.end) for v in [*used, *excluded]] + list(item_spans) + \
@@ -1164,6 +1173,18 @@ class Linker:
         filters = [Filter(tuple(refs), state, other, said=question[start:end])
                    for (state, start, end, other), refs in said.items()]
         return filters, [(start, end) for _, start, end, _ in said]
+
+    def _alias_filters(self, question: str, tls: list[TableLinks]):
+        """"Which sub-commands also have a shorter alias?": the rows whose name cell gives
+        several names (see `aliases.py`), of the tables whose first column holds such
+        cells; one filter over them, and where the question says it."""
+        said = alias_condition(question)
+        refs = [ColumnRef(m.table.name, 0, m.table.columns[0].name) for m in tls
+                if m.table.columns and self._column_fact("aliases", has_aliases, m.table, 0)]
+        if said is None or not refs:
+            return [], []
+        return [Filter(tuple(refs), said.state, "", said=question[said.start:said.end])], \
+            [(said.start, said.end)]
 
     def _yes_no_filters(self, question: str, tls: list[TableLinks], filters: list[Filter]):
         """"Which storage areas can have their quota expanded?": a yes/no column the question

@@ -26,6 +26,7 @@ from collections.abc import Callable
 
 from ..answer import Answer
 from ..settings import Settings
+from .aliases import ALIASED, SINGLE
 from .execute import Executor, PlanError
 from .linker import Linker
 from .plan import AGGREGATES, HAVING_WORDS, OPERATORS, ColumnRef, Filter, Linked, Plan
@@ -326,7 +327,7 @@ def _filters(raw, table: TableInfo) -> list[Filter]:
                                              and not isinstance(value, bool)):
             number, dimension, said = _figure(value, column)
             out.append(Filter((ref,), operator, number, dimension, said=said))
-        elif operator in (MISSING, GIVEN):
+        elif operator in (MISSING, GIVEN, ALIASED, SINGLE):
             if value not in ("", None):
                 raise PlanRefused(f"its value for “{operator}” is not \"\" ({_said(value)})")
             out.append(Filter((ref,), operator, "", said=operator))

@@ -16,7 +16,7 @@ from .presence import is_missing
 
 _NEGATION = re.compile(r"\b(?:not|no|without|never|none|nor)\b|n['’]t\b", re.I)
 _NEGATED = re.compile(r"(?:\b(?:not|never)\b|n['’]t\b)\s+((?:\w+\s+){0,2}\w+)", re.I)
-_NEGATIVE_OPERATORS = frozenset({"!=", "excludes", "not in", "missing", "differs"})
+_NEGATIVE_OPERATORS = frozenset({"!=", "excludes", "not in", "missing", "differs", "single"})
 _NO_MORE_THAN = re.compile(r"\bno\s+(?:more|less|fewer|later|earlier|longer|shorter|greater|"
                            r"higher|lower|bigger|larger|smaller)\s+than\b", re.I)
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 AGGREGATES = ("count", "list", "max", "min", "sum", "difference", "compare", "count_by")
 OPERATORS = ("=", "!=", "contains", "excludes", "in", "not in", ">", ">=", "<", "<=",
-             "missing", "given", "same", "differs")
+             "missing", "given", "same", "differs", "aliased", "single")
 # count_by's bound on how many rows a kept value has, and how it is said
 HAVING_WORDS = {">": "more than", ">=": "at least", "<": "fewer than", "<=": "at most",
                 "=": "exactly"}
