@@ -146,3 +146,13 @@ def test_a_kind_of_thing_and_a_duration_before_an_event(qa):
                     "project scratch?")
     assert answer.mode == "computed" and answer.computation["aggregate"] == "compare"
     assert "Project work has the larger" in answer.text
+
+
+def test_a_reason_or_which_thing_sets_a_figure_is_no_computation(qa):
+    from briefqa.tables.linker import Linker
+
+    linker = Linker(qa.index.tables)
+    assert linker.link("How many clusters are flagship class?").plans  # a count, as before
+    assert not linker.link("Why are most clusters flagship class?").plans
+    assert linker.link("How many sub-commands have an alias?").plans
+    assert not linker.link("Which sub-command sets how many modules are loaded?").plans

@@ -207,7 +207,7 @@ _FILLERS = ("let lets allow allows allowed give gives given just rather whole on
             "marked labelled labeled rated share shares sit sits situated located based appear "
             "appears appearing come comes coming came carry carries carrying even though "
             "although whereas yet already put puts offer offers offered offering provide "
-            "provides provided providing built")
+            "provides provided providing built ask asks asking instead grab")
 # The kinds of document a question may name ("according to the brief"): the table must be
 # of a document whose path or title says so.
 DOCUMENT_KINDS = frozenset("brief paper report map guide handbook manual".split())
@@ -317,10 +317,20 @@ _COUNTED = re.compile(r"\bhow many\s+(?:of\s+(?:the\s+)?)?(?!(?:have|has|are|is|
                       r"where)\b|\?|$)",
                       re.I)
 
+# Questions no table computes: a reason ("Why are most nodes set aside for ...?"), or which
+# thing sets a figure ("Which sbatch option sets how many tasks run on each node?": a look-up
+# of the option, not a count)
+_NO_COMPUTATION = re.compile(
+    r"\s*(?:why\b|(?:which|what)\b[^?]{0,60}?\b(?:sets?|controls?|specif(?:y|ies)|determines?|"
+    r"decides?|defines?|says?|tells?|changes?|chooses?|configures?)\s+how\s+(?:many|much)\b)",
+    re.I)
+
 
 def asked(question: str) -> Asked:
     """What the question asks for (see `Asked`)."""
     text = question
+    if _NO_COMPUTATION.match(text):
+        return Asked(None, [], [], None, None, "")
     exclusion = _EXCLUDE.search(text)
     excluded_from = exclusion.end() if exclusion else None
     unbounded = BOUND.sub(lambda m: " " * len(m.group()), text)

@@ -1048,7 +1048,7 @@ class Linker:
                 return names
         best = max(names, key=lambda n: own[n])
         others = max((own[n] for n in names if n != best), default=0.0)
-        if own[best] >= 1.0 and own[best] > 1.5 * others:
+        if (own[best] >= 1.0 or (own[best] >= 0.8 and not others)) and own[best] > 1.5 * others:
             return [best]
         return names
 
