@@ -135,6 +135,7 @@ def test_rows_with_a_second_name_are_the_ones_with_an_alias(qa):
     answer = qa.ask("In the list of module sub-commands, how many have a shorter alias you "
                     "can type instead?")
     assert answer.mode == "computed" and answer.short.text == "2"
+    assert "2 sub-commands in" in answer.text  # its rows named as its first column says
     answer = qa.ask("Which module sub-commands have no alias?")
     assert answer.mode == "computed" and row_names(answer) == {"purge", "spider"}
 

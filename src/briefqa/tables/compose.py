@@ -201,7 +201,8 @@ class Composer:
         # else what its first column names ("Dependency type": dependency types)
         first = re.sub(r"\s+names?$", "", table.columns[0].name.strip(), flags=re.I) \
             if table.columns else ""
-        if re.fullmatch(r"[A-Za-z]+(?: [A-Za-z]+){0,2}", first) and len(first) >= 3:
+        if re.fullmatch(r"[A-Za-z][A-Za-z-]*(?: [A-Za-z][A-Za-z-]*){0,2}", first) and \
+                len(first) >= 3:  # "Sub-command": sub-commands
             head, _, last = first.lower().rpartition(" ")
             return f"{head} {_of_column(last, n)}".strip()
         return "rows" if n != 1 else "row"
@@ -696,7 +697,7 @@ def _of_column(column: str, n: int) -> str:
     """What n values of a column are called: "countries" for a column "Country", else
     "values of lead_or_host"."""
     word = column.strip().lower()
-    if not re.fullmatch(r"[a-z]+", word):
+    if not re.fullmatch(r"[a-z]+(?:-[a-z]+)?", word):  # "sub-command": sub-commands
         return f"value{'s' if n != 1 else ''} of {column}"
     return word if n == 1 else plural(word)
 
