@@ -12,7 +12,8 @@
   by its own word in a list of rows;
 - a name cell giving two names ("`load`, `add`") is what "a shorter alias", "two different
   names" ask of; "which kind of storage" asks of the storage areas; "keeps files longer
-  before purging" compares durations."""
+  before purging" compares durations; "Brio's double-precision figure" is the figure of the
+  cell that those words follow."""
 
 from __future__ import annotations
 
@@ -64,11 +65,17 @@ MODULES_MD = """# The module command
 """
 
 
+PARTS_CSV = ("component,site,notes\n"
+             "Atlas,Turin,\"Atlas lists 250 petaflops, 4992 nodes and 100 PB storage.\"\n"
+             "Brio,Turin,\"Brio has 65 PFlops double precision and 650 PFlops mixed-precision.\"\n"
+             "Cobo,Milan,\"Cobo lists 340 GPUs and 50 PB storage.\"\n")
+
+
 @pytest.fixture(scope="module")
 def qa(tmp_path_factory):
     return assistant_over(tmp_path_factory, "generality6",
                           {"clusters.md": CLUSTERS_MD, "storage.md": STORAGE_MD,
-                           "modules.md": MODULES_MD})
+                           "modules.md": MODULES_MD, "parts.csv": PARTS_CSV})
 
 
 def test_a_cell_with_an_aside_is_its_value_and_its_figure(qa):
@@ -157,3 +164,14 @@ def test_a_reason_or_which_thing_sets_a_figure_is_no_computation(qa):
     assert not linker.link("Why are most clusters flagship class?").plans
     assert linker.link("How many sub-commands have an alias?").plans
     assert not linker.link("Which sub-command sets how many modules are loaded?").plans
+
+
+def test_the_words_after_a_figure_in_a_cell_pick_it(qa):
+    answer = qa.ask("In the parts CSV, how many petaflops does Atlas have above Brio's "
+                    "double-precision figure?")
+    assert answer.mode == "computed" and answer.computation["aggregate"] == "difference"
+    assert "185 PF more than Brio" in answer.text
+    answer = qa.ask("In the parts CSV, which is the higher figure: Brio's mixed-precision "
+                    "performance or Atlas's petaflops?")
+    assert answer.mode == "computed" and "650 PFlops" in answer.text
+    assert "Brio has the larger figure" in answer.text

@@ -764,6 +764,11 @@ class Linker:
             for m in tls for c in m.table.columns)]
         if measure == ():
             return None  # several columns would do: not for the tables to answer
+        if measure and items and dimension:
+            # "LISA's double-precision figure": the words after a figure in the measured
+            # column's cells ("65 PFlops double precision"), which pick it (cellfigures.py)
+            linked_attribute += [w for w in attribute if w not in linked_attribute and
+                                 w in self._qualifiers(measure, dimension)]
         if measure and self._other_dimension(attribute, measure, dimension):
             return None  # "draws the most power", measured in nodes
         if measure is None or (attribute and not linked_attribute):
@@ -1226,9 +1231,13 @@ class Linker:
         named_rows = set().union(*[keywords(question[f.said_start:f.said_end]) for f in items
                                    if f.said_end > f.said_start])
         attribute = set(what.attribute) - named_rows
+        if what.intent in ("compare", "difference"):
+            attribute -= GENERIC_STEMS  # "which is the higher figure": no attribute
         wanted = {what.dimension} if what.dimension else set()
+        # "how many petaflops does A have above B's double-precision figure": the unit counted
+        unit = set(what.entity) if what.intent in ("difference", "sum", "compare") else set()
         for dimension, stems in DIMENSION_STEMS.items():
-            if stems & (attribute or keywords(question)):
+            if stems & ((attribute | unit) if attribute else keywords(question)):
                 wanted.add(dimension)
         said = re.findall(r"[A-Za-z]+", question)
         counted = {COUNT + singular(w) for w in said} | {  # "GPU hours": count:gpu-hour
@@ -1525,6 +1534,20 @@ class Linker:
         """Whether a column has a cell that gives no value (see `presence.py`)."""
         return self._column_fact("missing", lambda cells: any(map(is_missing, cells)), table,
                                  position)
+
+    def _qualifiers(self, measure: tuple[ColumnRef, ...], dimension: str) -> set[str]:
+        """The words that follow a figure of the dimension in the measured columns' cells,
+        up to the next figure ("65 PFlops double precision and 650 PFlops mixed-precision":
+        double, precision, mixed)."""
+        found: set[str] = set()
+        for ref in measure:
+            table = self.catalog.by_name[ref.table]
+            for cell in table.columns[ref.position].values[:200]:
+                figures = [q for q in quantities(cell) if q.dimension == dimension]
+                for n, q in enumerate(figures):
+                    end = figures[n + 1].start if n + 1 < len(figures) else len(cell)
+                    found |= keywords(cell[q.end:end])
+        return found - GENERIC_STEMS
 
     def _column_fact(self, fact: str, test, table: TableInfo, position: int) -> bool:
         """`test` of a column's cell texts, worked out once a column (a fact of the catalog,
