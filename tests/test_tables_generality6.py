@@ -71,11 +71,18 @@ PARTS_CSV = ("component,site,notes\n"
              "Cobo,Milan,\"Cobo lists 340 GPUs and 50 PB storage.\"\n")
 
 
+HUBS_CSV = ("hub,Status (2026)\n"
+            "North,Open since 2024\n"
+            "South,Planned for 2026\n"
+            "East,Open since 2025\n")
+
+
 @pytest.fixture(scope="module")
 def qa(tmp_path_factory):
     return assistant_over(tmp_path_factory, "generality6",
                           {"clusters.md": CLUSTERS_MD, "storage.md": STORAGE_MD,
-                           "modules.md": MODULES_MD, "parts.csv": PARTS_CSV})
+                           "modules.md": MODULES_MD, "parts.csv": PARTS_CSV,
+                           "hubs.csv": HUBS_CSV})
 
 
 def test_a_cell_with_an_aside_is_its_value_and_its_figure(qa):
@@ -175,3 +182,14 @@ def test_the_words_after_a_figure_in_a_cell_pick_it(qa):
                     "performance or Atlas's petaflops?")
     assert answer.mode == "computed" and "650 PFlops" in answer.text
     assert "Brio has the larger figure" in answer.text
+
+
+def test_most_of_the_rows_and_a_year_of_a_column_name_are_no_condition(qa):
+    from briefqa.tables.linker import Linker
+
+    linker = Linker(qa.index.tables)
+    # "most" of the clusters, not the most of anything: no max over a column
+    assert not linker.link("What class do most clusters have?").plans
+    # "2026" names the column "Status (2026)", not its cell "Planned for 2026"
+    for plan in linker.link("How many hubs are there in the 2026 status list?").plans:
+        assert not any("2026" in str(f.value) for f in plan.filters), plan.to_dict()

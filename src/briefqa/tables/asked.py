@@ -317,12 +317,16 @@ _COUNTED = re.compile(r"\bhow many\s+(?:of\s+(?:the\s+)?)?(?!(?:have|has|are|is|
                       r"where)\b|\?|$)",
                       re.I)
 
-# Questions no table computes: a reason ("Why are most nodes set aside for ...?"), or which
+# Questions no table computes: a reason ("Why are most nodes set aside for ...?"), which
 # thing sets a figure ("Which sbatch option sets how many tasks run on each node?": a look-up
-# of the option, not a count)
+# of the option, not a count), or what most of the rows hold ("What memory size do most
+# LUMI-C nodes have?": "most" of them, not the most of anything)
 _NO_COMPUTATION = re.compile(
     r"\s*(?:why\b|(?:which|what)\b[^?]{0,60}?\b(?:sets?|controls?|specif(?:y|ies)|determines?|"
-    r"decides?|defines?|says?|tells?|changes?|chooses?|configures?)\s+how\s+(?:many|much)\b)",
+    r"decides?|defines?|says?|tells?|changes?|chooses?|configures?)\s+how\s+(?:many|much)\b|"
+    r"[^?]*\b(?:do|does|did|are|is|were|have|can|will|would)\s+most\s+(?:of\s+(?:the|its|their)\s+)?"
+    r"[\w-]+(?:\s+[\w-]+)?\s+(?:have|hold|use|run|get|come|carry|offer|take|sit|are|do|"
+    r"located|based|found|situated|made|built)\b)",
     re.I)
 
 

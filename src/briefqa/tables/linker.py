@@ -244,11 +244,15 @@ class Linker:
         kinds = self._kinds[table.name]
         out: list[ValueLink] = []
 
+        own_name = keywords(re.sub(r"^[^(]*", "", column.name))  # its aside: "(2026)"
+
         def add(value, kind, needle, start, end, rows):
             said = keywords(question[start:end])
             if said and said <= named and not (said <= kinds.keys() and restricts(
                     question, start, said, kinds)):
                 return  # the question's words name the table, not a row
+            if said and said <= own_name:
+                return  # "2026" of a column "Status (2026)": they name the column
             out.append(ValueLink(ref, value, kind, needle, start, end, key, rows))
 
         folded_question = fold(question)
