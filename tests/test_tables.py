@@ -147,7 +147,12 @@ def test_a_superlative_names_its_row_and_quotes_its_figure(qa):
     assert answer.short.text == "1024 GiB" and answer.short.citation == 1
     assert answer.computation["aggregate"] == "max"
     tie = ask(qa, "Which LUMI partitions allow the longest jobs?")
-    assert {c.quote.split(";")[0] for c in tie.citations} == {"Name: small-g", "Name: small"}
+    quotes = [c.quote.split(";")[0] for c in tie.citations]
+    assert set(quotes[:2]) == {"Name: small-g", "Name: small"}
+    # every other row weighed is cited after them, with its figure
+    assert {"Name: standard-g", "Name: debug"} <= set(quotes[2:])
+    assert "Weighed against 7 other rows" in tie.text and "debug 30 minutes" in tie.text
+    assert [r["cells"][0] for r in tie.computation["compared"]][:2] == ["standard-g", "standard"]
     assert tie.short is None  # two rows share it: no one name answers
     # "Which ...?" asks for the row: its name is the short answer, its figure in the text
     fewest = ask(qa, "Which LUMI partition allows the fewest jobs per user?")

@@ -66,6 +66,8 @@ class Result:
     groups: list[tuple[str, int]] = field(default_factory=list)  # count_by
     missing: list[str] = field(default_factory=list)  # items with no row or no figure
     weights: dict[tuple[str, int], float] = field(default_factory=dict)  # sum: (table, row)
+    # max, min: the other rows weighed, each with its figure, the nearest to the result first
+    compared: list[RowResult] = field(default_factory=list)
     # a join's rows of the other table that hold a value of a row counted or listed (cited
     # beside them), by join
     partners: list[list[RowResult]] = field(default_factory=list)
@@ -295,6 +297,9 @@ class Executor:
                 if any(r.qualifier == beyond for r in result.rows):
                     result.rows = [r for r in result.rows if r.qualifier == beyond]
                 result.value = top
+                won = {(r.table, r.row) for r in result.rows}
+                result.compared = sorted((r for r in best if (r.table, r.row) not in won),
+                                         key=lambda r: r.value, reverse=plan.aggregate == "max")
         elif plan.aggregate == "count_by":
             counts: dict[str, int] = {}
             labels: dict[str, str] = {}
