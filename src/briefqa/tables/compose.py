@@ -457,17 +457,18 @@ class Composer:
                         f"stated (“{approximate[0]}”)."
         if len(cited) > 1:
             extra.append(f"{len(cited)} rows share the {word} {column}.")
-        if result.compared:  # every row weighed is cited, as a count cites every row counted
+        if result.compared:
+            # every row weighed is cited, as a count cites every row counted; said in a note,
+            # beside the answer, not as part of what it asserts
             others = [(r, self.cite(r)) for r in result.compared[:SHOWN_ROWS]]
             named = [f"{self.name(r)} {s.text if s else r.value_text} [{n}]" for (r, n), s in
                      zip(others, [self.figure_span(r, n, plan.dimension) for r, n in others])]
             left = len(result.compared) - len(others)
             if left:
-                named.append(f"and {left} more")
-                extra.append(f"Only the first {len(others)} of the {len(result.compared)} "
-                             f"other rows weighed are cited.")
-            sentence += f" Weighed against {len(result.compared)} other " \
-                f"row{'s' if len(result.compared) != 1 else ''}: " + ", ".join(named) + "."
+                named.append(f"and {left} more (only the first {len(others)} cited)")
+            extra.append(f"Weighed against {len(result.compared)} other "
+                         f"row{'s' if len(result.compared) != 1 else ''}: " +
+                         ", ".join(named) + ".")
         short = spans[0]
         if re.match(r"\s*(?:which|who)\b", self.question, re.I):
             # "Which partition allows the fewest jobs?": the row is the answer, not its
