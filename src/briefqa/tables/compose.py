@@ -449,7 +449,10 @@ class Composer:
             figure += f" (“{cell if len(cell) <= 160 else cell[:157] + '…'}”)"
         who = " and ".join(f"{self.name(r)} [{n}]" for r, n in cited[:SHOWN_ROWS])
         scope = f" (rows with {where})" if where else ""
-        sentence = f"Computed: the {word} {column} in {label}{scope} is {figure}, for {who}."
+        # a column named for something else than its figures ("Class": "Exascale (~1 EF)")
+        said = column if not plan.dimension or plan.dimension not in DIMENSION_STEMS or \
+            keywords(column) & ALL_DIMENSION_STEMS else f"figure of {column}"
+        sentence = f"Computed: the {word} {said} in {label}{scope} is {figure}, for {who}."
         extra = []
         approximate = [s.text for (r, _), s in zip(cited, spans) if r.qualifier and s]
         if approximate:
