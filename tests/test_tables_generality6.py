@@ -41,7 +41,7 @@ STORAGE_MD = """# Storage on the cluster
 |                | Path             | Purpose                  |
 | -------------- | ---------------- | ------------------------ |
 | User home      | `/home/<user>`   | Personal files           |
-| Project work   | `/work/<project>`| Shared project files     |
+| Project work   | `/proj/<project>`| Shared project files     |
 | Project temp   | `/temp/<project>`| Temporary job data       |
 
 |                 | Quota  | Expandable         | Retention        | Billing rate |

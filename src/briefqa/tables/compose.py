@@ -449,9 +449,7 @@ class Composer:
             figure += f" (“{cell if len(cell) <= 160 else cell[:157] + '…'}”)"
         who = " and ".join(f"{self.name(r)} [{n}]" for r, n in cited[:SHOWN_ROWS])
         scope = f" (rows with {where})" if where else ""
-        # a column named for something else than its figures ("Class": "Exascale (~1 EF)")
-        said = column if not plan.dimension or plan.dimension not in DIMENSION_STEMS or \
-            keywords(column) & ALL_DIMENSION_STEMS else f"figure of {column}"
+        said = column if _names_its_figures(column, plan.dimension) else f"figure of {column}"
         sentence = f"Computed: the {word} {said} in {label}{scope} is {figure}, for {who}."
         extra = []
         approximate = [s.text for (r, _), s in zip(cited, spans) if r.qualifier and s]
@@ -491,10 +489,7 @@ class Composer:
     def say_items(self, result: Result, label: str):
         plan = result.plan
         column = plan.measure[0].name if plan.measure else "the figure"
-        # a column named for something else than its figures ("Class": "Pre-exascale (~380
-        # PF)"): its figure is "the figure", not "the larger Class"
-        measured = column if not plan.dimension or plan.dimension not in DIMENSION_STEMS or \
-            keywords(column) & ALL_DIMENSION_STEMS else "figure"
+        measured = column if _names_its_figures(column, plan.dimension) else "figure"
         if len(result.rows) < len(plan.items):
             missing = ", ".join(f"“{m}”" for m in result.missing) or "one of them"
             return (f"Computed: {label} has no row for {missing} with {column}.", None, False,
@@ -691,6 +686,14 @@ class Composer:
                                  "columns": [c.name for c in table.columns],
                                  "cells": list(r.cells), "value": r.value_text})
         return data
+
+
+def _names_its_figures(column: str, dimension: str | None) -> bool:
+    """Whether a column's name says what its figures measure ("Memory", "Max jobs"), not
+    something else ("Class": "Exascale (~1 EF)", said "the larger figure", not "the larger
+    Class")."""
+    return not dimension or dimension not in DIMENSION_STEMS or \
+        bool(keywords(column) & ALL_DIMENSION_STEMS)
 
 
 def _counted(plan: Plan) -> str:

@@ -81,6 +81,9 @@ _QUOTED = re.compile(r"\b(?:quoted|stated)\s+(?:[\w-]+\s+){0,2}?(?:figures?|valu
                      r"quote|quotes|state|states)\s+(?:an?|any|the)\s+(?:[\w-]+\s+){0,2}?"
                      r"(?:figures?|values?|numbers?)\b", re.I)
 
+# A cell that is a value and an aside on it: "Exascale (~1 EF)", "Mid-range (incoming)"
+_HEAD = re.compile(r"^\s*([^()]*?\w)\s*\([^()]*\)\s*$")
+
 
 @dataclass
 class ValueLink:
@@ -150,6 +153,7 @@ class Linker:
                        if len(v) <= 40}
         self._explains_cache: dict[str, frozenset[str]] = {}  # see _explained_by
         self._column_facts: dict[tuple[str, str, int], bool] = {}  # see _column_fact
+        self._qualifier_words: dict[tuple[str, int, str], frozenset[str]] = {}  # _qualifiers
 
     # -- the catalog's words ------------------------------------------------------------------
 
@@ -284,12 +288,9 @@ class Linker:
                 if demonym is not None:
                     add(value, "demonym", value, demonym.start, demonym.end, rows)
                     continue
-            words_of = [w for w in content if not w.isdigit()]
-            if len(set(words_of)) >= 2 and set(content) <= set(lows):
-                span = _tightest(lows, set(content))
-                if span[1] - span[0] + 1 <= len(vlows) + 2:  # its words close together
-                    add(value, "cover", value, tokens[span[0]].start, tokens[span[1]].end,
-                        rows)
+            span = _covered(lows, vlows)
+            if span is not None:
+                add(value, "cover", value, tokens[span[0]].start, tokens[span[1]].end, rows)
         for meant, start, end in negated_kinds(question, kinds):
             # "aren't up and running yet" of systems "(operational & incoming)": the cells
             # that say "incoming", unless the question counts them in
@@ -310,16 +311,14 @@ class Linker:
                     add(own, "exact", own, tokens[span[0]].start, tokens[span[1] - 1].end,
                         1)
                     continue
-                content = {w for w in alias_lows if w not in STOPWORDS}
-                if len(content) >= 2 and content <= set(lows):  # "project ..., flash"
-                    first, last = _tightest(lows, content)
-                    if last - first + 1 <= len(alias_lows) + 2:
-                        # where it says the alias's own word: "project persistent,
-                        # scratch" is another row's
-                        odd = content - {x.low for x in tokenize(own)}
-                        at = [n for n in range(first, last + 1) if lows[n] in odd] or \
-                            [first, last]
-                        add(own, "cover", own, tokens[at[0]].start, tokens[at[-1]].end, 1)
+                covered = _covered(lows, alias_lows)  # "project ..., flash"
+                if covered is not None:
+                    # where it says the alias's own word: "project persistent, scratch" is
+                    # another row's
+                    first, last = covered
+                    odd = set(alias_lows) - STOPWORDS - {x.low for x in tokenize(own)}
+                    at = [n for n in range(first, last + 1) if lows[n] in odd] or [first, last]
+                    add(own, "cover", own, tokens[at[0]].start, tokens[at[-1]].end, 1)
         taken = {(v.start, v.end) for v in out}
         # A distinctive word or phrase of the question inside longer cells ("LUMI-C" in
         # "LUMI-C and LUMI-G", "exascale" of "exascale-class" in "Exascale (~1 EF)"); in a
@@ -380,7 +379,7 @@ class Linker:
                 return True
             # "aren't running yet": a filter on the kind its negated words name
             if any(f.operator in ("contains", "in") and all(
-                    keywords(str(v)) <= kinds.keys() for v in _values_of(f)) and
+                    keywords(str(v)) <= kinds.keys() for v in f.values) and
                    keywords(f.said) & negated for f in plan.filters):
                 return True
         return False
@@ -1115,7 +1114,7 @@ class Linker:
                         question[negated_end:span[0]], re.I)):
                 negated_end = span[1]
                 # "not X", "rather than tied to a user's or project's lifetime": none of them
-                for value in (f.value if isinstance(f.value, tuple) else (f.value,)):
+                for value in f.values:
                     filters.append(Filter(f.columns, "excludes" if f.operator == "contains"
                                           else "!=", value, said=f.said))
                 used.append(max(chosen, key=lambda v: v.strength))
@@ -1545,13 +1544,18 @@ class Linker:
         double, precision, mixed)."""
         found: set[str] = set()
         for ref in measure:
-            table = self.catalog.by_name[ref.table]
-            for cell in table.columns[ref.position].values[:200]:
-                figures = [q for q in quantities(cell) if q.dimension == dimension]
-                for n, q in enumerate(figures):
-                    end = figures[n + 1].start if n + 1 < len(figures) else len(cell)
-                    found |= keywords(cell[q.end:end])
-        return found - GENERIC_STEMS
+            key = (ref.table, ref.position, dimension)
+            if key not in self._qualifier_words:  # worked out once a column and dimension
+                words_of: set[str] = set()
+                table = self.catalog.by_name[ref.table]
+                for cell in table.columns[ref.position].values[:200]:
+                    figures = [q for q in quantities(cell) if q.dimension == dimension]
+                    for n, q in enumerate(figures):
+                        end = figures[n + 1].start if n + 1 < len(figures) else len(cell)
+                        words_of |= keywords(cell[q.end:end])
+                self._qualifier_words[key] = frozenset(words_of - GENERIC_STEMS)
+            found |= self._qualifier_words[key]
+        return found
 
     def _column_fact(self, fact: str, test, table: TableInfo, position: int) -> bool:
         """`test` of a column's cell texts, worked out once a column (a fact of the catalog,
@@ -1661,14 +1665,6 @@ def _names_next(text: str, name: str) -> bool:
     return bool(match and keywords(match.group(1)) & keywords(name))
 
 
-def _values_of(f: Filter) -> tuple:
-    return f.value if isinstance(f.value, tuple) else (f.value,)
-
-
-# A cell that is a value and an aside on it: "Exascale (~1 EF)", "Mid-range (incoming)"
-_HEAD = re.compile(r"^\s*([^()]*?\w)\s*\([^()]*\)\s*$")
-
-
 def _needle(value: str, candidate) -> str:
     """The words a "contains" filter looks for, as the cell writes them."""
     low = fold(value)
@@ -1724,6 +1720,16 @@ def _either(filters: list[Filter]) -> list[Filter]:
             Filter(columns, "contains", next(iter(values.values())), said=said)]
     return [f for f in filters if f not in labelled] + [
         Filter(columns, "in", tuple(values.values()), said=said)]
+
+
+def _covered(lows: list[str], cell_lows: list[str]) -> tuple[int, int] | None:
+    """Where the question says all the content words of a cell of several, close together
+    (at most two other words among them): the first and last token, or None."""
+    content = {w for w in cell_lows if w not in STOPWORDS}
+    if len({w for w in content if not w.isdigit()}) < 2 or not content <= set(lows):
+        return None
+    first, last = _tightest(lows, content)
+    return (first, last) if last - first + 1 <= len(cell_lows) + 2 else None
 
 
 def _tightest(lows: list[str], wanted: set[str]) -> tuple[int, int]:

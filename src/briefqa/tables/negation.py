@@ -27,9 +27,8 @@ _COUNTED_IN = re.compile(r"\b(?:counting|including)\s+(?:the\s+)?(?:ones|those)\
 
 def _names_placeholders(f: Filter) -> bool:
     """"no C/C++ option (marked not available or N/A)": cells that say nothing is given."""
-    values = f.value if isinstance(f.value, tuple) else (f.value,)
     return f.operator in ("=", "in", "contains") and all(
-        isinstance(v, str) and is_missing(v) for v in values)
+        isinstance(v, str) and is_missing(v) for v in f.values)
 
 
 def negated_words(question: str) -> set[str]:

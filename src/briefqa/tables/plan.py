@@ -46,6 +46,11 @@ class Filter:
     said_start: int = -1  # where the question says them (items of a comparison)
     said_end: int = -1
 
+    @property
+    def values(self) -> tuple:
+        """The values it looks for: those of an "in", else its one value."""
+        return self.value if isinstance(self.value, tuple) else (self.value,)
+
     def to_dict(self) -> dict:
         return {"column": self.columns[0].name if self.columns else "",
                 "operator": self.operator,
