@@ -135,15 +135,26 @@ def replies(page) -> int:
     return page.locator("#bq-chat .bq-answer, #bq-chat .bq-notice").count()
 
 
+def questions(page) -> int:
+    return page.locator("#bq-chat .bq-question").count()
+
+
+def wait_for_replies(page, n: int) -> None:
+    page.wait_for_function(
+        "n => document.querySelectorAll('#bq-chat .bq-answer, #bq-chat .bq-notice').length >= n",
+        arg=n, timeout=PATIENCE_MS)
+
+
 def ask(page, question: str):
-    """Type a question, press Enter, wait for its reply; the reply's locator."""
+    """Type a question, press Enter, see it shown, wait for its reply; the reply's locator."""
     before = replies(page)
     box = page.locator("#bq-question textarea")
     box.fill(question)
     box.press("Enter")
-    page.wait_for_function(
-        "n => document.querySelectorAll('#bq-chat .bq-answer, #bq-chat .bq-notice').length > n",
-        arg=before, timeout=PATIENCE_MS)
+    page.wait_for_function("q => [...document.querySelectorAll('#bq-chat .bq-question')]"
+                           ".some(e => e.textContent.includes(q))", arg=question,
+                           timeout=PATIENCE_MS)
+    wait_for_replies(page, before + 1)
     return page.locator("#bq-chat .bq-answer, #bq-chat .bq-notice").last
 
 
@@ -214,6 +225,23 @@ def test_a_follow_up_is_answered_about_the_new_subject(page):
     page.wait_for_function("document.querySelector('#bq-question textarea').value === ''")
     third = ask(page, "and Leonardo?")
     assert third.locator(".bq-read-as").count() == 0
+
+
+def test_a_question_typed_while_the_last_is_answered_is_kept_and_asked_next(page):
+    box = page.locator("#bq-question textarea")
+    box.fill("How many AI factories were selected in the first round?")
+    box.press("Enter")
+    page.wait_for_selector("#bq-chat .bq-question")  # shown at once, the box emptied
+    assert box.input_value() == ""
+    # the next question, typed and sent before (or as) the first answer arrives
+    box.fill("What rank does LUMI hold on the TOP500?")
+    box.press("Enter")
+    wait_for_replies(page, 2)
+    shown = page.locator("#bq-chat .bq-question").all_inner_texts()
+    assert shown == ["How many AI factories were selected in the first round?",
+                     "What rank does LUMI hold on the TOP500?"]
+    assert "LUMI" in page.locator("#bq-chat .bq-answer, #bq-chat .bq-notice").last.inner_text()
+    assert page.errors == []
 
 
 def test_unsure_shows_where_the_documents_speak_and_unanswerable_is_declined(page):

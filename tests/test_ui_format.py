@@ -14,6 +14,7 @@ from briefqa import DocumentError, QuestionError, Settings
 from briefqa.answer import NOT_ANSWERED, Answer, Citation
 from briefqa.index import SourceInfo
 from briefqa.ui import (
+    KEEP_DRAFT,
     MAX_RELATED,
     ChatApp,
     Session,
@@ -282,6 +283,7 @@ def test_ask_shows_the_question_first_then_the_answer():
     assert len(steps) == 2
     (box1, messages1, _), (box2, messages2, session) = steps
     assert box1 == "" and [m["role"] for m in messages1] == ["user"]
+    assert box2 is KEEP_DRAFT  # a next question typed meanwhile is not wiped by the answer
     assert [m["role"] for m in messages2] == ["user", "assistant"]
     assert "bq-answer" in messages2[1]["content"]
     assert session.previous == "What rank does Jupiter hold on the TOP500?"

@@ -48,6 +48,9 @@ TAGLINE = "Answers from your documents, in their own words, with the source of e
 CHAT_FILE = "chat.json"
 UPLOAD_TYPES = (".pdf", ".txt", ".md", ".html", ".csv")
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
+# What `ask` yields for the question box once it has been emptied: leave it as it is, so a next
+# question typed while this one is answered is kept (the page's wiring maps it to `gr.skip()`).
+KEEP_DRAFT = None
 
 
 
@@ -132,7 +135,8 @@ class ChatApp:
                 Session(session.messages, answer.question, conversation))
 
     def ask(self, question: str | None, session: Session | None):
-        """Gradio handler (a generator): show the question at once, then the answer."""
+        """Gradio handler (a generator): show the question at once (emptying the box), then
+        the answer (leaving the box to whatever was typed meanwhile: KEEP_DRAFT)."""
         session = session if isinstance(session, Session) else Session()
         text = " ".join((question or "").split())
         if not text:
@@ -143,13 +147,14 @@ class ChatApp:
         if getattr(getattr(self.assistant, "answerer", None), "mode", None) == "llm":
             for content in self._reply_with_progress(text, session):
                 if isinstance(content, str):
-                    yield "", [*messages, {"role": "assistant", "content": content}], session
+                    yield KEEP_DRAFT, [*messages, {"role": "assistant", "content": content}], \
+                        session
             content, after = content
         else:
             content, after = self.reply(text, session)
         messages = [*messages, {"role": "assistant", "content": content}]
         after = Session(messages, after.previous, after.conversation)
-        yield "", messages, after
+        yield KEEP_DRAFT, messages, after
 
     def _reply_with_progress(self, text: str, session: Session):
         """Answer in a worker while yielding a progress line (HTML) every few tenths of a
@@ -279,11 +284,15 @@ class ChatApp:
         """The Gradio Blocks of the page (not launched)."""
         import gradio as gr
 
+        def for_page(steps):
+            for box, messages, session in steps:
+                yield (gr.skip() if box is KEEP_DRAFT else box), messages, session
+
         def ask(question, session):
-            yield from self.ask(question, session)
+            yield from for_page(self.ask(question, session))
 
         def ask_example(session, evt):
-            yield from self.ask_example(session, evt)
+            yield from for_page(self.ask_example(session, evt))
 
         # a real annotation (not a string): Gradio passes the SelectData by its type
         ask_example.__annotations__["evt"] = gr.SelectData
@@ -349,12 +358,14 @@ class ChatApp:
             demo.load(self.panels, None, [documents, about], api_visibility="private",
                       show_progress="hidden")
             outputs = [question, chatbot, session]
+            # a question sent while the last one is still being answered (or its answer is
+            # still arriving) is asked right after it, not dropped ("once" drops it)
             question.submit(ask, [question, session], outputs, api_name="ask",
-                            show_progress="minimal")
+                            show_progress="minimal", trigger_mode="always_last")
             send.click(ask, [question, session], outputs, api_visibility="private",
-                       show_progress="minimal")
+                       show_progress="minimal", trigger_mode="always_last")
             chatbot.example_select(ask_example, [session], outputs, api_visibility="private",
-                                   show_progress="minimal")
+                                   show_progress="minimal", trigger_mode="always_last")
             clear.click(self.clear, None, outputs, queue=False, api_visibility="private")
             # the chat's own bin icon empties the chat in the browser; this forgets the
             # conversation (and the draft) on the server too
