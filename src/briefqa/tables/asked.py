@@ -124,9 +124,10 @@ MOST_COMMON = re.compile(r"\bmost\s+(?:common|frequent|usual|typical|widespread|
 _WHICH_IS = re.compile(r"\b(?:which|what)\s+((?:[\w-]+\s+){0,2}?[\w-]+)\s+(?:is|are|was|were)"
                        r"\s+(?:the\s+)?$", re.I)
 _HOW_MANY = r"\d+|one|two|three|four|five|six|seven|eight|nine|ten"
-# "Which countries have more than one AI factory?": groups kept by how many rows they have.
+# "Which countries have more than one AI factory?": groups kept by how many rows they have;
+# "how many countries have more than one ...": how many such groups.
 COUNT_HAVING = re.compile(
-    r"\b(?:which|what)\s+(?P<noun>[\w-]+)" + _GROUP_CLAUSE +
+    r"\b(?:which|what|(?P<how_many>how many))\s+(?P<noun>[\w-]+)" + _GROUP_CLAUSE +
     r"\s+(?:has|have|had|holds?|hosts?|is home to|"
     r"are home to|gets?|counts?|lists?)\s+(?P<bound>(?:more than|at least|fewer than|less than)"
     rf"\s+(?:{_HOW_MANY})|(?:{_HOW_MANY})\s+or more|multiple|only one|just one|a single|"
@@ -288,6 +289,9 @@ class Asked:
     # count_by: asked as "the most common ..." (of a table of kinds with a column of how many
     # of each, the kind with the most)
     common: bool = False
+    # count_by with a bound: asked how many groups meet it ("how many countries have more
+    # than one AI factory"), not which
+    counts_groups: bool = False
 
 
 # ("which is the most powerful": no noun; a verb right after "which" starts none)
@@ -330,8 +334,10 @@ _NO_COMPUTATION = re.compile(
     re.I)
 
 
-def asked(question: str) -> Asked:
-    """What the question asks for (see `Asked`)."""
+def asked(question: str, groups_counted: bool = True) -> Asked:
+    """What the question asks for (see `Asked`). `groups_counted`: "how many countries have
+    more than one AI factory" may be a count of groups (False: only a count of rows, as
+    "how many partitions have more than 4 nodes" is)."""
     text = question
     if _NO_COMPUTATION.match(text):
         return Asked(None, [], [], None, None, "")
@@ -350,6 +356,8 @@ def asked(question: str) -> Asked:
     by = COUNT_BY.search(text)
     most_common = MOST_COMMON.search(text)
     bounded = COUNT_HAVING.search(text)
+    if bounded and bounded.group("how_many") and not groups_counted:
+        bounded = None
     intent, dimension, attribute, said, group = None, None, [], "", None
     having = _having(bounded.group("bound")) if bounded else None
     if having:
@@ -422,7 +430,8 @@ def asked(question: str) -> Asked:
     if having:
         entity = _phrase_after(text, bounded.end())  # "... more than one [AI factory]"
         return Asked(intent, entity, attribute, dimension, excluded_from, said, group,
-                     having, bounded.span(), _clause_of(bounded))
+                     having, bounded.span(), _clause_of(bounded),
+                     counts_groups=bounded.group("how_many") is not None)
     if by:
         entity = _phrase_after(text, by.end())  # "which country has the most [AI factories]"
         if intent == "count_by":

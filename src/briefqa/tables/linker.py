@@ -353,13 +353,17 @@ class Linker:
 
     # -- plans --------------------------------------------------------------------------------
 
-    def link(self, question: str) -> Linked:
+    def link(self, question: str, groups_counted: bool = True) -> Linked:
         """The question's plans (see the module)."""
-        what = asked(question)
+        what = asked(question, groups_counted)
         if what.intent is None or not self.tables:
             return Linked(intent=what.intent)
         links = self.links(question)
         plain = negation_kept(question, self._link(what, question, links), self._opposed)
+        if what.counts_groups and not plain.plans:
+            # no column to count groups by ("how many partitions have more than 4 nodes"):
+            # the rows counted, with a condition
+            return self.link(question, groups_counted=False)
         best = plain.plans[0] if plain.plans else None
         if best is not None and not (best.unaccounted or best.unexplained):
             return plain  # read whole without another table: as before
@@ -747,7 +751,7 @@ class Linker:
                 tables, "count_by", tuple(filters), group=group,
                 order="asc" if re.search(r"\b(?:fewest|least|smallest)\b", question, re.I)
                 and not what.having else "desc", having=what.having, confidence=score,
-                links=tuple(links))), None, links
+                links=tuple(links), count_values=what.counts_groups)), None, links
         # max, min, compare, difference, sum: a measure is needed
         whole = what.intent == "sum" and len(items) < 2  # a column added up over the rows
         if whole:
@@ -1126,8 +1130,9 @@ class Linker:
             for position, (s, _e) in m.mentioned.items():
                 match = re.search(r"\b(known|certain|available|specified|confirmed|named)\s+"
                                   r"(?:\w+\s+){0,1}$", question[max(0, s - 24):s], re.I)
-                if not match:
-                    continue
+                if not match or re.search(r"\b(?:no|not|without|n[o'’]t)\s+$",
+                                          question[:max(0, s - 24) + match.start()], re.I):
+                    continue  # "no known lead": a lead missing (presence.py), not a known one
                 column = m.table.columns[position]
                 # "unknown" for "known"; a named thing is a known one ("a named lead")
                 opposites = ("un" + match.group(1).lower(), "unknown")
@@ -1427,17 +1432,24 @@ class Linker:
         """"Does Poland or Italy have more AI factories?": the two values of one column (not
         the rows' names) that "A or B" / "A than B" name, when what is compared is the
         things the table lists (its rows are counted for each value)."""
-        asked_words = set(what.attribute) - EXPLAINED_ANYWAY
-        names = set().union(*[self._names[m.table.name] for m in tls])
-        if not asked_words & entity_words or not asked_words <= entity_words | names:
-            return []
         parts = _alternatives(question)
         if len(parts) != 2:
             return []
+        # the words of the two values themselves ("more high-confidence or medium-confidence
+        # entries") and "more common" ask for no measure: what is compared is then the rows
+        said = set().union(*[keywords(question[a:b]) for a, b in parts])
+        asked_words = set(what.attribute) - EXPLAINED_ANYWAY - said - _MORE_ROWS
+        names = set().union(*[self._names[m.table.name] for m in tls])
+        if not asked_words <= entity_words | names or not (
+                asked_words & entity_words or not asked_words and (
+                    keywords(question) & entity_words or set(what.attribute) & _MORE_ROWS)):
+            return []
         found: list[Filter] = []
         for start, end in parts:
+            # a cell said whole, or as the first half of a compound ("high-confidence")
             options = [v for v in values if start <= v.start and v.end <= end and not v.key
-                       and v.kind in ("exact", "demonym")]
+                       and (v.kind in ("exact", "demonym") or v.kind == "contains" and
+                            _said_whole(question[v.start:v.end], v))]
             if not options or len({(fold(v.value), v.column.name) for v in options}) != 1:
                 return []
             columns = tuple(dict.fromkeys(v.column for v in options))
@@ -1838,6 +1850,16 @@ _JOINS = re.compile(r"\s(?:or|than|vs\.?|versus)\s", re.I)
 _STOPS = frozenset("in on at for to from of between is are was were does do did has have had can "
                    "could will would which what who whose whether".split()) | \
     frozenset(MORE.split("|")) | frozenset(LESS.split("|"))
+
+
+def _said_whole(text: str, link: ValueLink) -> bool:
+    """A cell said whole, alone or before its column's name ("high-confidence")."""
+    head, _dash, rest = fold(text).partition("-")
+    return head == fold(link.value) and keywords(rest) <= keywords(link.column.name)
+
+
+# "Are high or medium confidence entries more common?": more rows, not more of a measure
+_MORE_ROWS = keywords("common frequent numerous usual often")
 
 
 def _alternatives(question: str) -> list[tuple[int, int]]:

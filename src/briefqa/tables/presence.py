@@ -34,17 +34,22 @@ _KNOWN = r"(?:(?:known|stated|listed|named|given|public|specified)\s+)?"
 # not know who leads", "nothing on the C/C++ side") or after it ("whose host is unknown").
 _MISSING_BEFORE = re.compile(
     r"\b(?:(?:not|n[o']t)\s+(?:yet\s+)?(?:know|known|given|listed|stated|specified|named|"
-    r"say|said|public)|without(?:\s+(?:a|an|any))?|lacks?(?:\s+(?:a|an|any))?|lacking(?:\s+"
+    r"say|said|public)|without(?:\s+(?:a|an|any))?|(?:but|and|yet|or)\s+no|lacks?(?:\s+(?:a|an|any))?|lacking(?:\s+"
     r"(?:a|an|any))?|missing(?:\s+(?:a|an|its|their))?|(?:has|have|having|with|gives?|"
     r"lists?|(?:is|are)(?:\s+there)?)\s+no|nothing\s+(?:on|for|in|under|as)(?:\s+(?:the|its|their))?|unknown)"
     r"[\s,]+(?:(?:who|what|which|where|whom)\s+)?" + _KNOWN + "$", re.I)
 _MISSING_AFTER = re.compile(
     r"^\s*(?:(?:is|are|was|were)\s+(?:still\s+)?(?:unknown|missing|not\s+(?:known|given|"
     r"listed|stated|specified|public))|(?:is|are)\s+(?:left\s+)?(?:blank|empty))\b", re.I)
-# The words that say a value is given: "have a Fortran flag", "which list an operator".
+# The words that say a value is given: "have a Fortran flag", "which list an operator", "has
+# a known base system".
 _GIVEN_BEFORE = re.compile(
     r"\b(?:have|has|having|with|give|gives|list|lists|state|states|come\s+with|comes\s+with)"
-    r"\s+(?:a|an|any|some)\s+$", re.I)
+    r"\s+(?:a|an|any|some)\s+(?P<known>" + _KNOWN + ")$", re.I)
+# ... and after the column's name: "has a base system filled in", "with a host given"
+_GIVEN_AFTER = re.compile(r"^\s*(?:filled\s+(?:in|out)|(?:is|are)\s+(?:known|given|filled))\b",
+                          re.I)
+_SAID_GIVEN = re.compile(r"\b(?:known|stated|listed|named|given|public|specified)\s*$", re.I)
 _NEAR = 40  # characters between the words and the column's name, at most
 
 
@@ -98,9 +103,14 @@ def presences(question: str, mentioned: dict[int, tuple[int, int]],
         if after:
             out.append(Presence(position, MISSING, start, named_end + after.end()))
             continue
-        given = _GIVEN_BEFORE.search(before) if strength >= 0.99 else None
-        if given:  # only of a column named whole ("a Fortran flag"; not "a maximum")
+        given = _GIVEN_BEFORE.search(before)
+        after = _GIVEN_AFTER.match(question[named_end:named_end + _NEAR]) if given else None
+        # of a column named whole ("a Fortran flag"; not "a maximum"), or said to be given
+        # ("a known base system", "a base system filled in", "a lead named")
+        said = given and (given.group("known") or after or
+                          (noun and _SAID_GIVEN.search(noun.group())))
+        if given and (strength >= 0.99 or said):
             out.append(Presence(position, GIVEN, start - len(before) + given.start(),
-                                named_end))
+                                named_end + (after.end() if after else 0)))
     return out
 
