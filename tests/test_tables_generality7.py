@@ -9,7 +9,11 @@
   none: "no known" is a missing value, never a known one;
 - "are high-confidence or medium-confidence entries more common?" compares how many rows hold
   each of two values of a column ("high-confidence": the cell said before its column's
-  name)."""
+  name);
+- "which disk storage area has the largest quota" leaves out a sibling table whose rows are
+  another kind of the same thing ("Object storage"), which "which storage area" takes in;
+  "by default" asks of a table's figures (no "Default" column); a list of the rows in brackets
+  as long as the table names them all, and a shorter one with a name not found is no plan."""
 
 from __future__ import annotations
 
@@ -36,10 +40,35 @@ QUEUES_MD = """# Queues of the cluster
 """
 
 
+STORAGE_MD = """# Storage
+
+## Storage areas of the cluster
+
+|               | Path            |
+| ------------- | --------------- |
+| User home     | `/home/<user>`  |
+| Project work  | `/work/<proj>`  |
+| Project temp  | `/temp/<proj>`  |
+| Project flash | `/flash/<proj>` |
+
+|               | Quota  | Max files | Retention     | Billing rate |
+| ------------- | ------ | --------- | ------------- | ------------ |
+| User home     | 10 GB  | 50k       | User lifetime | NA           |
+| Project work  | 100 GB | 100k      | Project life  | 1x           |
+| Project temp  | 20 TB  | 1000k     | 90 days       | 1x           |
+| Project flash | 1 TB   | 500k      | 30 days       | 5x           |
+
+|                | Quota  | Max buckets | Retention    | Billing rate |
+| -------------- | ------ | ----------- | ------------ | ------------ |
+| Object storage | 200 TB | 1000        | Project life | 0.5x         |
+"""
+
+
 @pytest.fixture(scope="module")
 def qa(tmp_path_factory):
     return assistant_over(tmp_path_factory, "generality7",
-                          {"hubs.csv": HUBS_CSV, "queues.md": QUEUES_MD})
+                          {"hubs.csv": HUBS_CSV, "queues.md": QUEUES_MD,
+                           "storage.md": STORAGE_MD})
 
 
 def test_how_many_groups_have_more_than_a_bound(qa):
@@ -78,3 +107,24 @@ def test_which_of_two_values_more_rows_hold(qa):
         assert answer.computation["aggregate"] == "count_by", question
         assert answer.short.text == "medium", question
         assert len(answer.computation["rows"]) == 7, question  # every row of both, cited
+
+
+def test_rows_of_another_kind_and_by_default(qa):
+    from briefqa.tables.linker import Linker
+
+    answer = qa.ask("Which disk storage area has the largest quota?")
+    assert answer.mode == "computed" and row_names(answer) == {"Project temp"}
+    answer = qa.ask("Which storage area has the largest quota?")  # both tables, as before
+    assert answer.mode == "computed" and row_names(answer) == {"Object storage"}
+    answer = qa.ask("Which billed storage area has the lowest billing rate?")
+    assert answer.mode == "computed" and row_names(answer) == {"Object storage"}
+    answer = qa.ask("Which storage area allows the most files by default?")
+    assert answer.mode == "computed" and row_names(answer) == {"Project temp"}
+    # two of the four found: the list names every row, no condition
+    answer = qa.ask("Of the storage areas (user home, project work, temp, flash), which one "
+                    "allows the most files by default?")
+    assert answer.mode == "computed" and row_names(answer) == {"Project temp"}
+    assert len(answer.computation["compared"]) == 3  # weighed against every other row
+    linker = Linker(qa.index.tables)
+    assert not linker.link("Of the storage areas (user home, project work, vault), which "
+                           "one allows the most files?").plans

@@ -431,6 +431,10 @@ class Linker:
             if _same_kind(plan, best_plan) and self._same_things(plan, best_plan):
                 plans.append(plan)
             elif self._siblings(plan, plans[0]):
+                mine, theirs = (self._another_kind(p, question) for p in (plans[0], plan))
+                if mine != theirs:  # "disk storage areas": not object storage's table
+                    plans[0] = plans[0] if theirs else plan
+                    continue
                 plans[0] = dataclasses.replace(
                     plans[0], tables=(*plans[0].tables, *plan.tables),
                     measure=(*plans[0].measure, *plan.measure))
@@ -460,6 +464,28 @@ class Linker:
         tables = [self.catalog.by_name[t] for t in (*plan.tables, *other.tables)]
         return len({(t.source, t.section) for t in tables}) == 1 and \
             len({r.name for r in (*plan.measure, *other.measure)}) == 1
+
+    def _another_kind(self, plan: Plan, question: str) -> bool:
+        """Are all of a plan's rows things of another kind than the question says ("Object
+        storage" where it asks of "disk storage")? Each row's name shares a word with the
+        question, the question puts a word of its own before that word ("disk"), not a name,
+        and the row's name has a word the question does not say ("object")."""
+        said = keywords(question)
+        for table in plan.tables:
+            info = self.catalog.by_name[table]
+            headed = set().union(*[keywords(c.name) for c in info.columns])  # "billed"
+            for name in info.columns[0].values:
+                own = keywords(name)
+                shared = own & said
+                if not shared or own <= said:
+                    return False
+                before = [m.group(1) for m in re.finditer(r"\b([a-z][\w-]*)\s+([\w-]+)",
+                                                          question)
+                          if keywords(m.group(2)) & shared]
+                if not any(keywords(b) - own - headed - GENERIC_STEMS - EXPLAINED_ANYWAY
+                           for b in before):
+                    return False
+        return True
 
     def _same_things(self, plan: Plan, other: Plan) -> bool:
         """Do two tables list the same things (a third of their rows' names shared)?"""
@@ -556,6 +582,15 @@ class Linker:
                 s <= question.find(f.said) < e for s, e in numeric_spans)]
             filters = [f for f in filters if f not in overlapping]
         filters = [f for f in filters if not _unit_asked(question, f)]
+        apart = _listed_apart(question, filters)
+        if apart is not None:
+            # "the disk storage areas (home, project, scratch, flash)": a list of the rows in
+            # brackets, only some of them found; a list as long as the table names all of its
+            # rows (no condition), a shorter one rows we cannot tell
+            listed, found = apart
+            if listed < max(m.table.rows for m in tls):
+                return None
+            filters = [f for f in filters if f not in found]
         filters.extend(numeric)
         present, present_spans, given_anyway = self._presence_filters(question, tls)
         compared_columns, compared_spans = self._sameness_filters(question, tls)
@@ -761,6 +796,12 @@ class Linker:
         if what.intent in ("max", "min") and not (entity >= 0.5 or described >= 1.0 or
                                                   any(v.key for v in used)):
             return None
+        if DEFAULT in what.attribute and not any(
+                DEFAULT in keywords(c.name) for m in tls for c in m.table.columns):
+            # "the most files by default": a table's figures are its defaults, unless a
+            # column says which are ("Default walltime" beside "Max walltime")
+            what = dataclasses.replace(what, attribute=[w for w in what.attribute
+                                                        if w != DEFAULT])
         measure, dimension, measure_score = self._measure(what, tls, mentioned, question,
                                                           items)
         named_rows = set().union(*[keywords(question[f.said_start:f.said_end]) for f in items
@@ -1858,6 +1899,22 @@ def _said_whole(text: str, link: ValueLink) -> bool:
     return head == fold(link.value) and keywords(rest) <= keywords(link.column.name)
 
 
+def _listed_apart(question: str, filters: list[Filter]):
+    """A list in brackets ("(home, project, scratch, flash)") whose names the filters find
+    only some of: (how many names it lists, the filters said inside it); None otherwise."""
+    for m in re.finditer(r"\(([^()]{3,160})\)", question):
+        names = [n for n in re.split(r"\s*(?:,|\band\b|\bor\b)\s*", m.group(1)) if n.strip()]
+        if len(names) < 3:
+            continue
+        inside = [f for f in filters if f.said and m.start() <= question.find(f.said) < m.end()]
+        values = {str(v).lower() for f in inside
+                  for v in (f.value if isinstance(f.value, tuple) else (f.value,))}
+        if inside and len(values) < len(names):
+            return len(names), inside
+    return None
+
+
+DEFAULT = "default"
 # "Are high or medium confidence entries more common?": more rows, not more of a measure
 _MORE_ROWS = keywords("common frequent numerous usual often")
 
