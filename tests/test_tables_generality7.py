@@ -13,7 +13,9 @@
 - "which disk storage area has the largest quota" leaves out a sibling table whose rows are
   another kind of the same thing ("Object storage"), which "which storage area" takes in;
   "by default" asks of a table's figures (no "Default" column); a list of the rows in brackets
-  as long as the table names them all, and a shorter one with a name not found is no plan."""
+  as long as the table names them all, and a shorter one with a name not found is no plan;
+- "the ones with GPUs or the ones without": the row that gives a GPU cell and the row that
+  leaves it missing, the second named by the first's column."""
 
 from __future__ import annotations
 
@@ -64,11 +66,20 @@ STORAGE_MD = """# Storage
 """
 
 
+NODES_MD = """# Analytics nodes
+
+| Nodes | Memory | GPUs          | Disk      |
+| ----- | ------ | ------------- | --------- |
+| 6     | 1 TiB  | none          | 20 TB SSD |
+| 4     | 3 TiB  | 4x NVIDIA A16 | 10 TB SSD |
+"""
+
+
 @pytest.fixture(scope="module")
 def qa(tmp_path_factory):
     return assistant_over(tmp_path_factory, "generality7",
                           {"hubs.csv": HUBS_CSV, "queues.md": QUEUES_MD,
-                           "storage.md": STORAGE_MD})
+                           "storage.md": STORAGE_MD, "nodes.md": NODES_MD})
 
 
 def test_how_many_groups_have_more_than_a_bound(qa):
@@ -128,3 +139,14 @@ def test_rows_of_another_kind_and_by_default(qa):
     linker = Linker(qa.index.tables)
     assert not linker.link("Of the storage areas (user home, project work, vault), which "
                            "one allows the most files?").plans
+
+
+def test_the_ones_with_a_cell_or_the_ones_without(qa):
+    answer = qa.ask("Among the analytics nodes, which have more memory: the ones with GPUs or "
+                    "the ones without?")
+    assert answer.mode == "computed" and answer.computation["aggregate"] == "compare"
+    assert "the row whose GPUs is “4x NVIDIA A16” has the larger Memory" in answer.text
+    cites_every_row(qa, answer)
+    answer = qa.ask("Among the analytics nodes, which have more memory: the ones without GPUs "
+                    "or the ones with?")
+    assert answer.mode == "computed" and "3 TiB" in answer.text

@@ -1423,10 +1423,28 @@ class Linker:
                 other = found[1 - n]
                 if found[n] is None and other is not None and other.operator == "missing":
                     found[n] = self._given_in(question, m, parts[n], other.columns[0])
+                if found[n] is None and other is not None and \
+                        other.operator in ("missing", "given"):
+                    found[n] = self._elided(question, m, parts[n], other)
             if all(found) and found[0].to_dict() != found[1].to_dict() and any(
                     f.operator in ("missing", "given") for f in found):
                 return found
         return []
+
+    def _elided(self, question: str, m: TableLinks, part: tuple[int, int],
+                other: Filter) -> Filter | None:
+        """"the ones with GPUs or the ones without": the one row whose cell of the column the
+        other alternative names is the other way (missing where it is given, or given)."""
+        if not re.search(r"\bwith(?:out)?\s*$", question[part[0]:part[1]], re.I):
+            return None
+        state = "missing" if other.operator == "given" else "given"
+        ref = other.columns[0]
+        missing = _missing_rows(m.table.columns[ref.position])
+        if ref.table != m.table.name or \
+                (missing if state == "missing" else m.table.rows - missing) != 1:
+            return None
+        return Filter((ref,), state, "", said=question[part[0]:part[1]].strip(),
+                      said_start=part[0], said_end=part[1])
 
     def _given_in(self, question: str, m: TableLinks, part: tuple[int, int],
                   ref: ColumnRef) -> Filter | None:

@@ -45,7 +45,7 @@ _MISSING_AFTER = re.compile(
 # a known base system".
 _GIVEN_BEFORE = re.compile(
     r"\b(?:have|has|having|with|give|gives|list|lists|state|states|come\s+with|comes\s+with)"
-    r"\s+(?:a|an|any|some)\s+(?P<known>" + _KNOWN + ")$", re.I)
+    r"\s+(?:a|an|any|some)\s+(?P<known>" + _KNOWN + r")$|\bwith\s+$", re.I)
 # ... and after the column's name: "has a base system filled in", "with a host given"
 _GIVEN_AFTER = re.compile(r"^\s*(?:filled\s+(?:in|out)|(?:is|are)\s+(?:known|given|filled))\b",
                           re.I)
