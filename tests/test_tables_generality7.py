@@ -15,7 +15,9 @@
   "by default" asks of a table's figures (no "Default" column); a list of the rows in brackets
   as long as the table names them all, and a shorter one with a name not found is no plan;
 - "the ones with GPUs or the ones without": the row that gives a GPU cell and the row that
-  leaves it missing, the second named by the first's column."""
+  leaves it missing, the second named by the first's column;
+- "how many pieces of the campus network ..." counts the rows of the table its title names;
+  "a table of sync subcommands - how many does it describe?" counts what the table lists."""
 
 from __future__ import annotations
 
@@ -75,11 +77,29 @@ NODES_MD = """# Analytics nodes
 """
 
 
+CAMPUS_CSV = ("component,location,role\n"
+              "Arden,\"Science Park, Tartu\",compute\n"
+              "Brook,\"Science Park, Tartu\",storage\n"
+              "Crest,Narva,backup\n")
+
+SYNC_MD = """# The sync tool
+
+The tool has these subcommands:
+
+| Subcommand | What it does           |
+| ---------- | ---------------------- |
+| `push`     | Send local changes     |
+| `pull`     | Fetch remote changes   |
+| `status`   | Show what would change |
+"""
+
+
 @pytest.fixture(scope="module")
 def qa(tmp_path_factory):
     return assistant_over(tmp_path_factory, "generality7",
                           {"hubs.csv": HUBS_CSV, "queues.md": QUEUES_MD,
-                           "storage.md": STORAGE_MD, "nodes.md": NODES_MD})
+                           "storage.md": STORAGE_MD, "nodes.md": NODES_MD,
+                           "campus_network.csv": CAMPUS_CSV, "sync.md": SYNC_MD})
 
 
 def test_how_many_groups_have_more_than_a_bound(qa):
@@ -150,3 +170,12 @@ def test_the_ones_with_a_cell_or_the_ones_without(qa):
     answer = qa.ask("Among the analytics nodes, which have more memory: the ones without GPUs "
                     "or the ones with?")
     assert answer.mode == "computed" and "3 TiB" in answer.text
+
+
+def test_pieces_of_a_table_and_how_many_a_table_describes(qa):
+    answer = qa.ask("How many pieces of the campus network sit at the Science Park in Tartu?")
+    assert answer.mode == "computed" and answer.short.text == "2"
+    assert row_names(answer) == {"Arden", "Brook"}
+    answer = qa.ask("The sync page has a table of subcommands - how many does it describe?")
+    assert answer.mode == "computed" and answer.short.text == "3"
+    cites_every_row(qa, answer)

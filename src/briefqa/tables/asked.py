@@ -158,7 +158,8 @@ _ADJECTIVE_DIMENSION = {"longest": SECONDS, "shortest": SECONDS, "longer": SECON
 _GENERIC = frozenset(words("one ones thing things item items entry entries row rows figure "
                            "value number amount total kind type sort name names count "
                            "list table tables file csv document map guide page variant variants "
-                           "configuration configurations flavour flavours flavor flavors"))
+                           "configuration configurations flavour flavours flavor flavors "
+                           "piece pieces element elements"))
 _ABBREVIATIONS = {"maximum": "max", "minimum": "min", "number": "no", "num": "no",
                   "january": "jan", "february": "feb", "march": "mar", "april": "apr",
                   "june": "jun", "july": "jul", "august": "aug", "september": "sep",
@@ -312,6 +313,12 @@ _WHAT_THE = re.compile(r"\bwhat(?:['’]s|\s+is|\s+are|\s+was|\s+were)\s+the\s+"
 _NUMBER_OF = re.compile(r"\bnumber\s+of\s+(?:the\s+)?((?:[\w'’-]+\s+){0,4}?[\w'’-]+?)"
                         r"(?=\s+(?:are|is|were|was|do|does|did|have|has|can|could|in|on|at|"
                         r"from|with|for|to|across|of)\b|\?|$)", re.I)
+# "how many does it list", "how many are there": no noun after "how many"; what is counted is
+# then what "a table of ..." / "the list of ..." said before
+_HOW_MANY_ALONE = re.compile(r"\bhow many\s+(?:does|do|did|is|are|were|was|can|will)\b", re.I)
+_TABLE_OF = re.compile(r"\b(?:table|list)\s+of\s+((?:[\w'’-]+\s+){0,3}?[\w'’-]+?)"
+                       r"(?=\s*(?:[-–—,;:.?]|\b(?:and|but|so|how|which|what|in|on|for)\b))",
+                       re.I)
 _COUNTED = re.compile(r"\bhow many\s+(?:of\s+(?:the\s+)?)?(?!(?:have|has|are|is|were|was|can|could|"
                       r"do|does|did)\b)((?:[\w'’-]+\s+){0,4}?[\w'’-]+?)"
                       r"(?=\s+(?:are|is|were|was|do|does|did|have|has|can|could|let|lets|in|"
@@ -416,6 +423,11 @@ def asked(question: str, groups_counted: bool = True) -> Asked:
     counted = _COUNTED.search(text)
     if counted is None and intent in ("count", "sum"):  # "what's the total number of nodes"
         counted = _NUMBER_OF.search(text)
+    if intent == "count" and (counted is None and _HOW_MANY_ALONE.search(text) or (
+            counted is not None and keywords(counted.group(1)) <= GENERIC_STEMS)):
+        # "The page has a table of rclone subcommands - how many does it describe?", "...
+        # how many entries are there?"
+        counted = _TABLE_OF.search(text) or counted
     which = _WHICH_PLURAL.search(text) or _WHICH_NOUN.search(text) or _WHAT_THE.search(text)
     entity = sorted(keywords(counted.group(1))) if counted else \
         sorted(keywords(which.group(1))) if which else []

@@ -530,6 +530,9 @@ class Linker:
         if asked_entity and set(asked_entity) & entity_words:
             entity = sum(w in entity_words or w in known for w in asked_entity) / \
                 len(asked_entity)
+        elif asked_entity and set(what.entity) & GENERIC_STEMS and any(
+                set(asked_entity) <= keywords(m.table.title) for m in tls):
+            entity = 1.0  # "the pieces of the IT4LIA infrastructure": the rows of that table
         self._last_entity = entity
         links = [f"{m.table.label}: " + ", ".join(sorted(m.distinct)) for m in tls
                  if m.distinct]
