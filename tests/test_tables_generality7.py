@@ -17,7 +17,8 @@
 - "the ones with GPUs or the ones without": the row that gives a GPU cell and the row that
   leaves it missing, the second named by the first's column;
 - "how many pieces of the campus network ..." counts the rows of the table its title names;
-  "a table of sync subcommands - how many does it describe?" counts what the table lists."""
+  "a table of sync subcommands - how many does it describe?" counts what the table lists;
+- a product's name alone ("HyperNova") finds the rows whose notes (long cells) name it."""
 
 from __future__ import annotations
 
@@ -94,12 +95,24 @@ The tool has these subcommands:
 """
 
 
+MACHINES_MD = """# Machines of the network
+
+| Machine | Site   | Notes                                                          |
+| ------- | ------ | -------------------------------------------------------------- |
+| Orca    | Bergen | HyperNova HX500 blades, liquid cooled, opened to users in 2023 |
+| Pike    | Turku  | Built from commodity servers with a fat-tree network in 2021    |
+| Quail   | Riga   | Second-hand HyperNova HX300 racks, air cooled, moved from Oslo  |
+| Raven   | Vilnius | Cloud-style nodes for teaching, opened in 2024, no accelerators |
+"""
+
+
 @pytest.fixture(scope="module")
 def qa(tmp_path_factory):
     return assistant_over(tmp_path_factory, "generality7",
                           {"hubs.csv": HUBS_CSV, "queues.md": QUEUES_MD,
                            "storage.md": STORAGE_MD, "nodes.md": NODES_MD,
-                           "campus_network.csv": CAMPUS_CSV, "sync.md": SYNC_MD})
+                           "campus_network.csv": CAMPUS_CSV, "sync.md": SYNC_MD,
+                           "machines.md": MACHINES_MD})
 
 
 def test_how_many_groups_have_more_than_a_bound(qa):
@@ -178,4 +191,10 @@ def test_pieces_of_a_table_and_how_many_a_table_describes(qa):
     assert row_names(answer) == {"Arden", "Brook"}
     answer = qa.ask("The sync page has a table of subcommands - how many does it describe?")
     assert answer.mode == "computed" and answer.short.text == "3"
+    cites_every_row(qa, answer)
+
+
+def test_a_product_name_alone_in_long_notes(qa):
+    answer = qa.ask("Which machines of the network are HyperNova machines?")
+    assert answer.mode == "computed" and row_names(answer) == {"Orca", "Quail"}
     cites_every_row(qa, answer)

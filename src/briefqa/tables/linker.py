@@ -329,10 +329,12 @@ class Linker:
         for i in range(len(tokens)):
             for j in range(i + 1, min(len(tokens), i + 3) + 1):
                 window = tokens[i:j]
-                acronym = j - i == 1 and re.fullmatch(r"[A-Z]{3,5}", window[0].text)
+                # "HPE", "BullSequana": a maker's or a product's name, a word alone
+                acronym = j - i == 1 and re.fullmatch(r"[A-Z]{3,5}|[A-Z][a-z]+[A-Z][a-z]+\w*",
+                                                      window[0].text)
                 if not any(t.distinctive for t in window) or \
                         all(t.low in STOPWORDS for t in window) or \
-                        (prose and j - i < 2 and not acronym):  # "HPE": a maker's name
+                        (prose and j - i < 2 and not acronym):
                     continue
                 span = (window[0].start, window[-1].end)
                 if span in taken:
