@@ -63,6 +63,9 @@ def test_the_same_said_of_one_column_compares_nothing():
     assert [(s.first, s.second, s.state) for s in pair] == [(1, 2, SAME)]
     assert samenesses("a different flag in Python and R", {1: (20, 26), 2: (31, 32)})[0].state \
         == DIFFERS
+    # "at the same time" says when, not that two columns agree
+    question = "Which option lets me set a Python flag and an R flag at the same time?"
+    assert samenesses(question, {1: (27, 33), 2: (46, 47)}) == []
 
 
 def test_a_question_without_sameness_is_planned_as_before(qa):

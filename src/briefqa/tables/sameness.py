@@ -22,6 +22,8 @@ _SAYS = re.compile(
     r"equal|equals|match|matches)\b|\b(?P<differs>differs?|differing|different|differ(?:s)?\s+"
     r"between|not\s+the\s+same)\b", re.I)
 _NEAR = 45  # characters between the word and each column's name, at most
+# "at the same time", "the same day": when, not a pair of columns compared
+_IDIOM = re.compile(r"\b(?:at\s+)?the\s+same\s+(?:time|moment|day|point|go)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -43,7 +45,10 @@ def samenesses(question: str, mentioned: dict[int, tuple[int, int]],
     never one of them."""
     named = sorted(((s, e, p) for p, (s, e) in mentioned.items() if p != key and e > s))
     out: list[Sameness] = []
+    idioms = [m.span() for m in _IDIOM.finditer(question)]
     for says in _SAYS.finditer(question):
+        if any(a <= says.start() < b for a, b in idioms):
+            continue
         near = [(s, e, p) for s, e, p in named
                 if says.start() - _NEAR <= e and s <= says.end() + _NEAR
                 and not (s < says.end() and says.start() < e)]
