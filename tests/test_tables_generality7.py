@@ -18,7 +18,9 @@
   leaves it missing, the second named by the first's column;
 - "how many pieces of the campus network ..." counts the rows of the table its title names;
   "a table of sync subcommands - how many does it describe?" counts what the table lists;
-- a product's name alone ("HyperNova") finds the rows whose notes (long cells) name it."""
+- a product's name alone ("HyperNova") finds the rows whose notes (long cells) name it;
+- "built on a machine that the cluster list classes as flagship": "the cluster list" names
+  the other table of a join as a table."""
 
 from __future__ import annotations
 
@@ -106,13 +108,20 @@ MACHINES_MD = """# Machines of the network
 """
 
 
+CLUSTERS_CSV = ("name,country,class\n"
+                "Borealis,Norway,flagship\n"
+                "Dune,Chile,regional\n"
+                "Caldera,Chile,flagship\n"
+                "Glade,Estonia,regional\n")
+
+
 @pytest.fixture(scope="module")
 def qa(tmp_path_factory):
     return assistant_over(tmp_path_factory, "generality7",
                           {"hubs.csv": HUBS_CSV, "queues.md": QUEUES_MD,
                            "storage.md": STORAGE_MD, "nodes.md": NODES_MD,
                            "campus_network.csv": CAMPUS_CSV, "sync.md": SYNC_MD,
-                           "machines.md": MACHINES_MD})
+                           "machines.md": MACHINES_MD, "clusters.csv": CLUSTERS_CSV})
 
 
 def test_how_many_groups_have_more_than_a_bound(qa):
@@ -197,4 +206,14 @@ def test_pieces_of_a_table_and_how_many_a_table_describes(qa):
 def test_a_product_name_alone_in_long_notes(qa):
     answer = qa.ask("Which machines of the network are HyperNova machines?")
     assert answer.mode == "computed" and row_names(answer) == {"Orca", "Quail"}
+    cites_every_row(qa, answer)
+
+
+def test_a_join_to_a_table_named_as_a_list(qa):
+    answer = qa.ask("Which hubs in the CSV are built on a machine that the cluster list "
+                    "classes as flagship?")
+    assert answer.mode == "computed" and answer.computation["aggregate"] == "list"
+    hubs = {line.split(",")[0] for line in HUBS_CSV.splitlines()[1:]}
+    assert row_names(answer) & hubs == {"Aster", "Dahlia"}
+    assert "Borealis" in answer.text and "Caldera" in answer.text  # the clusters matched
     cites_every_row(qa, answer)

@@ -1004,8 +1004,12 @@ class Linker:
             if not said & listed:
                 return 0.0  # the clause must name what the other table lists
             words_of = self._names[table.name] | listed
+            # "the supercomputer list", "the supercomputers CSV": a table named as one
+            as_table = any(keywords(m.group(1)) & listed for m in re.finditer(
+                r"([\w-]+)\s+(?:list|table|csv|spreadsheet|sheet)\b", text, re.I))
             return sum(self._idf.get(w, 1.0) for w in sorted(said & words_of)) + \
-                0.1 * (table.kind == first.kind) + 0.1 * (table.source == first.source)
+                0.1 * (table.kind == first.kind) + 0.1 * (table.source == first.source) + \
+                1.0 * as_table
         scored = sorted(((named(m.table), m.table.name) for m in full
                          if m.table.name not in mine), reverse=True)
         if not scored or scored[0][0] < 1.0:
