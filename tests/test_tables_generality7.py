@@ -20,7 +20,10 @@
   "a table of sync subcommands - how many does it describe?" counts what the table lists;
 - a product's name alone ("HyperNova") finds the rows whose notes (long cells) name it;
 - "built on a machine that the cluster list classes as flagship": "the cluster list" names
-  the other table of a join as a table."""
+  the other table of a join as a table;
+- "how many times more files can project temp hold than user home?": a ratio of two rows'
+  figures ("times" no duration); "more files" of a column "Max files" is what is measured,
+  though "files" is also a word for a document."""
 
 from __future__ import annotations
 
@@ -217,3 +220,18 @@ def test_a_join_to_a_table_named_as_a_list(qa):
     assert row_names(answer) & hubs == {"Aster", "Dahlia"}
     assert "Borealis" in answer.text and "Caldera" in answer.text  # the clusters matched
     cites_every_row(qa, answer)
+
+
+def test_how_many_times_more_is_a_ratio(qa):
+    answer = qa.ask("Of the storage areas, how many times more files can project temp hold "
+                    "than user home?")
+    assert answer.mode == "computed" and answer.computation["aggregate"] == "ratio"
+    assert "1000k ÷ 50k = 20" in answer.text and answer.short.text == "20 times"
+    assert "Project temp has 20 times the Max files of User home" in answer.text
+    cites_every_row(qa, answer)
+    answer = qa.ask("How many times larger is the quota of project work than user home?")
+    assert answer.mode == "computed" and answer.short.text == "10 times"
+    # "files": the column Max files, not the storage areas' quota
+    answer = qa.ask("Of the storage areas, which can hold more files, project temp or user "
+                    "home?")
+    assert answer.mode == "computed" and "Project temp has the larger Max files" in answer.text

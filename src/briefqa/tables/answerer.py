@@ -204,7 +204,7 @@ def _figures_asked(result: Result, question: str) -> Result:
     question asks for where the cell states several (cellfigures.py), and the result
     worked out again from them."""
     plan = result.plan
-    if plan.aggregate not in ("compare", "difference", "sum") or not plan.items or \
+    if plan.aggregate not in ("compare", "difference", "ratio", "sum") or not plan.items or \
             not plan.dimension:
         return result
     names = {w for r in result.rows for w in keywords(r.cells[0] or "")}
@@ -221,6 +221,8 @@ def _figures_asked(result: Result, question: str) -> Result:
     if len(values) == 2 and None not in values and plan.aggregate in ("sum", "difference"):
         result.value = float(values[0] + values[1] if plan.aggregate == "sum" else
                              values[0] - values[1])
+    elif len(values) == 2 and None not in values and plan.aggregate == "ratio" and values[1]:
+        result.value = float(values[0] / values[1])
     return result
 
 

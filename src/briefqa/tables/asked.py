@@ -23,6 +23,11 @@ _DIFFERENCE = re.compile(r"\bhow (?:many|much) (?:more|fewer|less|longer|shorter
                          # "how many petaflops does Leonardo have above LISA's figure"
                          r"\bhow (?:many|much) [\w-]+ (?:does|do|did|can) [^?]{1,40}? "
                          r"(?:have|get|offer|give)\s+(?:above|over|beyond)\s+(?![~<>]?\d)", re.I)
+# "How many times more files can scratch hold than home?", "what is the ratio of ...": the
+# first figure divided by the second (not a difference, nor "times" as a duration)
+_RATIO = re.compile(r"\bhow many times (?P<word>more|fewer|less|longer|shorter|bigger|larger|"
+                    r"higher|lower|greater|smaller|faster|slower|as (?:much|many|big|large|"
+                    r"long|fast|high))\b|\bwhat(?:'s| is)? the ratio (?:of|between)\b", re.I)
 # "How many petaflops separate JUPITER from LUMI?", "how far apart are ...", "the gap between
 # ...": a difference, of what the words before "separate" measure
 _APART = re.compile(r"\bhow (?:many|much) (?P<what>(?:[\w-]+\s+){0,2}?[\w-]+) (?:separates?|"
@@ -271,7 +276,7 @@ def squash(text: str) -> str:
 class Asked:
     """The operation a question asks for, and the words that say of what."""
 
-    intent: str | None  # count, list, max, min, compare, difference, sum, count_by
+    intent: str | None  # count, list, max, min, compare, difference, ratio, sum, count_by
     entity: list[str]  # the words of what is counted or listed ("AI factories")
     attribute: list[str]  # the words of what is measured ("memory", "queue wait")
     dimension: str | None  # the dimension its adjective implies ("longest": seconds)
@@ -373,6 +378,11 @@ def asked(question: str, groups_counted: bool = True) -> Asked:
         # "How many hours a day is the helpdesk open?": from the start to the end, of a
         # table of times of day (the linker finds its start and end rows)
         intent, dimension = "difference", CLOCK
+    elif _RATIO.search(text):
+        intent, match = "ratio", _RATIO.search(text)
+        word = (match.group("word") or "").lower().split()
+        dimension = _ADJECTIVE_DIMENSION.get(word[-1]) if word else None
+        attribute = _phrase_after(text, match.end())
     elif _DIFFERENCE.search(text):
         intent = "difference"
         match = _DIFFERENCE.search(text)
@@ -431,6 +441,8 @@ def asked(question: str, groups_counted: bool = True) -> Asked:
     which = _WHICH_PLURAL.search(text) or _WHICH_NOUN.search(text) or _WHAT_THE.search(text)
     entity = sorted(keywords(counted.group(1))) if counted else \
         sorted(keywords(which.group(1))) if which else []
+    if intent == "ratio":  # "how many times more files": files, not times
+        entity = [w for w in entity if w not in keywords("times")]
     scope = SCOPE.match(text)
     if scope and ((counted and re.match(r"(?:are|is|were|was)\b", counted.group(1), re.I)) or
                   (not counted and set(entity) <= GENERIC_STEMS)):

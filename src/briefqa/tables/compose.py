@@ -523,6 +523,8 @@ class Composer:
             else:
                 verdict = f"{names[won]} has the {'smaller' if smaller else 'larger'} {measured}"
             return head + f"; {verdict}{caveat}.", spans[won], True, []
+        if plan.aggregate == "ratio":
+            return self.say_ratio(head, values, spans, names, measured, caveat)
         total = values[0] + values[1] if plan.aggregate == "sum" else values[0] - values[1]
         sign = "+" if plan.aggregate == "sum" else "−"
         figures = [s.text if s else plain(v, plan.dimension) for s, v in zip(spans, values)]
@@ -540,6 +542,20 @@ class Composer:
                 more = "more" if measured == "figure" else f"more {measured}"
                 sentence = sentence[:-1] + f": {names[0]} has {said} {more} than {names[1]}."
         return sentence, Span(said, 0, -1, -1), True, []
+
+    def say_ratio(self, head: str, values: list[float], spans: list, names: list[str],
+                  measured: str, caveat: str):
+        """"How many times more files": the first figure divided by the second, said as a
+        multiple ("20 times the figure of User home"); none where the second is zero."""
+        figures = [s.text if s else plain(v, NUMBER) for s, v in zip(spans, values)]
+        if not values[1]:
+            return (head + f"; {names[1]} has none, so no multiple can be given.", None, True,
+                    [])
+        times = plain(values[0] / values[1], NUMBER)
+        what = "the figure" if measured == "figure" else f"the {measured}"
+        sentence = (head + f"; {figures[0]} ÷ {figures[1]} = {times}: {names[0]} has {times} "
+                    f"times {what} of {names[1]}{caveat}.")
+        return sentence, Span(f"{times} times", 0, -1, -1), True, []
 
     def compose_prose(self, found: ProseFinding) -> Answer:
         """Two things' figures found in sentences, compared, added or subtracted."""

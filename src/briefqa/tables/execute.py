@@ -365,6 +365,8 @@ class Executor:
                     result.value = float(sum(values))
                 elif plan.aggregate == "difference":
                     result.value = float(values[0] - values[1])
+                elif plan.aggregate == "ratio" and values[1]:
+                    result.value = float(values[0] / values[1])
             else:
                 result.missing += [r.cells[0] or "" for r in result.rows if r.value is None]
         return result

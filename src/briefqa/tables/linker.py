@@ -360,6 +360,8 @@ class Linker:
         what = asked(question, groups_counted)
         if what.intent is None or not self.tables:
             return Linked(intent=what.intent)
+        if what.intent == "ratio":  # "how many times more": a multiple, not a duration
+            question = re.sub(r"\btimes\b", lambda m: " " * len(m.group()), question, count=1)
         links = self.links(question)
         plain = negation_kept(question, self._link(what, question, links), self._opposed)
         if what.counts_groups and not plain.plans:
@@ -554,14 +556,14 @@ class Linker:
         grouped = self._group_items(what, values, tls, entity_words, question) \
             if what.intent == "compare" else []
         items = grouped or (self._items(values, tls, question) if what.intent in (
-            "compare", "difference", "sum") else [])
+            "compare", "difference", "ratio", "sum") else [])
         # two rows named by their names (the first column's cells, as written): the table
         # that lists them is the one asked about
         named_pair = len(items) == 2 and not grouped and \
             all(c.position == 0 for f in items for c in f.columns)
-        if what.intent in ("compare", "difference", "sum") and len(items) < 2:
+        if what.intent in ("compare", "difference", "ratio", "sum") and len(items) < 2:
             items = self._loose_items(question, tls) or items
-        if what.intent in ("compare", "difference") and len(items) < 2:
+        if what.intent in ("compare", "difference", "ratio") and len(items) < 2:
             items = self._presence_items(question, tls) or items
         if what.intent == "difference" and what.dimension == CLOCK and len(items) < 2:
             items = self._start_and_end(tls)
@@ -631,7 +633,7 @@ class Linker:
         # "the shortest time before it is purged", "how long until files are deleted": the
         # event ends the duration measured (a column of durations), it sets no condition
         measured = [t for t in times if t.low is None and what.dimension == SECONDS and
-                    what.intent in ("max", "min", "compare", "difference") and
+                    what.intent in ("max", "min", "compare", "difference", "ratio") and
                     re.search(r"\b(?:time|long(?:er|est)?|short(?:er|est)|period|duration)\s+$",
                               question[:t.start], re.I)]
         times = [t for t in times if t not in measured]
@@ -796,7 +798,7 @@ class Linker:
         whole = what.intent == "sum" and len(items) < 2  # a column added up over the rows
         if whole:
             items = []
-        if what.intent in ("compare", "difference") and len(items) < 2:
+        if what.intent in ("compare", "difference", "ratio") and len(items) < 2:
             return None
         if what.intent in ("max", "min") and not (entity >= 0.5 or described >= 1.0 or
                                                   any(v.key for v in used)):
@@ -1289,11 +1291,17 @@ class Linker:
         named_rows = set().union(*[keywords(question[f.said_start:f.said_end]) for f in items
                                    if f.said_end > f.said_start])
         attribute = set(what.attribute) - named_rows
-        if what.intent in ("compare", "difference"):
-            attribute -= GENERIC_STEMS  # "which is the higher figure": no attribute
+        if what.intent in ("compare", "difference", "ratio"):
+            # "which is the higher figure": no attribute; "more files" of a column "Max files"
+            # is one
+            headed = set().union(*[keywords(c.name) for m in tls for c in m.table.columns[1:]])
+            attribute -= GENERIC_STEMS - headed
         wanted = {what.dimension} if what.dimension else set()
         # "how many petaflops does A have above B's double-precision figure": the unit counted
-        unit = set(what.entity) if what.intent in ("difference", "sum", "compare") else set()
+        unit = set(what.entity) if what.intent in ("difference", "ratio", "sum", "compare") \
+            else set()
+        # ... not the rows' own name ("Of the storage areas, how many more files ...")
+        unit -= set().union(*[self._lists[m.table.name] | keywords(m.table.title) for m in tls])
         for dimension, stems in DIMENSION_STEMS.items():
             if stems & ((attribute | unit) if attribute else keywords(question)):
                 wanted.add(dimension)

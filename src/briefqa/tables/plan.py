@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-AGGREGATES = ("count", "list", "max", "min", "sum", "difference", "compare", "count_by")
+AGGREGATES = ("count", "list", "max", "min", "sum", "difference", "ratio", "compare",
+              "count_by")
 OPERATORS = ("=", "!=", "contains", "excludes", "in", "not in", ">", ">=", "<", "<=",
              "missing", "given", "same", "differs", "aliased", "single")
 # count_by's bound on how many rows a kept value has, and how it is said

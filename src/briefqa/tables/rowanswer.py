@@ -65,4 +65,4 @@ def one_side(question: str) -> bool:
     one row states is one side of it, not its result."""
     from .asked import asked
 
-    return asked(question).intent in ("compare", "difference", "sum")
+    return asked(question).intent in ("compare", "difference", "ratio", "sum")
