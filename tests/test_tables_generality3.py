@@ -243,6 +243,9 @@ def test_what_a_question_asks_for_in_more_words(question, intent, counted):
     ("How much extra space is that over the default quota?", True),
     ("What do Work and Fast come to in total?", True),
     ("What is the quota of Work?", False),
+    ("How does the Work quota compare with the Archive quota?", True),  # set side by side
+    ("How many times bigger is the Work quota than the Archive quota?", True),  # a ratio
+    ("How is the Work quota set?", False),
 ])
 def test_one_row_states_one_side_of_a_comparison_or_a_sum(question, one):
     from briefqa.tables.rowanswer import one_side

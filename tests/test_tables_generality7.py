@@ -235,3 +235,12 @@ def test_how_many_times_more_is_a_ratio(qa):
     answer = qa.ask("Of the storage areas, which can hold more files, project temp or user "
                     "home?")
     assert answer.mode == "computed" and "Project temp has the larger Max files" in answer.text
+
+
+def test_isnt_negates_and_how_much_names_the_measure(qa):
+    answer = qa.ask("Which pieces of the campus network aren't in Tartu?")
+    assert answer.mode == "computed" and row_names(answer) == {"Crest"}
+    # "the biggest nodes": biggest in what is asked, memory, not in how many of them
+    answer = qa.ask("How much memory do the biggest analytics nodes have?")
+    assert answer.mode == "computed" and answer.computation["aggregate"] == "max"
+    assert "3 TiB" in answer.text

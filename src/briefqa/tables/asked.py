@@ -28,6 +28,9 @@ _DIFFERENCE = re.compile(r"\bhow (?:many|much) (?:more|fewer|less|longer|shorter
 _RATIO = re.compile(r"\bhow many times (?P<word>more|fewer|less|longer|shorter|bigger|larger|"
                     r"higher|lower|greater|smaller|faster|slower|as (?:much|many|big|large|"
                     r"long|fast|high))\b|\bwhat(?:'s| is)? the ratio (?:of|between)\b", re.I)
+# "How much memory do the biggest nodes have?": what is measured, said before the superlative
+_HOW_MUCH = re.compile(r"^\W*how much ((?:[\w-]+\s+){0,2}?[\w-]+)\s+(?:do|does|did|is|are|can|"
+                       r"will)\b", re.I)
 # "How many petaflops separate JUPITER from LUMI?", "how far apart are ...", "the gap between
 # ...": a difference, of what the words before "separate" measure
 _APART = re.compile(r"\bhow (?:many|much) (?P<what>(?:[\w-]+\s+){0,2}?[\w-]+) (?:separates?|"
@@ -422,6 +425,9 @@ def asked(question: str, groups_counted: bool = True) -> Asked:
         if number_of:
             after += number_of.end()
         attribute = _phrase_after(text, after)
+        measured = _HOW_MUCH.match(text[:superlative.start()])
+        if measured:  # "How much memory do the biggest LUMI-C nodes have?": memory
+            attribute, said = sorted(keywords(measured.group(1))), measured.group(1)
         if dimension == DATE and not attribute:
             said = " ".join(text[:superlative.start()].split()[-3:])
     elif _SUM.search(text):

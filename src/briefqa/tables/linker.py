@@ -1159,8 +1159,8 @@ class Linker:
             else:
                 f = Filter(columns, "in", needles, said=said)
             before = question[:span[0]]
-            negation = re.search(r"\b(?:not|no|without|never|non)\b\s*-?\s*(?:\w+\s+){0,2}$",
-                                 before, re.I)
+            negation = re.search(r"(?:\b(?:not|no|without|never|non)\b|\b\w+n['’]t\b)\s*-?\s*"
+                                 r"(?:\w+\s+){0,2}$", before, re.I)  # "isn't in Bologna"
             if negation and any(k[0] <= negation.start() < k[1] for k in kept):
                 negation = None  # "marked not available or N/A": "not" is a cell's word
             if negation or re.search(r"\b(?:rather than|instead of)\s+(?:[\w'’]+\s+)"

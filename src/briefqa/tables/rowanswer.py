@@ -65,4 +65,10 @@ def one_side(question: str) -> bool:
     one row states is one side of it, not its result."""
     from .asked import asked
 
-    return asked(question).intent in ("compare", "difference", "ratio", "sum")
+    return asked(question).intent in ("compare", "difference", "ratio", "sum") or \
+        _HOW_COMPARE.search(question) is not None
+
+
+# "How does LISA's performance compare with Leonardo's?": two things set side by side
+_HOW_COMPARE = re.compile(r"\bhow (?:does|do|did|would)\b[^?]{1,80}?\bcompare(?:s|d)?\s+"
+                          r"(?:with|to|against)\b|\bcompared? (?:with|to)\b", re.I)
