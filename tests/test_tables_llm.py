@@ -137,6 +137,17 @@ def test_a_model_plan_may_keep_groups_by_how_many_rows_they_have(qa, server):
     assert "keeping the values held by more than 1 row" in answer.notes[0]
 
 
+def test_a_model_plan_may_ask_how_many_times_one_figure_is_another(qa, server):
+    serve(server, json.dumps({"table": machines(qa).name, "aggregate": "ratio",
+                              "measure": "memory", "items": ["Aurora", "Cirrus"]}))
+    answer = qa.ask("How many times roomier in Suomi terms is Aurora than Cirrus?")
+    assert answer.mode == "computed", answer.notes
+    assert answer.computation["aggregate"] == "ratio" and answer.short.text == "2 times"
+    assert "512 GiB ÷ 256 GiB = 2: Aurora has 2 times the memory of Cirrus" in answer.text
+    assert_verbatim(qa, answer)
+    assert "the ratio of memory" in answer.notes[0]
+
+
 def test_ollama_too(qa, server):
     settings = qa.settings.with_(llm="ollama", llm_url=server.ollama_url)
     planner = LLMPlanner(settings, fallback=qa.extractive)
