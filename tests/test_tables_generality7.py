@@ -18,7 +18,9 @@
   leaves it missing, the second named by the first's column;
 - "how many pieces of the campus network ..." counts the rows of the table its title names;
   "a table of sync subcommands - how many does it describe?" counts what the table lists;
-- a product's name alone ("HyperNova") finds the rows whose notes (long cells) name it;
+- a product's name alone ("HyperNova") finds the rows whose notes (long cells) name it, and
+  "described as fault-tolerant" looks for "fault-tolerant", not "as fault-tolerant" (which
+  only one row's notes happen to say);
 - "built on a machine that the cluster list classes as flagship": "the cluster list" names
   the other table of a join as a table;
 - "how many times more files can project temp hold than user home?": a ratio of two rows'
@@ -83,10 +85,11 @@ NODES_MD = """# Analytics nodes
 """
 
 
-CAMPUS_CSV = ("component,location,role\n"
-              "Arden,\"Science Park, Tartu\",compute\n"
-              "Brook,\"Science Park, Tartu\",storage\n"
-              "Crest,Narva,backup\n")
+CAMPUS_CSV = ("component,location,role,notes\n"
+              "Arden,\"Science Park, Tartu\",fault-tolerant compute,"
+              "\"The campus describes Arden as fault-tolerant, with 40 nodes.\"\n"
+              "Brook,\"Science Park, Tartu\",storage,\"Brook keeps 2 PB on disk.\"\n"
+              "Crest,Narva,fault-tolerant backup,\"Crest mirrors Brook overnight.\"\n")
 
 SYNC_MD = """# The sync tool
 
@@ -244,3 +247,8 @@ def test_isnt_negates_and_how_much_names_the_measure(qa):
     answer = qa.ask("How much memory do the biggest analytics nodes have?")
     assert answer.mode == "computed" and answer.computation["aggregate"] == "max"
     assert "3 TiB" in answer.text
+
+
+def test_described_as_looks_for_the_words_after_as(qa):
+    answer = qa.ask("Which pieces of the campus network are described as fault-tolerant?")
+    assert answer.mode == "computed" and row_names(answer) == {"Arden", "Crest"}

@@ -332,7 +332,10 @@ class Linker:
                 # "HPE", "BullSequana": a maker's or a product's name, a word alone
                 acronym = j - i == 1 and re.fullmatch(r"[A-Z]{3,5}|[A-Z][a-z]+[A-Z][a-z]+\w*",
                                                       window[0].text)
-                if not any(t.distinctive for t in window) or \
+                # "as AI-optimized": the words without "as" are tried on their own
+                edged = j - i > 1 and (window[0].low in STOPWORDS or
+                                       window[-1].low in STOPWORDS)
+                if not any(t.distinctive for t in window) or edged or \
                         all(t.low in STOPWORDS for t in window) or \
                         (prose and j - i < 2 and not acronym):
                     continue
