@@ -59,7 +59,7 @@ STORAGE_MD = """# Storage
 |               | Path            |
 | ------------- | --------------- |
 | User home     | `/home/<user>`  |
-| Project work  | `/work/<proj>`  |
+| Project work  | `/proj/<proj>`  |
 | Project temp  | `/temp/<proj>`  |
 | Project flash | `/flash/<proj>` |
 

@@ -24,7 +24,7 @@ from ..question import document_references
 from .asked import DOCUMENT_KINDS, asked, keywords
 from .cellfigures import figure_asked
 from .compose import COMPUTED, Composer, titled
-from .execute import Executor, PlanError, Result
+from .execute import Executor, PlanError, Result, combined
 from .linker import Linker
 from .matrix import MatrixFinding, find_cells
 from .plan import Linked, Plan
@@ -218,11 +218,8 @@ def _figures_asked(result: Result, question: str) -> Result:
             row.value, row.value_text = picked.value, picked.text
             row.qualifier = picked.qualifier or None
     values = [r.value for r in result.rows]
-    if len(values) == 2 and None not in values and plan.aggregate in ("sum", "difference"):
-        result.value = float(values[0] + values[1] if plan.aggregate == "sum" else
-                             values[0] - values[1])
-    elif len(values) == 2 and None not in values and plan.aggregate == "ratio" and values[1]:
-        result.value = float(values[0] / values[1])
+    if len(values) == 2 and None not in values and plan.aggregate != "compare":
+        result.value = combined(plan.aggregate, values)
     return result
 
 

@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from ..lexical import fold, words
 from .values import BIT_RATE, BYTE_RATE, BYTES, CLOCK, DATE, EUR, FLOPS, SECONDS, USD, WATTS
 
-_DIFFERENCE = re.compile(r"\bhow (?:many|much) (?:more|fewer|less|longer|shorter|bigger|larger|"
-                         r"higher|lower|greater|smaller|faster|slower|extra|additional)\b|"
+# The comparatives "how many more / times more ..." are said with
+_MORE = r"more|fewer|less|longer|shorter|bigger|larger|higher|lower|greater|smaller|faster|slower"
+_DIFFERENCE = re.compile(rf"\bhow (?:many|much) (?:{_MORE}|extra|additional)\b|"
                          r"\bby how (?:many|much)\b|\bdifference (?:between|in)\b|\bexceeds?\b|"
                          # "how much space beyond the default quota": not "beyond 4 nodes"
                          r"\bhow (?:many|much) [\w-]+ (?:beyond|on top of)\s+(?![~<>]?\d)|"
@@ -25,9 +26,8 @@ _DIFFERENCE = re.compile(r"\bhow (?:many|much) (?:more|fewer|less|longer|shorter
                          r"(?:have|get|offer|give)\s+(?:above|over|beyond)\s+(?![~<>]?\d)", re.I)
 # "How many times more files can scratch hold than home?", "what is the ratio of ...": the
 # first figure divided by the second (not a difference, nor "times" as a duration)
-_RATIO = re.compile(r"\bhow many times (?P<word>more|fewer|less|longer|shorter|bigger|larger|"
-                    r"higher|lower|greater|smaller|faster|slower|as (?:much|many|big|large|"
-                    r"long|fast|high))\b|\bwhat(?:'s| is)? the ratio (?:of|between)\b", re.I)
+_RATIO = re.compile(rf"\bhow many times (?P<word>{_MORE}|as (?:much|many|big|large|long|fast|"
+                    r"high))\b|\bwhat(?:'s| is)? the ratio (?:of|between)\b", re.I)
 # "How much memory do the biggest nodes have?": what is measured, said before the superlative
 _HOW_MUCH = re.compile(r"^\W*how much ((?:[\w-]+\s+){0,2}?[\w-]+)\s+(?:do|does|did|is|are|can|"
                        r"will)\b", re.I)
@@ -381,8 +381,8 @@ def asked(question: str, groups_counted: bool = True) -> Asked:
         # "How many hours a day is the helpdesk open?": from the start to the end, of a
         # table of times of day (the linker finds its start and end rows)
         intent, dimension = "difference", CLOCK
-    elif _RATIO.search(text):
-        intent, match = "ratio", _RATIO.search(text)
+    elif ratio := _RATIO.search(text):
+        intent, match = "ratio", ratio
         word = (match.group("word") or "").lower().split()
         dimension = _ADJECTIVE_DIMENSION.get(word[-1]) if word else None
         attribute = _phrase_after(text, match.end())

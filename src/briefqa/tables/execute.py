@@ -81,6 +81,18 @@ class Result:
         return any(r.qualifier for r in self.rows if r.value is not None)
 
 
+def combined(aggregate: str, values: list[float]) -> float | None:
+    """The rows' figures of a sum, a difference or a ratio worked out (None for a comparison,
+    and for a ratio to zero)."""
+    if aggregate == "sum":
+        return float(sum(values))
+    if aggregate == "difference":
+        return float(values[0] - values[1])
+    if aggregate == "ratio" and values[1]:
+        return float(values[0] / values[1])
+    return None
+
+
 class Executor:
     def __init__(self, catalog: TableCatalog, max_rows: int = MAX_ROWS,
                  timeout: float = TIMEOUT_SECONDS) -> None:
@@ -361,12 +373,7 @@ class Executor:
             values = [r.value for r in result.rows]
             result.total = len(result.rows)
             if len(result.rows) == len(plan.items) and all(v is not None for v in values):
-                if plan.aggregate == "sum":
-                    result.value = float(sum(values))
-                elif plan.aggregate == "difference":
-                    result.value = float(values[0] - values[1])
-                elif plan.aggregate == "ratio" and values[1]:
-                    result.value = float(values[0] / values[1])
+                result.value = combined(plan.aggregate, values)
             else:
                 result.missing += [r.cells[0] or "" for r in result.rows if r.value is None]
         return result

@@ -149,6 +149,9 @@ class Linker:
         self._folders = {t.name: keywords(" ".join(t.source.split("/")[:-1])) for t in self.tables}
         self._keys = {t.name: {squash(v) for v in t.columns[0].values} if t.columns else set()
                       for t in self.tables}
+        # the words of its columns' names but the first's ("Max files": max, file)
+        self._headed = {t.name: set().union(*[keywords(c.name) for c in t.columns[1:]])
+                        for t in self.tables}
         self._cells = {squash(v) for t in self.tables for c in t.columns for v in c.values
                        if len(v) <= 40}
         self._explains_cache: dict[str, frozenset[str]] = {}  # see _explained_by
@@ -478,19 +481,17 @@ class Linker:
         question, the question puts a word of its own before that word ("disk"), not a name,
         and the row's name has a word the question does not say ("object")."""
         said = keywords(question)
+        pairs = [(keywords(m.group(1)), keywords(m.group(2)))  # (a lower-case word, the next)
+                 for m in re.finditer(r"\b([a-z][\w-]*)\s+([\w-]+)", question)]
         for table in plan.tables:
-            info = self.catalog.by_name[table]
-            headed = set().union(*[keywords(c.name) for c in info.columns])  # "billed"
-            for name in info.columns[0].values:
+            headed = self._headed[table]  # "billed" of a column "Billing rate" is no kind
+            for name in self.catalog.by_name[table].columns[0].values:
                 own = keywords(name)
                 shared = own & said
                 if not shared or own <= said:
                     return False
-                before = [m.group(1) for m in re.finditer(r"\b([a-z][\w-]*)\s+([\w-]+)",
-                                                          question)
-                          if keywords(m.group(2)) & shared]
-                if not any(keywords(b) - own - headed - GENERIC_STEMS - EXPLAINED_ANYWAY
-                           for b in before):
+                if not any(before - own - headed - GENERIC_STEMS - EXPLAINED_ANYWAY
+                           for before, word in pairs if word & shared):
                     return False
         return True
 
@@ -806,8 +807,8 @@ class Linker:
         if what.intent in ("max", "min") and not (entity >= 0.5 or described >= 1.0 or
                                                   any(v.key for v in used)):
             return None
-        if DEFAULT in what.attribute and not any(
-                DEFAULT in keywords(c.name) for m in tls for c in m.table.columns):
+        if DEFAULT in what.attribute and not any(DEFAULT in self._headed[m.table.name]
+                                                 for m in tls):
             # "the most files by default": a table's figures are its defaults, unless a
             # column says which are ("Default walltime" beside "Max walltime")
             what = dataclasses.replace(what, attribute=[w for w in what.attribute
@@ -1297,8 +1298,7 @@ class Linker:
         if what.intent in ("compare", "difference", "ratio"):
             # "which is the higher figure": no attribute; "more files" of a column "Max files"
             # is one
-            headed = set().union(*[keywords(c.name) for m in tls for c in m.table.columns[1:]])
-            attribute -= GENERIC_STEMS - headed
+            attribute -= GENERIC_STEMS - set().union(*[self._headed[m.table.name] for m in tls])
         wanted = {what.dimension} if what.dimension else set()
         # "how many petaflops does A have above B's double-precision figure": the unit counted
         unit = set(what.entity) if what.intent in ("difference", "ratio", "sum", "compare") \

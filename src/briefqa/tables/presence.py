@@ -29,7 +29,8 @@ PLACEHOLDERS = frozenset({
 _NOUN_AFTER = re.compile(
     r"^\s+(?:flags?|options?|sides?|values?|figures?|entry|entries|fields?|columns?|cells?|"
     r"settings?|given|listed|stated|specified|named|known)\b", re.I)
-_KNOWN = r"(?:(?:known|stated|listed|named|given|public|specified)\s+)?"
+_GIVEN_WORDS = r"known|stated|listed|named|given|public|specified"
+_KNOWN = rf"(?:(?:{_GIVEN_WORDS})\s+)?"
 # The words that say a value is missing: before the column ("without a Fortran flag", "do we
 # not know who leads", "nothing on the C/C++ side") or after it ("whose host is unknown").
 _MISSING_BEFORE = re.compile(
@@ -49,7 +50,7 @@ _GIVEN_BEFORE = re.compile(
 # ... and after the column's name: "has a base system filled in", "with a host given"
 _GIVEN_AFTER = re.compile(r"^\s*(?:filled\s+(?:in|out)|(?:is|are)\s+(?:known|given|filled))\b",
                           re.I)
-_SAID_GIVEN = re.compile(r"\b(?:known|stated|listed|named|given|public|specified)\s*$", re.I)
+_SAID_GIVEN = re.compile(rf"\b(?:{_GIVEN_WORDS})\s*$", re.I)
 _NEAR = 40  # characters between the words and the column's name, at most
 
 
