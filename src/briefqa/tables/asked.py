@@ -23,7 +23,10 @@ _DIFFERENCE = re.compile(rf"\bhow (?:many|much) (?:{_MORE}|extra|additional)\b|"
                          r"\bhow (?:many|much) [\w-]+ (?:beyond|on top of)\s+(?![~<>]?\d)|"
                          # "how many petaflops does Leonardo have above LISA's figure"
                          r"\bhow (?:many|much) [\w-]+ (?:does|do|did|can) [^?]{1,40}? "
-                         r"(?:have|get|offer|give)\s+(?:above|over|beyond)\s+(?![~<>]?\d)", re.I)
+                         r"(?:have|get|offer|give)\s+(?:above|over|beyond)\s+(?![~<>]?\d)|"
+                         # "how many petaflops ahead of Leonardo is LUMI?", "how far behind"
+                         r"\bhow (?:many|much|far) (?:[\w-]+\s+){0,2}?(?:ahead of|behind)\s+"
+                         r"(?![~<>]?\d)", re.I)
 # "How many times more files can scratch hold than home?", "what is the ratio of ...": the
 # first figure divided by the second (not a difference, nor "times" as a duration)
 _RATIO = re.compile(rf"\bhow many times (?P<word>{_MORE}|as (?:much|many|big|large|long|fast|"
@@ -217,7 +220,8 @@ _FILLERS = ("let lets allow allows allowed give gives given just rather whole on
             "marked labelled labeled rated share shares sit sits situated located based appear "
             "appears appearing come comes coming came carry carries carrying even though "
             "although whereas yet already put puts offer offers offered offering provide "
-            "provides provided providing built ask asks asking instead grab")
+            "provides provided providing built ask asks asking instead grab actually really truly "
+            "indeed")
 # The kinds of document a question may name ("according to the brief"): the table must be
 # of a document whose path or title says so.
 DOCUMENT_KINDS = frozenset("brief paper report map guide handbook manual".split())

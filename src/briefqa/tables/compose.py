@@ -201,8 +201,8 @@ class Composer:
         # else what its first column names ("Dependency type": dependency types)
         first = re.sub(r"\s+names?$", "", table.columns[0].name.strip(), flags=re.I) \
             if table.columns else ""
-        if re.fullmatch(r"[A-Za-z][A-Za-z-]*(?: [A-Za-z][A-Za-z-]*){0,2}", first) and \
-                len(first) >= 3:  # "Sub-command": sub-commands
+        if re.fullmatch(r"[A-Za-z][A-Za-z0-9-]*(?: [A-Za-z][A-Za-z0-9-]*){0,2}", first) and \
+                len(first) >= 3:  # "Sub-command": sub-commands; "s3cmd command": s3cmd commands
             head, _, last = first.lower().rpartition(" ")
             return f"{head} {_of_column(last, n)}".strip()
         return "rows" if n != 1 else "row"
@@ -226,6 +226,8 @@ class Composer:
                     parts.append(f"{column} is from {plain(float(f.value), DATE)} to {last}")
             elif f.operator == MISSING:
                 parts.append(f"{column} is not given (blank, “unknown”, “N/A” or the like)")
+            elif f.operator == GIVEN and f.dimension:  # "Retention is given in days"
+                parts.append(f"{column} gives a figure ({describe(f.dimension)})")
             elif f.operator == GIVEN:
                 parts.append(f"{column} is given")
             elif f.operator in (ALIASED, SINGLE):

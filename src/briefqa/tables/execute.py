@@ -162,6 +162,10 @@ class Executor:
                     clauses.append(f"{typed} {f.operator} ?")
                     parameters.append(float(f.value))
                 continue
+            if f.dimension and f.operator == GIVEN:  # a figure of that kind in the cell
+                typed, _q = self._typed(ref, f.dimension)
+                clauses.append(f"{typed} IS NOT NULL")
+                continue
             column = self._column(ref)
             if f.operator == "=":
                 clauses.append(f"lower(trim({column})) = lower(?)")

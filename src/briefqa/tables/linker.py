@@ -61,7 +61,7 @@ from .joins import RELATION_STEMS, anchor_of, clauses, same_column
 from .matrix import is_matrix
 from .negation import negated_words, negation_kept
 from .plan import ColumnRef, Filter, Join, Linked, Plan
-from .presence import GIVEN, is_missing, presences
+from .presence import GIVEN, is_missing, presences, units_said
 from .sameness import DIFFERS, SAME, samenesses
 from .store import ColumnInfo, TableCatalog, TableInfo
 from .unchecked import cells_elsewhere, scope_unchecked
@@ -338,7 +338,11 @@ class Linker:
                 # "as AI-optimized": the words without "as" are tried on their own
                 edged = j - i > 1 and (window[0].low in STOPWORDS or
                                        window[-1].low in STOPWORDS)
-                if not any(t.distinctive for t in window) or edged or \
+                # "named in the helpdesk topic list": words of a cell together, none a
+                # stopword or short, say it as surely as a distinctive one
+                phrase = j - i >= 2 and all(t.low not in STOPWORDS and len(t.low) >= 4
+                                            for t in window)
+                if not (phrase or any(t.distinctive for t in window)) or edged or \
                         all(t.low in STOPWORDS for t in window) or \
                         (prose and j - i < 2 and not acronym):
                     continue
@@ -516,6 +520,10 @@ class Linker:
                    for t in family}
         tls = [members[name] for name in self._choose_members(members, question)]
         times = time_conditions(question)
+        if what.intent in ("count", "list"):  # "after a fixed number of days": no time
+            said_units = [(s, e) for _d, s, e in units_said(question)]
+            times = [t for t in times if not any(s < t.end and t.start < e
+                                                 for s, e in said_units)]
         tls, by_period = _members_of_period(times, tls, len(members))
         tables = tuple(m.table.name for m in tls)
         join = None
@@ -557,6 +565,17 @@ class Linker:
                 return words <= set(asked_entity) and (not head or bool(words & head))
             values = [v for v in values if not (
                 v.kind == "contains" and counted(keywords(question[v.start:v.end])))]
+        # "the higher max-jobs limit": words that name a column of the table (Max jobs) are
+        # no loose condition on another column's cells ("Small GPU jobs")
+        def names_column(v: ValueLink, m: TableLinks, position: int) -> bool:
+            start, end = m.mentioned[position]  # said in a few words, not strewn about
+            return start <= v.start and v.end <= end and \
+                end - start <= 2 * len(m.table.columns[position].name) + 8
+        values = [v for v in values if not (v.kind == "contains" and any(
+            m.table.name == v.column.table and position != v.column.position and
+            strength >= 0.99 and names_column(v, m, position)
+            for m in tls for position, strength in m.columns.items()
+            if position in m.mentioned))]
         grouped = self._group_items(what, values, tls, entity_words, question) \
             if what.intent == "compare" else []
         items = grouped or (self._items(values, tls, question) if what.intent in (
@@ -571,6 +590,9 @@ class Linker:
             items = self._presence_items(question, tls) or items
         if what.intent == "difference" and what.dimension == CLOCK and len(items) < 2:
             items = self._start_and_end(tls)
+        if what.intent == "difference" and len(items) == 2 and re.search(
+                r"\bahead of\s+(?:the\s+)?$", question[:items[0].said_start], re.I):
+            items = items[::-1]  # "how many petaflops ahead of Leonardo is LUMI": LUMI's less
         item_spans = {(f.said_start, f.said_end) for f in items}
         values = [v for v in values if not any(s <= v.start and v.end <= e
                                                for s, e in item_spans)]
@@ -621,6 +643,10 @@ class Linker:
             # "no C/C++ option (marked not available or N/A)": the cells it names say it
             named = {r for f in filters for r in f.columns}
             filters.extend(p for p in present if not set(p.columns) & named)
+        if what.intent in ("count", "list"):
+            in_units, unit_spans = self._unit_filters(question, tls)
+            filters.extend(in_units)
+            present_spans = [*present_spans, *unit_spans]
         if what.intent in ("count", "list", "max", "min"):
             yes_no, yes_no_spans, subjects = self._yes_no_filters(question, tls, filters)
             filters.extend(yes_no)
@@ -734,12 +760,19 @@ class Linker:
             filtered_names = {squash(r.name) for r in conditioned} | {
                 squash(str(f.value)) for f in filters if f.operator in (SAME, DIFFERS)}
             sources = {m.table.source for m in tls}
+            # words that name a column of these tables name no column of another ("a table
+            # of s3cmd commands": its "s3cmd command" column, not a "Command" column beside)
+            own = [span for m in tls for span in m.mentioned.values()]
             for other in everything:  # this table's, or another of its document's
                 if other.table.source not in sources:
                     continue
                 for position, strength in other.columns.items():
                     name = squash(other.table.columns[position].name)
-                    said_at = other.mentioned.get(position, (0, 0))[0]
+                    said_at, said_end = other.mentioned.get(position, (0, 0))
+                    if other not in tls and any(s < said_end and said_at < e
+                                                for s, e in own) or re.match(
+                            r"\s*(?:tables?|lists?|spreadsheets?)\b", question[said_end:]):
+                        continue  # ... and "the storage quota tables" names tables
                     if strength >= 0.99 and position > 0 and name not in filtered_names and \
                             (other.table.name, position) not in filtered | weighted and \
                             not _EVERY.search(question[:said_at]):
@@ -1228,6 +1261,24 @@ class Linker:
                    for (state, start, end), refs in said.items() if not set(refs) <= full]
         return filters, [(start, end) for _, start, end in said], full
 
+    def _unit_filters(self, question: str, tls: list[TableLinks]):
+        """"kept for a fixed number of days", "a storage figure in petabytes": rows whose
+        cell gives a figure of that kind (see `presence.units_said`), in the one column of
+        each table that holds such figures (or the one the question names, of several)."""
+        filters, spans = [], []
+        for dimension, start, end in units_said(question):
+            refs = []
+            for m in tls:
+                holding = [c for c in m.table.columns if dimension in c.dimensions]
+                named = [c for c in holding if m.columns.get(c.position, 0.0) >= 0.5]
+                chosen = named if len(named) == 1 else holding if len(holding) == 1 else []
+                refs.extend(ColumnRef(m.table.name, c.position, c.name) for c in chosen)
+            if refs:
+                filters.append(Filter(tuple(refs), GIVEN, "", dimension=dimension,
+                                      said=question[start:end]))
+                spans.append((start, end))
+        return filters, spans
+
     def _sameness_filters(self, question: str, tls: list[TableLinks]):
         """"the identical flag for Fortran and for C/C++": two columns a row's cells are
         compared in (see `sameness.py`), one filter over the tables that name both; and where
@@ -1327,6 +1378,7 @@ class Linker:
                     named = 0.0  # "LUMI-C" names a row here, not the column of that name
                 if attribute and named and not (attribute & keywords(column.name)):
                     named *= 0.5  # named elsewhere in the question than as what is measured
+                figures = len(scored)
                 for dimension, info in column.dimensions.items():
                     share = info["cells"] / max(1, m.table.rows)
                     # two rows named: their own cells are what counts, a column of figures
@@ -1348,8 +1400,10 @@ class Linker:
                         continue
                     scored.append((score + 0.2 * share, named, dimension, m.table.name,
                                    column.position, score))
+                # a column named that holds no figure for them: its cells shown side by side
+                # ("210 (200 running)" is a figure, 210, though two stand in the cell)
                 if what.intent == "compare" and named >= 0.99 and column.position > 0 and \
-                        attribute & keywords(column.name):
+                        attribute & keywords(column.name) and len(scored) == figures:
                     scored.append((named + 0.5, named, None, m.table.name, column.position,
                                    named + 0.5))
         if not scored:

@@ -7,12 +7,18 @@ available", "TBD"), and *given* otherwise. A condition is read only where the qu
 it of a column it names, right beside the words that say it; "missing" only of a column that
 has a missing cell (of any other, a misreading would answer "none"), "given" of any (of a
 column with every cell given it keeps every row, as no condition would).
+
+"Which storage areas keep data for a fixed number of days?", "... a retention counted in
+days", "a storage figure in petabytes": a figure of that kind is *given* in the cell (a
+retention of "90 days", not "Project lifetime"); `units_said` finds the words.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+
+from .values import COUNT, NUMBER, quantities
 
 MISSING, GIVEN = "missing", "given"
 
@@ -115,3 +121,23 @@ def presences(question: str, mentioned: dict[int, tuple[int, int]],
                                 named_end + (after.end() if after else 0)))
     return out
 
+
+
+# "counted in days", "a storage figure in petabytes", "a fixed number of days"; not "in 3
+# days" (a figure: a bound) nor "in Bologna" (no unit)
+_IN_UNIT = re.compile(r"(?<![\d.,]\s)(?<!\d)\b(?:in|(?:a\s+)?(?:fixed\s+|set\s+|given\s+)?"
+                      r"number\s+of)\s+(?P<unit>[A-Za-z]{2,12})\b", re.I)
+
+
+def units_said(question: str) -> list[tuple[str, int, int]]:
+    """(dimension, start, end) for each place the question asks for a figure in a unit of
+    measure ("in days": a duration; "in petabytes": bytes), not a count of things ("a
+    number of nodes") nor a bare number."""
+    out = []
+    for m in _IN_UNIT.finditer(question):
+        found = quantities("2 " + m.group("unit"))
+        if len(found) != 1 or found[0].dimension == NUMBER or \
+                found[0].dimension.startswith(COUNT):
+            continue
+        out.append((found[0].dimension, m.start(), m.end()))
+    return out
