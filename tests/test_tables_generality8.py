@@ -10,8 +10,18 @@
   of figures is compared as figures though its cells say more ("210 (200 running)");
 - "how many petaflops ahead of B is A?": A's figure less B's (the row after "ahead of" is
   the one subtracted);
-- "named in the helpdesk topic list": words of a cell together, none short or a stopword,
-  find the rows whose notes say them, as a distinctive word would;
+- "named in the helpdesk topic list", "search for modules": words of a cell together, two
+  of them neither short nor stopwords, find the rows whose cells say them, as a distinctive
+  word would;
+- "in the hubs data file": words for the document, no condition;
+- "does the page list more first-wave sites or more of the 2025 ones?": the rows of each of
+  two tables of a family (each side of "or" picks one, by a period its title states or by
+  words only its title has) counted, every row cited; "or more of" begins the second side,
+  not a bound ("512 GiB or more");
+- "how much higher is Lark's mixed-precision figure than its double-precision one?": one row
+  named, its cell stating both figures; the row twice, each side's words picking its figure
+  ("12 PFlops double precision and 90 PFlops mixed-precision"), and named by them; two sides
+  that name two things are not one row twice;
 - "which storage areas purge data after a fixed number of days?", "a retention counted in
   days": the rows whose cell gives a figure of that kind ("90 days", not "User lifetime"),
   and no condition on time ("after ...")."""
@@ -64,6 +74,7 @@ TRANSFER_MD = """# Moving data to the object store
 | `pull`       | Download files from a bucket     |
 | `ls`         | List buckets or objects          |
 | `sign`       | Create a temporary URL to a file |
+| `find`       | Search for objects by prefix     |
 """
 
 MACHINES_MD = """# Machines of the network
@@ -78,7 +89,14 @@ MACHINES_MD = """# Machines of the network
 
 SITES_MD = """# Sites
 
-## Additional sites (2025)
+## First-wave sites (Dec 2024 selection)
+
+| Site   | Country | Lead         |
+| ------ | ------- | ------------ |
+| Oak    | Latvia  | Riga Compute |
+| Pine   | Malta   | unknown      |
+
+## Additional sites (2025 selections)
 
 | Site   | Country | Notes                                      |
 | ------ | ------- | ------------------------------------------ |
@@ -101,12 +119,19 @@ STORAGE_MD = """# Storage
 """
 
 
+SYSTEMS_CSV = ("component,site,notes\n"
+               "Lark,Oslo,Lark reaches 12 PFlops double precision and 90 PFlops "
+               "mixed-precision.\n"
+               "Wren,Bergen,Wren gives 4 PFlops double precision.\n")
+
+
 @pytest.fixture(scope="module")
 def qa(tmp_path_factory):
     return assistant_over(tmp_path_factory, "generality8",
                           {"hubs.csv": HUBS_CSV, "queues.md": QUEUES_MD,
                            "transfer.md": TRANSFER_MD, "machines.md": MACHINES_MD,
-                           "sites.md": SITES_MD, "storage.md": STORAGE_MD})
+                           "sites.md": SITES_MD, "storage.md": STORAGE_MD,
+                           "systems.csv": SYSTEMS_CSV})
 
 
 def test_a_hedge_is_no_condition(qa):
@@ -120,8 +145,8 @@ def test_a_hedge_is_no_condition(qa):
 def test_the_column_of_the_table_counted_names_no_column_beside_it(qa):
     answer = qa.ask("The transfer page has a table of s4cmd commands and what they do. How "
                     "many commands are in it?")
-    assert answer.mode == "computed" and answer.short.text == "5"
-    assert answer.text.startswith("Computed: 5 s4cmd commands in")  # what the rows are
+    assert answer.mode == "computed" and answer.short.text == "6"
+    assert answer.text.startswith("Computed: 6 s4cmd commands in")  # what the rows are
     cites_every_row(qa, answer)
 
 
@@ -145,6 +170,15 @@ def test_words_of_a_cell_together_find_its_rows(qa):
     answer = qa.ask("Which of the additional sites are named in the helpdesk topic list?")
     assert answer.mode == "computed" and row_names(answer) == {"Alder", "Clover"}
     cites_every_row(qa, answer)
+    answer = qa.ask("Which s4cmd command can I use to search for objects?")
+    assert answer.mode == "computed" and row_names(answer) == {"find"}
+
+
+def test_a_data_file_is_the_document(qa):
+    answer = qa.ask("In the hubs data file, for how many hubs is the lead organisation still "
+                    "unknown?")
+    assert answer.mode == "computed" and answer.short.text == "2"
+    assert row_names(answer) == {"Birch", "Dahlia"}
 
 
 def test_a_figure_of_a_kind_given_in_the_cell(qa):
@@ -155,3 +189,42 @@ def test_a_figure_of_a_kind_given_in_the_cell(qa):
         assert row_names(answer) == {"Project temp", "Project flash"}, question
         assert "Retention gives a figure (duration)" in answer.text, question
         cites_every_row(qa, answer)
+
+
+def test_two_tables_compared_by_how_many_rows_each_lists(qa):
+    for question in ("Does the sites page list more first-wave sites or more of the additional "
+                     "2025 ones?",
+                     "Were more sites picked in the December 2024 first wave or in the later "
+                     "2025 selections?"):
+        answer = qa.ask(question)
+        assert answer.mode == "computed", question
+        assert answer.computation["aggregate"] == "count_by", question
+        assert "lists 2 sites" in answer.text and "lists 4 sites" in answer.text, question
+        assert answer.short.text == "Additional sites (2025 selections)", question
+        assert len(answer.computation["rows"]) == 6, question  # every row of both, cited
+        cites_every_row(qa, answer)
+    # "or more" after a figure is still a bound
+    answer = qa.ask("How many storage areas have a quota of 1 TB or more?")
+    assert answer.mode == "computed" and answer.short.text == "2"  # temp, flash
+
+
+def test_one_row_twice_each_side_its_figure(qa):
+    from briefqa.tables.linker import Linker
+
+    for question in ("How much higher is Lark's mixed-precision figure than its "
+                     "double-precision one?",
+                     "How far apart are Lark's mixed-precision and double-precision figures?"):
+        answer = qa.ask(question)
+        assert answer.mode == "computed", question
+        assert answer.computation["aggregate"] == "difference", question
+        assert "90 PFlops − 12 PFlops = 78 PF" in answer.text, question
+        assert "Lark (mixed-precision) has 78 PF more than Lark (double-precision)" in \
+            answer.text, question
+        # the one row, cited once for both figures, the document's own text
+        assert [r["citation"] for r in answer.computation["rows"]] == [1, 1], question
+        (c,) = answer.citations
+        assert qa.source_text(c.source)[c.start:c.end] == c.quote
+    # two sides that name two things: no row read twice
+    plans = Linker(qa.index.tables).link("Which has the bigger quota: a project's temp area "
+                                         "or the vault?").plans
+    assert not any(f.qualifier for p in plans for f in p.items)

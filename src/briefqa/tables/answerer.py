@@ -212,8 +212,10 @@ def _figures_asked(result: Result, question: str) -> Result:
         ref = next((r for r in plan.measure if r.table == row.table), None)
         if ref is None or row.value is None:
             continue
-        picked = figure_asked(row.cells[ref.position] or "", plan.dimension, question,
-                              names | keywords(ref.name))
+        item = plan.items[row.item] if row.item is not None else None
+        picked = figure_asked(row.cells[ref.position] or "", plan.dimension,
+                              item.qualifier if item is not None and item.qualifier
+                              else question, names | keywords(ref.name))
         if picked is not None:
             row.value, row.value_text = picked.value, picked.text
             row.qualifier = picked.qualifier or None

@@ -207,7 +207,7 @@ _CUES = ("how many much number count total altogether combined together sum betw
          "counting among amongst steepest costliest priciest dearest tightest strictest "
          "cheapest narrowest lightest steeper costlier pricier dearer deeper tighter stricter "
          "cheaper narrower lighter fattest thickest broadest thinnest slimmest fatter thicker "
-         "broader thinner slimmer")
+         "broader thinner slimmer far")
 _FILLERS = ("let lets allow allows allowed give gives given just rather whole only always "
             "simply also still currently exactly approximately around roughly there here me "
             "my you your we our they their it its them get gets got use uses used using make "
@@ -264,6 +264,20 @@ class Token:
 
 
 _TOKEN = re.compile(r"[^\W_]+(?:[-+:'’./][^\W_]+)*\+*")
+
+
+def _or_more_compared(text: str, bound: re.Match) -> bool:
+    """"more first-wave factories or more of the 2025 ones": "or more" begins the second
+    side of a comparison, not a bound ("512 GiB or more", "two or more nodes"): no figure
+    before it, and words of a thing after it."""
+    if not re.match(r"or (?:more|fewer|less)$", bound.group(), re.I):
+        return False
+    before = text[max(0, bound.start() - 32):bound.start()]
+    after = re.match(r"\s+(?:of\s+)?(?:the\s+)?([a-z][\w-]*)", text[bound.end():], re.I)
+    return not re.search(r"(?:\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten)\b)"
+                         r"[^\d]{0,24}$", before, re.I) and after is not None and \
+        after.group(1).lower() not in ("in", "on", "at", "per", "for", "than", "and", "or",
+                                       "overall", "altogether", "total")
 
 
 def tokenize(text: str) -> list[Token]:
@@ -362,7 +376,8 @@ def asked(question: str, groups_counted: bool = True) -> Asked:
         return Asked(None, [], [], None, None, "")
     exclusion = _EXCLUDE.search(text)
     excluded_from = exclusion.end() if exclusion else None
-    unbounded = BOUND.sub(lambda m: " " * len(m.group()), text)
+    unbounded = BOUND.sub(lambda m: m.group() if _or_more_compared(text, m) else
+                          " " * len(m.group()), text)
     superlative = SUPERLATIVE.search(unbounded)
     comparative = COMPARATIVE.search(unbounded)
     names_two = re.search(r"\S\s+(?:or|vs\.?|versus)\s+\S|\bthan\b", unbounded, re.I) or \

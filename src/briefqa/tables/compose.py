@@ -29,7 +29,7 @@ from .aliases import ALIASED, SINGLE
 from .asked import ALL_DIMENSION_STEMS, DIMENSION_STEMS, keywords
 from .execute import Result, RowResult
 from .matrix import MatrixFinding
-from .plan import HAVING_WORDS, Filter, Linked, Plan
+from .plan import HAVING_WORDS, TABLE_GROUP, Filter, Linked, Plan
 from .presence import GIVEN, MISSING
 from .prose import ProseFinding
 from .sameness import DIFFERS, SAME
@@ -143,6 +143,13 @@ class Composer:
         their names are bare figures (two rows of LUMI-D's nodes, both "8"), the cell that
         told them apart in the question ("the row with no GPUs (“none”)")."""
         names = [self.name(r) for r in result.rows]
+        items = [result.plan.items[r.item] if r.item is not None else None
+                 for r in result.rows]
+        if len(set(names)) < len(names) and all(i is not None and i.qualifier for i in items):
+            # one row twice, each figure by the question's words for it: "LISA
+            # (mixed-precision)", "LISA (double-precision)"
+            return [f"{name} ({_qualifying(item.qualifier, name)})"
+                    for name, item in zip(names, items)]
         if len(set(names)) == len(names) and not any(
                 _bare_figure(next((c for c in r.cells if c), "")) for r in result.rows):
             return names
@@ -402,6 +409,13 @@ class Composer:
         ranked = sorted(said, key=lambda x: x[1], reverse=plan.order != "asc")
         tie = said[0][1] == said[1][1]
         word = "fewer" if plan.order == "asc" else "more"
+        if plan.group[0].position == TABLE_GROUP:  # two tables, by how many rows each lists
+            noun = self.noun(plan, 2)
+            verdict = f"neither lists {word}: {said[0][1]} each" if tie else \
+                f"‘{ranked[0][0]}’ lists {word} ({ranked[0][1]} against {ranked[1][1]})"
+            sentence = ("Computed: " + " and ".join(f"‘{v}’ lists {n} {noun}" for v, n in said)
+                        + f", so {verdict}: {self.listed(result.rows)}.")
+            return sentence, None if tie else Span(ranked[0][0], 0, -1, -1), True, []
         verdict = f"neither has {word}: {said[0][1]} rows each" if tie else \
             f"“{ranked[0][0]}” has {word} ({ranked[0][1]} rows against {ranked[1][1]})"
         sentence = (f"Computed: counted by {column} in {label}, "
@@ -769,3 +783,17 @@ def _unit_at(index, source: str, start: int):
     """The indexed unit that begins where a row's quote begins (for its section and page)."""
     position = index.unit_starting.get((source, start))
     return None if position is None else index.units[position]
+
+
+def _qualifying(qualifier: str, name: str) -> str:
+    """The words of an item's qualifier that say which figure, without the row's name or
+    words that say nothing of it ("LISA's mixed-precision figure": "mixed-precision")."""
+    named = {w.lower() for w in re.findall(r"[\w-]+", name)}
+    kept = [w for w in re.findall(r"[\w-]+(?:['’]s)?", qualifier)
+            if re.sub(r"['’]s$", "", w).lower() not in named and w.lower() not in _FILLER]
+    return " ".join(kept) or qualifier
+
+
+# words of a qualifier that say nothing of which figure ("its double-precision one")
+_FILLER = frozenset("a an the its their his her of one ones figure figures number value values "
+                    "that this these those".split())

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from ..errors import BriefqaError
 from .aliases import ALIASED, SINGLE
 from .aliases import PATTERN as ALIAS_PATTERN
-from .plan import ColumnRef, Filter, Join, Plan
+from .plan import TABLE_GROUP, ColumnRef, Filter, Join, Plan
 from .presence import GIVEN, MISSING, PLACEHOLDERS
 from .sameness import DIFFERS, SAME
 from .store import TableCatalog, TableInfo
@@ -324,6 +324,13 @@ class Executor:
                 refs = [g for g in plan.group if g.table == name]
                 if where is None or not refs:
                     continue
+                if refs[0].position == TABLE_GROUP:  # the table's rows, one group
+                    label = self._table(name).title
+                    n = self._query(f"SELECT count(*) FROM {name} WHERE {where[0]}",
+                                    where[1])[0][0]
+                    counts[label.lower()] = counts.get(label.lower(), 0) + int(n)
+                    labels.setdefault(label.lower(), label)
+                    continue
                 column = self._column(refs[0])
                 for label, n in self._query(
                         f"SELECT trim({column}), count(*) FROM {name} WHERE {where[0]} AND "
@@ -349,8 +356,12 @@ class Executor:
                     if not refs:
                         continue
                     table = self._table(name)
-                    where = self._where(name, (*plan.filters, Filter(
-                        (refs[0],), "in", tuple(winners))))
+                    if refs[0].position == TABLE_GROUP:
+                        where = self._where(name, plan.filters) \
+                            if table.title in winners else None
+                    else:
+                        where = self._where(name, (*plan.filters, Filter(
+                            (refs[0],), "in", tuple(winners))))
                     if where is not None:
                         result.rows += self._rows(table, where[0], where[1], None, "_row",
                                                   self.max_rows)

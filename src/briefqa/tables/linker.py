@@ -60,7 +60,7 @@ from .execute import whole_words
 from .joins import RELATION_STEMS, anchor_of, clauses, same_column
 from .matrix import is_matrix
 from .negation import negated_words, negation_kept
-from .plan import ColumnRef, Filter, Join, Linked, Plan
+from .plan import TABLE_GROUP, ColumnRef, Filter, Join, Linked, Plan
 from .presence import GIVEN, is_missing, presences, units_said
 from .sameness import DIFFERS, SAME, samenesses
 from .store import ColumnInfo, TableCatalog, TableInfo
@@ -338,10 +338,11 @@ class Linker:
                 # "as AI-optimized": the words without "as" are tried on their own
                 edged = j - i > 1 and (window[0].low in STOPWORDS or
                                        window[-1].low in STOPWORDS)
-                # "named in the helpdesk topic list": words of a cell together, none a
-                # stopword or short, say it as surely as a distinctive one
-                phrase = j - i >= 2 and all(t.low not in STOPWORDS and len(t.low) >= 4
-                                            for t in window)
+                # "named in the helpdesk topic list", "search for modules": words of a cell
+                # together, two not short nor stopwords, say it as surely as a distinctive
+                # one (a window that begins or ends with a stopword is left out below)
+                content = [t for t in window if t.low not in STOPWORDS]
+                phrase = len(content) >= 2 and all(len(t.low) >= 4 for t in content)
                 if not (phrase or any(t.distinctive for t in window)) or edged or \
                         all(t.low in STOPWORDS for t in window) or \
                         (prose and j - i < 2 and not acronym):
@@ -550,6 +551,28 @@ class Linker:
                 set(asked_entity) <= keywords(m.table.title) for m in tls):
             entity = 1.0  # "the pieces of the IT4LIA infrastructure": the rows of that table
         self._last_entity = entity
+        if what.intent == "compare" and len(members) >= 2 and clause is None:
+            compared = self._tables_compared(question, list(members.values()))
+            if compared is not None and (entity >= 0.5 or keywords(question) & entity_words):
+                # "Does the map list more first-wave factories or more 2025 ones?": the rows
+                # of each table counted, every row of both cited
+                sides, spans = compared
+                unexplained = self._unexplained(question, sides, list(spans))
+                if len(unexplained) > 1:
+                    return None
+                refs = tuple(ColumnRef(m.table.name, TABLE_GROUP, "table") for m in sides)
+                items = tuple(Filter((ref,), "=", m.table.title, said=question[s:e],
+                                     said_start=s, said_end=e)
+                              for ref, m, (s, e) in zip(refs, sides, spans))
+                fewer = COMPARATIVE.search(question)
+                score = described + 2.0 * entity + 1.0
+                links = [f"{m.table.label}: " + ", ".join(sorted(m.distinct)) for m in sides
+                         if m.distinct]
+                return score, Plan(
+                    tuple(m.table.name for m in sides), "count_by", group=refs, items=items,
+                    order="asc" if fewer and fewer.group("less") else "desc",
+                    confidence=score, links=tuple(links),
+                    unexplained=tuple(unexplained)), None, links
         links = [f"{m.table.label}: " + ", ".join(sorted(m.distinct)) for m in tls
                  if m.distinct]
         mentioned = {m.table.name: m.columns for m in tls}
@@ -836,6 +859,14 @@ class Linker:
         if whole:
             items = []
         if what.intent in ("compare", "difference", "ratio") and len(items) < 2:
+            # one row named (an item, or a filter on the rows' names), its figures compared
+            named = items or [f for f in filters if f.operator in ("=", "contains") and
+                              all(c.position == 0 for c in f.columns)]
+            twice = self._one_row_twice(question, named[0]) if len(named) == 1 else []
+            if len(twice) == 2:
+                filters = [f for f in filters if f is not named[0]]
+                items = twice
+        if what.intent in ("compare", "difference", "ratio") and len(items) < 2:
             return None
         if what.intent in ("max", "min") and not (entity >= 0.5 or described >= 1.0 or
                                                   any(v.key for v in used)):
@@ -848,6 +879,16 @@ class Linker:
                                                         if w != DEFAULT])
         measure, dimension, measure_score = self._measure(what, tls, mentioned, question,
                                                           items)
+        if any(f.qualifier for f in items):
+            # "LISA's mixed-precision figure than its double-precision one": the one column
+            # and kind of figure whose cells say both sides' words after a figure; two
+            # sides that name two things ("the flash area or LUMI-O") are no such figures
+            if not measure:
+                measure, dimension, measure_score = self._qualified_measure(items, tls)
+            if not measure or not all(
+                    keywords(f.qualifier) & self._qualifiers(measure, dimension) -
+                    GENERIC_STEMS - EXPLAINED_ANYWAY for f in items):
+                return None
         named_rows = set().union(*[keywords(question[f.said_start:f.said_end]) for f in items
                                    if f.said_end > f.said_start])
         attribute = [w for w in what.attribute if w not in GENERIC_STEMS | named_rows]
@@ -974,6 +1015,8 @@ class Linker:
             for m in self._glossed.finditer(question):
                 explained |= self._glossary[m.group(1).lower()]
         left = []
+        # "the AI factories data file": words for the document, not a condition
+        spans = [*spans, *(m.span() for m in _DATA_FILE.finditer(question))]
         for token in tokenize(question):
             if any(s <= token.start and token.end <= e for s, e in spans) or \
                     token.low.isdigit():
@@ -1278,6 +1321,79 @@ class Linker:
                                       said=question[start:end]))
                 spans.append((start, end))
         return filters, spans
+
+    def _qualified_measure(self, items: list[Filter], tls: list[TableLinks]):
+        """The column and dimension whose figures are followed, in its cells, by the words
+        of each item's qualifier; (measure, dimension, score) as `_measure` gives, or
+        (None, None, 0.0) when none or several are."""
+        sides = [keywords(f.qualifier) - GENERIC_STEMS - EXPLAINED_ANYWAY for f in items]
+        found = []
+        for m in tls:
+            for column in m.table.columns:
+                for dimension in column.dimensions:
+                    ref = (ColumnRef(m.table.name, column.position, column.name),)
+                    words = self._qualifiers(ref, dimension)
+                    if all(side & words for side in sides):
+                        found.append((ref, dimension))
+        if len(found) != 1:
+            return None, None, 0.0
+        return found[0][0], found[0][1], 1.0
+
+    @staticmethod
+    def _one_row_twice(question: str, item: Filter) -> list[Filter]:
+        """"How much higher is LISA's mixed-precision figure than its double-precision one?",
+        "how far apart are LISA's mixed-precision and double-precision figures?": one row
+        named, and two sides that each say other words of a figure; the row twice, each
+        with its side's words (`Filter.qualifier`), or the one item as it was."""
+        sides = _alternatives(question)
+        if len(sides) != 2:
+            apart = re.search(r"\b(?:are|is)\s+(?P<a>.+?)\s+and\s+(?P<b>[^?,;]+)", question)
+            sides = [apart.span("a"), apart.span("b")] if apart else []
+        if len(sides) != 2:
+            return [item]
+        name = keywords(item.said)
+        words = [keywords(question[s:e]) - name - GENERIC_STEMS - EXPLAINED_ANYWAY
+                 for s, e in sides]
+        if not all(words) or words[0] == words[1]:
+            return [item]
+        return [dataclasses.replace(item, qualifier=question[s:e]) for s, e in sides]
+
+    @staticmethod
+    def _tables_compared(question: str, family: list[TableLinks]):
+        """"Does the map list more first-wave factories or more of the 2025 ones?": each
+        side of "A or B" picks one table of a family, by a period its title states or by
+        words only its title has; (the two tables, the two sides' spans), or None."""
+        joins = list(re.finditer(r"\s(?:or|vs\.?|versus)\s", question, re.I))
+        if len(joins) != 1:
+            return None
+        join = joins[0]
+        # each side from its comparative (or the question's start) to the join, from the
+        # join to a comma or the end: "more first-wave factories or more from the 2025 ..."
+        before = [m for m in COMPARATIVE.finditer(question[:join.start()])]
+        left = before[-1].end() if before else 0
+        right = re.search(r"[,;?]|$", question[join.end():])
+        sides = [(left, join.start()), (join.end(), join.end() + right.start())]
+        named = {m.table.name: keywords(f"{m.table.title} {m.table.caption}") for m in family}
+        picked = []
+        for start, end in sides:
+            said = keywords(question[start:end])
+            times = [t for t in time_conditions(question[start:end])
+                     if t.low is not None and not t.bound]
+            chosen = []
+            for m in family:
+                own = named[m.table.name] - set().union(
+                    *[w for n, w in named.items() if n != m.table.name])
+                stated = periods(" ".join((m.table.title, m.table.caption,
+                                           m.table.section or "")))
+                if said & own or any(t.low <= low and high <= t.high
+                                     for t in times for low, high in stated):
+                    chosen.append(m)
+            if len(chosen) != 1:
+                return None
+            picked.append(chosen[0])
+        if picked[0] is picked[1]:
+            return None
+        return picked, sides
 
     def _sameness_filters(self, question: str, tls: list[TableLinks]):
         """"the identical flag for Fortran and for C/C++": two columns a row's cells are
@@ -1980,9 +2096,10 @@ def said_whole(squashed: str, said: list[str]) -> bool:
 
 
 _JOINS = re.compile(r"\s(?:or|than|vs\.?|versus)\s", re.I)
+_DATA_FILE = re.compile(r"\bdata\s+files?\b", re.I)
+_COMPARATIVES = frozenset(MORE.split("|")) | frozenset(LESS.split("|"))
 _STOPS = frozenset("in on at for to from of between is are was were does do did has have had can "
-                   "could will would which what who whose whether".split()) | \
-    frozenset(MORE.split("|")) | frozenset(LESS.split("|"))
+                   "could will would which what who whose whether".split()) | _COMPARATIVES
 
 
 def _said_whole(text: str, link: ValueLink) -> bool:
@@ -2028,8 +2145,9 @@ def _alternatives(question: str) -> list[tuple[int, int]]:
     right = []
     for m in re.finditer(r"[\w'’/.+-]+|[,?;:]", question[join.end():]):
         word = m.group().lower()
-        if not right and word in ("in", "on", "at", "for", "the", "a", "an"):
-            continue
+        if not right and (word in ("in", "on", "at", "for", "the", "a", "an", "of") or
+                          word in _COMPARATIVES):
+            continue  # "... or more of the 2025 ones", "or in the later 2025 selections"
         if word in (",", "?", ";", ":") or word in _STOPS or len(right) == 5:
             break
         right.append(m)

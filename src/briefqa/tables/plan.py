@@ -15,6 +15,9 @@ AGGREGATES = ("count", "list", "max", "min", "sum", "difference", "ratio", "comp
               "count_by")
 OPERATORS = ("=", "!=", "contains", "excludes", "in", "not in", ">", ">=", "<", "<=",
              "missing", "given", "same", "differs", "aliased", "single")
+# count_by over a family's tables, each table one group (its title): the group's position
+# ("Does the map list more first-wave factories or more 2025 ones?")
+TABLE_GROUP = -1
 # count_by's bound on how many rows a kept value has, and how it is said
 HAVING_WORDS = {">": "more than", ">=": "at least", "<": "fewer than", "<=": "at most",
                 "=": "exactly"}
@@ -46,6 +49,9 @@ class Filter:
     said: str = ""  # the question's words it stands for
     said_start: int = -1  # where the question says them (items of a comparison)
     said_end: int = -1
+    # an item: the question's words that single out one of the figures its row's cell
+    # states ("LISA's mixed-precision figure than its double-precision one": one row, twice)
+    qualifier: str = ""
 
     @property
     def values(self) -> tuple:
@@ -56,7 +62,8 @@ class Filter:
         return {"column": self.columns[0].name if self.columns else "",
                 "operator": self.operator,
                 "value": list(self.value) if isinstance(self.value, tuple) else self.value,
-                **({"dimension": self.dimension} if self.dimension else {})}
+                **({"dimension": self.dimension} if self.dimension else {}),
+                **({"qualifier": self.qualifier} if self.qualifier else {})}
 
 
 @dataclass(frozen=True)
