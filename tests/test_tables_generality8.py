@@ -17,11 +17,18 @@
 - "does the page list more first-wave sites or more of the 2025 ones?": the rows of each of
   two tables of a family (each side of "or" picks one, by a period its title states or by
   words only its title has) counted, every row cited; "or more of" begins the second side,
-  not a bound ("512 GiB or more");
+  not a bound ("512 GiB or more"); "how many more sites are in the 2025 list than in the
+  first-wave list?", "how many more hubs does Norway have than Estonia?": the difference of
+  the two counts;
 - "how much higher is Lark's mixed-precision figure than its double-precision one?": one row
   named, its cell stating both figures; the row twice, each side's words picking its figure
   ("12 PFlops double precision and 90 PFlops mixed-precision"), and named by them; two sides
   that name two things are not one row twice;
+- "can I run longer jobs in debug or in big-cpu?": two rows of one column of a family, each in
+  another of its tables (queues allocated by node and by resources);
+- "which keeps my files longer before cleanup, project temp or the flash area?": "project"
+  said once for both rows ("Project flash"), and the event that ends the time ("before
+  cleanup") is no attribute of it;
 - "which storage areas purge data after a fixed number of days?", "a retention counted in
   days": the rows whose cell gives a figure of that kind ("90 days", not "User lifetime"),
   and no condition on time ("after ...")."""
@@ -228,3 +235,32 @@ def test_one_row_twice_each_side_its_figure(qa):
     plans = Linker(qa.index.tables).link("Which has the bigger quota: a project's temp area "
                                          "or the vault?").plans
     assert not any(f.qualifier for p in plans for f in p.items)
+
+
+def test_how_many_more_rows_one_side_has_than_the_other(qa):
+    answer = qa.ask("How many more sites are in the additional 2025 list than in the "
+                    "first-wave list?")
+    assert answer.mode == "computed" and answer.computation["aggregate"] == "count_by"
+    assert answer.short.text == "2" and "4 − 2 = 2" in answer.text
+    assert len(answer.computation["rows"]) == 6
+    cites_every_row(qa, answer)
+    answer = qa.ask("How many more hubs does Norway have than Estonia?")
+    assert answer.mode == "computed" and answer.short.text == "1"
+    assert "“Norway” has 2 hubs and “Estonia” 1: 2 − 1 = 1" in answer.text
+    assert row_names(answer) == {"Aster", "Birch", "Fern"}
+    cites_every_row(qa, answer)
+
+
+def test_two_rows_of_a_family_and_a_head_said_once(qa):
+    answer = qa.ask("Can I run longer jobs in debug or in big-cpu?")
+    assert answer.mode == "computed" and answer.computation["aggregate"] == "compare"
+    assert "big-cpu has the larger Max walltime" in answer.text
+    assert row_names(answer) == {"debug", "big-cpu"}
+    cites_every_row(qa, answer)
+    answer = qa.ask("Which keeps my files longer before cleanup, project temp or the flash "
+                    "area?")
+    assert answer.mode == "computed" and answer.computation["aggregate"] == "compare"
+    assert "90 days for Project temp" in answer.text and "30 days for Project flash" in \
+        answer.text
+    assert "Project temp has the larger Retention" in answer.text
+    cites_every_row(qa, answer)

@@ -417,6 +417,9 @@ def asked(question: str, groups_counted: bool = True) -> Asked:
         intent = "compare"
         dimension = _ADJECTIVE_DIMENSION.get(comparative.group().lower())
         attribute = _phrase_after(text, comparative.end())
+        if dimension == SECONDS and re.match(r"\s*(?:before|until|till)\b",
+                                             text[comparative.end():], re.I):
+            attribute = []  # "keeps files longer before cleanup": the event ends the time
     elif by:
         intent, group = "count_by", by.group("noun")
     elif most_common and (not counting or counting.start() > most_common.start()):

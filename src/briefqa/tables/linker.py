@@ -322,6 +322,22 @@ class Linker:
                     odd = set(alias_lows) - STOPWORDS - {x.low for x in tokenize(own)}
                     at = [n for n in range(first, last + 1) if lows[n] in odd] or [first, last]
                     add(own, "cover", own, tokens[at[0]].start, tokens[at[-1]].end, 1)
+        if key:  # "project scratch or the flash area": "project" said once for both rows
+            for link in [v for v in out if v.kind == "exact"]:
+                head = [t.low for t in tokenize(link.needle)][:-1]
+                after = re.match(r"\s*(?:,|or|and|nor)\s+(?:(?:the|a|an)\s+)?([^\W_][\w-]*)",
+                                 question[link.end:], re.I)
+                if not head or after is None:
+                    continue
+                word = fold(after.group(1))
+                start, end = link.end + after.start(1), link.end + after.end(1)
+                names = [(v, v) for v, _l, _s in values] + \
+                    list(self._aliases.get(table.name, {}).items())
+                for own, name in names:
+                    if [t.low for t in tokenize(name)] == [*head, word] and \
+                            not any(v.value == own for v in out):
+                        add(own, "cover", own, start, end, 1)
+                        break
         taken = {(v.start, v.end) for v in out}
         # A distinctive word or phrase of the question inside longer cells ("LUMI-C" in
         # "LUMI-C and LUMI-G", "exascale" of "exascale-class" in "Exascale (~1 EF)"); in a
@@ -551,8 +567,10 @@ class Linker:
                 set(asked_entity) <= keywords(m.table.title) for m in tls):
             entity = 1.0  # "the pieces of the IT4LIA infrastructure": the rows of that table
         self._last_entity = entity
-        if what.intent == "compare" and len(members) >= 2 and clause is None:
-            compared = self._tables_compared(question, list(members.values()))
+        if what.intent in ("compare", "difference") and len(members) >= 2 and \
+                clause is None:
+            compared = self._tables_compared(question, list(members.values()),
+                                             than=what.intent == "difference")
             if compared is not None and (entity >= 0.5 or keywords(question) & entity_words):
                 # "Does the map list more first-wave factories or more 2025 ones?": the rows
                 # of each table counted, every row of both cited
@@ -571,8 +589,8 @@ class Linker:
                 return score, Plan(
                     tuple(m.table.name for m in sides), "count_by", group=refs, items=items,
                     order="asc" if fewer and fewer.group("less") else "desc",
-                    confidence=score, links=tuple(links),
-                    unexplained=tuple(unexplained)), None, links
+                    confidence=score, links=tuple(links), unexplained=tuple(unexplained),
+                    count_difference=what.intent == "difference"), None, links
         links = [f"{m.table.label}: " + ", ".join(sorted(m.distinct)) for m in tls
                  if m.distinct]
         mentioned = {m.table.name: m.columns for m in tls}
@@ -600,7 +618,7 @@ class Linker:
             for m in tls for position, strength in m.columns.items()
             if position in m.mentioned))]
         grouped = self._group_items(what, values, tls, entity_words, question) \
-            if what.intent == "compare" else []
+            if what.intent in ("compare", "difference") else []
         items = grouped or (self._items(values, tls, question) if what.intent in (
             "compare", "difference", "ratio", "sum") else [])
         # two rows named by their names (the first column's cells, as written): the table
@@ -830,7 +848,7 @@ class Linker:
             return score, account(Plan(
                 tables, "count_by", (*filters, within), group=column, items=tuple(grouped),
                 order="asc" if fewer and fewer.group("less") else "desc", confidence=score,
-                links=tuple(links))), None, links
+                links=tuple(links), count_difference=what.intent == "difference")), None, links
         if what.intent == "count_by":
             weight = self._weight(question, tls, ()) if what.common else ()
             group = self._group(what, tls, set(weight or ()) if what.common else None)
@@ -1359,11 +1377,14 @@ class Linker:
         return [dataclasses.replace(item, qualifier=question[s:e]) for s, e in sides]
 
     @staticmethod
-    def _tables_compared(question: str, family: list[TableLinks]):
+    def _tables_compared(question: str, family: list[TableLinks], than: bool = False):
         """"Does the map list more first-wave factories or more of the 2025 ones?": each
-        side of "A or B" picks one table of a family, by a period its title states or by
-        words only its title has; (the two tables, the two sides' spans), or None."""
-        joins = list(re.finditer(r"\s(?:or|vs\.?|versus)\s", question, re.I))
+        side of "A or B" (of "A than B" for a difference, `than`) picks one table of a
+        family, by a period its title states or by words only its title has; (the two
+        tables, the two sides' spans), or None."""
+        # "A or B"; "how many more ... A than B" (a difference) only
+        joins = list(re.finditer(r"\s(?:than)\s" if than else r"\s(?:or|vs\.?|versus)\s",
+                                 question, re.I))
         if len(joins) != 1:
             return None
         join = joins[0]
@@ -1545,11 +1566,13 @@ class Linker:
 
     def _items(self, values: list[ValueLink], tls, question: str = "") -> list[Filter]:
         """The two rows a comparison names, in the question's order: cells of one column
-        that each name one row."""
-        by_column: dict[tuple[str, int], list[ValueLink]] = {}
+        that each name one row; of a family, one column by name across its tables
+        ("small or standard": the partitions allocatable by resources and by node)."""
+        by_column: dict[tuple[str, str], list[ValueLink]] = {}
         for v in values:
             if v.rows == 1 or (v.key and v.kind != "contains"):
-                by_column.setdefault((v.column.table, v.column.position), []).append(v)
+                family = self.catalog.by_name[v.column.table].family or v.column.table
+                by_column.setdefault((family, fold(v.column.name)), []).append(v)
         best: list[ValueLink] = []
         for options in by_column.values():
             spans: dict[tuple[int, int], list[ValueLink]] = {}
@@ -2151,6 +2174,14 @@ def _alternatives(question: str) -> list[tuple[int, int]]:
         if word in (",", "?", ";", ":") or word in _STOPS or len(right) == 5:
             break
         right.append(m)
+    if not kept and join.group().strip().lower() == "than":
+        # "how many more factories does Poland have than Italy": the subject of the verb
+        subject = re.search(r"\b(?:does|do|did|is|are|can|will)\s+(?P<a>[^,;?]{1,40}?)\s+"
+                            r"(?:have|has|get|hold|list|offer|allow|contain|host)\s+$",
+                            question[:join.start()] + " ", re.I)
+        if subject and right:
+            offset = join.end()
+            return [subject.span("a"), (offset + right[0].start(), offset + right[-1].end())]
     if not kept or not right:
         return []
     offset = join.end()

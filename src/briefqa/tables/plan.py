@@ -105,6 +105,9 @@ class Plan:
     # one"), every one of them an answer; None: the group with the most (or fewest)
     having: tuple[str, int] | None = None
     count_values: bool = False  # count_by: how many values are kept is the answer
+    # count_by of two items: how many more rows the first has than the second ("how many
+    # more factories does Poland have than Italy?"), not which has more
+    count_difference: bool = False
     # sum: a column of how many things each row stands for ("Nodes": 8), the measure (per
     # thing: "Memory" 4 TiB) multiplied by it ("the combined memory of all the nodes")
     weight: tuple[ColumnRef, ...] = ()
@@ -135,6 +138,8 @@ class Plan:
             raise ValueError(f"a bound on a group's count belongs to count_by: {self.having!r}")
         if self.count_values and self.having is None:
             raise ValueError("a count of values needs the bound that keeps them")
+        if self.count_difference and (self.aggregate != "count_by" or len(self.items) != 2):
+            raise ValueError("a difference of counts needs count_by and two items")
 
     def to_dict(self) -> dict:
         return {"tables": list(self.tables), "aggregate": self.aggregate,
@@ -145,6 +150,7 @@ class Plan:
                 "group": self.group[0].name if self.group else None,
                 **({"having": list(self.having)} if self.having else {}),
                 **({"count_values": True} if self.count_values else {}),
+                **({"count_difference": True} if self.count_difference else {}),
                 **({"weight": self.weight[0].name} if self.weight else {}),
                 **({"joins": [j.to_dict() for j in self.joins]} if self.joins else {}),
                 "unaccounted": list(self.unaccounted), "unexplained": list(self.unexplained),
