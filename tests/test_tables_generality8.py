@@ -13,7 +13,9 @@
 - "named in the helpdesk topic list", "search for modules": words of a cell together, two
   of them neither short nor stopwords, find the rows whose cells say them, as a distinctive
   word would;
-- "in the hubs data file": words for the document, no condition;
+- "in the hubs data file", "looking at the storage tables", "a retention period": words for
+  the document, a reader's filler or what a duration is called, no condition;
+- "of the hubs in the CSV, how many sit in Chile?": the hubs are counted ("sit" is no thing);
 - "does the page list more first-wave sites or more of the 2025 ones?": the rows of each of
   two tables of a family (each side of "or" picks one, by a period its title states or by
   words only its title has) counted, every row cited; "or more of" begins the second side,
@@ -264,3 +266,13 @@ def test_two_rows_of_a_family_and_a_head_said_once(qa):
         answer.text
     assert "Project temp has the larger Retention" in answer.text
     cites_every_row(qa, answer)
+
+
+def test_what_is_counted_when_how_many_is_followed_by_a_verb(qa):
+    answer = qa.ask("Of the hubs in the CSV, how many sit in Chile?")
+    assert answer.mode == "computed" and answer.short.text == "2"
+    assert row_names(answer) == {"Cedar", "Dahlia"}
+    answer = qa.ask("Looking at the storage tables, how many storage areas have a retention "
+                    "period counted in days?")
+    assert answer.mode == "computed" and answer.short.text == "2"
+    assert row_names(answer) == {"Project temp", "Project flash"}

@@ -221,7 +221,7 @@ _FILLERS = ("let lets allow allows allowed give gives given just rather whole on
             "appears appearing come comes coming came carry carries carrying even though "
             "although whereas yet already put puts offer offers offered offering provide "
             "provides provided providing built ask asks asking instead grab actually really truly "
-            "indeed")
+            "indeed look looking period periods")
 # The kinds of document a question may name ("according to the brief"): the table must be
 # of a document whose path or title says so.
 DOCUMENT_KINDS = frozenset("brief paper report map guide handbook manual".split())
@@ -472,10 +472,13 @@ def asked(question: str, groups_counted: bool = True) -> Asked:
     if intent == "ratio":  # "how many times more files": files, not times
         entity = [w for w in entity if w not in keywords("times")]
     scope = SCOPE.match(text)
-    if scope and ((counted and re.match(r"(?:are|is|were|was)\b", counted.group(1), re.I)) or
+    if scope and ((counted and re.match(r"(?:are|is|were|was|sit|lie|stand|run|live|exist|"
+                                        r"remain|belong|fall|come|appear)\b", counted.group(1),
+                                        re.I)) or
                   (not counted and set(entity) <= GENERIC_STEMS)):
-        # "Among the national stacks, how many are French?", "Of the pre-exascale machines
-        # on the map, which one is fastest?": the stacks are counted, the machines compared
+        # "Among the national stacks, how many are French?", "... how many sit in Bologna?",
+        # "Of the pre-exascale machines on the map, which one is fastest?": the stacks are
+        # counted, the machines compared
         entity = sorted(keywords(re.split(r"\s+(?:in|on|at|of|for|to|by|from|with|without|"
                                           r"under|over|across|that|which|who|whose|where)\s+",
                                           scope.group("body"))[0]))
