@@ -31,6 +31,8 @@
 - "which keeps my files longer before cleanup, project temp or the flash area?": "project"
   said once for both rows ("Project flash"), and the event that ends the time ("before
   cleanup") is no attribute of it;
+- "setting aside small-gpu, which queue lets one job run the longest?": a row set aside is
+  left out of every table of the family, not the tables that do not list it;
 - "which storage areas purge data after a fixed number of days?", "a retention counted in
   days": the rows whose cell gives a figure of that kind ("90 days", not "User lifetime"),
   and no condition on time ("after ...")."""
@@ -276,3 +278,10 @@ def test_what_is_counted_when_how_many_is_followed_by_a_verb(qa):
                     "period counted in days?")
     assert answer.mode == "computed" and answer.short.text == "2"
     assert row_names(answer) == {"Project temp", "Project flash"}
+
+
+def test_a_row_set_aside_of_a_family(qa):
+    answer = qa.ask("Setting aside small-gpu, which queue lets one job run the longest?")
+    assert answer.mode == "computed" and answer.computation["aggregate"] == "max"
+    assert row_names(answer) == {"big-gpu", "big-cpu"}  # 2 days each; small-gpu's 3 left out
+    cites_every_row(qa, answer)

@@ -101,8 +101,9 @@ BOUND = re.compile(r"\b(?:or (?:more|less|fewer|above|higher|greater|below|lower
 _LISTING = re.compile(r"^\W*(?:(?:in|of|from|according to|per|on|for)\b[^?]{0,80}?,\s*|"
                       r"(?:on|in|at|for|from|with|under|across)\s+(?=which\b))?"
                       r"(?:which|list|name|show|what (?:are|were) the\s+\w+s)\b", re.I)
-_EXCLUDE = re.compile(r"\b(?:leaving aside|except(?: for)?|excluding|other than|apart from|"
-                      r"besides|not counting|aside from|ignoring)\s+(?:the\s+)?", re.I)
+_EXCLUDE = re.compile(r"\b(?:(?:leaving|setting|putting) aside|leaving out|except(?: for)?|"
+                      r"excluding|other than|apart from|besides|not counting|aside from|"
+                      r"ignoring)\s+(?:the\s+)?", re.I)
 AT_LEAST = re.compile(r"\b(?:or more|or above|or higher|or greater|and above|and up|or "
                        r"over|at least|minimum of)\b", re.I)
 AT_MOST = re.compile(r"\b(?:or less|or fewer|or below|or lower|and below|at most|"
@@ -203,7 +204,8 @@ _CUES = ("how many much number count total altogether combined together sum betw
          "smallest lowest fewest shortest minimum earliest oldest first bigger larger higher "
          "greater longer faster later newer smaller lower shorter earlier older exceed exceeds "
          "difference per each every all any both either same other others versus vs compared "
-         "compare common order leaving leave aside except excluding apart besides ignoring "
+         "compare common order leaving leave setting putting aside except excluding apart besides "
+         "ignoring "
          "counting among amongst steepest costliest priciest dearest tightest strictest "
          "cheapest narrowest lightest steeper costlier pricier dearer deeper tighter stricter "
          "cheaper narrower lighter fattest thickest broadest thinnest slimmest fatter thicker "

@@ -645,6 +645,10 @@ class Linker:
             if v.rows and v.kind != "contains":
                 filters.append(Filter((v.column,), "excludes", v.needle,
                                       said=question[v.start:v.end]))
+        # "setting aside small-gpu" of a family: the rows of its other tables are kept too
+        # (their column of the same name holds no such cell), not left out with the table
+        filters = [self._across(f, tls) if f.operator in ("excludes", "!=") else f
+                   for f in filters]
         numeric, numeric_spans = numeric_filters(question, [m.table for m in tls], mentioned)
         if what.having_span:  # "more than one AI factory" bounds the groups, not a column
             start, end = what.having_span
@@ -713,8 +717,11 @@ class Linker:
             list(numeric_spans) + [span_of(question, f.said) for f in filters if f.said] + \
             [(t.start, t.end) for t in [*times, *measured]] + adding_spans(question) + \
             [(s, e) for m in tls for _k, s, e in negated_kinds(question, self._kinds[m.table.name])]
+        # "by default" of a table with no Default column: its figures are the defaults
+        defaults = set() if any(DEFAULT in self._headed[m.table.name] for m in tls) \
+            else {DEFAULT}
         unexplained = self._unexplained(question, tls, spans,
-                                        set(what.attribute) | keywords(what.said) |
+                                        set(what.attribute) | keywords(what.said) | defaults |
                                         (entity_words & REFERENT_STEMS) |
                                         (_SPAN_STEMS if what.dimension == CLOCK else set()))
         self._last_unexplained = unexplained
@@ -1321,6 +1328,19 @@ class Linker:
         filters = [Filter(tuple(refs), state, "", said=question[start:end])
                    for (state, start, end), refs in said.items() if not set(refs) <= full]
         return filters, [(start, end) for _, start, end in said], full
+
+    @staticmethod
+    def _across(f: Filter, tls: list[TableLinks]) -> Filter:
+        """A filter on the column of that name in every table of `tls` that has one."""
+        names = {fold(c.name) for c in f.columns}
+        refs = list(f.columns)
+        for m in tls:
+            if any(r.table == m.table.name for r in refs):
+                continue
+            column = next((c for c in m.table.columns if fold(c.name) in names), None)
+            if column is not None:
+                refs.append(ColumnRef(m.table.name, column.position, column.name))
+        return dataclasses.replace(f, columns=tuple(refs))
 
     def _unit_filters(self, question: str, tls: list[TableLinks]):
         """"kept for a fixed number of days", "a storage figure in petabytes": rows whose
