@@ -253,6 +253,11 @@ def test_how_many_more_rows_one_side_has_than_the_other(qa):
     assert "“Norway” has 2 hubs and “Estonia” 1: 2 − 1 = 1" in answer.text
     assert row_names(answer) == {"Aster", "Birch", "Fern"}
     cites_every_row(qa, answer)
+    answer = qa.ask("How many more hubs does Estonia have than Chile?")  # fewer, said so
+    assert "“Estonia” has 1 hub and “Chile” 2: 1 − 2 = −1, so “Estonia” has 1 fewer" in \
+        answer.text
+    answer = qa.ask("How many more hubs does Norway have than Chile?")  # a tie
+    assert "2 − 2 = 0, so neither has more" in answer.text
 
 
 def test_two_rows_of_a_family_and_a_head_said_once(qa):

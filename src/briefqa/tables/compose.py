@@ -411,15 +411,17 @@ class Composer:
         word = "fewer" if plan.order == "asc" else "more"
         if plan.count_difference:  # "how many more factories does Poland have than Italy?"
             (first, n1), (second, n2) = said
-            noun = self.noun(plan, 2)
+            noun = self.noun(plan, n1)
             tables = plan.group[0].position == TABLE_GROUP
             named = [f"‘{v}’" if tables else f"“{v}”" for v in (first, second)]
             verb = "lists" if tables else "has"
-            verdict = f"{named[0]} {verb} {n1 - n2} more" if n1 >= n2 else \
+            verdict = f"neither {verb} more" if n1 == n2 else \
+                f"{named[0]} {verb} {n1 - n2} more" if n1 > n2 else \
                 f"{named[0]} {verb} {n2 - n1} fewer"
             scope = "" if tables else f"counted by {column} in {label}, "
             sentence = (f"Computed: {scope}{named[0]} {verb} {n1} {noun} and {named[1]} {n2}: "
-                        f"{n1} − {n2} = {n1 - n2}, so {verdict}: {self.listed(result.rows)}.")
+                        f"{n1} − {n2} = {n1 - n2}".replace("= -", "= −") +
+                        f", so {verdict}: {self.listed(result.rows)}.")
             return sentence, Span(str(abs(n1 - n2)), 0, -1, -1), True, []
         if plan.group[0].position == TABLE_GROUP:  # two tables, by how many rows each lists
             noun = self.noun(plan, 2)
