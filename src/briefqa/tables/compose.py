@@ -26,7 +26,7 @@ import re
 from ..answer import Answer, Citation, Disagreement, Span
 from ..lexical import fold
 from .aliases import ALIASED, SINGLE
-from .asked import ALL_DIMENSION_STEMS, DIMENSION_STEMS, keywords
+from .asked import ALL_DIMENSION_STEMS, DIMENSION_STEMS, GENERIC_STEMS, keywords
 from .execute import Result, RowResult
 from .matrix import MatrixFinding
 from .plan import HAVING_WORDS, TABLE_GROUP, Filter, Linked, Plan
@@ -802,12 +802,6 @@ def _unit_at(index, source: str, start: int):
 def _qualifying(qualifier: str, name: str) -> str:
     """The words of an item's qualifier that say which figure, without the row's name or
     words that say nothing of it ("LISA's mixed-precision figure": "mixed-precision")."""
-    named = {w.lower() for w in re.findall(r"[\w-]+", name)}
-    kept = [w for w in re.findall(r"[\w-]+(?:['’]s)?", qualifier)
-            if re.sub(r"['’]s$", "", w).lower() not in named and w.lower() not in _FILLER]
+    said = keywords(name) | GENERIC_STEMS
+    kept = [w for w in re.findall(r"[\w-]+(?:['’]s)?", qualifier) if keywords(w) - said]
     return " ".join(kept) or qualifier
-
-
-# words of a qualifier that say nothing of which figure ("its double-precision one")
-_FILLER = frozenset("a an the its their his her of one ones figure figures number value values "
-                    "that this these those".split())

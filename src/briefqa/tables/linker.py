@@ -329,15 +329,14 @@ class Linker:
                                  question[link.end:], re.I)
                 if not head or after is None:
                     continue
-                word = fold(after.group(1))
+                wanted = [*head, fold(after.group(1))]
                 start, end = link.end + after.start(1), link.end + after.end(1)
-                names = [(v, v) for v, _l, _s in values] + \
-                    list(self._aliases.get(table.name, {}).items())
-                for own, name in names:
-                    if [t.low for t in tokenize(name)] == [*head, word] and \
-                            not any(v.value == own for v in out):
-                        add(own, "cover", own, start, end, 1)
-                        break
+                names = [(v, vl) for v, vl, _s in values] + \
+                    [(own, [t.low for t in tokenize(alias)])
+                     for own, alias in self._aliases.get(table.name, {}).items()]
+                own = next((own for own, name_lows in names if name_lows == wanted), None)
+                if own is not None and not any(v.value == own for v in out):
+                    add(own, "cover", own, start, end, 1)
         taken = {(v.start, v.end) for v in out}
         # A distinctive word or phrase of the question inside longer cells ("LUMI-C" in
         # "LUMI-C and LUMI-G", "exascale" of "exascale-class" in "Exascale (~1 EF)"); in a
@@ -584,15 +583,13 @@ class Linker:
                               for ref, m, (s, e) in zip(refs, sides, spans))
                 fewer = COMPARATIVE.search(question)
                 score = described + 2.0 * entity + 1.0
-                links = [f"{m.table.label}: " + ", ".join(sorted(m.distinct)) for m in sides
-                         if m.distinct]
+                links = _links_of(sides)
                 return score, Plan(
                     tuple(m.table.name for m in sides), "count_by", group=refs, items=items,
                     order="asc" if fewer and fewer.group("less") else "desc",
                     confidence=score, links=tuple(links), unexplained=tuple(unexplained),
                     count_difference=what.intent == "difference"), None, links
-        links = [f"{m.table.label}: " + ", ".join(sorted(m.distinct)) for m in tls
-                 if m.distinct]
+        links = _links_of(tls)
         mentioned = {m.table.name: m.columns for m in tls}
         where = {m.table.name: m.mentioned for m in tls}
         values = [v for m in tls for v in m.values]
@@ -1415,20 +1412,19 @@ class Linker:
         right = re.search(r"[,;?]|$", question[join.end():])
         sides = [(left, join.start()), (join.end(), join.end() + right.start())]
         named = {m.table.name: keywords(f"{m.table.title} {m.table.caption}") for m in family}
+        # per table: the words only its title has, and the periods its names state
+        marks = [(m, named[m.table.name] - set().union(
+                      *[w for n, w in named.items() if n != m.table.name]),
+                  periods(" ".join((m.table.title, m.table.caption, m.table.section or ""))))
+                 for m in family]
         picked = []
         for start, end in sides:
             said = keywords(question[start:end])
             times = [t for t in time_conditions(question[start:end])
                      if t.low is not None and not t.bound]
-            chosen = []
-            for m in family:
-                own = named[m.table.name] - set().union(
-                    *[w for n, w in named.items() if n != m.table.name])
-                stated = periods(" ".join((m.table.title, m.table.caption,
-                                           m.table.section or "")))
-                if said & own or any(t.low <= low and high <= t.high
-                                     for t in times for low, high in stated):
-                    chosen.append(m)
+            chosen = [m for m, own, stated in marks
+                      if said & own or any(t.low <= low and high <= t.high
+                                           for t in times for low, high in stated)]
             if len(chosen) != 1:
                 return None
             picked.append(chosen[0])
@@ -2143,6 +2139,11 @@ _DATA_FILE = re.compile(r"\bdata\s+files?\b", re.I)
 _COMPARATIVES = frozenset(MORE.split("|")) | frozenset(LESS.split("|"))
 _STOPS = frozenset("in on at for to from of between is are was were does do did has have had can "
                    "could will would which what who whose whether".split()) | _COMPARATIVES
+
+
+def _links_of(tls: list[TableLinks]) -> list[str]:
+    """What the question's words were linked to, table by table (a plan's `links`)."""
+    return [f"{m.table.label}: " + ", ".join(sorted(m.distinct)) for m in tls if m.distinct]
 
 
 def _said_whole(text: str, link: ValueLink) -> bool:
