@@ -91,9 +91,10 @@ COMPARATIVE = re.compile(rf"\b(?P<more>{MORE})\b|\b(?P<less>{LESS})\b", re.I)
 _THAN_FIGURE = (rf"(?:{MORE}|{LESS})\s+(?:[a-z-]+\s+){{1,2}}?than\s+"
                 r"(?:the\s+(?:[a-z-]+\s+)?)?[~<>]?\d[\d,.]*")
 # "512 GiB or more", "more than 200", "at least": bounds of a filter, not comparisons.
-BOUND = re.compile(r"\b(?:or (?:more|less|fewer|above|higher|greater|below|lower|over)|"
+BOUND = re.compile(r"\b(?:or (?:more|less|fewer|above|higher|greater|below|lower|over|"
+                    r"longer|shorter|larger|smaller|bigger)|"
                     r"(?:more|less|fewer|greater|higher|lower|larger|smaller|longer|shorter) "
-                    r"than\s+(?:exactly\s+)?(?:[~<>]?\d[\d,.]*|an?\s|(?:one|two|three|four|five|six|"
+                    r"than\s+(?:exactly\s+|the\s+(?:[a-z-]+\s+)?)?(?:[~<>]?\d[\d,.]*|an?\s|(?:one|two|three|four|five|six|"
                     r"seven|eight|nine|ten|twelve|twenty)\b)|"
                     r"at (?:least|most)|and (?:above|up|below)|"
                     # "more memory than the standard 256 GiB": a bound on what is named
@@ -103,17 +104,18 @@ _LISTING = re.compile(r"^\W*(?:(?:in|of|from|according to|per|on|for)\b[^?]{0,80
                       r"(?:which|list|name|show|what (?:are|were) the\s+\w+s)\b", re.I)
 _EXCLUDE = re.compile(r"\b(?:(?:leaving|setting|putting) aside|leaving out|except(?: for)?|"
                       r"excluding|other than|apart from|besides|not counting|aside from|"
-                      r"ignoring)\s+(?:the\s+)?", re.I)
+                      r"ignoring|rather than|instead of)\s+(?:the\s+)?", re.I)
 AT_LEAST = re.compile(r"\b(?:or more|or above|or higher|or greater|and above|and up|or "
-                       r"over|at least|minimum of)\b", re.I)
-AT_MOST = re.compile(r"\b(?:or less|or fewer|or below|or lower|and below|at most|"
-                      r"maximum of|up to)\b", re.I)
-ABOVE = re.compile(r"\b(?:above|over|more than|greater than|exceeding|higher than|larger "
-                    r"than|bigger than|longer than|beyond|"
+                       r"over|or longer|or larger|or bigger|at least|minimum of)\b", re.I)
+AT_MOST = re.compile(r"\b(?:or less|or fewer|or below|or lower|or shorter|or smaller|and "
+                      r"below|at most|maximum of|up to)\b", re.I)
+# "more than 256 GiB", "more than the base 256 GiB", "more memory than the standard 256 GiB"
+ABOVE = re.compile(r"\b(?:(?:above|over|more than|greater than|exceeding|higher than|larger "
+                    r"than|bigger than|longer than|beyond)(?:\s+the(?:\s+[a-z-]+)?)?|"
                     rf"(?:{MORE})\s+(?:[a-z-]+\s+){{1,2}}?than(?:\s+the(?:\s+[a-z-]+)?)?)"
                     r"\s*$", re.I)
-BELOW = re.compile(r"\b(?:below|under|less than|fewer than|lower than|smaller than|"
-                    r"shorter than|"
+BELOW = re.compile(r"\b(?:(?:below|under|less than|fewer than|lower than|smaller than|"
+                    r"shorter than)(?:\s+the(?:\s+[a-z-]+)?)?|"
                     rf"(?:{LESS})\s+(?:[a-z-]+\s+){{1,2}}?than(?:\s+the(?:\s+[a-z-]+)?)?)"
                     r"\s*$", re.I)
 NOT_ABOVE = re.compile(r"\bno(?:t)?\s+(?:more|longer|greater|higher|larger|bigger|over)"
@@ -223,7 +225,7 @@ _FILLERS = ("let lets allow allows allowed give gives given just rather whole on
             "appears appearing come comes coming came carry carries carrying even though "
             "although whereas yet already put puts offer offers offered offering provide "
             "provides provided providing built ask asks asking instead grab actually really truly "
-            "indeed look looking period periods")
+            "indeed look looking period periods terms")
 # The kinds of document a question may name ("according to the brief"): the table must be
 # of a document whose path or title says so.
 DOCUMENT_KINDS = frozenset("brief paper report map guide handbook manual".split())
@@ -419,6 +421,10 @@ def asked(question: str, groups_counted: bool = True) -> Asked:
         intent = "compare"
         dimension = _ADJECTIVE_DIMENSION.get(comparative.group().lower())
         attribute = _phrase_after(text, comparative.end())
+        measured_by = _MEASURED_BY.search(text, comparative.end())
+        if measured_by and _phrase_after(text, measured_by.end()):
+            # "the bigger machine by its approximate peak": the peak, not the machine
+            attribute = _phrase_after(text, measured_by.end())
         if dimension == SECONDS and re.match(r"\s*(?:before|until|till)\b",
                                              text[comparative.end():], re.I):
             attribute = []  # "keeps files longer before cleanup": the event ends the time
@@ -513,6 +519,11 @@ def _having(bound: str) -> tuple[str, int]:
             figure = low.replace(said, "").strip()
             return operator, int(figure) if figure.isdigit() else int(_NUMBER_WORDS[figure])
     return "=", 1  # only one, just one, a single, exactly one
+
+
+# "bigger ... by its approximate peak", "larger in terms of memory": the measure named
+_MEASURED_BY = re.compile(r"\b(?:by (?:its|their|the)|in terms of(?: (?:its|their|the))?|"
+                          r"measured (?:by|in)(?: (?:its|their|the))?)\s+", re.I)
 
 
 def _phrase_after(text: str, position: int) -> list[str]:

@@ -639,9 +639,13 @@ class Linker:
         values = [v for v in values if v not in excluded]
         filters, used = self._filters(values, mentioned, where, question, tls)
         for v in excluded:
-            if v.rows and v.kind != "contains":
+            if v.rows and v.kind != "contains" and not _named_elsewhere(v, excluded, mentioned):
                 filters.append(Filter((v.column,), "excludes", v.needle,
                                       said=question[v.start:v.end]))
+        lead = _exclusion_lead(question, what.excluded_from, excluded)
+        if what.excluded_from is not None and not any(f.operator == "excludes"
+                                                      for f in filters):
+            filters.extend(self._loosely_excluded(question, what.excluded_from, tls))
         # "setting aside small-gpu" of a family: the rows of its other tables are kept too
         # (their column of the same name holds no such cell), not left out with the table
         filters = [self._across(f, tls) if f.operator in ("excludes", "!=") else f
@@ -712,7 +716,7 @@ class Linker:
         filters, untimed = time_filters(times, [m.table for m in tls], filters, question)
         spans = [(v.start, v.end) for v in [*used, *excluded]] + list(item_spans) + \
             list(numeric_spans) + [span_of(question, f.said) for f in filters if f.said] + \
-            [(t.start, t.end) for t in [*times, *measured]] + adding_spans(question) + \
+            [(t.start, t.end) for t in [*times, *measured]] + adding_spans(question) + lead + \
             [(s, e) for m in tls for _k, s, e in negated_kinds(question, self._kinds[m.table.name])]
         # "by default" of a table with no Default column: its figures are the defaults
         defaults = set() if any(DEFAULT in self._headed[m.table.name] for m in tls) \
@@ -1073,6 +1077,8 @@ class Linker:
                     words_of |= BOUND_WORD_STEMS
                 for dimension in column.dimensions:  # "petaflops", "performance": flop/s
                     words_of |= DIMENSION_STEMS.get(dimension, set())
+                    if dimension.startswith(COUNT):  # "512 nodes": nodes
+                        words_of |= keywords(dimension[len(COUNT):])
             words_of |= {w for name in table.names[:200] for w in keywords(name)}
             found = self._explains_cache[table.name] = frozenset(words_of)
         return found
@@ -1653,7 +1659,7 @@ class Linker:
                 if found[n] is None and other is not None and other.operator == "missing":
                     found[n] = self._given_in(question, m, parts[n], other.columns[0])
                 if found[n] is None and other is not None and \
-                        other.operator in ("missing", "given"):
+                        other.operator in ("missing", "given", "contains", "="):
                     found[n] = self._elided(question, m, parts[n], other)
             if all(found) and found[0].to_dict() != found[1].to_dict() and any(
                     f.operator in ("missing", "given") for f in found):
@@ -1663,10 +1669,14 @@ class Linker:
     def _elided(self, question: str, m: TableLinks, part: tuple[int, int],
                 other: Filter) -> Filter | None:
         """"the ones with GPUs or the ones without": the one row whose cell of the column the
-        other alternative names is the other way (missing where it is given, or given)."""
+        other alternative names is the other way (missing where it is given, or given); "the
+        ones with the A40 GPUs or the ones without": a cell named gives it."""
         if not re.search(r"\bwith(?:out)?\s*$", question[part[0]:part[1]], re.I):
             return None
-        state = "missing" if other.operator == "given" else "given"
+        if other.operator in ("contains", "=") and not re.search(
+                r"\bwithout\s*$", question[part[0]:part[1]], re.I):
+            return None  # "the A40 ones or the ones with": no row the other way
+        state = "missing" if other.operator != "missing" else "given"
         ref = other.columns[0]
         missing = _missing_rows(m.table.columns[ref.position])
         if ref.table != m.table.name or \
@@ -1831,6 +1841,26 @@ class Linker:
                                     said_start=start, said_end=end))
             if len(found) == 2 and found[0].value != found[1].value:
                 return found
+        return []
+
+    def _loosely_excluded(self, question: str, start: int,
+                          tls: list[TableLinks]) -> list[Filter]:
+        """"Apart from the benchmarking partition" where a row is named "bench": the word
+        after "apart from", "except" ... that one row name of a table begins (a name of four
+        letters or more, the word longer), when no row is named as written."""
+        match = re.match(r"\s*(?:the\s+)?([\w-]+)", question[start:])
+        if not match:
+            return []
+        word = match.group(1).lower()
+        for m in tls:
+            if not m.table.columns:
+                continue
+            column = m.table.columns[0]
+            names = {v for v in column.values if len(v) >= 4 and len(word) > len(v) and
+                     word.startswith(v.lower())}
+            if len(names) == 1:
+                return [Filter((ColumnRef(m.table.name, 0, column.name),), "excludes",
+                               names.pop(), said=match.group(1))]
         return []
 
     def _has_missing(self, table: TableInfo, position: int) -> bool:
@@ -2170,6 +2200,26 @@ def _listed_apart(question: str, filters: list[Filter]):
 DEFAULT = "default"
 # "Are high or medium confidence entries more common?": more rows, not more of a measure
 _MORE_ROWS = keywords("common frequent numerous usual often")
+
+
+def _named_elsewhere(link, links, mentioned: dict[str, dict[int, float]]) -> bool:
+    """"named rather than unknown", where "unknown" is a cell of two columns: the link is
+    to a column the question does not name while the same words link to one it names."""
+    def named(v) -> bool:
+        return mentioned.get(v.column.table, {}).get(v.column.position, 0.0) > 0
+    return not named(link) and any(v is not link and (v.start, v.end) == (link.start, link.end)
+                                   and named(v) for v in links)
+
+
+def _exclusion_lead(question: str, start: int | None, excluded) -> list[tuple[int, int]]:
+    """"rather than lasting for the user or project lifetime": the few words between the
+    words that set rows aside and the first cell they name belong to the setting aside."""
+    named = [v.start for v in excluded if v.rows and v.kind != "contains"]
+    if start is None or not named or min(named) <= start:
+        return []
+    if len(question[start:min(named)].split()) > 3:
+        return []
+    return [(start, min(named))]
 
 
 def _alternatives(question: str) -> list[tuple[int, int]]:

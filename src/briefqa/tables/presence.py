@@ -34,7 +34,8 @@ PLACEHOLDERS = frozenset({
 # "the C/C++ side", "a lead given"): one of these words.
 _NOUN_AFTER = re.compile(
     r"^\s+(?:flags?|options?|sides?|values?|figures?|entry|entries|fields?|columns?|cells?|"
-    r"settings?|given|listed|stated|specified|named|known)\b", re.I)
+    r"settings?|organi[sz]ations?|institutions?|names?|details?|information|"
+    r"given|listed|stated|specified|named|known)\b", re.I)
 _GIVEN_WORDS = r"known|stated|listed|named|given|public|specified"
 _KNOWN = rf"(?:(?:{_GIVEN_WORDS})\s+)?"
 # The words that say a value is missing: before the column ("without a Fortran flag", "do we
@@ -46,8 +47,9 @@ _MISSING_BEFORE = re.compile(
     r"lists?|(?:is|are)(?:\s+there)?)\s+no|nothing\s+(?:on|for|in|under|as)(?:\s+(?:the|its|their))?|unknown)"
     r"[\s,]+(?:(?:who|what|which|where|whom)\s+)?" + _KNOWN + "$", re.I)
 _MISSING_AFTER = re.compile(
-    r"^\s*(?:(?:is|are|was|were)\s+(?:still\s+)?(?:unknown|missing|not\s+(?:known|given|"
-    r"listed|stated|specified|public))|(?:is|are)\s+(?:left\s+)?(?:blank|empty))\b", re.I)
+    r"^\s*(?:(?:(?:is|are|was|were)\s+)?(?:still\s+)?(?:unknown|missing|not\s+(?:yet\s+)?"
+    r"(?:known|given|listed|stated|specified|public))|(?:is|are)\s+(?:left\s+)?(?:blank|empty))"
+    r"\b", re.I)
 # The words that say a value is given: "have a Fortran flag", "which list an operator", "has
 # a known base system".
 _GIVEN_BEFORE = re.compile(
@@ -125,7 +127,8 @@ def presences(question: str, mentioned: dict[int, tuple[int, int]],
 
 # "counted in days", "a storage figure in petabytes", "a fixed number of days"; not "in 3
 # days" (a figure: a bound) nor "in Bologna" (no unit)
-_IN_UNIT = re.compile(r"(?<![\d.,]\s)(?<!\d)\b(?:in|(?:a\s+)?(?:fixed\s+|set\s+|given\s+)?"
+_IN_UNIT = re.compile(r"(?<![\d.,]\s)(?<!\d)\b(?:(?:measured|counted|expressed|given|stated)\s+)?"
+                      r"(?:in|(?:a\s+)?(?:fixed\s+|set\s+|given\s+)?"
                       r"number\s+of)\s+(?P<unit>[A-Za-z]{2,12})\b", re.I)
 
 

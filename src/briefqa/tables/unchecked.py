@@ -10,6 +10,8 @@ which hold its result back (`Plan.unaccounted`, the answerer's gate).
 
 from __future__ import annotations
 
+import re
+
 from .asked import EXPLAINED_ANYWAY, REFERENT_STEMS, SCOPE, keywords, tokenize
 
 
@@ -27,10 +29,15 @@ def scope_unchecked(question: str, tables, checked: list[tuple[int, int]], namin
     if any(start <= s < end for s, e in checked if e > s):
         return []
     named = set(EXPLAINED_ANYWAY) | REFERENT_STEMS | naming
+    body = match.group("body")
+    # "in the quota table": a table named by one of its columns
+    before_table = set().union(*[keywords(m.group(1)) for m in
+                                 re.finditer(r"([\w-]+)\s+tables?\b", body, re.I)])
     for table in tables:
         named |= keywords(table.title) | keywords(table.document_title)
-    left = keywords(match.group("body")) - named
-    return [match.group("body").strip()] if left else []
+        named |= before_table & set().union(*[keywords(c.name) for c in table.columns])
+    left = keywords(body) - named
+    return [body.strip()] if left else []
 
 
 def cells_elsewhere(question: str, links, everything, spans: list[tuple[int, int]]) -> list[str]:

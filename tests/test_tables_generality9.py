@@ -1,0 +1,168 @@
+"""The linker's mechanisms of round 30, each on a small corpus of its own:
+
+- "let a job run for two days or longer", "3 days or longer": a bound on a duration column
+  (at least), not a comparison of two rows;
+- "altogether, how many nodes have more than the base 256 GiB of memory?": a bound said with
+  "the base" (or "the usual", "the standard") between its words and its figure, and the nodes
+  of the rows above it added up;
+- "apart from the testing queue": a row named by the start of a word ("test"), when no row is
+  named as written, is set aside;
+- "the bigger machine by its approximate peak, A or B?": the measure compared is the one
+  named after "by its" ("in terms of"), not the thing ("machine");
+- "the ones with the L40 GPUs or the ones without": the row whose cell of that column is
+  missing, against the row a cell names;
+- "the lead or hosting organisation still not known": no lead given ("organisation" says what
+  the column holds; "still not known" without "is");
+- "named rather than unknown", where "unknown" is a cell of two columns: set aside in the
+  column the question names only;
+- "of the disk storage areas in the quota table, how many ...": a table named by one of its
+  columns sets no condition left unchecked;
+- "a retention period measured in days rather than lasting for the user or project
+  lifetime": the rows "rather than" names set aside, "measured in days" a figure of that
+  kind, and the words that lead to the rows set aside no condition."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import assistant_over, cites_every_row, row_names
+
+QUEUES_MD = """# Queues
+
+## Queues of the cluster
+
+| Name   | Max walltime | Max jobs          | Max resources/job |
+| ------ | ------------ | ----------------- | ----------------- |
+| wide   | 2 days       | 100 (90 running)  | 512 nodes         |
+| narrow | 3 days       | 200 (150 running) | 4 nodes           |
+| test   | 6 hours      | n/a               | 1024 nodes        |
+| quick  | 30 minutes   | 2 (1 running)     | 2 nodes           |
+"""
+
+NODES_MD = """# Compute nodes
+
+| Nodes | Memory   | Disk      |
+| ----- | -------- | --------- |
+| 900   | 256 GiB  | none      |
+| 64    | 512 GiB  | none      |
+| 16    | 1024 GiB | 2 TB SSD  |
+"""
+
+VIS_MD = """# Visualisation nodes
+
+| Nodes | Memory | GPUs                              |
+| ----- | ------ | --------------------------------- |
+| 4     | 4 TiB  | none                              |
+| 6     | 2 TiB  | 4x NVIDIA L40, 48 GB of memory    |
+"""
+
+MACHINES_MD = """# Machines of the network
+
+| Machine | Site    | Class                  |
+| ------- | ------- | ---------------------- |
+| Orca    | Bergen  | Flagship (~300 PF)     |
+| Pike    | Turku   | Regional (~120 PF)     |
+"""
+
+HUBS_CSV = ("hub,country,lead_or_host,base_system\n"
+            "Aster,Norway,Nordic Grid,Borealis\n"
+            "Birch,Norway,unknown,unknown\n"
+            "Cedar,Chile,Andes Lab,unknown\n"
+            "Dahlia,Chile,unknown,Caldera\n"
+            "Fern,Estonia,Baltic Compute,Glade\n")
+
+STORAGE_MD = """# Storage
+
+## Disk storage areas of the cluster
+
+|               | Quota  | Max files | Expandable         | Retention        |
+| ------------- | ------ | --------- | ------------------ | ---------------- |
+| User home     | 10 GB  | 50k       | No                 | User lifetime    |
+| Project work  | 100 GB | 100k      | Yes, up to 1 TB    | Project lifetime |
+| Project temp  | 20 TB  | 1000k     | Yes, up to 200 TB  | 90 days          |
+| Project flash | 1 TB   | 500k      | Yes, up to 50 TB   | 30 days          |
+"""
+
+
+@pytest.fixture(scope="module")
+def qa(tmp_path_factory):
+    return assistant_over(tmp_path_factory, "generality9",
+                          {"queues.md": QUEUES_MD, "nodes.md": NODES_MD, "vis.md": VIS_MD,
+                           "machines.md": MACHINES_MD, "hubs.csv": HUBS_CSV,
+                           "storage.md": STORAGE_MD})
+
+
+def test_or_longer_is_a_bound(qa):
+    answer = qa.ask("How many queues let a job run for two days or longer?")
+    assert answer.mode == "computed" and answer.short.text == "2"
+    assert row_names(answer) == {"wide", "narrow"}
+    assert "is at least two days" in answer.text
+    cites_every_row(qa, answer)
+    answer = qa.ask("Which queues allow jobs of 3 days or longer?")
+    assert answer.mode == "computed" and row_names(answer) == {"narrow"}
+
+
+def test_a_bound_past_the_base_figure(qa):
+    answer = qa.ask("Altogether, how many nodes have more than the base 256 GiB of memory?")
+    assert answer.mode == "computed" and answer.computation["aggregate"] == "sum"
+    assert answer.computation["result"] == "80"  # 64 + 16, not the 900 nodes of 256 GiB
+    assert row_names(answer) == {"64", "16"}
+    cites_every_row(qa, answer)
+
+
+def test_a_row_set_aside_by_the_start_of_a_word(qa):
+    answer = qa.ask("Apart from the testing queue, which queue allows the biggest single job "
+                    "in terms of nodes?")
+    assert answer.mode == "computed" and answer.computation["aggregate"] == "max"
+    assert row_names(answer) == {"wide"}  # not test's 1024 nodes
+    assert "does not include “test”" in answer.text
+    cites_every_row(qa, answer)
+
+
+def test_the_measure_named_after_by_its(qa):
+    answer = qa.ask("Which is the bigger machine on the page by its approximate peak, Orca or "
+                    "Pike?")
+    assert answer.mode == "computed" and answer.computation["aggregate"] == "compare"
+    assert "Orca has the larger figure" in answer.text
+    assert row_names(answer) == {"Orca", "Pike"}
+    cites_every_row(qa, answer)
+
+
+def test_the_ones_without_against_a_cell_named(qa):
+    answer = qa.ask("Which visualisation nodes carry more memory: the ones with the L40 GPUs or "
+                    "the ones without?")
+    assert answer.mode == "computed" and answer.computation["aggregate"] == "compare"
+    assert "the row with no GPUs (“none”) has the larger Memory" in answer.text
+    cites_every_row(qa, answer)
+
+
+def test_an_organisation_still_not_known(qa):
+    answer = qa.ask("In the hubs spreadsheet, for how many hubs is the lead or hosting "
+                    "organisation still not known?")
+    assert answer.mode == "computed" and answer.short.text == "2"
+    assert row_names(answer) == {"Birch", "Dahlia"}
+    cites_every_row(qa, answer)
+
+
+def test_rather_than_a_cell_of_two_columns_sets_aside_in_the_one_named(qa):
+    answer = qa.ask("For how many hubs is the lead or host actually named rather than "
+                    "unknown?")
+    assert answer.mode == "computed" and answer.short.text == "3"
+    assert row_names(answer) == {"Aster", "Cedar", "Fern"}  # Cedar's base system is unknown
+    assert [f["column"] for f in answer.computation["filters"]] == ["lead_or_host"]
+
+
+def test_a_table_named_by_its_column(qa):
+    answer = qa.ask("Of the disk storage areas in the quota table, how many can be expanded if "
+                    "my project asks for more space?")
+    assert answer.mode == "computed" and answer.short.text == "3"
+    assert row_names(answer) == {"Project work", "Project temp", "Project flash"}
+    cites_every_row(qa, answer)
+
+
+def test_rather_than_sets_rows_aside(qa):
+    answer = qa.ask("Which disk storage areas have a retention period measured in days rather "
+                    "than lasting for the user or project lifetime?")
+    assert answer.mode == "computed"
+    assert row_names(answer) == {"Project temp", "Project flash"}
+    assert "Retention gives a figure (duration)" in answer.text
+    cites_every_row(qa, answer)
