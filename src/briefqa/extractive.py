@@ -223,18 +223,17 @@ class ExtractiveAnswerer:
         return None
 
     def compose(self, evidence: Evidence, index: IndexData, most: int) -> list[ScoredCandidate]:
-        """The sentences of an answer: the best; the one that gives its reason, for "why"; the
-        command it introduces, for "how do I"; runner-ups nearly as likely to answer (more of
-        them, in document order, for a question asking for several things)."""
+        """The sentences of an answer: the best, after the sentence it points back to when it
+        cannot stand alone; the one that gives its reason, for "why"; the command it
+        introduces, for "how do I"; runner-ups nearly as likely to answer (more of them, in
+        document order, for a question asking for several things)."""
         tuning = self.settings.answer
         best = evidence.best
-        chosen = [best]
-        reason = reason_after(evidence, index)
-        if reason is not None:
-            chosen.append(reason)
-        command = command_after(evidence, index)
-        if command is not None and command not in chosen:
-            chosen.append(command)
+        antecedent = antecedent_before(evidence, index)
+        chosen = [best] if antecedent is None else [antecedent, best]
+        for added in (reason_after(evidence, index), command_after(evidence, index)):
+            if added is not None and added.unit_id not in {s.unit_id for s in chosen}:
+                chosen.append(added)
         ratio, floor = tuning.extra_ratio, tuning.extra_min_probability
         if evidence.question.wants_list:
             ratio, floor = tuning.list_ratio, tuning.list_min_probability
@@ -242,7 +241,7 @@ class ExtractiveAnswerer:
         for candidate in evidence.candidates[1:]:
             if len(chosen) >= most:
                 break
-            if candidate in chosen:
+            if candidate.unit_id in {s.unit_id for s in chosen}:
                 continue
             if candidate.probability >= max(floor, ratio * best.probability):
                 chosen.append(candidate)
@@ -310,7 +309,7 @@ class ExtractiveAnswerer:
         with trace.stage("compose") as step:
             chosen = self.compose(evidence, index, most)
             step.did = f"{len(chosen)} sentence(s): " + ", ".join(
-                f"{s.probability:.2f}" for s in chosen)
+                f"{s.probability:.2f}" + (f" ({s.notes[0]})" if s.notes else "") for s in chosen)
         citations = [_citation(n + 1, s, index) for n, s in enumerate(chosen)]
         text = " ".join(f"{_as_sentence(c.quote)} [{c.id}]" for c in citations)
         return Answer(question.text, text, True, citations, confidence=evidence.confidence,
@@ -382,10 +381,12 @@ def _decided(status: str, evidence: Evidence, threshold: float, passages: float)
 
 
 def short_answer(answer: Answer, question: Question) -> Span | None:
-    """The figure, date or name that answers, as a span of the first cited quote."""
+    """The figure, date or name that answers, as a span of the best sentence's quote."""
     if not answer.citations or question.parts or asks_several(question.text):
         return None  # several things asked: one of them is no short answer
-    c = answer.citations[0]
+    # The best sentence's citation: the likeliest, first among equals (the sentence before it,
+    # quoted so that it reads whole, is less likely to answer).
+    c = max(answer.citations, key=lambda citation: citation.score)
     kind = question.kind or ("number" if question.measure else None)  # "What is X's budget?"
     span = short_span(c.quote, kind, question.text, set(question.names), question.measure,
                       question.counted, question.subject)
@@ -526,6 +527,36 @@ def reason_after(evidence: Evidence, index: IndexData) -> ScoredCandidate | None
             if _POINTS_BACK.search(text) and GIVES_REASON.search(text):
                 return added_after(evidence, candidate, following, "gives the reason")
     return None
+
+
+# A sentence that cannot stand alone: it points back to the one before ("This means ...", "The
+# value of this variable will be 0 ...", "You have to load these modules yourself ...").
+_POINTS_BACK_EARLY = re.compile(
+    r"^\W*(?:this|these|that|those|such|it|they|its|their)\b|"
+    r"^\W*(?:\S+\s+){0,5}?(?:this|these|such)\s+(?:\w+\s+)?(?:variable|option|command|flag|"
+    r"setting|module|file|tool|approach|method|step|script|directory|feature|limit|value|"
+    r"parameter|partition|service|library|package|environment)s?\b", re.I)
+
+
+def antecedent_before(evidence: Evidence, index: IndexData) -> ScoredCandidate | None:
+    """The sentence just before the best one, in its paragraph, when the best points back to
+    it: the answer then reads whole ("The SLURM_RESTART_COUNT variable ... The value of this
+    variable will be 0 ..."), as the document says it. A table row or a code block points
+    nowhere; a sentence whose paragraph begins with it has nothing before it."""
+    best = evidence.best
+    if best is None or best.unit_id == 0:
+        return None
+    unit = index.units[best.unit_id]
+    if unit.kind in ("table_row", "code") or not _POINTS_BACK_EARLY.search(unit.text):
+        return None
+    before = best.unit_id - 1
+    if index.units[before].kind == "code" or not same_paragraph(index, before, best.unit_id):
+        return None
+    note = "what the best sentence points back to"
+    known = next((s for s in evidence.candidates if s.unit_id == before), None)
+    if known is not None:
+        return dataclasses.replace(known, notes=[*known.notes, note])
+    return ScoredCandidate(Hit(before, 0.0, 0.0, 0.0), {}, 0.0, 0.0, [note])
 
 
 def _distinct(scored: list[ScoredCandidate], index: IndexData) -> list[ScoredCandidate]:

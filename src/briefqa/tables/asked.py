@@ -225,7 +225,7 @@ _FILLERS = ("let lets allow allows allowed give gives given just rather whole on
             "appears appearing come comes coming came carry carries carrying even though "
             "although whereas yet already put puts offer offers offered offering provide "
             "provides provided providing built ask asks asking instead grab actually really truly "
-            "indeed look looking period periods terms")
+            "indeed look looking period periods terms somewhere anywhere elsewhere")
 # The kinds of document a question may name ("according to the brief"): the table must be
 # of a document whose path or title says so.
 DOCUMENT_KINDS = frozenset("brief paper report map guide handbook manual".split())

@@ -824,7 +824,8 @@ class Linker:
                         continue  # ... and "the storage quota tables" names tables
                     if strength >= 0.99 and position > 0 and name not in filtered_names and \
                             (other.table.name, position) not in filtered | weighted and \
-                            not _EVERY.search(question[:said_at]):
+                            not _EVERY.search(question[:said_at]) and \
+                            not _leads_to_condition(question, said_end, filters):
                         return None  # the question names a column it sets no condition on
             if what.intent == "count" and not self._subject_accounted(question, tls, spans):
                 return None  # "how many GPUs does a LUMI-G node have": a figure of it
@@ -2209,6 +2210,19 @@ def _named_elsewhere(link, links, mentioned: dict[str, dict[int, float]]) -> boo
         return mentioned.get(v.column.table, {}).get(v.column.position, 0.0) > 0
     return not named(link) and any(v is not link and (v.start, v.end) == (link.start, link.end)
                                    and named(v) for v in links)
+
+
+def _leads_to_condition(question: str, end: int, filters) -> bool:
+    """"hosted somewhere other than Finland": a column's word that leads, within three words,
+    to a condition the plan sets (on the country) is the condition's verb, not a column asked
+    about."""
+    for f in filters:
+        at = question.find(f.said, end) if f.said else -1
+        between = question[end:at] if at >= 0 else ""
+        if at >= 0 and len(between.split()) <= 3 and \
+                not re.search(r"[,;:?]|\b(?:and|or|but)\b", between, re.I):
+            return True
+    return False
 
 
 def _exclusion_lead(question: str, start: int | None, excluded) -> list[tuple[int, int]]:
