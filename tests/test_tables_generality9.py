@@ -166,3 +166,19 @@ def test_rather_than_sets_rows_aside(qa):
     assert row_names(answer) == {"Project temp", "Project flash"}
     assert "Retention gives a figure (duration)" in answer.text
     cites_every_row(qa, answer)
+
+
+def test_the_figures_of_a_column_among_rows_that_meet_a_condition(qa):
+    answer = qa.ask("What memory sizes do the compute node types with more than 50 nodes have?")
+    assert answer.mode == "computed" and answer.computation["aggregate"] == "list"
+    assert row_names(answer) == {"900", "64"}
+    assert "(Memory: 256 GiB)" in answer.text and "(Memory: 512 GiB)" in answer.text
+    assert "1024 GiB" not in answer.text
+    cites_every_row(qa, answer)
+
+
+def test_a_column_word_that_leads_to_a_condition_is_its_verb(qa):
+    answer = qa.ask("Which hubs in the hubs CSV are hosted somewhere other than Norway?")
+    assert answer.mode == "computed"
+    assert row_names(answer) == {"Cedar", "Dahlia", "Fern"}
+    cites_every_row(qa, answer)

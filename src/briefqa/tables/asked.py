@@ -101,7 +101,10 @@ BOUND = re.compile(r"\b(?:or (?:more|less|fewer|above|higher|greater|below|lower
                     rf"{_THAN_FIGURE})\b", re.I)
 _LISTING = re.compile(r"^\W*(?:(?:in|of|from|according to|per|on|for)\b[^?]{0,80}?,\s*|"
                       r"(?:on|in|at|for|from|with|under|across)\s+(?=which\b))?"
-                      r"(?:which|list|name|show|what (?:are|were) the\s+\w+s)\b", re.I)
+                      r"(?:which|list|name|show|what (?:are|were) the\s+\w+s|"
+                      # "what memory sizes do the node types with ... have?"
+                      r"what\s+(?:[\w-]+\s+)?[\w-]+s\s+(?=(?:do|does|did|are|were)\b))\b",
+                      re.I)
 _EXCLUDE = re.compile(r"\b(?:(?:leaving|setting|putting) aside|leaving out|except(?: for)?|"
                       r"excluding|other than|apart from|besides|not counting|aside from|"
                       r"ignoring|rather than|instead of)\s+(?:the\s+)?", re.I)
@@ -225,7 +228,7 @@ _FILLERS = ("let lets allow allows allowed give gives given just rather whole on
             "appears appearing come comes coming came carry carries carrying even though "
             "although whereas yet already put puts offer offers offered offering provide "
             "provides provided providing built ask asks asking instead grab actually really truly "
-            "indeed look looking period periods terms somewhere anywhere elsewhere")
+            "indeed look looking period periods terms somewhere anywhere elsewhere size sizes")
 # The kinds of document a question may name ("according to the brief"): the table must be
 # of a document whose path or title says so.
 DOCUMENT_KINDS = frozenset("brief paper report map guide handbook manual".split())

@@ -276,10 +276,12 @@ class Composer:
         return "".join(out)
 
     def listed(self, rows: list[RowResult], plan: Plan | None = None) -> str:
-        """The rows by name with their markers; a figure a condition is on is shown too
-        ("128 [1] (Memory: 512 GiB)")."""
+        """The rows by name with their markers; a figure a condition is on, or the list's
+        figure asked for, is shown too ("128 [1] (Memory: 512 GiB)")."""
         shown = list(dict.fromkeys(f.columns for f in (plan.filters if plan else ())
                                    if f.dimension))
+        if plan is not None and plan.aggregate == "list" and plan.measure:
+            shown.append(plan.measure)  # "what memory sizes ...": the figure asked, each row's
         named = []
         for r in rows:
             label = f"{self.name(r)} [{self.cite(r)}]"

@@ -794,6 +794,16 @@ class Linker:
                     tables, "count_by", tuple(_either(filters)), group=values_of,
                     order="desc", having=(">=", 1), confidence=score, links=tuple(links),
                     count_values=what.intent == "count")), None, links
+            shown = self._figures_asked(asked_entity, tls) \
+                if what.intent == "list" and filters and not (join or names_row) else ()
+            if shown:
+                # "What memory sizes do the node types with more than 100 nodes have?": the
+                # rows that meet the conditions, each with its figure of the column asked
+                if blocked:
+                    return None
+                return score, account(Plan(
+                    tables, "list", tuple(_either(filters)), measure=shown,
+                    confidence=score, links=tuple(links))), None, links
             if not (entity >= 0.5 or weighted or (generic_ask and described >= (
                     1.5 if what.intent == "list" else 1.0) and (filters or join))):
                 return None
@@ -1932,6 +1942,25 @@ class Linker:
             found = [c for c in m.table.columns[1:]  # names, not figures ("CPU cores": 128)
                      if wanted == keywords(c.name) - GENERIC_STEMS and not any(
                          d["cells"] >= 0.5 * max(1, m.table.rows) for d in c.dimensions.values())]
+            if len(found) != 1:
+                return ()
+            refs.append(ColumnRef(m.table.name, found[0].position, found[0].name))
+        return tuple(refs)
+
+    def _figures_asked(self, asked_entity: list[str], tls: list[TableLinks]
+                       ) -> tuple[ColumnRef, ...]:
+        """"What memory sizes do ...": the one column of figures in each table whose name is
+        what the question asks for (its words, beyond generic ones); else ()."""
+        plain = GENERIC_STEMS | EXPLAINED_ANYWAY  # "sizes", "maximum"
+        wanted = set(asked_entity) - plain
+        if not wanted:
+            return ()
+        refs = []
+        for m in tls:
+            found = [c for c in m.table.columns[1:]
+                     if wanted == keywords(c.name) - plain and any(
+                         d["cells"] >= 0.5 * max(1, m.table.rows)
+                         for d in c.dimensions.values())]
             if len(found) != 1:
                 return ()
             refs.append(ColumnRef(m.table.name, found[0].position, found[0].name))
