@@ -51,6 +51,9 @@ def test_a_question_that_asks_for_several_things_is_told_from_one_that_asks_for_
 def test_on_what_date_asks_for_a_day_not_a_year():
     assert expected_kind("On what date did the Commission announce the new factories?") == "day"
     assert expected_kind("When was the brief published?") == "date"
+    # plural, or a word between: "the exact dates of the cut-offs", "what cut-off date"
+    assert expected_kind("What are the exact dates of the next cut-offs?") == "day"
+    assert expected_kind("What cut-off date applies to the call?") == "day"
 
 
 def test_a_year_does_not_answer_on_what_date(assistant):

@@ -19,7 +19,13 @@
   columns sets no condition left unchecked;
 - "a retention period measured in days rather than lasting for the user or project
   lifetime": the rows "rather than" names set aside, "measured in days" a figure of that
-  kind, and the words that lead to the rows set aside no condition."""
+  kind, and the words that lead to the rows set aside no condition;
+- "what memory sizes do the node types with more than 50 nodes have?": the rows that meet the
+  conditions, each with its figure of the column asked;
+- "which queues of the Falcon cluster ...": a plan that leaves unexplained a name no document
+  mentions is not asserted (the Falcon cluster is not the tables' cluster); "SME" is named
+  where the documents say "SMEs"; nor one that leaves unchecked a name in quotes ("the
+  'long' queue", where no queue is called that)."""
 
 from __future__ import annotations
 
@@ -56,6 +62,8 @@ VIS_MD = """# Visualisation nodes
 """
 
 MACHINES_MD = """# Machines of the network
+
+The network serves SMEs and research groups.
 
 | Machine | Site    | Class                  |
 | ------- | ------- | ---------------------- |
@@ -182,3 +190,22 @@ def test_a_column_word_that_leads_to_a_condition_is_its_verb(qa):
     assert answer.mode == "computed"
     assert row_names(answer) == {"Cedar", "Dahlia", "Fern"}
     cites_every_row(qa, answer)
+
+
+def test_a_name_no_document_mentions_holds_the_plan_back(qa):
+    from briefqa.question import unknown_names
+
+    answer = qa.ask("Which queues of the Falcon cluster allow jobs of 3 days or longer?")
+    assert answer.mode != "computed" and not answer.grounded
+    assert "‘Falcon’, which no document mentions" in answer.computation["not_computed"]
+    assert unknown_names("Which machines serve SME users?", qa.index) == []
+    assert unknown_names("Which machines serve REPACSS users?", qa.index) == ["REPACSS"]
+
+
+def test_a_quoted_name_no_row_has_holds_the_plan_back(qa):
+    answer = qa.ask("What's the maximum walltime on the cluster's 'long' queue?")
+    assert answer.mode != "computed"  # not "3 days", the longest of the queues there are
+    assert "does not account for ‘long’" in answer.computation["not_computed"]
+    answer = qa.ask("What's the maximum walltime on the 'narrow' queue?")
+    assert answer.mode == "computed" and row_names(answer) == {"narrow"}
+    assert "3 days" in answer.text

@@ -32,7 +32,7 @@ _EXPECTS = [
                           r"\b(?:what|which) (?:number|percentage|share|proportion|amount|"
                           r"size|capacity|performance|price|cost|rank)\b|\bnumber of\b", re.I)),
     # "On what date", "exact date": a year alone does not answer.
-    ("day", re.compile(r"\b(?:what|which|exact) (?:date|day)\b", re.I)),
+    ("day", re.compile(r"\b(?:what|which|exact)\s+(?:[\w-]+\s+)?(?:dates?|day)\b", re.I)),
     ("date", re.compile(r"\bwhen\b|\b(?:what|which) (?:year|date|month|day)\b|\bsince when\b",
                         re.I)),
     # "Who ...", "what is the name of ..."; "which <kind> ..." is decided in `expected_kind`.
@@ -337,9 +337,16 @@ def unknown_names(question: str, index: IndexData) -> list[str]:
         if match.start() == 0 or len(token) < 3 or _is_demonym(token):
             continue
         folded = words(token)
-        if folded and all(index.bm25.document_frequency(w) == 0 for w in folded):
+        if folded and all(index.bm25.document_frequency(v) == 0 for w in folded
+                          for v in _with_plural(w)):
             unknown.append(token)
     return unknown
+
+
+def _with_plural(word: str) -> tuple[str, ...]:
+    """A word with its plural or singular as an acronym makes it, which the stemmer leaves:
+    "SME" is named where the documents say "SMEs"."""
+    return (word, word[:-1]) if word.endswith("s") and len(word) > 3 else (word, word + "s")
 
 
 _ACRONYM = re.compile(r"\b[A-Z][A-Za-z]*[A-Z]s?\b")  # "GPAI", "HPC", "EuroHPC JU", "LLMs"

@@ -20,7 +20,7 @@ import threading
 from collections import OrderedDict
 
 from ..answer import Answer, Step
-from ..question import document_references
+from ..question import document_references, unknown_names
 from .asked import DOCUMENT_KINDS, asked, keywords
 from .cellfigures import figure_asked
 from .compose import COMPUTED, Composer, titled
@@ -129,7 +129,8 @@ class ComputedAnswerer:
             return _declined(question.text, linked.decline, linked)
         if not linked.plans:
             return _declined(question.text, "no table answers this question", linked)
-        held = [(plan, self.held_back(plan)) for plan in linked.plans]
+        unknown = unknown_names(question.text, index)
+        held = [(plan, self.held_back(plan, unknown)) for plan in linked.plans]
         plans = [plan for plan, why in held if why is None]
         if not plans:
             return self.not_asserted(question, retrieved, linked, held)
@@ -159,9 +160,15 @@ class ComputedAnswerer:
         return answer
 
 
-    def held_back(self, plan: Plan) -> str | None:
+    def held_back(self, plan: Plan, unknown: list[str] = ()) -> str | None:
         """Why a plan's result is not to be asserted (None: it may be): a condition of the
-        question it does not account for, or too small a share of the question explained."""
+        question it does not account for, a name it leaves unexplained that no document
+        mentions (`unknown`: "the REPACSS GPU nodes" are not the tables' nodes), or too small
+        a share of the question explained."""
+        strange = [name for name in unknown if keywords(name) & set(plan.unexplained)]
+        if strange:
+            return "the question names " + " and ".join(f"‘{n}’" for n in strange) + \
+                ", which no document mentions"
         if plan.unaccounted:
             return "the plan does not account for " + " and ".join(
                 f"‘{u}’" for u in plan.unaccounted)

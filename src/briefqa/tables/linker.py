@@ -64,7 +64,7 @@ from .plan import TABLE_GROUP, ColumnRef, Filter, Join, Linked, Plan
 from .presence import GIVEN, is_missing, presences, units_said
 from .sameness import DIFFERS, SAME, samenesses
 from .store import ColumnInfo, TableCatalog, TableInfo
-from .unchecked import cells_elsewhere, scope_unchecked
+from .unchecked import cells_elsewhere, quoted_unchecked, scope_unchecked
 from .values import CLOCK, COUNT, DATE, NUMBER, SECONDS, quantities, singular
 from .vocabulary import glossary, kinds_of_rows, negated_kinds, restricts, row_aliases
 from .yesno import is_yes_no, said_otherwise, yes_no_conditions
@@ -739,8 +739,12 @@ class Linker:
         naming = set(asked_entity) | entity_words
         for m in tls:
             naming |= self._folders[m.table.name]
+        # what names the tables themselves: their titles, their documents, their columns
+        naming_words = {w for m in tls for c in m.table.columns for w in keywords(c.name)} | \
+            {w for m in tls for w in keywords(m.table.title) | keywords(m.table.document_title)}
         unaccounted = (*untimed, *compared,
                        *cells_elsewhere(question, tls, everything, [*spans, *item_spans]),
+                       *quoted_unchecked(question, [*spans, *item_spans], naming_words),
                        *scope_unchecked(question, [m.table for m in tls], checked, naming,
                                         picked=len(tls) < len(members) or bool(items)))
         accounted = 1.0 - (len(unaccounted) + len(unexplained)) / parts if parts else 1.0

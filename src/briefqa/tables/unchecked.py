@@ -6,6 +6,8 @@ which hold its result back (`Plan.unaccounted`, the answerer's gate).
   when no condition of the plan stands in those words.
 - A cell of another table of the plan's document ("the storage areas that live on LUMI-P":
   LUMI-P is a cell of the table of where each area lives, not of the quotas' table).
+- A name in quotes the plan finds in no cell and no column ("the 'long' partition", where no
+  partition is called that).
 """
 
 from __future__ import annotations
@@ -61,4 +63,23 @@ def cells_elsewhere(question: str, links, everything, spans: list[tuple[int, int
                     keywords(said) <= describing:
                 continue
             out.append(said)
+    return out
+
+
+# 'long', ‘New’, "gpu": a term in quotes (not the apostrophe of "LUMI's")
+_IN_QUOTES = re.compile(r"(?<!\w)['‘\"“]([\w][\w .+/-]{0,38}?)['’\"”](?!\w)")
+
+
+def quoted_unchecked(question: str, checked: list[tuple[int, int]],
+                     naming: set[str]) -> list[str]:
+    """The terms the question puts in quotes that no condition of the plan stands in
+    (`checked`) and that name no table nor column (`naming`: their words): "the maximum
+    walltime on the 'long' partition" asks of a row no table has."""
+    out = []
+    for m in _IN_QUOTES.finditer(question):
+        start, end = m.span(1)
+        if any(s <= start < e or start <= s < end for s, e in checked if e > s):
+            continue
+        if keywords(m.group(1)) and not keywords(m.group(1)) <= naming:
+            out.append(m.group(1))
     return out
