@@ -25,7 +25,8 @@
 - "which queues of the Falcon cluster ...": a plan that leaves unexplained a name no document
   mentions is not asserted (the Falcon cluster is not the tables' cluster); "SME" is named
   where the documents say "SMEs"; nor one that leaves unchecked a name in quotes ("the
-  'long' queue", where no queue is called that)."""
+  'long' queue", where no queue is called that);
+- "among the hubs in the CSV, which ones are Chilean?": a list asked after its scope."""
 
 from __future__ import annotations
 
@@ -209,3 +210,9 @@ def test_a_quoted_name_no_row_has_holds_the_plan_back(qa):
     answer = qa.ask("What's the maximum walltime on the 'narrow' queue?")
     assert answer.mode == "computed" and row_names(answer) == {"narrow"}
     assert "3 days" in answer.text
+
+
+def test_among_the_rows_which_ones(qa):
+    answer = qa.ask("Among the hubs in the hubs CSV, which ones are Chilean?")
+    assert answer.mode == "computed" and row_names(answer) == {"Cedar", "Dahlia"}
+    cites_every_row(qa, answer)

@@ -99,7 +99,8 @@ BOUND = re.compile(r"\b(?:or (?:more|less|fewer|above|higher|greater|below|lower
                     r"at (?:least|most)|and (?:above|up|below)|"
                     # "more memory than the standard 256 GiB": a bound on what is named
                     rf"{_THAN_FIGURE})\b", re.I)
-_LISTING = re.compile(r"^\W*(?:(?:in|of|from|according to|per|on|for)\b[^?]{0,80}?,\s*|"
+_LISTING = re.compile(r"^\W*(?:(?:in|of|from|according to|per|on|for|among|amongst|within)\b"
+                      r"[^?]{0,80}?,\s*|"
                       r"(?:on|in|at|for|from|with|under|across)\s+(?=which\b))?"
                       r"(?:which|list|name|show|what (?:are|were) the\s+\w+s|"
                       # "what memory sizes do the node types with ... have?"
