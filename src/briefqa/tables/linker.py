@@ -753,10 +753,16 @@ class Linker:
             plan.unaccounted, plan.unexplained = unaccounted, tuple(unexplained)
             plan.accounted = max(0.0, accounted)
             # "cheapest in euros", answered with a walltime: a word for another kind of
-            # measure than the plan's, that nothing of the tables explains
-            other = {w for w in unexplained if plan.dimension and any(
-                w in stems for d, stems in DIMENSION_STEMS.items() if d != plan.dimension) and
-                w not in DIMENSION_STEMS.get(plan.dimension, set())}
+            # measure than the plan's, that nothing of the tables explains; or one said of
+            # what is measured ("the highest memory bandwidth", measured in GiB of memory)
+            measured = {w for r in plan.measure for w in keywords(r.name)} | (
+                keywords(plan.dimension[len(COUNT):]) if plan.dimension and
+                plan.dimension.startswith(COUNT) else set())
+            other = {w for w in {*unexplained, *(what.attribute if plan.measure else ())}
+                     if plan.dimension and any(
+                         w in stems for d, stems in DIMENSION_STEMS.items()
+                         if d != plan.dimension) and
+                     w not in DIMENSION_STEMS.get(plan.dimension, set()) and w not in measured}
             if other:
                 plan.unaccounted = (*plan.unaccounted, *sorted(other))
             plan.joins = (join,) if join else ()
