@@ -28,7 +28,11 @@
   'long' queue", where no queue is called that);
 - "among the hubs in the CSV, which ones are Chilean?": a list asked after its scope;
 - "which node type has the highest memory bandwidth?": not the most memory (a word of another
-  measure said of what is measured holds the plan back)."""
+  measure said of what is measured holds the plan back);
+- the answer step's check of one table row it would assert (`tables.rowanswer`): "What is
+  Borealis?" is not answered by the row of the hub built on it, nor a question about "the
+  visualisation nodes table" by a row of another table;
+- "which runs longest and which runs shortest": two things asked, no one plan."""
 
 from __future__ import annotations
 
@@ -226,3 +230,39 @@ def test_a_word_of_another_measure_said_of_the_measured_holds_back(qa):
     assert "does not account for ‘bandwidth’" in answer.computation["not_computed"]
     answer = qa.ask("Which compute node type has the most memory?")
     assert answer.mode == "computed" and row_names(answer) == {"16"}
+
+
+def test_a_row_that_only_lists_a_name_does_not_say_what_it_is(qa):
+    from briefqa.tables.rowanswer import mentions_only
+
+    row = [("hub", "Aster"), ("country", "Norway"), ("lead_or_host", "Nordic Grid"),
+           ("base_system", "Borealis")]
+    assert mentions_only("What is Borealis in Norway's setup?", row) == "Aster"
+    assert mentions_only("What does Borealis stand for?", row) == "Aster"
+    assert mentions_only("What is Aster?", row) is None  # the row is Aster's own
+    assert mentions_only("What is the lead of Aster?", row) is None  # no name asked about
+    assert mentions_only("What is the Borealis hub called?", row) is None  # its own name
+
+
+def test_a_row_of_another_table_than_the_one_named(qa):
+    from briefqa.tables.rowanswer import names_another_table
+
+    compute = [("Nodes", "64"), ("Memory", "512 GiB"), ("Disk", "none"),
+               ("Network", "1x200 Gb/s")]
+    vis = [("Nodes", "4"), ("Memory", "4 TiB"), ("GPUs", "none")]
+    question = "How much memory do the nodes have in the visualisation nodes table?"
+    other = names_another_table(question, "nodes.md", None, compute, qa.index.tables)
+    assert other is not None and "Visualisation nodes" in other
+    assert names_another_table(question, "vis.md", None, vis, qa.index.tables) is None
+    assert names_another_table("How much memory do the nodes have?", "nodes.md", None,
+                               compute, qa.index.tables) is None
+
+
+def test_two_things_asked_each_of_its_rows_is_no_one_plan(qa):
+    from briefqa.tables.asked import asked
+
+    assert asked("Which queue runs longest and which runs shortest: wide or quick?").intent \
+        is None
+    assert asked("Which queue runs longest, and which is it?").intent == "max"
+    answer = qa.ask("Which queue runs longest and which runs shortest: wide or quick?")
+    assert answer.mode != "computed"  # one plan would answer one of the two

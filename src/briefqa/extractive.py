@@ -202,12 +202,19 @@ class ExtractiveAnswerer:
                           index: IndexData) -> str | None:
         """Why the best candidate, a table row, does not answer though it is likely (see
         `tables.rowanswer`): its cell for what is asked gives no value, the question asks
-        for several rows of its table, or compares or adds two figures; None when it may
-        answer (or is no row)."""
+        for several rows of its table, compares or adds two figures, asks what a name the
+        row only lists is, or names another table; None when it may answer (or is no
+        row)."""
         unit = index.units[evidence.best.unit_id]
         if unit.kind != "table_row":
             return None
-        from .tables.rowanswer import asked_but_missing, one_of_many, one_side
+        from .tables.rowanswer import (
+            asked_but_missing,
+            mentions_only,
+            names_another_table,
+            one_of_many,
+            one_side,
+        )
 
         cells = _row_cells(index, unit)
         missing = asked_but_missing(question.text, cells)
@@ -220,6 +227,13 @@ class ExtractiveAnswerer:
             return f"one row of {table} for a question about several of its rows"
         if one_side(question.text):
             return "one table row for a question that compares or adds two figures"
+        about = mentions_only(question.text, cells)
+        if about:
+            return f"the table row of “{about}” names what is asked about, but is not about it"
+        other = names_another_table(question.text, unit.source, unit.section, cells,
+                                    getattr(index, "tables", None))
+        if other:
+            return f"a table row of another table than {other}, which the question names"
         return None
 
     def compose(self, evidence: Evidence, index: IndexData, most: int) -> list[ScoredCandidate]:

@@ -104,7 +104,8 @@ _LISTING = re.compile(r"^\W*(?:(?:in|of|from|according to|per|on|for|among|among
                       r"(?:on|in|at|for|from|with|under|across)\s+(?=which\b))?"
                       r"(?:which|list|name|show|what (?:are|were) the\s+\w+s|"
                       # "what memory sizes do the node types with ... have?"
-                      r"what\s+(?:[\w-]+\s+)?[\w-]+s\s+(?=(?:do|does|did|are|were)\b))\b",
+                      r"what\s+(?:[\w-]+\s+)?[\w-]+s\s+(?=(?:do|does|did|are|were|can|"
+                      r"could)\b))\b",
                       re.I)
 _EXCLUDE = re.compile(r"\b(?:(?:leaving|setting|putting) aside|leaving out|except(?: for)?|"
                       r"excluding|other than|apart from|besides|not counting|aside from|"
@@ -229,7 +230,8 @@ _FILLERS = ("let lets allow allows allowed give gives given just rather whole on
             "appears appearing come comes coming came carry carries carrying even though "
             "although whereas yet already put puts offer offers offered offering provide "
             "provides provided providing built ask asks asking instead grab actually really truly "
-            "indeed look looking period periods terms somewhere anywhere elsewhere size sizes")
+            "indeed look looking period periods terms somewhere anywhere elsewhere size sizes "
+            "sign signing register registering enrol enroll subscribe")
 # The kinds of document a question may name ("according to the brief"): the table must be
 # of a document whose path or title says so.
 DOCUMENT_KINDS = frozenset("brief paper report map guide handbook manual".split())
@@ -366,6 +368,10 @@ _COUNTED = re.compile(r"\bhow many\s+(?:of\s+(?:the\s+)?)?(?!(?:have|has|are|is|
 # thing sets a figure ("Which sbatch option sets how many tasks run on each node?": a look-up
 # of the option, not a count), or what most of the rows hold ("What memory size do most
 # LUMI-C nodes have?": "most" of them, not the most of anything)
+# "which one is already operational and which is still deploying": two things asked, each
+# of its own rows; one plan would answer one of them
+_TWO_ASKED = re.compile(r"\bwhich\b[^?]*\band which\b(?!\s+(?:is|are|was|were)\s+"
+                        r"(?:it|they|that|those)\b)", re.I)
 _NO_COMPUTATION = re.compile(
     r"\s*(?:why\b|(?:which|what)\b[^?]{0,60}?\b(?:sets?|controls?|specif(?:y|ies)|determines?|"
     r"decides?|defines?|says?|tells?|changes?|chooses?|configures?)\s+how\s+(?:many|much)\b|"
@@ -380,7 +386,7 @@ def asked(question: str, groups_counted: bool = True) -> Asked:
     more than one AI factory" may be a count of groups (False: only a count of rows, as
     "how many partitions have more than 4 nodes" is)."""
     text = question
-    if _NO_COMPUTATION.match(text):
+    if _NO_COMPUTATION.match(text) or _TWO_ASKED.search(text):
         return Asked(None, [], [], None, None, "")
     exclusion = _EXCLUDE.search(text)
     excluded_from = exclusion.end() if exclusion else None

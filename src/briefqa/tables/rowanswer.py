@@ -8,7 +8,11 @@ A row is the likeliest candidate, confidently, yet does not answer when
   components): one row is one of them, not the count or the list;
 - the question compares, subtracts or adds two figures ("Is the scratch quota bigger than the
   object storage quota?", "how much extra space is that over the default?"): one row states
-  one side of it, not the result.
+  one side of it, not the result;
+- the question asks what a name is ("What is LISA?") of a row about something else that only
+  lists the name among its cells (the factory IT4LIA, built on "Leonardo, LISA, ...");
+- the question names the table it asks of ("in the EuroHPC supercomputers table") and the row
+  is of another one.
 Either way the row is where the documents speak of it: shown as passages, not asserted.
 """
 
@@ -43,11 +47,7 @@ def one_of_many(question: str, source: str, section: str | None,
     what = asked(question)
     if what.intent not in ("count", "count_by", "list"):
         return None
-    names = {name for name, _ in cells}
-    tables = [t for t in (catalog.tables if catalog is not None else ())
-              if t.source == source and names <= {c.name for c in t.columns}]
-    if len(tables) > 1:  # several tables of one document: the row's section tells
-        tables = [t for t in tables if t.section == section]
+    tables = _row_tables(source, section, cells, catalog)
     if len(tables) != 1:
         return None
     listed = (set(what.entity) - GENERIC_STEMS) & Linker.entity_words(tables[0])
@@ -72,3 +72,63 @@ def one_side(question: str) -> bool:
 # "How does LISA's performance compare with Leonardo's?": two things set side by side
 _HOW_COMPARE = re.compile(r"\bhow (?:does|do|did|would)\b[^?]{1,80}?\bcompare(?:s|d)?\s+"
                           r"(?:with|to|against)\b|\bcompared? (?:with|to)\b", re.I)
+
+
+def _row_tables(source: str, section: str | None, cells: list[tuple[str, str]], catalog):
+    """The tables a row may be of: those of its document with all its columns (by its section
+    where the document has several)."""
+    names = {name for name, _ in cells}
+    tables = [t for t in (catalog.tables if catalog is not None else ())
+              if t.source == source and names <= {c.name for c in t.columns}]
+    if len(tables) > 1:  # several tables of one document: the row's section tells
+        tables = [t for t in tables if t.section == section]
+    return tables
+
+
+# "What is LISA?", "What are the GAIA nodes?", "What does MEGARIDE stand for?"
+_DEFINE = re.compile(r"^\W*(?i:what|who)\s+(?i:is|are|was|were)\s+(?i:an?\s+|the\s+)?"
+                     r"(?P<name>[A-Z][\w+/-]*(?:\s+[A-Z0-9][\w+/-]*)*)|"
+                     r"^\W*(?i:what\s+(?:does|do))\s+(?P<abbr>[A-Z][\w+/-]*)\s+"
+                     r"(?i:stand for|mean)\b")
+
+
+_NAME_ASKED = re.compile(r"\b(?:called|named|known as|the name)\b", re.I)
+
+
+def mentions_only(question: str, cells: list[tuple[str, str]]) -> str | None:
+    """For "What is X?": the row's name (its first cell) when X is not it but is said in
+    another of its cells: the row lists X, it does not say what X is; else None."""
+    match = _DEFINE.search(question)
+    if match is None or not cells or _NAME_ASKED.search(question):
+        return None  # "What is the Czech AI Factory called?" asks the row's own name
+    name = (match.group("name") or match.group("abbr")).lower()
+    first = cells[0][1].lower()
+    if name in first or not any(name in value.lower() for _n, value in cells[1:]):
+        return None
+    return cells[0][1]
+
+
+# "in the EuroHPC supercomputers table", "according to the factories CSV"
+_TABLE_NAMED = re.compile(r"\b(?:in|from|on|of|according to|per)\s+the\s+(?P<what>(?:[\w'’-]+\s+)"
+                          r"{1,4}?)(?:table|list|csv|spreadsheet|file)\b", re.I)
+
+
+def names_another_table(question: str, source: str, section: str | None,
+                        cells: list[tuple[str, str]], catalog) -> str | None:
+    """The label of the table the question names ("the EuroHPC supercomputers table") when
+    the row is of another one, whose title and file the words do not name; else None."""
+    from .asked import GENERIC_STEMS, keywords
+
+    match = _TABLE_NAMED.search(question)
+    own = _row_tables(source, section, cells, catalog)
+    if match is None or len(own) != 1:
+        return None
+    said = keywords(match.group("what")) - GENERIC_STEMS
+
+    def named(table) -> bool:
+        return said <= keywords(table.title) | keywords(table.source.rsplit("/", 1)[-1]) | \
+            keywords(table.document_title)
+    if not said or named(own[0]):
+        return None
+    others = [t for t in catalog.tables if t is not own[0] and named(t)]
+    return others[0].label if others else None
