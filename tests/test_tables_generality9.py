@@ -31,7 +31,8 @@
   measure said of what is measured holds the plan back);
 - the answer step's check of one table row it would assert (`tables.rowanswer`): "What is
   Borealis?" is not answered by the row of the hub built on it, nor a question about "the
-  visualisation nodes table" by a row of another table;
+  visualisation nodes table" by a row of another table, nor "how many users ..." by a row that
+  counts no users;
 - "which runs longest and which runs shortest": two things asked, no one plan."""
 
 from __future__ import annotations
@@ -266,3 +267,17 @@ def test_two_things_asked_each_of_its_rows_is_no_one_plan(qa):
     assert asked("Which queue runs longest, and which is it?").intent == "max"
     answer = qa.ask("Which queue runs longest and which runs shortest: wide or quick?")
     assert answer.mode != "computed"  # one plan would answer one of the two
+
+
+def test_a_row_that_counts_another_thing(qa):
+    from briefqa.tables.rowanswer import counts_another_thing
+
+    queue = [("Name", "wide"), ("Max walltime", "2 days"), ("Max jobs", "100 (90 running)"),
+             ("Max resources/job", "512 nodes")]
+    assert counts_another_thing("How many users have run jobs on the wide queue?",
+                                queue) == "users"
+    assert counts_another_thing("How many nodes can one job use on wide?", queue) is None
+    assert counts_another_thing("How many hours can a job run on wide?", queue) is None
+    assert counts_another_thing("What is the walltime of wide?", queue) is None
+    stack = [("Initiative", "Polaris"), ("Notes", "20+ orgs; open models")]
+    assert counts_another_thing("How many organisations are in Polaris?", stack) is None

@@ -203,13 +203,14 @@ class ExtractiveAnswerer:
         """Why the best candidate, a table row, does not answer though it is likely (see
         `tables.rowanswer`): its cell for what is asked gives no value, the question asks
         for several rows of its table, compares or adds two figures, asks what a name the
-        row only lists is, or names another table; None when it may answer (or is no
-        row)."""
+        row only lists is, names another table, or counts a thing the row gives no number
+        of; None when it may answer (or is no row)."""
         unit = index.units[evidence.best.unit_id]
         if unit.kind != "table_row":
             return None
         from .tables.rowanswer import (
             asked_but_missing,
+            counts_another_thing,
             mentions_only,
             names_another_table,
             one_of_many,
@@ -234,6 +235,9 @@ class ExtractiveAnswerer:
                                     getattr(index, "tables", None))
         if other:
             return f"a table row of another table than {other}, which the question names"
+        counted = counts_another_thing(question.text, cells)
+        if counted:
+            return f"the table row gives no number of {counted}"
         return None
 
     def compose(self, evidence: Evidence, index: IndexData, most: int) -> list[ScoredCandidate]:

@@ -12,7 +12,9 @@ A row is the likeliest candidate, confidently, yet does not answer when
 - the question asks what a name is ("What is LISA?") of a row about something else that only
   lists the name among its cells (the factory IT4LIA, built on "Leonardo, LISA, ...");
 - the question names the table it asks of ("in the EuroHPC supercomputers table") and the row
-  is of another one.
+  is of another one;
+- the question counts a thing ("How many startups have received Fast Lane allocations?") that
+  no column or cell of the row names, and no figure of the row is in the measure asked.
 Either way the row is where the documents speak of it: shown as passages, not asserted.
 """
 
@@ -132,3 +134,25 @@ def names_another_table(question: str, source: str, section: str | None,
         return None
     others = [t for t in catalog.tables if t is not own[0] and named(t)]
     return others[0].label if others else None
+
+
+def counts_another_thing(question: str, cells: list[tuple[str, str]]) -> str | None:
+    """For "how many X": X, when the row neither names X (in a column's name or a cell) nor
+    states a figure in the measure asked (petaflops for "how many petaflops"): its figures
+    count something else ("Up to 50,000 GPU hours" for how many startups got them); else
+    None."""
+    from ..lexical import words
+    from ..question import asked_measure, counted_thing, states_measure
+
+    counted = counted_thing(question)
+    if not counted or not cells:
+        return None
+    measure = asked_measure(question)
+    text = "; ".join(f"{name}: {value}" for name, value in cells)
+    if measure is not None:
+        return None if states_measure(measure, text) else counted
+    said = set(words(text))
+    # "orgs" names organisations: a word of the row that begins the counted word names it
+    named = any(w == t or (len(t.rstrip("s")) >= 3 and w.startswith(t.rstrip("s")))
+                for w in words(counted) for t in said)
+    return None if named else counted
