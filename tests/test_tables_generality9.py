@@ -33,7 +33,9 @@
   Borealis?" is not answered by the row of the hub built on it, nor a question about "the
   visualisation nodes table" by a row of another table, nor "how many users ..." by a row that
   counts no users;
-- "which runs longest and which runs shortest": two things asked, no one plan."""
+- "which runs longest and which runs shortest": two things asked, no one plan;
+- "does the wide or the quick queue allow longer jobs?": sentences that speak of one side only
+  are shown as passages, not asserted (`extractive.side_not_spoken_of`)."""
 
 from __future__ import annotations
 
@@ -281,3 +283,15 @@ def test_a_row_that_counts_another_thing(qa):
     assert counts_another_thing("What is the walltime of wide?", queue) is None
     stack = [("Initiative", "Polaris"), ("Notes", "20+ orgs; open models")]
     assert counts_another_thing("How many organisations are in Polaris?", stack) is None
+
+
+def test_a_comparison_answered_of_one_side_only(qa):
+    from briefqa.extractive import side_not_spoken_of
+
+    question = qa.parse("Does the wide or the quick queue allow longer jobs?")
+    assert side_not_spoken_of(question, ["wide: 2 days"], qa.index).startswith("quick")
+    assert side_not_spoken_of(question, ["wide: 2 days", "quick: 30 minutes"],
+                              qa.index) is None
+    # nothing compared: nothing to miss
+    assert side_not_spoken_of(qa.parse("How long can a job run on wide?"), ["wide: 2 days"],
+                              qa.index) is None

@@ -26,7 +26,7 @@ from .evidence.model import sigmoid
 from .evidence.verifier import candidate_text
 from .figures import figure_near, short_span
 from .howto import added_after, command_after, same_paragraph
-from .lexical import fold
+from .lexical import fold, words
 from .question import Question, asks_several
 from .retrieve import Hit, Retrieved, cite
 from .settings import Settings
@@ -328,6 +328,15 @@ class ExtractiveAnswerer:
             chosen = self.compose(evidence, index, most)
             step.did = f"{len(chosen)} sentence(s): " + ", ".join(
                 f"{s.probability:.2f}" + (f" ({s.notes[0]})" if s.notes else "") for s in chosen)
+            missing = side_not_spoken_of(question, [index.units[s.unit_id].text
+                                                    for s in chosen], index)
+            if missing:
+                step.did += f"; passages: of the two things compared, none speaks of “{missing}”"
+                shown = evidence.candidates[:self.settings.related_citations]
+                citations = [_citation(n + 1, s, index, related=True)
+                             for n, s in enumerate(shown)]
+                return Answer(question.text, PASSAGES, False, citations,
+                              confidence=evidence.confidence, status=SHOWN_PASSAGES)
         citations = [_citation(n + 1, s, index) for n, s in enumerate(chosen)]
         text = " ".join(f"{_as_sentence(c.quote)} [{c.id}]" for c in citations)
         return Answer(question.text, text, True, citations, confidence=evidence.confidence,
@@ -521,6 +530,32 @@ def _numbered(citations: list[Citation]) -> list[Citation]:
 
 
 # ---------------------------------------------------------------------------------------------
+def side_not_spoken_of(question: Question, texts: list[str], index: IndexData) -> str | None:
+    """For a question that compares two things ("Is flash or object storage billed more
+    heavily than main storage?"): the one the answer's sentences name by none of its own
+    words (those the rest of the question does not say too: "object", not "storage"), so
+    that half an answer is shown as passages; None when both are named, or nothing is
+    compared."""
+    from .tables.linker import alternatives
+    from .tables.rowanswer import one_side
+
+    if not one_side(question.text):
+        return None
+    sides = alternatives(question.text)
+    if len(sides) != 2:
+        return None
+    said = set(words(" ".join(texts)))
+    (a, b), (c, d) = sides
+    text = question.text
+    rest = set(words(text[:a] + " " + text[b:c] + " " + text[d:]))  # "... than main storage"
+    for start, end in sides:
+        own = {w for w in words(text[start:end]) if w not in rest and
+               index.bm25.document_frequency(w) > 0}
+        if own and not own & said:
+            return text[start:end]
+    return None
+
+
 # "Why": the sentence that gives the reason, after the one it explains
 
 _POINTS_BACK = re.compile(r"^\W*(?:this|these|that|those|such|it|they)\b", re.I)

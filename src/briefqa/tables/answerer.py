@@ -129,7 +129,9 @@ class ComputedAnswerer:
             return _declined(question.text, linked.decline, linked)
         if not linked.plans:
             return _declined(question.text, "no table answers this question", linked)
-        unknown = unknown_names(question.text, index)
+        # "REPACSS", not "Bull" of "BullSequana": a name that begins no word of the documents
+        unknown = [name for name in unknown_names(question.text, index)
+                   if not _begins_a_word(name, index)]
         held = [(plan, self.held_back(plan, unknown)) for plan in linked.plans]
         plans = [plan for plan, why in held if why is None]
         if not plans:
@@ -238,3 +240,13 @@ def _declined(question: str, reason: str, linked: Linked) -> Answer:
                   notes=[f"Not computed: {reason}."],
                   computation={"declined": reason, "intent": linked.intent,
                                "links": list(linked.links)})
+
+
+def _begins_a_word(name: str, index) -> bool:
+    """Whether a name of four letters or more begins a word the documents use ("Bull" of
+    "BullSequana", which `unknown_names` counts as unknown)."""
+    from ..lexical import words
+
+    stems = words(name)
+    head = stems[0] if stems else ""
+    return len(head) >= 4 and any(w.startswith(head) for w in index.bm25.vocabulary)

@@ -1407,7 +1407,7 @@ class Linker:
         "how far apart are LISA's mixed-precision and double-precision figures?": one row
         named, and two sides that each say other words of a figure; the row twice, each
         with its side's words (`Filter.qualifier`), or the one item as it was."""
-        sides = _alternatives(question)
+        sides = alternatives(question)
         if len(sides) != 2:
             apart = re.search(r"\b(?:are|is)\s+(?P<a>.+?)\s+and\s+(?P<b>[^?,;]+)", question)
             sides = [apart.span("a"), apart.span("b")] if apart else []
@@ -1638,7 +1638,7 @@ class Linker:
         best.sort(key=lambda v: v.start)
         best = best[:2]
         joins = list(_JOINS.finditer(question))
-        parts = _alternatives(question) if joins and joins[-1].group().strip().lower() != \
+        parts = alternatives(question) if joins and joins[-1].group().strip().lower() != \
             "than" else []  # "A or B" names both there; "A is larger than B" names A before
         if len(best) == 2 and len(parts) == 2 and not all(
                 s <= v.start and v.end <= e for v, (s, e) in zip(best, parts)):
@@ -1670,7 +1670,7 @@ class Linker:
         the two rows of "A or B" in one table, where one or both are named not by a cell but
         by a column their cell leaves missing ("none") or gives, in words said in that part
         (presence.py); each part names exactly one row."""
-        parts = _alternatives(question)
+        parts = alternatives(question)
         if len(parts) != 2:
             return []
         for m in tls:
@@ -1751,7 +1751,7 @@ class Linker:
         """"Does Poland or Italy have more AI factories?": the two values of one column (not
         the rows' names) that "A or B" / "A than B" name, when what is compared is the
         things the table lists (its rows are counted for each value)."""
-        parts = _alternatives(question)
+        parts = alternatives(question)
         if len(parts) != 2:
             return []
         # the words of the two values themselves ("more high-confidence or medium-confidence
@@ -1841,7 +1841,7 @@ class Linker:
         """The two rows of "A or B" / "A than B" when the question names them loosely ("my
         home directory" for the row "User home"): in each part, the one row name of the
         table that shares most of its words, not shared with the table's own names."""
-        parts = _alternatives(question)
+        parts = alternatives(question)
         if len(parts) != 2:
             return []
         for m in tls:
@@ -2275,7 +2275,7 @@ def _exclusion_lead(question: str, start: int | None, excluded) -> list[tuple[in
     return [(start, min(named))]
 
 
-def _alternatives(question: str) -> list[tuple[int, int]]:
+def alternatives(question: str) -> list[tuple[int, int]]:
     """Where "A or B" / "A than B" name the two things compared: the words either side, up to
     a comma, a preposition, a verb or a comparative (at most five each)."""
     joins = list(_JOINS.finditer(question))
