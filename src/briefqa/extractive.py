@@ -306,7 +306,9 @@ class ExtractiveAnswerer:
         return self.weigh(question, rescored(hits, question, index), index).candidates
 
     def _answer_one(self, question: Question, evidence: Evidence, index: IndexData,
-                    trace: Trace, most: int) -> Answer:
+                    trace: Trace, most: int, whole: bool = True) -> Answer:
+        """One question, or one part of a question (`whole` False: another part may speak of
+        the other side of a comparison)."""
         with trace.stage("decide") as step:
             status = self.decide(evidence)
             step.did = _decided(status, evidence, self.min_confidence,
@@ -329,7 +331,8 @@ class ExtractiveAnswerer:
             step.did = f"{len(chosen)} sentence(s): " + ", ".join(
                 f"{s.probability:.2f}" + (f" ({s.notes[0]})" if s.notes else "") for s in chosen)
             missing = side_not_spoken_of(question, [index.units[s.unit_id].text
-                                                    for s in chosen], index)
+                                                    for s in chosen], index) \
+                if whole and not evidence.context.asks_reason else None
             if missing:
                 step.did += f"; passages: of the two things compared, none speaks of “{missing}”"
                 shown = evidence.candidates[:self.settings.related_citations]
@@ -352,7 +355,8 @@ class ExtractiveAnswerer:
                 step.did = f"part “{part.text}”: " + _weighed(evidence)
                 step.data = _weighed_data(evidence)
             weighed.append(evidence)
-            answers.append(self._answer_one(part, evidence, index, trace, PART_SENTENCES))
+            answers.append(self._answer_one(part, evidence, index, trace, PART_SENTENCES,
+                                            whole=False))
         with trace.stage("parts") as step:
             merged = merge_parts(question, answers)
             step.did = f"{sum(a.status == ANSWERED for a in answers)} of {len(answers)} parts " \
