@@ -151,6 +151,10 @@ class BM25:
         """The idf of the corpus's rarest word (1.0 for an empty index)."""
         return float(self.idf.max()) if len(self.idf) else 1.0
 
+    def begins_a_word(self, prefix: str) -> bool:
+        """Whether a word of the corpus begins with `prefix`."""
+        return any(word.startswith(prefix) for word in self.vocabulary)
+
     def document_frequency(self, token: str) -> float:
         """How rare a token is, as idf; 0 when the corpus never uses it."""
         col = self.vocabulary.get(token)

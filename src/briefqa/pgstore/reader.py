@@ -232,6 +232,12 @@ class LexicalStats:
         for term in wanted:
             self._idf.put(term, found.get(term, 0.0))
 
+    def begins_a_word(self, prefix: str) -> bool:
+        """Whether a word of the corpus begins with `prefix`."""
+        index = self._index
+        return index.store.run(lambda conn: search.begins_a_term(
+            conn, index.generation.generation, prefix))
+
     def document_frequency(self, token: str) -> float:
         """How rare a token is, as idf; 0 when the corpus never uses it."""
         value = self._idf.get(token)

@@ -143,6 +143,14 @@ def lexical_ranking(conn, generation: int, average: float, total: int, query: st
     return LexicalRanking(ranked, scores)
 
 
+def begins_a_term(conn, generation: int, prefix: str) -> bool:
+    """Whether some term of the generation begins with `prefix` (a literal, not a pattern)."""
+    pattern = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    row = conn.execute("SELECT 1 FROM briefqa_terms WHERE generation = %s AND term LIKE %s "
+                       "LIMIT 1", (generation, pattern)).fetchone()
+    return row is not None
+
+
 def term_idf(conn, generation: int, terms: list[str]) -> dict[str, float]:
     """The idf of each term the generation holds (absent: it never occurs)."""
     rows = conn.execute("SELECT term, idf FROM briefqa_terms WHERE generation = %s AND "

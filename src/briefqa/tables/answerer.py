@@ -249,4 +249,4 @@ def _begins_a_word(name: str, index) -> bool:
 
     stems = words(name)
     head = stems[0] if stems else ""
-    return len(head) >= 4 and any(w.startswith(head) for w in index.bm25.vocabulary)
+    return len(head) >= 4 and index.bm25.begins_a_word(head)
