@@ -249,9 +249,11 @@ class ExtractiveAnswerer:
         best = evidence.best
         antecedent = antecedent_before(evidence, index)
         chosen = [best] if antecedent is None else [antecedent, best]
+        taken = {s.unit_id for s in chosen}
         for added in (reason_after(evidence, index), command_after(evidence, index)):
-            if added is not None and added.unit_id not in {s.unit_id for s in chosen}:
+            if added is not None and added.unit_id not in taken:
                 chosen.append(added)
+                taken.add(added.unit_id)
         ratio, floor = tuning.extra_ratio, tuning.extra_min_probability
         if evidence.question.wants_list:
             ratio, floor = tuning.list_ratio, tuning.list_min_probability
@@ -259,10 +261,11 @@ class ExtractiveAnswerer:
         for candidate in evidence.candidates[1:]:
             if len(chosen) >= most:
                 break
-            if candidate.unit_id in {s.unit_id for s in chosen}:
+            if candidate.unit_id in taken:
                 continue
             if candidate.probability >= max(floor, ratio * best.probability):
                 chosen.append(candidate)
+                taken.add(candidate.unit_id)
         if evidence.question.wants_list:
             chosen.sort(key=lambda s: (index.units[s.unit_id].source, s.unit_id))
         return chosen
@@ -322,10 +325,7 @@ class ExtractiveAnswerer:
             return Answer(question.text, NOT_ANSWERED, False, [], confidence=evidence.confidence,
                           status=NOT_FOUND)
         if status == SHOWN_PASSAGES:
-            shown = evidence.candidates[:self.settings.related_citations]
-            citations = [_citation(n + 1, s, index, related=True) for n, s in enumerate(shown)]
-            return Answer(question.text, PASSAGES, False, citations,
-                          confidence=evidence.confidence, status=SHOWN_PASSAGES)
+            return self._passages(question, evidence, index)
         with trace.stage("compose") as step:
             chosen = self.compose(evidence, index, most)
             step.did = f"{len(chosen)} sentence(s): " + ", ".join(
@@ -335,15 +335,18 @@ class ExtractiveAnswerer:
                 if whole and not evidence.context.asks_reason else None
             if missing:
                 step.did += f"; passages: of the two things compared, none speaks of “{missing}”"
-                shown = evidence.candidates[:self.settings.related_citations]
-                citations = [_citation(n + 1, s, index, related=True)
-                             for n, s in enumerate(shown)]
-                return Answer(question.text, PASSAGES, False, citations,
-                              confidence=evidence.confidence, status=SHOWN_PASSAGES)
+                return self._passages(question, evidence, index)
         citations = [_citation(n + 1, s, index) for n, s in enumerate(chosen)]
         text = " ".join(f"{_as_sentence(c.quote)} [{c.id}]" for c in citations)
         return Answer(question.text, text, True, citations, confidence=evidence.confidence,
                       status=ANSWERED)
+
+    def _passages(self, question: Question, evidence: Evidence, index: IndexData) -> Answer:
+        """Where the documents speak of it: the likeliest passages, cited, not an answer."""
+        shown = evidence.candidates[:self.settings.related_citations]
+        citations = [_citation(n + 1, s, index, related=True) for n, s in enumerate(shown)]
+        return Answer(question.text, PASSAGES, False, citations,
+                      confidence=evidence.confidence, status=SHOWN_PASSAGES)
 
     def _answer_parts(self, question: Question, hits: list[Hit], index: IndexData,
                       trace: Trace) -> tuple[Answer, Evidence]:
@@ -534,32 +537,6 @@ def _numbered(citations: list[Citation]) -> list[Citation]:
 
 
 # ---------------------------------------------------------------------------------------------
-def side_not_spoken_of(question: Question, texts: list[str], index: IndexData) -> str | None:
-    """For a question that compares two things ("Is flash or object storage billed more
-    heavily than main storage?"): the one the answer's sentences name by none of its own
-    words (those the rest of the question does not say too: "object", not "storage"), so
-    that half an answer is shown as passages; None when both are named, or nothing is
-    compared."""
-    from .tables.linker import alternatives
-    from .tables.rowanswer import one_side
-
-    if not one_side(question.text):
-        return None
-    sides = alternatives(question.text)
-    if len(sides) != 2:
-        return None
-    said = set(words(" ".join(texts)))
-    (a, b), (c, d) = sides
-    text = question.text
-    rest = set(words(text[:a] + " " + text[b:c] + " " + text[d:]))  # "... than main storage"
-    for start, end in sides:
-        own = {w for w in words(text[start:end]) if w not in rest and
-               index.bm25.document_frequency(w) > 0}
-        if own and not own & said:
-            return text[start:end]
-    return None
-
-
 # "Why": the sentence that gives the reason, after the one it explains
 
 _POINTS_BACK = re.compile(r"^\W*(?:this|these|that|those|such|it|they)\b", re.I)
@@ -589,7 +566,7 @@ def reason_after(evidence: Evidence, index: IndexData) -> ScoredCandidate | None
 # A sentence that cannot stand alone: it points back to the one before ("This means ...", "The
 # value of this variable will be 0 ...", "You have to load these modules yourself ...").
 _POINTS_BACK_EARLY = re.compile(
-    r"^\W*(?:this|these|that|those|such|it|they|its|their)\b|"
+    rf"{_POINTS_BACK.pattern}|^\W*(?:its|their)\b|"
     r"^\W*(?:\S+\s+){0,5}?(?:this|these|such)\s+(?:\w+\s+)?(?:variable|option|command|flag|"
     r"setting|module|file|tool|approach|method|step|script|directory|feature|limit|value|"
     r"parameter|partition|service|library|package|environment)s?\b", re.I)
@@ -614,6 +591,34 @@ def antecedent_before(evidence: Evidence, index: IndexData) -> ScoredCandidate |
     if known is not None:
         return dataclasses.replace(known, notes=[*known.notes, note])
     return ScoredCandidate(Hit(before, 0.0, 0.0, 0.0), {}, 0.0, 0.0, [note])
+
+
+# Comparisons: both things compared spoken of
+
+def side_not_spoken_of(question: Question, texts: list[str], index: IndexData) -> str | None:
+    """For a question that compares two things ("Is flash or object storage billed more
+    heavily than main storage?"): the one the answer's sentences name by none of its own
+    words (those the rest of the question does not say too: "object", not "storage"), so
+    that half an answer is shown as passages; None when both are named, or nothing is
+    compared."""
+    from .tables.linker import alternatives
+    from .tables.rowanswer import one_side
+
+    if not one_side(question.text):
+        return None
+    sides = alternatives(question.text)
+    if len(sides) != 2:
+        return None
+    said = set(words(" ".join(texts)))
+    (a, b), (c, d) = sides
+    text = question.text
+    rest = set(words(text[:a] + " " + text[b:c] + " " + text[d:]))  # "... than main storage"
+    for start, end in sides:
+        own = {w for w in words(text[start:end]) if w not in rest and
+               index.bm25.document_frequency(w) > 0}
+        if own and not own & said:
+            return text[start:end]
+    return None
 
 
 def _distinct(scored: list[ScoredCandidate], index: IndexData) -> list[ScoredCandidate]:

@@ -20,6 +20,7 @@ import threading
 from collections import OrderedDict
 
 from ..answer import Answer, Step
+from ..lexical import words
 from ..question import document_references, unknown_names
 from .asked import DOCUMENT_KINDS, asked, keywords
 from .cellfigures import figure_asked
@@ -130,8 +131,10 @@ class ComputedAnswerer:
         if not linked.plans:
             return _declined(question.text, "no table answers this question", linked)
         # "REPACSS", not "Bull" of "BullSequana": a name that begins no word of the documents
+        # (looked up only where a plan leaves a word unexplained)
         unknown = [name for name in unknown_names(question.text, index)
-                   if not _begins_a_word(name, index)]
+                   if not _begins_a_word(name, index)] \
+            if any(plan.unexplained for plan in linked.plans) else []
         held = [(plan, self.held_back(plan, unknown)) for plan in linked.plans]
         plans = [plan for plan, why in held if why is None]
         if not plans:
@@ -245,8 +248,6 @@ def _declined(question: str, reason: str, linked: Linked) -> Answer:
 def _begins_a_word(name: str, index) -> bool:
     """Whether a name of four letters or more begins a word the documents use ("Bull" of
     "BullSequana", which `unknown_names` counts as unknown)."""
-    from ..lexical import words
-
     stems = words(name)
     head = stems[0] if stems else ""
     return len(head) >= 4 and index.bm25.begins_a_word(head)

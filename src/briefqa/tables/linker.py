@@ -739,12 +739,9 @@ class Linker:
         naming = set(asked_entity) | entity_words
         for m in tls:
             naming |= self._folders[m.table.name]
-        # what names the tables themselves: their titles, their documents, their columns
-        naming_words = {w for m in tls for c in m.table.columns for w in keywords(c.name)} | \
-            {w for m in tls for w in keywords(m.table.title) | keywords(m.table.document_title)}
         unaccounted = (*untimed, *compared,
                        *cells_elsewhere(question, tls, everything, [*spans, *item_spans]),
-                       *quoted_unchecked(question, [*spans, *item_spans], naming_words),
+                       *quoted_unchecked(question, [m.table for m in tls], [*spans, *item_spans]),
                        *scope_unchecked(question, [m.table for m in tls], checked, naming,
                                         picked=len(tls) < len(members) or bool(items)))
         accounted = 1.0 - (len(unaccounted) + len(unexplained)) / parts if parts else 1.0
@@ -1945,17 +1942,10 @@ class Linker:
         if not wanted:
             return ()
         rest = keywords(question) - wanted
-        refs = []
-        for m in tls:
-            if not (self._lists[m.table.name] - GENERIC_STEMS) & rest:
-                return ()
-            found = [c for c in m.table.columns[1:]  # names, not figures ("CPU cores": 128)
-                     if wanted == keywords(c.name) - GENERIC_STEMS and not any(
-                         d["cells"] >= 0.5 * max(1, m.table.rows) for d in c.dimensions.values())]
-            if len(found) != 1:
-                return ()
-            refs.append(ColumnRef(m.table.name, found[0].position, found[0].name))
-        return tuple(refs)
+        if any(not (self._lists[m.table.name] - GENERIC_STEMS) & rest for m in tls):
+            return ()
+        # names, not figures ("CPU cores": 128)
+        return _one_column_named(wanted, tls, GENERIC_STEMS, figures=False)
 
     def _figures_asked(self, asked_entity: list[str], tls: list[TableLinks]
                        ) -> tuple[ColumnRef, ...]:
@@ -1963,18 +1953,7 @@ class Linker:
         what the question asks for (its words, beyond generic ones); else ()."""
         plain = GENERIC_STEMS | EXPLAINED_ANYWAY  # "sizes", "maximum"
         wanted = set(asked_entity) - plain
-        if not wanted:
-            return ()
-        refs = []
-        for m in tls:
-            found = [c for c in m.table.columns[1:]
-                     if wanted == keywords(c.name) - plain and any(
-                         d["cells"] >= 0.5 * max(1, m.table.rows)
-                         for d in c.dimensions.values())]
-            if len(found) != 1:
-                return ()
-            refs.append(ColumnRef(m.table.name, found[0].position, found[0].name))
-        return tuple(refs)
+        return _one_column_named(wanted, tls, plain, figures=True) if wanted else ()
 
     def _group(self, what: Asked, tls,
                named_whole: set[ColumnRef] | None = None) -> tuple[ColumnRef, ...]:
@@ -2240,6 +2219,22 @@ def _listed_apart(question: str, filters: list[Filter]):
 DEFAULT = "default"
 # "Are high or medium confidence entries more common?": more rows, not more of a measure
 _MORE_ROWS = keywords("common frequent numerous usual often")
+
+
+def _one_column_named(wanted: set[str], tls: list[TableLinks], plain: set[str],
+                      figures: bool) -> tuple[ColumnRef, ...]:
+    """In each table, the one column past the first whose name, less `plain` words, is the
+    words `wanted`, of figures (at least half its cells typed) or of names as `figures` says;
+    () where a table has none or several."""
+    refs = []
+    for m in tls:
+        found = [c for c in m.table.columns[1:]
+                 if wanted == keywords(c.name) - plain and figures == any(
+                     d["cells"] >= 0.5 * max(1, m.table.rows) for d in c.dimensions.values())]
+        if len(found) != 1:
+            return ()
+        refs.append(ColumnRef(m.table.name, found[0].position, found[0].name))
+    return tuple(refs)
 
 
 def _named_elsewhere(link, links, mentioned: dict[str, dict[int, float]]) -> bool:

@@ -70,16 +70,24 @@ def cells_elsewhere(question: str, links, everything, spans: list[tuple[int, int
 _IN_QUOTES = re.compile(r"(?<!\w)['‘\"“]([\w][\w .+/-]{0,38}?)['’\"”](?!\w)")
 
 
-def quoted_unchecked(question: str, checked: list[tuple[int, int]],
-                     naming: set[str]) -> list[str]:
+def quoted_unchecked(question: str, tables, checked: list[tuple[int, int]]) -> list[str]:
     """The terms the question puts in quotes that no condition of the plan stands in
-    (`checked`) and that name no table nor column (`naming`: their words): "the maximum
-    walltime on the 'long' partition" asks of a row no table has."""
+    (`checked`) and that name none of its tables nor their columns (by their titles,
+    documents and column names): "the maximum walltime on the 'long' partition" asks of a row
+    no table has."""
+    quoted = [m for m in _IN_QUOTES.finditer(question) if keywords(m.group(1))]
+    if not quoted:
+        return []
+    naming: set[str] = set()
+    for table in tables:
+        naming |= keywords(table.title) | keywords(table.document_title)
+        for column in table.columns:
+            naming |= keywords(column.name)
     out = []
-    for m in _IN_QUOTES.finditer(question):
+    for m in quoted:
         start, end = m.span(1)
         if any(s <= start < e or start <= s < end for s, e in checked if e > s):
             continue
-        if keywords(m.group(1)) and not keywords(m.group(1)) <= naming:
+        if not keywords(m.group(1)) <= naming:
             out.append(m.group(1))
     return out
