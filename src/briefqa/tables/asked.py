@@ -178,7 +178,7 @@ _GENERIC = frozenset(words("one ones thing things item items entry entries row r
                            "value number amount total kind type sort name names count "
                            "list table tables file csv document map guide page variant variants "
                            "configuration configurations flavour flavours flavor flavors "
-                           "piece pieces element elements"))
+                           "piece pieces element elements different distinct"))
 _ABBREVIATIONS = {"maximum": "max", "minimum": "min", "number": "no", "num": "no",
                   "january": "jan", "february": "feb", "march": "mar", "april": "apr",
                   "june": "jun", "july": "jul", "august": "aug", "september": "sep",

@@ -35,6 +35,7 @@ from .prose import ProseFinding
 from .sameness import DIFFERS, SAME
 from .store import TableCatalog, TableInfo
 from .values import CLOCK, DATE, NUMBER, SECONDS, describe, plain, plural, quantities, singular
+from .vocabulary import is_action
 
 COMPUTED = "computed"
 SHOWN_ROWS = 25  # rows named in the answer's sentence; all are cited
@@ -201,7 +202,8 @@ class Composer:
         # the title's head noun: "Slurm partitions allocatable by resources" lists partitions
         title = re.split(r"\s(?:allocatable|available|by|for|of|per|with|in|from|on)\s", title)[0]
         plurals = [w for w in re.findall(r"[A-Za-z][A-Za-z-]{2,}", title)
-                   if w.lower().endswith("s") and not w.lower().endswith("ss")]
+                   if w.lower().endswith("s") and not w.lower().endswith("ss")
+                   and not is_action(title)]  # "Request CPU cores": a table of options
         if plurals:
             word = plurals[-1].lower()
             return word if n != 1 else singular(word)

@@ -66,7 +66,7 @@ from .sameness import DIFFERS, SAME, samenesses
 from .store import ColumnInfo, TableCatalog, TableInfo
 from .unchecked import cells_elsewhere, quoted_unchecked, scope_unchecked
 from .values import CLOCK, COUNT, DATE, NUMBER, SECONDS, quantities, singular
-from .vocabulary import glossary, kinds_of_rows, negated_kinds, restricts, row_aliases
+from .vocabulary import glossary, is_action, kinds_of_rows, negated_kinds, restricts, row_aliases
 from .yesno import is_yes_no, said_otherwise, yes_no_conditions
 
 # "adding up all the memory variants", "across every walltime": a column named over all its
@@ -178,6 +178,8 @@ class Linker:
         stem = table.source.rsplit("/", 1)[-1].rsplit(".", 1)[0].replace("_", " ")
         for text in (re.sub(r"\([^)]*\)", " ", table.title), stem):  # not "(startups / SMEs)"
             tokens = re.findall(r"[A-Za-z][A-Za-z-]+", text)
+            if text is not stem and is_action(text):
+                continue  # "Request CPU cores": a table of the options that do it, not of cores
             for n, token in enumerate(tokens):
                 if len(token) > 3 and token.lower().endswith("s") and \
                         not token.lower().endswith("ss"):
@@ -786,7 +788,8 @@ class Linker:
                             all(c.position == 0 for c in f.columns) for f in filters)
             # a bound no filter carries ("with X have more than one AI factory") is more
             # than the values of a column answer
-            bound_left = any(not any(s <= m.start() < e for s, e in numeric_spans)
+            bound_left = any(not any(s <= m.start() < e for s, e in numeric_spans) and
+                             not self._exists(question, m.end(), tls)
                              for m in BOUND.finditer(question))
             values_of = self._values_asked(asked_entity, tls, question) \
                 if entity < 0.5 and not (join or names_row or unexplained or bound_left or
@@ -846,6 +849,8 @@ class Linker:
                         return None  # the question names a column it sets no condition on
             if what.intent == "count" and not self._subject_accounted(question, tls, spans):
                 return None  # "how many GPUs does a LUMI-G node have": a figure of it
+            if what.intent == "count" and _PER_UNIT.search(question):
+                return None  # "how many CPU cores per node": a rate, which no count of rows is
             filters = _either(filters)
             if counted:  # "how many nodes" of a table with a column of node counts: added up
                 if weight is None:
@@ -1914,6 +1919,14 @@ class Linker:
             found = self._column_facts[key] = test(table.columns[position].values)
         return found
 
+    def _exists(self, question: str, at: int, tls: list[TableLinks]) -> bool:
+        """Is the bound ending at `at` "at least one <what the tables list>" ("how many
+        countries host at least one factory")? Then it is what a value's rows being counted
+        already says (one row or more), no bound of its own."""
+        match = re.match(r"\s+(?:one|a|a\s+single)\s+([\w-]+)", question[at:], re.I)
+        listed = set().union(*[self._lists[m.table.name] for m in tls])
+        return bool(match) and bool(keywords(match.group(1)) & listed)
+
     def _subject_accounted(self, question: str, tls: list[TableLinks],
                            spans: list[tuple[int, int]]) -> bool:
         """"How many X does <subject> have?" counts rows only where the subject is what the
@@ -1976,6 +1989,11 @@ class Linker:
 
 
 # "How many GPUs does a LUMI-G node have?": the thing whose figure a count may ask for
+# "How many CPU cores per node ...", "how many GPUs on each node": so many of one thing for
+# each of another, a figure some row states, never the number of rows that meet conditions
+_PER_UNIT = re.compile(
+    r"\bhow many\s+(?:[\w-]+\s+){1,3}?(?:per|(?:for|in|on|of)?\s*(?:each|every))\s+"
+    r"(?:single\s+)?[a-z][\w-]*", re.I)
 _HAS_SUBJECT = re.compile(
     r"\bhow many\b[^?]*?\b(?:does|do|did|can|could|will|would)\s+(?P<subject>[^?]+?)\s+"
     r"(?:have|hold|contain|offer|provide|get|include|support|use|run|need|allow|give)\b",

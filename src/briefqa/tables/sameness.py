@@ -22,8 +22,10 @@ _SAYS = re.compile(
     r"equal|equals|match|matches)\b|\b(?P<differs>differs?|differing|different|differ(?:s)?\s+"
     r"between|not\s+the\s+same)\b", re.I)
 _NEAR = 45  # characters between the word and each column's name, at most
-# "at the same time", "the same day": when, not a pair of columns compared
-_IDIOM = re.compile(r"\b(?:at\s+)?the\s+same\s+(?:time|moment|day|point|go)\b", re.I)
+# "at the same time", "the same day": when, not a pair of columns compared; "how many
+# different countries": how many distinct values of one column
+_IDIOM = re.compile(r"\b(?:at\s+)?the\s+same\s+(?:time|moment|day|point|go)\b|"
+                    r"\bhow\s+many\s+(?:different|distinct)\b", re.I)
 
 
 @dataclass(frozen=True)

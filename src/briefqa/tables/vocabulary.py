@@ -5,7 +5,9 @@ titles and tables, for the linker (linker.py):
   condition where cells hold it (`kinds_of_rows`, `restricts`);
 - a row two tables of one section name differently ("Project flash" beside "Project fast",
   `row_aliases`);
-- what a page's title says a name is ("Data Analytics Nodes - LUMI-D", `glossary`).
+- what a page's title says a name is ("Data Analytics Nodes - LUMI-D", `glossary`);
+- a title that says what to do ("Request CPU cores", `is_action`): its table lists the ways
+  to do it, not the thing it names.
 """
 
 from __future__ import annotations
@@ -15,6 +17,18 @@ import re
 from .asked import keywords
 from .negation import negated_words
 from .store import TableInfo
+
+# the verbs a how-to heading begins with, said as an order
+_ACTIONS = frozenset("request specify set use run submit install configure load create get "
+                     "check choose select allocate reserve build compile launch enable disable "
+                     "add remove change define".split())
+
+
+def is_action(title: str) -> bool:
+    """Does a title say what to do ("Request CPU cores", "Set the job name")? The table under
+    it lists the ways to do it (its first column says what: options), not cores or names."""
+    first = re.match(r"\s*([A-Za-z]+)\b", title)
+    return bool(first) and first.group(1).lower() in _ACTIONS
 
 
 def kinds_of_rows(title: str) -> dict[str, set[str]]:
