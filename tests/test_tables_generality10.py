@@ -5,7 +5,14 @@
   are options is not a list of cores, and its rows are counted as options);
 - "how many different countries host at least one hub?": how many distinct values of a
   column ("different" sets no condition comparing two columns, "at least one hub" no bound
-  of its own)."""
+  of its own);
+- "which country got the most hubs?": counted by country ("got", "received", "won" as
+  "has");
+- "which part of the hubs network isn't located in Chile?": the rows of the table, whatever
+  they are called ("part", not "as part of"), and "isn't" a negation, no word left unsaid;
+- the answer step's check of one table row it would assert: a row that holds what the
+  question sets aside ("isn't located in Chile", "other than Chile") is no answer
+  (`tables.rowanswer.holds_what_is_set_aside`)."""
 
 from __future__ import annotations
 
@@ -30,13 +37,20 @@ HUBS_CSV = ("hub,country,host_country,lead\n"
             "Birch,Norway,Sweden,unknown\n"
             "Cedar,Chile,Chile,Andes Lab\n"
             "Dahlia,Chile,Chile,unknown\n"
-            "Fern,Estonia,Estonia,Baltic Compute\n")
+            "Fern,Estonia,Estonia,Baltic Compute\n"
+            "Gorse,Chile,Chile,unknown\n")
+
+GRID_CSV = ("component,location,role\n"
+            "Alpha,\"Tecnopolo, Bologna\",Flagship system\n"
+            "Beta,Naples,AI system\n"
+            "Gamma,\"Tecnopolo, Bologna\",Storage\n")
 
 
 @pytest.fixture(scope="module")
 def qa(tmp_path_factory):
     return assistant_over(tmp_path_factory, "generality10",
-                          {"jobs.md": JOBS_MD, "hubs.csv": HUBS_CSV})
+                          {"jobs.md": JOBS_MD, "hubs.csv": HUBS_CSV,
+                           "grid_infrastructure.csv": GRID_CSV})
 
 
 def test_so_many_per_unit_is_not_a_count_of_rows(qa):
@@ -55,5 +69,37 @@ def test_how_many_different_values(qa):
     assert answer.mode == "computed" and answer.short.text == "3"
     assert answer.computation["aggregate"] == "count_by"
     assert answer.computation["filters"] == []  # not "country differs from host_country"
-    assert row_names(answer) == {"Aster", "Birch", "Cedar", "Dahlia", "Fern"}
+    assert row_names(answer) == {"Aster", "Birch", "Cedar", "Dahlia", "Fern", "Gorse"}
     cites_every_row(qa, answer)
+
+
+def test_which_country_got_the_most(qa):
+    answer = qa.ask("Which country got the most hubs?")
+    assert answer.mode == "computed" and answer.computation["aggregate"] == "count_by"
+    assert answer.short.text == "Chile"
+    assert row_names(answer) == {"Cedar", "Dahlia", "Gorse"}
+    cites_every_row(qa, answer)
+
+
+def test_which_part_of_and_a_negation_said_short(qa):
+    answer = qa.ask("Which part of the grid infrastructure isn't located in Bologna?")
+    assert answer.mode == "computed" and row_names(answer) == {"Beta"}
+    assert answer.computation["filters"][0]["operator"] == "excludes"
+    answer = qa.ask("Which hub isn't located in Chile or Norway?")
+    assert answer.mode == "computed" and row_names(answer) == {"Fern"}
+    cites_every_row(qa, answer)
+
+
+def test_a_row_that_holds_what_the_question_sets_aside_is_no_answer(qa):
+    from briefqa.tables.rowanswer import holds_what_is_set_aside
+
+    row = [("hub", "Dahlia"), ("country", "Chile"), ("lead", "unknown")]
+    for question in ("Which hub isn't located in Chile?", "Which hub is outside Chile?",
+                     "Which hubs other than the Chile ones have a lead?",
+                     "Which hub is not based in Norway or Chile?"):
+        assert holds_what_is_set_aside(question, row) == "Chile", question
+    for question in ("Which hub is located in Chile?", "Which hub isn't located in Norway?",
+                     "Which hubs are not in the queue?"):
+        assert holds_what_is_set_aside(question, row) is None, question
+    answer = qa.ask("Which hub isn't located in Chile?")  # computed: no Chilean hub
+    assert answer.mode == "computed" and row_names(answer) == {"Aster", "Birch", "Fern"}

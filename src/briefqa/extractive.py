@@ -203,14 +203,15 @@ class ExtractiveAnswerer:
         """Why the best candidate, a table row, does not answer though it is likely (see
         `tables.rowanswer`): its cell for what is asked gives no value, the question asks
         for several rows of its table, compares or adds two figures, asks what a name the
-        row only lists is, names another table, or counts a thing the row gives no number
-        of; None when it may answer (or is no row)."""
+        row only lists is, names another table, counts a thing the row gives no number
+        of, or holds what the question sets aside; None when it may answer (or is no row)."""
         unit = index.units[evidence.best.unit_id]
         if unit.kind != "table_row":
             return None
         from .tables.rowanswer import (
             asked_but_missing,
             counts_another_thing,
+            holds_what_is_set_aside,
             mentions_only,
             names_another_table,
             one_of_many,
@@ -238,6 +239,9 @@ class ExtractiveAnswerer:
         counted = counts_another_thing(question.text, cells)
         if counted:
             return f"the table row gives no number of {counted}"
+        held = holds_what_is_set_aside(question.text, cells)
+        if held:
+            return f"the table row holds “{held}”, which the question sets aside"
         return None
 
     def compose(self, evidence: Evidence, index: IndexData, most: int) -> list[ScoredCandidate]:

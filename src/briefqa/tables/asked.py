@@ -134,9 +134,9 @@ BOUND_BEFORE = re.compile(r"\b(?:at (?:most|least)|up to|no(?:t)? (?:more|less|f
 _GROUP_CLAUSE = r"(?P<clause>\s+(?:(?:that|which|who)\s+\w+|whose|without|with\s+no)\b" \
     r"[^?,;]{1,60}?)?"
 COUNT_BY = re.compile(r"\b(?:which|what)\s+(?P<noun>[\w-]+)" + _GROUP_CLAUSE +
-                      r"\s+(?:has|have|had|holds?|hosts?|"
-                       r"is home to|gets?)\s+the\s+(?:(?P<max>most|largest number of|highest "
-                       r"number of)|(?P<min>fewest|least|smallest number of))\b", re.I)
+                      r"\s+(?:has|have|had|holds?|hosts?|is home to|gets?|got|received?|won)"
+                      r"\s+the\s+(?:(?P<max>most|largest number of|highest number of)|"
+                      r"(?P<min>fewest|least|smallest number of))\b", re.I)
 # "What's the most common system class ...?": the mode of a column, not its largest value.
 MOST_COMMON = re.compile(r"\bmost\s+(?:common|frequent|usual|typical|widespread|popular)\b"
                          r"(?:\s+(?:amount|number|kind|type|value|size)s?\s+of\b)?", re.I)
@@ -231,7 +231,9 @@ _FILLERS = ("let lets allow allows allowed give gives given just rather whole on
             "although whereas yet already put puts offer offers offered offering provide "
             "provides provided providing built ask asks asking instead grab actually really truly "
             "indeed look looking period periods terms somewhere anywhere elsewhere size sizes "
-            "sign signing register registering enrol enroll subscribe")
+            "sign signing register registering enrol enroll subscribe "
+            # the verb of a negation ("isn't located in Bologna"), read by negation.py
+            "isn aren wasn weren doesn don didn hasn haven hadn won wouldn shouldn couldn")
 # The kinds of document a question may name ("according to the brief"): the table must be
 # of a document whose path or title says so.
 DOCUMENT_KINDS = frozenset("brief paper report map guide handbook manual".split())
@@ -335,7 +337,8 @@ class Asked:
 _WHICH_NOUN = re.compile(r"\b(?:which|what)\s+(?:(?:kind|type|sort)s?\s+of\s+)?"
                          r"(?:of\s+the\s+|of\s+)?(?!(?:is|are|was|were|has|"
                          r"have|had|does|do|did|can|could|will|would)\b)((?:[\w'’-]+\s+){0,3}?"
-                         r"[\w'’-]+?)(?=\s+(?:is|are|was|were|has|have|had|do|does|did|can|"
+                         r"[\w'’-]+?)(?=\s+(?:(?:isn|aren|wasn|weren|hasn|haven|hadn|doesn|don|"
+                         r"didn|can|couldn|won|wouldn)['’]t|is|are|was|were|has|have|had|do|does|did|can|"
                          r"could|will|would|allow|allows|give|gives|let|lets|get|gets|use|"
                          r"uses|in|on|at|of|from|with|for|to|went|go|goes)\b|\?|,|$)", re.I)
 # ("which one quotes ...": a verb after "one", no plural)

@@ -554,7 +554,8 @@ class Linker:
         described = max(m.described for m in tls)
         entity_words = set().union(*[self._lists[m.table.name] for m in tls])
         known = set().union(*[self._words[m.table.name] for m in tls])
-        asked_entity = [w for w in what.entity if w not in GENERIC_STEMS]
+        asked_entity = [w for w in what.entity if w not in GENERIC_STEMS and
+                        not (w == "part" and _PARTS_OF.search(question))]
         if described >= 1.0 or any(v.kind == "exact" and not v.key for m in tls
                                    for v in m.values):
             # "the EuroHPC machines", "the pre-exascale machines": the table named, or a
@@ -1065,7 +1066,8 @@ class Linker:
                 explained |= self._glossary[m.group(1).lower()]
         left = []
         # "the AI factories data file": words for the document, not a condition
-        spans = [*spans, *(m.span() for m in _DATA_FILE.finditer(question))]
+        spans = [*spans, *(m.span() for m in _DATA_FILE.finditer(question)),
+                 *(m.span(1) for m in _PARTS_OF.finditer(question))]
         for token in tokenize(question):
             if any(s <= token.start and token.end <= e for s, e in spans) or \
                     token.low.isdigit():
@@ -2203,6 +2205,9 @@ def said_whole(squashed: str, said: list[str]) -> bool:
 
 _JOINS = re.compile(r"\s(?:or|than|vs\.?|versus)\s", re.I)
 _DATA_FILE = re.compile(r"\bdata\s+files?\b", re.I)
+# "which part of the IT4LIA infrastructure ...", "how many parts of ...": its rows, whatever
+# they are called (not "as part of their base system")
+_PARTS_OF = re.compile(r"\b(?:which|what|how\s+many)\s+(parts?)\s+(?:of|in|within)\b", re.I)
 _COMPARATIVES = frozenset(MORE.split("|")) | frozenset(LESS.split("|"))
 _STOPS = frozenset("in on at for to from of between is are was were does do did has have had can "
                    "could will would which what who whose whether".split()) | _COMPARATIVES

@@ -15,6 +15,8 @@ A row is the likeliest candidate, confidently, yet does not answer when
   is of another one;
 - the question counts a thing ("How many startups have received Fast Lane allocations?") that
   no column or cell of the row names, and no figure of the row is in the measure asked.
+- the question sets aside what a cell of the row holds ("Which hub isn't located in Chile?" of
+  the row of a Chilean hub).
 Either way the row is where the documents speak of it: shown as passages, not asserted.
 """
 
@@ -156,3 +158,37 @@ def counts_another_thing(question: str, cells: list[tuple[str, str]]) -> str | N
     named = any(w == t or (len(t.rstrip("s")) >= 3 and w.startswith(t.rstrip("s")))
                 for w in words(counted) for t in said)
     return None if named else counted
+
+
+# "isn't located in Chile", "not based at the DAMA Tecnopolo", "outside Chile", "other than
+# Chile": what the question sets aside, up to the end of its clause
+_SET_ASIDE = re.compile(
+    r"(?:\b(?:not|never)|n['’]t)\s+(?:(?:located|based|situated|hosted|found|sited|placed)\s+)?"
+    r"(?:in|at|on|from|within)\s+(?P<negated>[^?,;.!]+)|"
+    r"\b(?:outside(?:\s+of)?|other\s+than|except(?:\s+for)?|excluding|apart\s+from|"
+    r"aside\s+from|besides|rather\s+than)\s+(?P<excluded>[^?,;.!]+)", re.I)
+_CLAUSE_END = re.compile(r"\s+(?:or|and|but|nor|which|that|who|where|when|while|with)\s+", re.I)
+
+
+def holds_what_is_set_aside(question: str, cells: list[tuple[str, str]]) -> str | None:
+    """The cell of the row that holds what the question sets aside ("Which hub isn't located
+    in Chile?" of a row whose country is "Chile"): a row the question excludes is no answer to
+    it; else None. Each thing set aside ("in Chile or Norway": both) is read from its first
+    words, the longest run of them that a cell holds as whole words."""
+    from ..lexical import STOPWORDS
+
+    for match in _SET_ASIDE.finditer(question):
+        said = match.group("negated") or match.group("excluded")
+        for part in _CLAUSE_END.split(said):
+            tokens = re.findall(r"[\w'’+/-]+", part)
+            while tokens and tokens[0].lower() in STOPWORDS:
+                tokens = tokens[1:]  # "the DAMA Tecnopolo site": DAMA Tecnopolo ...
+            for n in range(min(len(tokens), 5), 0, -1):
+                if tokens[n - 1].lower() in STOPWORDS or len("".join(tokens[:n])) < 3:
+                    continue
+                phrase = re.compile(r"(?<![\w-])" + r"\s+".join(map(re.escape, tokens[:n])) +
+                                    r"(?![\w-])", re.I)
+                held = next((value for _name, value in cells if phrase.search(value)), None)
+                if held is not None:
+                    return held
+    return None
