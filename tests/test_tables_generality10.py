@@ -12,7 +12,9 @@
   they are called ("part", not "as part of"), and "isn't" a negation, no word left unsaid;
 - the answer step's check of one table row it would assert: a row that holds what the
   question sets aside ("isn't located in Chile", "other than Chile") is no answer
-  (`tables.rowanswer.holds_what_is_set_aside`)."""
+  (`tables.rowanswer.holds_what_is_set_aside`);
+- "a retention period counted in days rather than tied to a lifetime": the words after
+  "rather than" say what the column's other cells hold, the rows the condition sets aside."""
 
 from __future__ import annotations
 
@@ -45,12 +47,24 @@ GRID_CSV = ("component,location,role\n"
             "Beta,Naples,AI system\n"
             "Gamma,\"Tecnopolo, Bologna\",Storage\n")
 
+STORAGE_MD = """# Storage
+
+## Disk storage areas of the cluster
+
+|               | Quota  | Retention        |
+| ------------- | ------ | ---------------- |
+| User home     | 10 GB  | User lifetime    |
+| Project work  | 100 GB | Project lifetime |
+| Project temp  | 20 TB  | 90 days          |
+| Project flash | 1 TB   | 30 days          |
+"""
+
 
 @pytest.fixture(scope="module")
 def qa(tmp_path_factory):
     return assistant_over(tmp_path_factory, "generality10",
                           {"jobs.md": JOBS_MD, "hubs.csv": HUBS_CSV,
-                           "grid_infrastructure.csv": GRID_CSV})
+                           "grid_infrastructure.csv": GRID_CSV, "storage.md": STORAGE_MD})
 
 
 def test_so_many_per_unit_is_not_a_count_of_rows(qa):
@@ -103,3 +117,11 @@ def test_a_row_that_holds_what_the_question_sets_aside_is_no_answer(qa):
         assert holds_what_is_set_aside(question, row) is None, question
     answer = qa.ask("Which hub isn't located in Chile?")  # computed: no Chilean hub
     assert answer.mode == "computed" and row_names(answer) == {"Aster", "Birch", "Fern"}
+
+
+def test_rather_than_what_the_other_cells_hold(qa):
+    answer = qa.ask("Which disk storage areas have a retention period counted in days rather "
+                    "than tied to a lifetime?")
+    assert answer.mode == "computed"
+    assert row_names(answer) == {"Project temp", "Project flash"}
+    cites_every_row(qa, answer)

@@ -720,6 +720,7 @@ class Linker:
         spans = [(v.start, v.end) for v in [*used, *excluded]] + list(item_spans) + \
             list(numeric_spans) + [span_of(question, f.said) for f in filters if f.said] + \
             [(t.start, t.end) for t in [*times, *measured]] + adding_spans(question) + lead + \
+            _contrast_of_given(question, what.excluded_from, filters, tls) + \
             [(s, e) for m in tls for _k, s, e in negated_kinds(question, self._kinds[m.table.name])]
         # "by default" of a table with no Default column: its figures are the defaults
         defaults = set() if any(DEFAULT in self._headed[m.table.name] for m in tls) \
@@ -2291,6 +2292,21 @@ def _exclusion_lead(question: str, start: int | None, excluded) -> list[tuple[in
     if len(question[start:min(named)].split()) > 3:
         return []
     return [(start, min(named))]
+
+
+def _contrast_of_given(question: str, start: int | None, filters: list[Filter],
+                       tls: list[TableLinks]) -> list[tuple[int, int]]:
+    """"a retention period counted in days rather than tied to a lifetime": where a condition
+    keeps the rows whose column gives a figure, the words after "rather than" that say what
+    the other cells of that column hold ("lifetime": "User lifetime") are the rows it sets
+    aside, no condition of their own; the clause, up to its end, is accounted for."""
+    given = [r for f in filters if f.operator == GIVEN and f.dimension for r in f.columns]
+    if start is None or not given:
+        return []
+    end = re.search(r"[,;?.!]|$", question[start:]).start() + start
+    cells = {w for m in tls for r in given if r.table == m.table.name
+             for value in m.table.columns[r.position].values for w in keywords(value)}
+    return [(start, end)] if keywords(question[start:end]) & cells else []
 
 
 def alternatives(question: str) -> list[tuple[int, int]]:
