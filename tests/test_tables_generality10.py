@@ -14,7 +14,9 @@
   question sets aside ("isn't located in Chile", "other than Chile") is no answer
   (`tables.rowanswer.holds_what_is_set_aside`);
 - "a retention period counted in days rather than tied to a lifetime": the words after
-  "rather than" say what the column's other cells hold, the rows the condition sets aside."""
+  "rather than" say what the column's other cells hold, the rows the condition sets aside;
+- "roughly how many petaflops bigger is Orca than Pike, going by the approximate figures?": a
+  difference (so much of a measure more), and "approximate figures" name no column."""
 
 from __future__ import annotations
 
@@ -59,12 +61,21 @@ STORAGE_MD = """# Storage
 | Project flash | 1 TB   | 30 days          |
 """
 
+MACHINES_MD = """# Machines of the network
+
+| Machine | Site    | Class                  |
+| ------- | ------- | ---------------------- |
+| Orca    | Bergen  | Flagship (~1 EF)       |
+| Pike    | Turku   | Regional (~120 PF)     |
+"""
+
 
 @pytest.fixture(scope="module")
 def qa(tmp_path_factory):
     return assistant_over(tmp_path_factory, "generality10",
                           {"jobs.md": JOBS_MD, "hubs.csv": HUBS_CSV,
-                           "grid_infrastructure.csv": GRID_CSV, "storage.md": STORAGE_MD})
+                           "grid_infrastructure.csv": GRID_CSV, "storage.md": STORAGE_MD,
+                           "machines.md": MACHINES_MD})
 
 
 def test_so_many_per_unit_is_not_a_count_of_rows(qa):
@@ -125,3 +136,14 @@ def test_rather_than_what_the_other_cells_hold(qa):
     assert answer.mode == "computed"
     assert row_names(answer) == {"Project temp", "Project flash"}
     cites_every_row(qa, answer)
+
+
+def test_how_many_of_a_measure_bigger_is_a_difference(qa):
+    for question in ("Roughly how many petaflops bigger is Orca than Pike, going by the "
+                     "approximate figures in the machines table?",
+                     "How many petaflops more does Orca have than Pike?"):
+        answer = qa.ask(question)
+        assert answer.mode == "computed" and answer.computation["aggregate"] == "difference"
+        assert answer.short.text == "880 PF", question
+        assert row_names(answer) == {"Orca", "Pike"}
+        cites_every_row(qa, answer)

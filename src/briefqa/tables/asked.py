@@ -26,7 +26,13 @@ _DIFFERENCE = re.compile(rf"\bhow (?:many|much) (?:{_MORE}|extra|additional)\b|"
                          r"(?:have|get|offer|give)\s+(?:above|over|beyond)\s+(?![~<>]?\d)|"
                          # "how many petaflops ahead of Leonardo is LUMI?", "how far behind"
                          r"\bhow (?:many|much|far) (?:[\w-]+\s+){0,2}?(?:ahead of|behind)\s+"
-                         r"(?![~<>]?\d)", re.I)
+                         r"(?![~<>]?\d)|"
+                         # "how many petaflops bigger is JUPITER than LUMI", "how many GB more
+                         # does scratch hold than home": so much of a measure more
+                         rf"\bhow (?:many|much) (?P<measured>[\w-]+) (?:{_MORE})\s+(?:is|are|was|"
+                         r"were|does|"
+                         r"do|did|has|have|can|could|will|would)\b(?=[^?]{1,80}?\bthan\b)",
+                         re.I)
 # "How many times more files can scratch hold than home?", "what is the ratio of ...": the
 # first figure divided by the second (not a difference, nor "times" as a duration)
 _RATIO = re.compile(rf"\bhow many times (?P<word>{_MORE}|as (?:much|many|big|large|long|fast|"
@@ -178,7 +184,8 @@ _GENERIC = frozenset(words("one ones thing things item items entry entries row r
                            "value number amount total kind type sort name names count "
                            "list table tables file csv document map guide page variant variants "
                            "configuration configurations flavour flavours flavor flavors "
-                           "piece pieces element elements different distinct"))
+                           "piece pieces element elements different distinct approximate "
+                           "estimated"))
 _ABBREVIATIONS = {"maximum": "max", "minimum": "min", "number": "no", "num": "no",
                   "january": "jan", "february": "feb", "march": "mar", "april": "apr",
                   "june": "jun", "july": "jul", "august": "aug", "september": "sep",
@@ -426,7 +433,8 @@ def asked(question: str, groups_counted: bool = True) -> Asked:
         intent = "difference"
         match = _DIFFERENCE.search(text)
         dimension = _ADJECTIVE_DIMENSION.get(match.group().lower().split()[-1])
-        attribute = _phrase_after(text, match.end())
+        attribute = sorted(keywords(match.group("measured"))) if match.group("measured") \
+            else _phrase_after(text, match.end())  # "how many petaflops bigger is ..."
     elif _APART.search(text):
         intent, match = "difference", _APART.search(text)
         attribute = sorted(keywords(match.group("what") or ""))
