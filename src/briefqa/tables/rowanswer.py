@@ -174,7 +174,7 @@ def holds_what_is_set_aside(question: str, cells: list[tuple[str, str]]) -> str 
     """The cell of the row that holds what the question sets aside ("Which hub isn't located
     in Chile?" of a row whose country is "Chile"): a row the question excludes is no answer to
     it; else None. Each thing set aside ("in Chile or Norway": both) is read from its first
-    words, the longest run of them that a cell holds as whole words."""
+    words, the longest run of them that a cell, or a part of it, says whole."""
     from ..lexical import STOPWORDS
 
     for match in _SET_ASIDE.finditer(question):
@@ -186,9 +186,21 @@ def holds_what_is_set_aside(question: str, cells: list[tuple[str, str]]) -> str 
             for n in range(min(len(tokens), 5), 0, -1):
                 if tokens[n - 1].lower() in STOPWORDS or len("".join(tokens[:n])) < 3:
                     continue
-                phrase = re.compile(r"(?<![\w-])" + r"\s+".join(map(re.escape, tokens[:n])) +
-                                    r"(?![\w-])", re.I)
-                held = next((value for _name, value in cells if phrase.search(value)), None)
+                phrase = re.compile(r"\s+".join(map(re.escape, tokens[:n])), re.I)
+                held = next((value for value in _cell_parts(cells) if phrase.fullmatch(value)),
+                            None)
                 if held is not None:
                     return held
     return None
+
+
+def _cell_parts(cells: list[tuple[str, str]]) -> list[str]:
+    """What a row's cells name: each cell whole, and its parts between commas, slashes,
+    brackets or "and" ("DAMA Tecnopolo, Bologna": DAMA Tecnopolo, Bologna); not a few
+    words inside a note ("accelerated GPU" of "... with an accelerated GPU partition")."""
+    parts = []
+    for _name, value in cells:
+        parts.append(value.strip())
+        parts.extend(p for p in re.split(r"\s*[,;/()|+]\s*|\s+(?:and|or|&)\s+", value)
+                     if p and p != value)
+    return parts
