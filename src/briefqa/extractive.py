@@ -340,6 +340,11 @@ class ExtractiveAnswerer:
             if missing:
                 step.did += f"; passages: of the two things compared, none speaks of “{missing}”"
                 return self._passages(question, evidence, index)
+            unstated = figure_unstated(question.text, [index.units[s.unit_id]
+                                                       for s in chosen])
+            if unstated:
+                step.did += f"; passages: {unstated}"
+                return self._passages(question, evidence, index)
         citations = [_citation(n + 1, s, index) for n, s in enumerate(chosen)]
         text = " ".join(f"{_as_sentence(c.quote)} [{c.id}]" for c in citations)
         return Answer(question.text, text, True, citations, confidence=evidence.confidence,
@@ -595,6 +600,28 @@ def antecedent_before(evidence: Evidence, index: IndexData) -> ScoredCandidate |
     if known is not None:
         return dataclasses.replace(known, notes=[*known.notes, note])
     return ScoredCandidate(Hit(before, 0.0, 0.0, 0.0), {}, 0.0, 0.0, [note])
+
+
+# Figures: a measure asked for is stated, and of the thing asked about
+
+def figure_unstated(question: str, units: list) -> str | None:
+    """Why the answer's sentences do not give the figure asked for, though likely: no figure
+    in the units of the measure asked ("how long does the helpdesk take": "a few
+    person-days" of help), or, in a sentence that enumerates several things with their
+    own terms, the figures are of the others ("how many GPU hours with Playground access":
+    Fast Lane's 50,000); None when they may give it."""
+    from .question import figure_of_another_item, measure_unstated
+
+    measure = measure_unstated(question, [u.text for u in units])
+    if measure:
+        return f"no figure of the measure asked ({measure}) is stated"
+    for unit in units[:1]:
+        if unit.kind == "table_row":
+            continue  # a row's figures are its own (see `tables.rowanswer`)
+        named = figure_of_another_item(question, unit.text)
+        if named:
+            return f"the sentence's figures of the measure asked are not those of “{named}”"
+    return None
 
 
 # Comparisons: both things compared spoken of

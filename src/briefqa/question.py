@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -171,12 +172,21 @@ _MEASURES = {
     "storage": (r"storage|memory|disk",
                 r"bytes|terabytes|petabytes|gigabytes",
                 r"\b\d[\d,.]*\s*(?:[KMGTPE]i?B)\b|\b(?:kilo|mega|giga|tera|peta|exa)?bytes\b"),
+    # an allocation of machine time ("50,000 GPU hours"), which is no duration
+    "allocation": (r"(?:gpu|node|core|cpu)[- ]?(?:hours?|time)",
+                   r"(?:gpu|node|core|cpu)[- ]?hours?",
+                   r"\b(?:GPU|GCD|node|core|CPU)[- ]?hours?\b"),
     "time": (r"long|longest|shortest|time|duration|period",
              r"days|weeks|months|years|hours|minutes",
-             r"\b(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?)\b"),
+             # not "a few person-days" (work), nor "GPU hours" (an allocation)
+             r"(?<!person-)(?<!person )(?<!man-)(?<!GPU-)(?<!GPU )(?<!GCD-)(?<!GCD )"
+             r"(?<!node-)(?<!node )(?<!core-)(?<!core )(?<!CPU-)(?<!CPU )"
+             r"\b(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?)\b|"
+             r"\b\d+(?:\.\d+)?\s*(?:h|hrs?|mins?|secs?|d)\b|\b\d{1,2}:\d\d(?::\d\d)?\b"),
     "compute": (r"performance|petaflop figure|flops figure",
                 r"petaflops?|exaflops?|teraflops?|flops",
-                r"\b\d[\d,.]*\s*(?:[TPE]F(?:LOPS)?|[TPE]flops)\b|\b(?:tera|peta|exa)?flops?\b"),
+                r"\b\d[\d,.]*\s*(?:[TPE]F(?:LOPS)?|[TPE]flops|[TPE]Flop/s)(?![\w])|"
+                r"\b(?:tera|peta|exa)?flops?\b"),
     # A place in a ranking: "#9", "9th", "ranked 9", "number 9"; "top 10" is no rank.
     "rank": (r"rank|ranking|ranked",
              r"",
@@ -224,6 +234,58 @@ def asked_measure(question: str) -> str | None:
 
 def states_measure(measure: str, text: str) -> bool:
     return re.search(_MEASURES[measure][2], without_urls(text), re.I) is not None
+
+
+# The measures an answer cannot give without a figure in their units ("how long": a time; not
+# money, which may be "free", nor a rank)
+_STATED_IN_UNITS = frozenset({"allocation", "time", "storage", "compute", "power"})
+
+
+def measure_unstated(question: str, texts: list[str]) -> str | None:
+    """The measure the question asks for ("how long does the helpdesk take": a time), when
+    none of the answer's sentences states a figure in its units ("a few person-days" of
+    help is work, not time); else None."""
+    measure = asked_measure(question)
+    if measure not in _STATED_IN_UNITS or any(states_measure(measure, t) for t in texts):
+        return None
+    return measure
+
+
+# The items of an enumeration in one sentence, each a thing with its own terms: "Playground
+# access which grants ..., fast lane which grants up to 50,000 GPU hours ..., and large-scale
+# access which involves ..." (not "3, 6, or 12 months": no item begins at a figure)
+_ITEMS = re.compile(r"\s*[;:]\s+|,\s+(?!(?:and\s+|or\s+)?[\d~<>])(?:and\s+|or\s+)?|"
+                    r"\s+(?:and|while|whereas)\s+"
+                    r"(?![\d~<>])", re.I)
+_ITEM = re.compile(r"^\W*(?:and\s+|or\s+)?(?P<name>(?:[\w-]+\s+){0,3}?[\w-]+)\s+(?:which|that|"
+                   r"who|offering|granting|giving|providing)\b", re.I)
+
+
+def figure_of_another_item(question: str, text: str) -> str | None:
+    """For a question that asks for a measure of one thing ("How many GPU hours do you get
+    with Playground access?"), of a sentence that enumerates three things or more, each
+    with its own terms ("X which ..., Y which ..., and Z which ..."): the words naming the
+    thing asked about when they name an item with no figure of that measure while other
+    items have one (Fast Lane's); else None. A word names an item when no other item of
+    the sentence says it ("access" is said of them all)."""
+    measure = asked_measure(question)
+    if measure is None or measure == "rank":
+        return None
+    items = [(match.group("name"), part) for part in _ITEMS.split(without_urls(text))
+             if (match := _ITEM.match(part))]
+    if len(items) < 3:
+        return None
+    figured = [n for n, (_, part) in enumerate(items) if states_measure(measure, part)]
+    if not figured or len(figured) == len(items):
+        return None
+    asking = set(words(" ".join(_MEASURES[measure][:2])))  # "GPU hours": the measure
+    asked = {w for w in words(question) if w not in STOPWORDS and w not in asking}
+    said = Counter(w for _, part in items for w in set(words(part)))
+    naming = [set(words(name)) & {w for w in asked if said[w] == 1} for name, _ in items]
+    if any(naming[n] for n in figured):
+        return None
+    elsewhere = [named for named in naming if named]
+    return " ".join(sorted(elsewhere[0])) if elsewhere else None
 
 
 class CountedCheck:
