@@ -3,7 +3,8 @@
 asserted, when it states no figure in the units of the measure asked ("how long does the
 helpdesk take?" of "a few person-days" of help), or when it enumerates several things with
 their own terms and the figures are the others' ("how many GPU hours with the trial tier?" of
-a sentence where only the fast and the large tiers have GPU hours)."""
+a sentence where only the fast and the large tiers have GPU hours), or no day for "on what
+date" ("2025–2027 rolling cut-offs")."""
 
 from __future__ import annotations
 
@@ -25,6 +26,11 @@ answering of tickets.
 ## Storage
 
 Scratch files are removed after 30 days without access.
+
+## Calls
+
+The large call (2025–2027 rolling cut-offs) is open to companies. The small call closes on
+12 March 2026.
 """
 
 
@@ -63,3 +69,13 @@ def test_work_in_person_days_is_no_time(guide):
     assert "no figure of the measure asked (time)" in _compose(answer)
     answer = qa.ask("How long are scratch files kept without access?", answerer=forced)
     assert answer.status == "answered" and "30 days" in answer.text
+
+
+def test_a_day_asked_for_must_be_stated(guide):
+    qa, forced = guide
+    answer = qa.ask("On what exact date is the next rolling cut-off of the large call for "
+                    "companies?", answerer=forced)
+    assert answer.status == "passages"
+    assert "no day is stated" in _compose(answer)
+    answer = qa.ask("On what date does the small call close?", answerer=forced)
+    assert answer.status == "answered" and "12 March 2026" in answer.text

@@ -607,14 +607,18 @@ def antecedent_before(evidence: Evidence, index: IndexData) -> ScoredCandidate |
 def figure_unstated(question: str, units: list) -> str | None:
     """Why the answer's sentences do not give the figure asked for, though likely: no figure
     in the units of the measure asked ("how long does the helpdesk take": "a few
-    person-days" of help), or, in a sentence that enumerates several things with their
-    own terms, the figures are of the others ("how many GPU hours with Playground access":
-    Fast Lane's 50,000); None when they may give it."""
-    from .question import figure_of_another_item, measure_unstated
+    person-days" of help), no day for "on what date" ("2025–2027 rolling cut-offs"), or, in
+    a sentence that enumerates several things with their own terms, the figures are of the
+    others ("how many GPU hours with Playground access": Fast Lane's 50,000); None when
+    they may give it."""
+    from .question import brings_new, expected_kind, figure_of_another_item, measure_unstated
 
     measure = measure_unstated(question, [u.text for u in units])
     if measure:
         return f"no figure of the measure asked ({measure}) is stated"
+    if expected_kind(question) == "day" and not any(brings_new("day", question, u.text)
+                                                    for u in units):
+        return "no day is stated, and the question asks for one"  # "2025–2027 cut-offs"
     for unit in units[:1]:
         if unit.kind == "table_row":
             continue  # a row's figures are its own (see `tables.rowanswer`)
