@@ -340,6 +340,11 @@ class ExtractiveAnswerer:
             if missing:
                 step.did += f"; passages: of the two things compared, none speaks of “{missing}”"
                 return self._passages(question, evidence, index)
+            unquoted = document_not_quoted(question.text, [index.units[s.unit_id].source
+                                                           for s in chosen], index)
+            if unquoted:
+                step.did += f"; passages: {unquoted}"
+                return self._passages(question, evidence, index)
             unstated = figure_unstated(question.text, [index.units[s.unit_id]
                                                        for s in chosen])
             if unstated:
@@ -600,6 +605,22 @@ def antecedent_before(evidence: Evidence, index: IndexData) -> ScoredCandidate |
     if known is not None:
         return dataclasses.replace(known, notes=[*known.notes, note])
     return ScoredCandidate(Hit(before, 0.0, 0.0, 0.0), {}, 0.0, 0.0, [note])
+
+
+# Documents: each document a question names is quoted
+
+def document_not_quoted(question: str, sources: list[str], index: IndexData) -> str | None:
+    """For a question (or a part of one) that says which documents it asks of ("Who runs
+    PIAST according to the brief?", "... and how does the map characterise it?"): one the
+    answer quotes nothing of, so that an answer from another document is shown as
+    passages; None when each is quoted, or none is named."""
+    from .question import documents_named
+
+    for named in documents_named(question, index):
+        if not named & set(sources):
+            title = index.documents[sorted(named)[0]].title
+            return f"the question asks of “{title}”, which the answer does not quote"
+    return None
 
 
 # Figures: a measure asked for is stated, and of the thing asked about

@@ -76,6 +76,24 @@ def is_referenced(references: list[set[str]], index: IndexData, unit_id: int) ->
     return any(reference <= described for reference in references)
 
 
+def documents_named(question: str, index: IndexData) -> list[frozenset[str]]:
+    """The documents each reference of the question names ("according to the brief, and how
+    does the map ..."), as the sets of their sources, when they are not the same ones, nor
+    all the documents; else []. A reference names the documents whose path or title hold
+    all its words ("the map": the map's page and its CSV files)."""
+    named = []
+    for match in _NAMES_DOCUMENT.finditer(question):
+        reference = set(words(match.group(1)))
+        sources = frozenset(source for source, document in index.documents.items()
+                            if reference <= set(words(" ".join((
+                                source.replace("/", " ").replace("_", " "), document.title)))))
+        if sources and sources not in named and len(sources) < len(index.documents):
+            named.append(sources)
+    if any(a & b for n, a in enumerate(named) for b in named[n + 1:]):
+        return []
+    return named
+
+
 # Nouns that ask for a name in any corpus; each corpus adds the kinds of thing its tables name
 # (`IndexData.named_kinds`).
 _NAMED_KINDS = frozenset(words("country countries city cities company companies organisation "
