@@ -3,8 +3,10 @@
 asserted, when it states no figure in the units of the measure asked ("how long does the
 helpdesk take?" of "a few person-days" of help), or when it enumerates several things with
 their own terms and the figures are the others' ("how many GPU hours with the trial tier?" of
-a sentence where only the fast and the large tiers have GPU hours), or no day for "on what
-date" ("2025–2027 rolling cut-offs")."""
+a sentence where only the fast and the large tiers have GPU hours); no day for "on what
+date" ("2025–2027 rolling cut-offs"), no number beyond the question's own for "how many", no
+price for "how much does it cost" (but "free of charge" is one); or when the sentence only
+announces what follows it ("... these three levels:")."""
 
 from __future__ import annotations
 
@@ -31,6 +33,23 @@ Scratch files are removed after 30 days without access.
 
 The large call (2025–2027 rolling cut-offs) is open to companies. The small call closes on
 12 March 2026.
+
+## Prices
+
+The trial tier is free of charge for every project. The large tier is priced by agreement with
+each company.
+
+## Nodes
+
+Jobs requesting 64 cores per node will never run on the GPU nodes.
+
+## Network
+
+The network of the cluster can be summarized as these three levels:
+
+- nodes in a chassis share one switch;
+- chassis in a cabinet are joined by copper cables;
+- cabinets are joined by optical cables.
 """
 
 
@@ -79,3 +98,29 @@ def test_a_day_asked_for_must_be_stated(guide):
     assert "no day is stated" in _compose(answer)
     answer = qa.ask("On what date does the small call close?", answerer=forced)
     assert answer.status == "answered" and "12 March 2026" in answer.text
+
+
+def test_a_number_asked_for_must_be_more_than_the_question_s_own(guide):
+    qa, forced = guide
+    answer = qa.ask("My job requests 64 cores per node and never starts on the GPU nodes. How "
+                    "many cores per node can jobs use there?", answerer=forced)
+    assert answer.status == "passages"
+    assert "no number is stated beyond the question's own" in _compose(answer)
+
+
+def test_a_price_asked_for_must_be_stated(guide):
+    qa, forced = guide
+    answer = qa.ask("How much does the large tier cost a company?", answerer=forced)
+    assert answer.status == "passages"
+    assert "no figure of the measure asked (money)" in _compose(answer)
+    answer = qa.ask("How much does the trial tier cost a project?", answerer=forced)
+    assert answer.status == "answered" and "free of charge" in answer.text
+
+
+def test_a_sentence_that_announces_what_follows_is_no_answer_alone(guide):
+    qa, forced = guide
+    answer = qa.ask("The network is described in three levels. What makes up each level?",
+                    answerer=forced)
+    assert answer.status == "passages"
+    assert "announces what follows" in _compose(answer)
+    assert any(c.quote.endswith("these three levels:") for c in answer.citations)

@@ -625,11 +625,18 @@ def document_not_quoted(question: str, sources: list[str], index: IndexData) -> 
 
 # Figures: a measure asked for is stated, and of the thing asked about
 
+# A sentence that ends by pointing at what follows it: "... can be summarized as these three
+# ranks:", "... as follows:"
+_ANNOUNCES = re.compile(r"\b(?:these|the following|as follows|below|following)\b[^.:;]{0,40}:\s*$",
+                        re.I)
+
+
 def figure_unstated(question: str, units: list) -> str | None:
     """Why the answer's sentences do not give the figure asked for, though likely: no figure
     in the units of the measure asked ("how long does the helpdesk take": "a few
-    person-days" of help), no day for "on what date" ("2025–2027 rolling cut-offs"), or, in
-    a sentence that enumerates several things with their own terms, the figures are of the
+    person-days" of help), no day for "on what date" ("2025–2027 rolling cut-offs") nor a
+    number of its own for "how many", the best sentence only announcing what follows it, or,
+    in a sentence that enumerates several things with their own terms, the figures are of the
     others ("how many GPU hours with Playground access": Fast Lane's 50,000); None when
     they may give it."""
     from .question import brings_new, expected_kind, figure_of_another_item, measure_unstated
@@ -637,9 +644,16 @@ def figure_unstated(question: str, units: list) -> str | None:
     measure = measure_unstated(question, [u.text for u in units])
     if measure:
         return f"no figure of the measure asked ({measure}) is stated"
-    if expected_kind(question) == "day" and not any(brings_new("day", question, u.text)
-                                                    for u in units):
-        return "no day is stated, and the question asks for one"  # "2025–2027 cut-offs"
+    kind = expected_kind(question)
+    if kind == "number" and not re.search(r"\bhow many\b", question, re.I):
+        kind = None  # "how long": "a few days" may answer it
+    if kind in ("day", "number") and not any(brings_new(kind, question, u.text)
+                                             for u in units):
+        # "2025–2027 rolling cut-offs" for a day; "Jobs requesting 64 cores/node will never
+        # run" for how many cores jobs can use, 64 being the question's own
+        return f"no {kind} is stated beyond the question's own, and it asks for one"
+    if _ANNOUNCES.search(units[0].text):
+        return "the best sentence only announces what follows it"
     for unit in units[:1]:
         if unit.kind == "table_row":
             continue  # a row's figures are its own (see `tables.rowanswer`)

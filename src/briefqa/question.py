@@ -254,9 +254,11 @@ def states_measure(measure: str, text: str) -> bool:
     return re.search(_MEASURES[measure][2], without_urls(text), re.I) is not None
 
 
-# The measures an answer cannot give without a figure in their units ("how long": a time; not
-# money, which may be "free", nor a rank)
-_STATED_IN_UNITS = frozenset({"allocation", "time", "storage", "compute", "power"})
+# The measures an answer cannot give without a figure in their units ("how long": a time;
+# money, or that it is free; not a rank)
+_STATED_IN_UNITS = frozenset({"allocation", "time", "storage", "compute", "power", "money"})
+_FREE = re.compile(r"\b(?:free(?: of charge)?|no (?:cost|charge|fee)s?|without (?:cost|charge)|"
+                   r"not (?:charged|billed)|cost-free)\b", re.I)
 
 
 def measure_unstated(question: str, texts: list[str]) -> str | None:
@@ -266,6 +268,8 @@ def measure_unstated(question: str, texts: list[str]) -> str | None:
     measure = asked_measure(question)
     if measure not in _STATED_IN_UNITS or any(states_measure(measure, t) for t in texts):
         return None
+    if measure == "money" and any(_FREE.search(t) for t in texts):
+        return None  # "access is free of charge": a price
     return measure
 
 
