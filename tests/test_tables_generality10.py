@@ -16,7 +16,9 @@
 - "a retention period counted in days rather than tied to a lifetime": the words after
   "rather than" say what the column's other cells hold, the rows the condition sets aside;
 - "roughly how many petaflops bigger is Orca than Pike, going by the approximate figures?": a
-  difference (so much of a measure more), and "approximate figures" name no column."""
+  difference (so much of a measure more), and "approximate figures" name no column;
+- the answer step's check of one row for "how many X": a row that names X but gives no number
+  of it ("interactive CPU/GPU nodes and 10 PB storage" for how many GPU nodes) is no answer."""
 
 from __future__ import annotations
 
@@ -147,3 +149,14 @@ def test_how_many_of_a_measure_bigger_is_a_difference(qa):
         assert answer.short.text == "880 PF", question
         assert row_names(answer) == {"Orca", "Pike"}
         cites_every_row(qa, answer)
+
+
+def test_a_row_that_names_what_is_counted_without_a_number_of_it():
+    from briefqa.tables.rowanswer import counts_another_thing
+
+    notes = [("component", "Gaia"), ("notes", "interactive CPU/GPU nodes and 10 PB storage")]
+    assert counts_another_thing("How many GPU nodes does Gaia provide?", notes) == "GPU nodes"
+    counted = [("component", "Naples"), ("notes", "lists 340 GPUs and 28000 HPC cores")]
+    assert counts_another_thing("How many GPUs does Naples have?", counted) is None
+    column = [("Nodes", "1888"), ("Memory", "256 GiB")]
+    assert counts_another_thing("How many nodes have 256 GiB of memory?", column) is None

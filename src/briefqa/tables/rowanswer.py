@@ -155,9 +155,15 @@ def counts_another_thing(question: str, cells: list[tuple[str, str]]) -> str | N
         return None if states_measure(measure, text) else counted
     said = set(words(text))
     # "orgs" names organisations: a word of the row that begins the counted word names it
-    named = any(w == t or (len(t.rstrip("s")) >= 3 and w.startswith(t.rstrip("s")))
-                for w in words(counted) for t in said)
-    return None if named else counted
+    naming = [t for t in said for w in words(counted)
+              if w == t or (len(t.rstrip("s")) >= 3 and w.startswith(t.rstrip("s")))]
+    if not naming:
+        return counted
+    # ... and gives a number of it: "340 GPUs", "Nodes: 1888", not "interactive CPU/GPU nodes"
+    stems = "|".join(re.escape(t.rstrip("s")) for t in naming)
+    numbered = re.compile(rf"\d[\d,.]*\s*[kKM]?\s*(?:[\w/+-]+\s+){{0,2}}?(?:{stems})\w*\b|"
+                          rf"\b(?:{stems})\w*(?:\s+[\w/()-]+){{0,3}}:\s*[~<>]?\d", re.I)
+    return None if numbered.search(text) else counted
 
 
 # "isn't located in Chile", "not based at the DAMA Tecnopolo", "outside Chile", "other than
