@@ -17,6 +17,9 @@
   "rather than" say what the column's other cells hold, the rows the condition sets aside;
 - "roughly how many petaflops bigger is Orca than Pike, going by the approximate figures?": a
   difference (so much of a measure more), and "approximate figures" name no column;
+- "which of the disk storage areas (not object storage) has the largest quota?": the table
+  of the disk areas, though it has no row to set aside (object storage is a row of another
+  table), not the object storage table with its one row set aside;
 - the answer step's check of one row for "how many X": a row that names X but gives no number
   of it ("interactive CPU/GPU nodes and 10 PB storage" for how many GPU nodes) is no answer."""
 
@@ -61,6 +64,12 @@ STORAGE_MD = """# Storage
 | Project work  | 100 GB | Project lifetime |
 | Project temp  | 20 TB  | 90 days          |
 | Project flash | 1 TB   | 30 days          |
+
+## Object storage
+
+|                | Quota  | Retention        |
+| -------------- | ------ | ---------------- |
+| Object storage | 150 TB | Project lifetime |
 """
 
 MACHINES_MD = """# Machines of the network
@@ -160,3 +169,11 @@ def test_a_row_that_names_what_is_counted_without_a_number_of_it():
     assert counts_another_thing("How many GPUs does Naples have?", counted) is None
     column = [("Nodes", "1888"), ("Memory", "256 GiB")]
     assert counts_another_thing("How many nodes have 256 GiB of memory?", column) is None
+
+
+def test_not_what_another_table_holds(qa):
+    answer = qa.ask("Which of the disk storage areas (not object storage) has the largest "
+                    "quota?")
+    assert answer.mode == "computed" and answer.computation["aggregate"] == "max"
+    assert row_names(answer) == {"Project temp"}  # 20 TB, not object storage's 150 TB
+    cites_every_row(qa, answer)

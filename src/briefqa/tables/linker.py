@@ -142,6 +142,7 @@ class Linker:
         self._values = {t.name: [[(v, [x.low for x in tokenize(v)], squash(v)) for v in c.values]
                                  for c in t.columns] for t in self.tables}
         self._words = {t.name: self._all_words(t) for t in self.tables}
+        self._held: dict[str, frozenset[str]] = {}  # `_title_and_cells`, on first use
         self._lists = {t.name: self.entity_words(t) for t in self.tables}  # what each lists
         self._everything_listed = set().union(*self._lists.values()) if self._lists else set()
         # The folders a table's document sits in ("lumi-userguide/storage"): they name the
@@ -406,7 +407,21 @@ class Linker:
     def _opposed(self, plan: Plan, negated: set[str]) -> bool:
         """Whether the plan keeps the rows of a kind its title sets against a kind the
         question negates ("not operational yet" and a filter on "incoming" in a table of
-        systems "(operational & incoming)")."""
+        systems "(operational & incoming)"), or its tables hold none of what is negated,
+        which another table holds ("the disk storage areas (not object storage)": the table
+        of disk areas, beside the table of object storage)."""
+        for t in self.tables:  # read once a table, where a negation asks for them
+            if t.name not in self._held:
+                self._held[t.name] = _title_and_cells(t)
+        by_name = {t.name: t for t in self.tables}
+        kin = {m.name for t in plan.tables for m in self.catalog.family(by_name[t])}
+        own = set().union(*[self._held[t] for t in plan.tables])
+        wanted = negated - GENERIC_STEMS
+        # ... a row of a table of another family names it whole ("Object storage"; not "GPU
+        # memory", of a family of tables of options, see `_choose_members`)
+        if wanted - own and any(wanted <= keywords(name) for t in self.tables if t.name not in kin
+                                for name in t.columns[0].values[:1000] if t.columns):
+            return True
         for table in plan.tables:
             kinds = self._kinds[table]
             against = set().union(*[kinds.get(w, set()) for w in negated])
@@ -645,6 +660,11 @@ class Linker:
             if v.rows and v.kind != "contains" and not _named_elsewhere(v, excluded, mentioned):
                 filters.append(Filter((v.column,), "excludes", v.needle,
                                       said=question[v.start:v.end]))
+        if any(f.operator == "excludes" and all(
+                c.position == 0 and all(fold(str(f.value)) in fold(name)
+                                        for name in m.table.columns[0].values)
+                for c in f.columns for m in tls if m.table.name == c.table) for f in filters):
+            return None  # "(not object storage)" of the object storage table: none of it
         lead = _exclusion_lead(question, what.excluded_from, excluded)
         if what.excluded_from is not None and not any(f.operator == "excludes"
                                                       for f in filters):
@@ -1992,6 +2012,17 @@ class Linker:
 
 
 # "How many GPUs does a LUMI-G node have?": the thing whose figure a count may ask for
+def _title_and_cells(table: TableInfo) -> frozenset[str]:
+    """The words a table itself holds: its title's, its columns' names and its cells' (of its
+    first thousand rows)."""
+    held = keywords(table.title)
+    for column in table.columns:
+        held |= keywords(column.name)
+        for value in column.values[:1000]:
+            held |= keywords(value)
+    return frozenset(held)
+
+
 # "How many CPU cores per node ...", "how many GPUs on each node": so many of one thing for
 # each of another, a figure some row states, never the number of rows that meet conditions
 _PER_UNIT = re.compile(
