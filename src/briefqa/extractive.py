@@ -27,7 +27,7 @@ from .evidence.verifier import candidate_text
 from .figures import figure_near, short_span
 from .howto import added_after, command_after, same_paragraph
 from .lexical import fold, words
-from .question import Question, asks_several
+from .question import Question, another_namesake, asks_several
 from .retrieve import Hit, Retrieved, cite
 from .settings import Settings
 from .store import IndexData
@@ -344,6 +344,12 @@ class ExtractiveAnswerer:
                                                            for s in chosen], index)
             if unquoted:
                 step.did += f"; passages: {unquoted}"
+                return self._passages(question, evidence, index)
+            namesake = another_namesake(question.text, [index.units[s.unit_id].text
+                                                        for s in chosen])
+            if namesake:
+                step.did += (f"; passages: the answer speaks of {namesake[1]}, not of the "
+                             f"{namesake[0]} asked about")
                 return self._passages(question, evidence, index)
             unstated = figure_unstated(question.text, [index.units[s.unit_id]
                                                        for s in chosen])

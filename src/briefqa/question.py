@@ -94,6 +94,26 @@ def documents_named(question: str, index: IndexData) -> list[frozenset[str]]:
     return named
 
 
+# A code-like name with a short suffix: "LUMI-C", "LUMI-G", "LUMI-P"
+_CODE_NAME = re.compile(r"\b([A-Z][A-Z0-9]+)-([A-Z0-9]{1,3})\b")
+
+
+def another_namesake(question: str, texts: list[str]) -> tuple[str, str] | None:
+    """(asked, said) when the question names a thing by a code-like name ("the LUMI-C
+    partition") that the answer's sentences never say, while they name a sibling of it, the
+    same name with another suffix ("LUMI-G"): the answer speaks of another thing; else
+    None."""
+    said = " ".join(texts)
+    for match in _CODE_NAME.finditer(question):
+        if re.search(rf"\b{re.escape(match.group(0))}\b", said, re.I):
+            continue
+        sibling = next((m.group(0) for m in _CODE_NAME.finditer(said)
+                        if m.group(1) == match.group(1) and m.group(2) != match.group(2)), None)
+        if sibling:
+            return match.group(0), sibling
+    return None
+
+
 # Nouns that ask for a name in any corpus; each corpus adds the kinds of thing its tables name
 # (`IndexData.named_kinds`).
 _NAMED_KINDS = frozenset(words("country countries city cities company companies organisation "

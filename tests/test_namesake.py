@@ -1,0 +1,40 @@
+"""An answer about a sibling of the thing asked about is not asserted
+(`briefqa.question.another_namesake`): "What is the HPL performance of TARN-C?" is not answered
+by the sentence that gives TARN-G's, said in the trace; the sentence about TARN-G answers
+the question about TARN-G."""
+
+from __future__ import annotations
+
+import pytest
+
+GUIDE = """# The Tarn system
+
+## Partitions
+
+The measured HPL performance of TARN-G is 380 petaflops. TARN-C has 1,500 CPU nodes with 256 GB
+of memory each. Both partitions share the TARN-P file system.
+"""
+
+
+@pytest.fixture(scope="module")
+def guide(tmp_path_factory):
+    from briefqa import Assistant
+
+    corpus = tmp_path_factory.mktemp("namesake")
+    (corpus / "tarn.md").write_text(GUIDE, encoding="utf-8")
+    qa = Assistant.open(corpus_dir=corpus, index_dir=tmp_path_factory.mktemp("index"))
+    return qa, qa.forced_answerer()
+
+
+def test_the_sibling_s_figure_is_not_asserted(guide):
+    qa, forced = guide
+    answer = qa.ask("What is the measured HPL performance of TARN-C?", answerer=forced)
+    assert answer.status == "passages" and not answer.grounded
+    compose = next(s for s in answer.trace if s.stage == "compose").did
+    assert "speaks of TARN-G, not of the TARN-C asked about" in compose
+
+
+def test_the_thing_asked_about_answers(guide):
+    qa, forced = guide
+    answer = qa.ask("What is the measured HPL performance of TARN-G?", answerer=forced)
+    assert answer.status == "answered" and "380 petaflops" in answer.text
