@@ -5,7 +5,8 @@ helpdesk take?" of "a few person-days" of help), or when it enumerates several t
 their own terms and the figures are the others' ("how many GPU hours with the trial tier?" of
 a sentence where only the fast and the large tiers have GPU hours); no day for "on what
 date" ("2025–2027 rolling cut-offs"), no number beyond the question's own for "how many", no
-price for "how much does it cost" (but "free of charge" is one); or when the sentence only
+price for "how much does it cost" (but "free of charge" is one), nor one in the currency
+asked ("in euros" of "£40 million"); or when the sentence only
 announces what follows it ("... these three levels:")."""
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ The large call (2025–2027 rolling cut-offs) is open to companies. The small ca
 ## Prices
 
 The trial tier is free of charge for every project. The large tier is priced by agreement with
-each company.
+each company. The new hub in Leeds cost £40 million to build.
 
 ## Nodes
 
@@ -124,3 +125,12 @@ def test_a_sentence_that_announces_what_follows_is_no_answer_alone(guide):
     assert answer.status == "passages"
     assert "announces what follows" in _compose(answer)
     assert any(c.quote.endswith("these three levels:") for c in answer.citations)
+
+
+def test_a_price_in_the_currency_asked(guide):
+    qa, forced = guide
+    answer = qa.ask("What did the new hub in Leeds cost to build, in euros?", answerer=forced)
+    assert answer.status == "passages"
+    assert "the question asks in euros" in _compose(answer)
+    answer = qa.ask("What did the new hub in Leeds cost to build?", answerer=forced)
+    assert answer.status == "answered" and "£40 million" in answer.text

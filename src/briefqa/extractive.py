@@ -645,11 +645,20 @@ def figure_unstated(question: str, units: list) -> str | None:
     in a sentence that enumerates several things with their own terms, the figures are of the
     others ("how many GPU hours with Playground access": Fast Lane's 50,000); None when
     they may give it."""
-    from .question import brings_new, expected_kind, figure_of_another_item, measure_unstated
+    from .question import (
+        brings_new,
+        currency_unstated,
+        expected_kind,
+        figure_of_another_item,
+        measure_unstated,
+    )
 
     measure = measure_unstated(question, [u.text for u in units])
     if measure:
         return f"no figure of the measure asked ({measure}) is stated"
+    currency = currency_unstated(question, [u.text for u in units])
+    if currency:
+        return f"the question asks in {currency}; the answer states another currency"
     kind = expected_kind(question)
     if kind == "number" and not re.search(r"\bhow many\b", question, re.I):
         kind = None  # "how long": "a few days" may answer it

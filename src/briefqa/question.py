@@ -293,6 +293,25 @@ def measure_unstated(question: str, texts: list[str]) -> str | None:
     return measure
 
 
+# A currency a question asks in ("worth in euros"): no rate converts another one here
+_CURRENCIES = {"euro": r"€|\beuros?\b|\bEUR\b", "dollar": r"\$|\bdollars?\b|\bUSD\b",
+               "pound": r"£|\bpounds?\b|\bGBP\b"}
+
+
+def currency_unstated(question: str, texts: list[str]) -> str | None:
+    """The currency a question asks in ("What is the investment worth in euros?") when the
+    answer states money only in others ("£750 million"); else None."""
+    asked = re.search(r"\bin (euros?|dollars?|pounds?)\b", question, re.I)
+    if asked is None:
+        return None
+    currency = asked.group(1).lower().rstrip("s")
+    said = " ".join(texts)
+    if re.search(_CURRENCIES[currency], said, re.I) or not any(
+            re.search(p, said, re.I) for c, p in _CURRENCIES.items() if c != currency):
+        return None
+    return currency + "s"
+
+
 # The items of an enumeration in one sentence, each a thing with its own terms: "Playground
 # access which grants ..., fast lane which grants up to 50,000 GPU hours ..., and large-scale
 # access which involves ..." (not "3, 6, or 12 months": no item begins at a figure)
