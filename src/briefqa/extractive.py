@@ -345,6 +345,10 @@ class ExtractiveAnswerer:
             if unquoted:
                 step.did += f"; passages: {unquoted}"
                 return self._passages(question, evidence, index)
+            if evidence.context.asks_reason and advice_for_reason(
+                    [index.units[s.unit_id].text for s in chosen]):
+                step.did += "; passages: the sentences give advice, not the reason asked for"
+                return self._passages(question, evidence, index)
             namesake = another_namesake(question.text, [index.units[s.unit_id].text
                                                         for s in chosen])
             if namesake:
@@ -581,6 +585,21 @@ def reason_after(evidence: Evidence, index: IndexData) -> ScoredCandidate | None
             if _POINTS_BACK.search(text) and GIVES_REASON.search(text):
                 return added_after(evidence, candidate, following, "gives the reason")
     return None
+
+
+# Advice: what to do or not to do, said to the reader ("it is strongly discouraged to install
+# ...", "you must allocate memory for it ...")
+_ADVICE = re.compile(r"\b(?:you|users?)\s+(?:must|should|need to|have to|are advised)\b|"
+                     r"\b(?:strongly\s+)?(?:discouraged|recommended|advised)\b|"
+                     r"^\W*(?:please|do not|don['’]t|avoid|make sure)\b", re.I)
+
+
+def advice_for_reason(texts: list[str]) -> bool:
+    """For a "why" question: do the answer's sentences only give advice ("it is strongly
+    discouraged to install Python packages directly to /project") and no reason (no
+    "because", "due to", ...)? The reason the reader asked for is elsewhere."""
+    said = " ".join(texts)
+    return bool(_ADVICE.search(said)) and not GIVES_REASON.search(said)
 
 
 # A sentence that cannot stand alone: it points back to the one before ("This means ...", "The
