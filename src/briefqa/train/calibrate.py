@@ -27,8 +27,9 @@ C = 1.0
 
 def observations(progress: bool = True, settings=None) -> list[dict]:
     """For every question of every calibration suite: the best candidate's log-odds and
-    margin (of the weakest part, for a question with parts), and whether the answer briefqa
-    would assert at any confidence is right."""
+    margin (of the weakest part, for a question with parts), whether the answer briefqa
+    would assert at any confidence is right, and whether it can be asserted at all (no check
+    of the answer step holds it back)."""
     rows = []
     for name, suite in suites("calibration").items():
         if not suite.available:
@@ -47,14 +48,24 @@ def observations(progress: bool = True, settings=None) -> list[dict]:
                 continue
             weakest = min(weighed, key=lambda d: d["confidence"])
             right = case.answerable and answer.grounded and _matches(case, answer.text)
+            # what a check of the answer step shows as passages whatever the confidence (a
+            # figure of another thing, another document ...) is never asserted
             rows.append({"suite": name, "id": case.id, "z": weakest["question_logit"],
-                         "right": bool(right), "answerable": case.answerable})
+                         "right": bool(right), "answerable": case.answerable,
+                         "assertable": bool(answer.grounded)})
     return rows
+
+
+def assertable(rows: list[dict]) -> list[dict]:
+    """The questions whose answer a high enough confidence asserts: the probability and the
+    threshold are of those; the others are passages at any confidence."""
+    return [r for r in rows if r.get("assertable", True)]
 
 
 def fit(rows: list[dict]) -> Calibration:
     from sklearn.linear_model import LogisticRegression
 
+    rows = assertable(rows)
     x = np.array([[r["z"]] for r in rows])
     y = np.array([r["right"] for r in rows])
     model = LogisticRegression(C=C, max_iter=1000).fit(x, y)
@@ -88,7 +99,7 @@ def suite_weights(rows: list[dict]) -> np.ndarray:
 def measured(rows: list[dict], calibration: Calibration, cut: float) -> dict:
     confidences = np.array([calibration.probability(r["z"]) for r in rows])
     right = np.array([r["right"] for r in rows])
-    asserted = confidences >= cut
+    asserted = (confidences >= cut) & np.array([r.get("assertable", True) for r in rows])
     answerable = max(1, sum(r["answerable"] for r in rows))
     unanswerable = [i for i, r in enumerate(rows) if not r["answerable"]]
     return {"questions": len(rows), "asserted": int(asserted.sum()),
@@ -96,6 +107,14 @@ def measured(rows: list[dict], calibration: Calibration, cut: float) -> dict:
             "coverage": round(float((right & asserted).sum() / answerable), 4),
             "abstention": round(float(np.mean([not asserted[i] for i in unanswerable])), 4)
             if unanswerable else None}
+
+
+def _cut(rows: list[dict], calibration: Calibration, target: float) -> float:
+    """The threshold over the answers that can be asserted, every suite weighing the same."""
+    kept = assertable(rows)
+    confidences = np.array([calibration.probability(r["z"]) for r in kept])
+    return threshold(confidences, np.array([r["right"] for r in kept]), target,
+                     suite_weights(kept))
 
 
 def calibrate(progress: bool = True, target: float = TARGET_PRECISION,
@@ -113,16 +132,11 @@ def calibrate(progress: bool = True, target: float = TARGET_PRECISION,
     for name in names:
         others = [r for r in rows if r["suite"] != name]
         calibration = fit(others)
-        confidences = np.array([calibration.probability(r["z"])
-                                for r in others])
-        cut = threshold(confidences, np.array([r["right"] for r in others]), target,
-                        suite_weights(others))
+        cut = _cut(others, calibration, target)
         left_out[name] = {"threshold": round(cut, 4),
                           **measured([r for r in rows if r["suite"] == name], calibration, cut)}
     calibration = fit(rows)
-    confidences = np.array([calibration.probability(r["z"]) for r in rows])
-    cut = threshold(confidences, np.array([r["right"] for r in rows]), target,
-                    suite_weights(rows))
+    cut = _cut(rows, calibration, target)
     model = load_model(str(path))
     record = dict(model.record)
     record["calibration"] = {
