@@ -27,7 +27,17 @@ from .evidence.verifier import candidate_text
 from .figures import figure_near, short_span
 from .howto import added_after, command_after, same_paragraph
 from .lexical import fold, words
-from .question import Question, another_namesake, asks_several
+from .question import (
+    Question,
+    another_namesake,
+    asks_several,
+    brings_new,
+    currency_unstated,
+    documents_named,
+    expected_kind,
+    figure_of_another_item,
+    measure_unstated,
+)
 from .retrieve import Hit, Retrieved, cite
 from .settings import Settings
 from .store import IndexData
@@ -334,36 +344,35 @@ class ExtractiveAnswerer:
             chosen = self.compose(evidence, index, most)
             step.did = f"{len(chosen)} sentence(s): " + ", ".join(
                 f"{s.probability:.2f}" + (f" ({s.notes[0]})" if s.notes else "") for s in chosen)
-            missing = side_not_spoken_of(question, [index.units[s.unit_id].text
-                                                    for s in chosen], index) \
-                if whole and not evidence.context.asks_reason else None
-            if missing:
-                step.did += f"; passages: of the two things compared, none speaks of “{missing}”"
-                return self._passages(question, evidence, index)
-            unquoted = document_not_quoted(question.text, [index.units[s.unit_id].source
-                                                           for s in chosen], index)
-            if unquoted:
-                step.did += f"; passages: {unquoted}"
-                return self._passages(question, evidence, index)
-            if evidence.context.asks_reason and advice_for_reason(
-                    [index.units[s.unit_id].text for s in chosen]):
-                step.did += "; passages: the sentences give advice, not the reason asked for"
-                return self._passages(question, evidence, index)
-            namesake = another_namesake(question.text, [index.units[s.unit_id].text
-                                                        for s in chosen])
-            if namesake:
-                step.did += (f"; passages: the answer speaks of {namesake[1]}, not of the "
-                             f"{namesake[0]} asked about")
-                return self._passages(question, evidence, index)
-            unstated = figure_unstated(question.text, [index.units[s.unit_id]
-                                                       for s in chosen])
-            if unstated:
-                step.did += f"; passages: {unstated}"
+            held_back = self._held_back(question, evidence, chosen, index, whole)
+            if held_back:
+                step.did += f"; passages: {held_back}"
                 return self._passages(question, evidence, index)
         citations = [_citation(n + 1, s, index) for n, s in enumerate(chosen)]
         text = " ".join(f"{_as_sentence(c.quote)} [{c.id}]" for c in citations)
         return Answer(question.text, text, True, citations, confidence=evidence.confidence,
                       status=ANSWERED)
+
+    @staticmethod
+    def _held_back(question: Question, evidence: Evidence, chosen: list[ScoredCandidate],
+                   index: IndexData, whole: bool) -> str | None:
+        """Why the composed sentences cannot answer, whatever the confidence (each check
+        below); None when they may."""
+        units = [index.units[s.unit_id] for s in chosen]
+        texts = [u.text for u in units]
+        if whole and not evidence.context.asks_reason:
+            missing = side_not_spoken_of(question, texts, index)
+            if missing:
+                return f"of the two things compared, none speaks of “{missing}”"
+        unquoted = document_not_quoted(question.text, [u.source for u in units], index)
+        if unquoted:
+            return unquoted
+        if evidence.context.asks_reason and advice_for_reason(texts):
+            return "the sentences give advice, not the reason asked for"
+        namesake = another_namesake(question.text, texts)
+        if namesake:
+            return f"the answer speaks of {namesake[1]}, not of the {namesake[0]} asked about"
+        return figure_unstated(question.text, units)
 
     def _passages(self, question: Question, evidence: Evidence, index: IndexData) -> Answer:
         """Where the documents speak of it: the likeliest passages, cited, not an answer."""
@@ -639,8 +648,6 @@ def document_not_quoted(question: str, sources: list[str], index: IndexData) -> 
     PIAST according to the brief?", "... and how does the map characterise it?"): one the
     answer quotes nothing of, so that an answer from another document is shown as
     passages; None when each is quoted, or none is named."""
-    from .question import documents_named
-
     for named in documents_named(question, index):
         if not named & set(sources):
             title = index.documents[sorted(named)[0]].title
@@ -664,36 +671,27 @@ def figure_unstated(question: str, units: list) -> str | None:
     in a sentence that enumerates several things with their own terms, the figures are of the
     others ("how many GPU hours with Playground access": Fast Lane's 50,000); None when
     they may give it."""
-    from .question import (
-        brings_new,
-        currency_unstated,
-        expected_kind,
-        figure_of_another_item,
-        measure_unstated,
-    )
-
-    measure = measure_unstated(question, [u.text for u in units])
+    texts = [u.text for u in units]
+    measure = measure_unstated(question, texts)
     if measure:
         return f"no figure of the measure asked ({measure}) is stated"
-    currency = currency_unstated(question, [u.text for u in units])
+    currency = currency_unstated(question, texts)
     if currency:
         return f"the question asks in {currency}; the answer states another currency"
     kind = expected_kind(question)
     if kind == "number" and not re.search(r"\bhow many\b", question, re.I):
         kind = None  # "how long": "a few days" may answer it
-    if kind in ("day", "number") and not any(brings_new(kind, question, u.text)
-                                             for u in units):
+    if kind in ("day", "number") and not any(brings_new(kind, question, t) for t in texts):
         # "2025–2027 rolling cut-offs" for a day; "Jobs requesting 64 cores/node will never
         # run" for how many cores jobs can use, 64 being the question's own
         return f"no {kind} is stated beyond the question's own, and it asks for one"
-    if _ANNOUNCES.search(units[0].text):
+    first = units[0]
+    if _ANNOUNCES.search(first.text):
         return "the best sentence only announces what follows it"
-    for unit in units[:1]:
-        if unit.kind == "table_row":
-            continue  # a row's figures are its own (see `tables.rowanswer`)
-        named = figure_of_another_item(question, unit.text)
-        if named:
-            return f"the sentence's figures of the measure asked are not those of “{named}”"
+    # (a row's figures are its own, see `tables.rowanswer`)
+    named = figure_of_another_item(question, first.text) if first.kind != "table_row" else None
+    if named:
+        return f"the sentence's figures of the measure asked are not those of “{named}”"
     return None
 
 

@@ -68,10 +68,14 @@ def document_references(question: str) -> list[set[str]]:
     return [r for r in found if r]
 
 
+def _described(source: str, *names: str) -> set[str]:
+    """The words a document's path and names (title, section) say of it."""
+    return set(words(" ".join((source.replace("/", " ").replace("_", " "), *names))))
+
+
 def is_referenced(references: list[set[str]], index: IndexData, unit_id: int) -> bool:
     unit = index.units[unit_id]
-    described = set(words(" ".join((unit.source.replace("/", " ").replace("_", " "),
-                                    index.documents[unit.source].title, unit.section or ""))))
+    described = _described(unit.source, index.documents[unit.source].title, unit.section or "")
     # The most specific reference that any document answers to decides.
     return any(reference <= described for reference in references)
 
@@ -85,8 +89,7 @@ def documents_named(question: str, index: IndexData) -> list[frozenset[str]]:
     for match in _NAMES_DOCUMENT.finditer(question):
         reference = set(words(match.group(1)))
         sources = frozenset(source for source, document in index.documents.items()
-                            if reference <= set(words(" ".join((
-                                source.replace("/", " ").replace("_", " "), document.title)))))
+                            if reference <= _described(source, document.title))
         if sources and sources not in named and len(sources) < len(index.documents):
             named.append(sources)
     if any(a & b for n, a in enumerate(named) for b in named[n + 1:]):
@@ -194,6 +197,11 @@ def number_phrases(text: str) -> list[str]:
 
 RANK = r"#\s?\d+\b|\b\d+(?:st|nd|rd|th)\b|\b(?:ranked|ranks|rank|number|no\.)\s+#?\d+\b"
 
+# Currencies as a sentence writes them; a question asking in one ("worth in euros") is not
+# answered in another, no rate converting them here
+_CURRENCIES = {"euro": r"€|\beuros?\b|\bEUR\b", "dollar": r"\$|\bdollars?\b|\bUSD\b",
+               "pound": r"£|\bpounds?\b|\bGBP\b"}
+
 # Measures a "how many/much" question can ask for, each with the words that ask for it and the
 # units a sentence states it in. "How many megawatts does JUPITER draw?" is not answered by its
 # petaflops, nor "How much does a GPU hour cost?" by a count of GPU hours.
@@ -203,7 +211,7 @@ _MEASURES = {
               r"spent|invest(?:ed|ment|ments)?|fines?|penalty|penalties|fees?|tax|taxes|salary|"
               r"salaries|wages?|revenue|turnover|profits?|income|subsidy|subsidies|loans?",
               r"euros?|dollars?",
-              r"[€$£]|\b(?:euros?|dollars?|pounds?|EUR|USD|GBP)\b"),
+              "|".join(_CURRENCIES.values())),
     "power": (r"electricity|energy",
               r"watts?|kilowatts?|megawatts?|gigawatts?|kwh|mwh|gwh",
               r"\b\d[\d,.]*\s*(?:[kMG]Wh?|TWh)\b|\b(?:kilo|mega|giga)?watts?\b"),
@@ -291,11 +299,6 @@ def measure_unstated(question: str, texts: list[str]) -> str | None:
     if measure == "money" and any(_FREE.search(t) for t in texts):
         return None  # "access is free of charge": a price
     return measure
-
-
-# A currency a question asks in ("worth in euros"): no rate converts another one here
-_CURRENCIES = {"euro": r"€|\beuros?\b|\bEUR\b", "dollar": r"\$|\bdollars?\b|\bUSD\b",
-               "pound": r"£|\bpounds?\b|\bGBP\b"}
 
 
 def currency_unstated(question: str, texts: list[str]) -> str | None:

@@ -201,9 +201,9 @@ class Composer:
         title = re.sub(r"\([^)]*\)", " ", table.title)
         # the title's head noun: "Slurm partitions allocatable by resources" lists partitions
         title = re.split(r"\s(?:allocatable|available|by|for|of|per|with|in|from|on)\s", title)[0]
-        plurals = [w for w in re.findall(r"[A-Za-z][A-Za-z-]{2,}", title)
-                   if w.lower().endswith("s") and not w.lower().endswith("ss")
-                   and not is_action(title)]  # "Request CPU cores": a table of options
+        plurals = [] if is_action(title) else [  # "Request CPU cores": a table of options
+            w for w in re.findall(r"[A-Za-z][A-Za-z-]{2,}", title)
+            if w.lower().endswith("s") and not w.lower().endswith("ss")]
         if plurals:
             word = plurals[-1].lower()
             return word if n != 1 else singular(word)

@@ -142,7 +142,7 @@ class Linker:
         self._values = {t.name: [[(v, [x.low for x in tokenize(v)], squash(v)) for v in c.values]
                                  for c in t.columns] for t in self.tables}
         self._words = {t.name: self._all_words(t) for t in self.tables}
-        self._held: dict[str, frozenset[str]] = {}  # `_title_and_cells`, on first use
+        self._held: dict[str, tuple] = {}  # `_held_words`, on first use
         self._lists = {t.name: self.entity_words(t) for t in self.tables}  # what each lists
         self._everything_listed = set().union(*self._lists.values()) if self._lists else set()
         # The folders a table's document sits in ("lumi-userguide/storage"): they name the
@@ -177,10 +177,10 @@ class Linker:
         its first column's name ("Login node name": login, node)."""
         found: set[str] = set()
         stem = table.source.rsplit("/", 1)[-1].rsplit(".", 1)[0].replace("_", " ")
-        for text in (re.sub(r"\([^)]*\)", " ", table.title), stem):  # not "(startups / SMEs)"
+        title = re.sub(r"\([^)]*\)", " ", table.title)  # not "(startups / SMEs)"
+        # "Request CPU cores": a table of the options that do it, not of cores
+        for text in (stem,) if is_action(title) else (title, stem):
             tokens = re.findall(r"[A-Za-z][A-Za-z-]+", text)
-            if text is not stem and is_action(text):
-                continue  # "Request CPU cores": a table of the options that do it, not of cores
             for n, token in enumerate(tokens):
                 if len(token) > 3 and token.lower().endswith("s") and \
                         not token.lower().endswith("ss"):
@@ -410,17 +410,13 @@ class Linker:
         systems "(operational & incoming)"), or its tables hold none of what is negated,
         which another table holds ("the disk storage areas (not object storage)": the table
         of disk areas, beside the table of object storage)."""
-        for t in self.tables:  # read once a table, where a negation asks for them
-            if t.name not in self._held:
-                self._held[t.name] = _title_and_cells(t)
-        by_name = {t.name: t for t in self.tables}
-        kin = {m.name for t in plan.tables for m in self.catalog.family(by_name[t])}
-        own = set().union(*[self._held[t] for t in plan.tables])
+        kin = {m.name for t in plan.tables for m in self.catalog.family(self.catalog.by_name[t])}
+        own = set().union(*[self._held_words(t)[0] for t in plan.tables])
         wanted = negated - GENERIC_STEMS
         # ... a row of a table of another family names it whole ("Object storage"; not "GPU
         # memory", of a family of tables of options, see `_choose_members`)
-        if wanted - own and any(wanted <= keywords(name) for t in self.tables if t.name not in kin
-                                for name in t.columns[0].values[:1000] if t.columns):
+        if wanted - own and any(wanted <= row for t in self.tables if t.name not in kin
+                                for row in self._held_words(t.name)[1]):
             return True
         for table in plan.tables:
             kinds = self._kinds[table]
@@ -1942,6 +1938,23 @@ class Linker:
             found = self._column_facts[key] = test(table.columns[position].values)
         return found
 
+    def _held_words(self, name: str) -> tuple[frozenset[str], list[frozenset[str]]]:
+        """The words a table itself holds (its title's, its columns' names, its cells'), and
+        those of each of its rows' names, of its first thousand rows; read once a table,
+        where a negation asks for them."""
+        found = self._held.get(name)
+        if found is None:
+            table = self.catalog.by_name[name]
+            held = keywords(table.title)
+            for column in table.columns:
+                held |= keywords(column.name)
+                for value in column.values[:1000]:
+                    held |= keywords(value)
+            rows = [frozenset(keywords(v)) for v in table.columns[0].values[:1000]] \
+                if table.columns else []
+            found = self._held[name] = (frozenset(held), rows)
+        return found
+
     def _exists(self, question: str, at: int, tls: list[TableLinks]) -> bool:
         """Is the bound ending at `at` "at least one <what the tables list>" ("how many
         countries host at least one factory")? Then it is what a value's rows being counted
@@ -2011,23 +2024,12 @@ class Linker:
         return tuple(refs)
 
 
-# "How many GPUs does a LUMI-G node have?": the thing whose figure a count may ask for
-def _title_and_cells(table: TableInfo) -> frozenset[str]:
-    """The words a table itself holds: its title's, its columns' names and its cells' (of its
-    first thousand rows)."""
-    held = keywords(table.title)
-    for column in table.columns:
-        held |= keywords(column.name)
-        for value in column.values[:1000]:
-            held |= keywords(value)
-    return frozenset(held)
-
-
 # "How many CPU cores per node ...", "how many GPUs on each node": so many of one thing for
 # each of another, a figure some row states, never the number of rows that meet conditions
 _PER_UNIT = re.compile(
     r"\bhow many\s+(?:[\w-]+\s+){1,3}?(?:per|(?:for|in|on|of)?\s*(?:each|every))\s+"
     r"(?:single\s+)?[a-z][\w-]*", re.I)
+# "How many GPUs does a LUMI-G node have?": the thing whose figure a count may ask for
 _HAS_SUBJECT = re.compile(
     r"\bhow many\b[^?]*?\b(?:does|do|did|can|could|will|would)\s+(?P<subject>[^?]+?)\s+"
     r"(?:have|hold|contain|offer|provide|get|include|support|use|run|need|allow|give)\b",

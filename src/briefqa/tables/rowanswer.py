@@ -183,18 +183,19 @@ def holds_what_is_set_aside(question: str, cells: list[tuple[str, str]]) -> str 
     words, the longest run of them that a cell, or a part of it, says whole."""
     from ..lexical import STOPWORDS
 
+    parts = None  # what the row's cells name, read when the question sets something aside
     for match in _SET_ASIDE.finditer(question):
+        parts = _cell_parts(cells) if parts is None else parts
         said = match.group("negated") or match.group("excluded")
-        for part in _CLAUSE_END.split(said):
-            tokens = re.findall(r"[\w'’+/-]+", part)
+        for clause in _CLAUSE_END.split(said):
+            tokens = re.findall(r"[\w'’+/-]+", clause)
             while tokens and tokens[0].lower() in STOPWORDS:
                 tokens = tokens[1:]  # "the DAMA Tecnopolo site": DAMA Tecnopolo ...
             for n in range(min(len(tokens), 5), 0, -1):
                 if tokens[n - 1].lower() in STOPWORDS or len("".join(tokens[:n])) < 3:
                     continue
                 phrase = re.compile(r"\s+".join(map(re.escape, tokens[:n])), re.I)
-                held = next((value for value in _cell_parts(cells) if phrase.fullmatch(value)),
-                            None)
+                held = next((value for value in parts if phrase.fullmatch(value)), None)
                 if held is not None:
                     return held
     return None
