@@ -1,7 +1,8 @@
 """An answer about a sibling of the thing asked about is not asserted
 (`briefqa.question.another_namesake`): "What is the HPL performance of TARN-C?" is not answered
 by the sentence that gives TARN-G's, said in the trace; the sentence about TARN-G answers
-the question about TARN-G."""
+the question about TARN-G. The same holds of a family of lowercase names with a one-letter
+suffix ("large-g", asked of a table whose rows are "small-g" and "standard-g")."""
 
 from __future__ import annotations
 
@@ -13,6 +14,14 @@ GUIDE = """# The Tarn system
 
 The measured HPL performance of TARN-G is 380 petaflops. TARN-C has 1,500 CPU nodes with 256 GB
 of memory each. Both partitions share the TARN-P file system.
+
+## Queues
+
+| Queue | Max walltime | Max nodes |
+|---|---|---|
+| small-g | 3 days | 4 |
+| standard-g | 2 days | 1024 |
+| debug-c | 30 minutes | 4 |
 """
 
 
@@ -38,3 +47,16 @@ def test_the_thing_asked_about_answers(guide):
     qa, forced = guide
     answer = qa.ask("What is the measured HPL performance of TARN-G?", answerer=forced)
     assert answer.status == "answered" and "380 petaflops" in answer.text
+
+
+def test_a_row_of_a_sibling_is_not_asserted(guide):
+    qa, forced = guide
+    answer = qa.ask("What's the max walltime on the large-g queue?", answerer=forced)
+    assert answer.status != "answered" and not answer.grounded
+    assert "2 days" not in answer.text and "3 days" not in answer.text
+
+
+def test_the_row_asked_about_answers(guide):
+    qa, forced = guide
+    answer = qa.ask("What's the max walltime on the standard-g queue?", answerer=forced)
+    assert answer.status == "answered" and "2 days" in answer.text

@@ -97,23 +97,30 @@ def documents_named(question: str, index: IndexData) -> list[frozenset[str]]:
     return named
 
 
-# A code-like name with a short suffix: "LUMI-C", "LUMI-G", "LUMI-P"
-_CODE_NAME = re.compile(r"\b([A-Z][A-Z0-9]+)-([A-Z0-9]{1,3})\b")
+# Code-like names, each a family whose members share one part: "LUMI-C", "LUMI-G", "LUMI-P"
+# (a name and a short suffix), and "small-g", "standard-g", "dev-g" (words and a one-letter
+# suffix). Both parts are read case-sensitively, so "LUMI-G" and "small-g" are not siblings.
+_CODE_NAMES = (
+    (re.compile(r"\b([A-Z][A-Z0-9]+)-([A-Z0-9]{1,3})\b"), 1),
+    (re.compile(r"(?<![\w-])([a-z][a-z0-9]+)-([a-z])\b(?!-)"), 2),
+)
 
 
 def another_namesake(question: str, texts: list[str]) -> tuple[str, str] | None:
     """(asked, said) when the question names a thing by a code-like name ("the LUMI-C
-    partition") that the answer's sentences never say, while they name a sibling of it, the
-    same name with another suffix ("LUMI-G"): the answer speaks of another thing; else
-    None."""
+    partition", "the large-g partition") that the answer's sentences never say, while they
+    name a sibling of it, the same family with another member ("LUMI-G", "standard-g"): the
+    answer speaks of another thing; else None."""
     said = " ".join(texts)
-    for match in _CODE_NAME.finditer(question):
-        if re.search(rf"\b{re.escape(match.group(0))}\b", said, re.I):
-            continue
-        sibling = next((m.group(0) for m in _CODE_NAME.finditer(said)
-                        if m.group(1) == match.group(1) and m.group(2) != match.group(2)), None)
-        if sibling:
-            return match.group(0), sibling
+    for pattern, shared in _CODE_NAMES:
+        for match in pattern.finditer(question):
+            if re.search(rf"(?<![\w-]){re.escape(match.group(0))}(?![\w-])", said, re.I):
+                continue
+            sibling = next((m.group(0) for m in pattern.finditer(said)
+                            if m.group(shared) == match.group(shared)
+                            and m.group(3 - shared) != match.group(3 - shared)), None)
+            if sibling:
+                return match.group(0), sibling
     return None
 
 
