@@ -369,6 +369,8 @@ class ExtractiveAnswerer:
             return unquoted
         if evidence.context.asks_reason and advice_for_reason(texts):
             return "the sentences give advice, not the reason asked for"
+        if setting_unstated(question.text, units):
+            return "the sentences name no setting, which the question asks for"
         namesake = another_namesake(question.text, texts)
         if namesake:
             return f"the answer speaks of {namesake[1]}, not of the {namesake[0]} asked about"
@@ -609,6 +611,25 @@ def advice_for_reason(texts: list[str]) -> bool:
     "because", "due to", ...)? The reason the reader asked for is elsewhere."""
     said = " ".join(texts)
     return bool(_ADVICE.search(said)) and not GIVES_REASON.search(said)
+
+
+# A question that asks for a setting by name ("What stripe setting should I use?", "which
+# flag ..."), and what a sentence needs to give one: code, an option, an assignment, a number, a
+# path or a VARIABLE_NAME.
+_ASKS_SETTING = re.compile(r"\b(?:what|which)\s+(?:[\w-]+\s+){0,3}?(?:setting|option|flag|"
+                           r"command|parameter|variable|argument|directive|switch)s?\b", re.I)
+_GIVES_SETTING = re.compile(r"`|\n|(?<![\w-])--?[A-Za-z0-9]|\w=|\d|(?<![\w.])/\w|"
+                            r"\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b")
+
+
+def setting_unstated(question: str, units: list) -> bool:
+    """Does the question ask for a setting by name ("what stripe setting should I use?")
+    while none of the answer's sentences gives one (no code, option, value or variable):
+    they speak of it ("applications ... may benefit from striping over as many OSTs") without
+    saying what to set?"""
+    if not _ASKS_SETTING.search(question):
+        return False
+    return not any(u.kind == "code" or _GIVES_SETTING.search(u.text) for u in units)
 
 
 # A sentence that cannot stand alone: it points back to the one before ("This means ...", "The
