@@ -179,6 +179,18 @@ _ADJECTIVE_DIMENSION = {"longest": SECONDS, "shortest": SECONDS, "longer": SECON
                         "shorter": SECONDS, "earliest": DATE, "latest": DATE, "earlier": DATE,
                         "later": DATE, "oldest": DATE, "newest": DATE, "first": DATE,
                         "fastest": FLOPS, "faster": FLOPS, "slower": FLOPS}
+# A computer's size is its compute: "the bigger machine", "the largest supercomputer" ask for
+# performance, as "faster" does.
+_SIZE = frozenset(words("bigger larger biggest largest"))
+_COMPUTERS = "machine machines system systems supercomputer supercomputers computer computers " \
+    "cluster clusters"
+
+
+def _size_of_computer(word: str, attribute: list[str]) -> bool:
+    """Does "bigger" (or "largest") ask for the size of the computers it compares?"""
+    return word.lower() in _SIZE and bool(attribute) and set(attribute) <= _COMPUTER_STEMS
+
+
 # Nouns that say what kind of answer is wanted, not what it is about.
 _GENERIC = frozenset(words("one ones thing things item items entry entries row rows figure "
                            "value number amount total kind type sort name names count "
@@ -195,7 +207,8 @@ _NUMBER_WORDS = {w: str(n) for n, w in enumerate(
     "fifteen sixteen seventeen eighteen nineteen twenty".split())}
 # Figures written as words ("one day", "two jobs", "a week"): read as digits.
 _FIGURE_WORDS = re.compile(r"\b(?:(?P<n>" + "|".join(list(_NUMBER_WORDS)[1:]) +
-                           r")|(?P<a>an?)(?=\s+(?:second|minute|hour|day|week|month|year)s?\b))"
+                           r")|(?P<a>an?)(?=\s+(?:second|minute|hour|day|week|month|year|thousand|million|"
+                           r"billion)s?\b))"
                            r"\b", re.I)
 
 
@@ -223,7 +236,7 @@ _CUES = ("how many much number count total altogether combined together sum betw
          "counting among amongst steepest costliest priciest dearest tightest strictest "
          "cheapest narrowest lightest steeper costlier pricier dearer deeper tighter stricter "
          "cheaper narrower lighter fattest thickest broadest thinnest slimmest fatter thicker "
-         "broader thinner slimmer far")
+         "broader thinner slimmer far expensive costly pricey")
 _FILLERS = ("let lets allow allows allowed give gives given just rather whole only always "
             "simply also still currently exactly approximately around roughly there here me "
             "my you your we our they their it its them get gets got use uses used using make "
@@ -256,6 +269,7 @@ _STEMMED_ABBREVIATIONS = {s: v for k, v in _ABBREVIATIONS.items() for s in words
 DIMENSION_STEMS = {dimension: keywords(text) for dimension, text in _DIMENSION_WORDS.items()}
 ALL_DIMENSION_STEMS = set().union(*DIMENSION_STEMS.values())
 GENERIC_STEMS = frozenset(keywords(" ".join(_GENERIC)))
+_COMPUTER_STEMS = frozenset(keywords(_COMPUTERS))
 # Words for whatever a table of machines, devices or setups lists ("how many of the EuroHPC
 # machines", "which systems"): what is counted when the question names the table by other
 # words ("EuroHPC", "the supercomputer CSV"), and no condition of their own.
@@ -442,6 +456,8 @@ def asked(question: str, groups_counted: bool = True) -> Asked:
         intent = "compare"
         dimension = _ADJECTIVE_DIMENSION.get(comparative.group().lower())
         attribute = _phrase_after(text, comparative.end())
+        if _size_of_computer(comparative.group(), attribute):
+            dimension, attribute = FLOPS, []  # "which is the bigger machine, A or B?"
         measured_by = _MEASURED_BY.search(text, comparative.end())
         if measured_by and _phrase_after(text, measured_by.end()):
             # "the bigger machine by its approximate peak": the peak, not the machine
@@ -476,6 +492,13 @@ def asked(question: str, groups_counted: bool = True) -> Asked:
         if number_of:
             after += number_of.end()
         attribute = _phrase_after(text, after)
+        if dimension is None and _size_of_computer(word, attribute):
+            dimension, attribute = FLOPS, []  # "the largest supercomputer": the most compute
+        measured_by = _MEASURED_BY.search(text, after)
+        if measured_by and _phrase_after(text, measured_by.end()):
+            # "the most expensive in terms of billing rate": the rate, whatever "expensive"
+            # measures
+            dimension, attribute = None, _phrase_after(text, measured_by.end())
         measured = _HOW_MUCH.match(text[:superlative.start()])
         if measured:  # "How much memory do the biggest LUMI-C nodes have?": memory
             attribute, said = sorted(keywords(measured.group(1))), measured.group(1)

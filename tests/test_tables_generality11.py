@@ -1,0 +1,71 @@
+"""The linker's mechanisms of round 32, each on a small corpus of its own:
+
+- "which is the bigger machine, Orca or Pike?": a computer's size is its compute, so the
+  comparison is of the performance column, as "faster" is (not "no column says machine");
+- "which storage area is the most expensive in terms of billing rate?": the column named after
+  "in terms of" is the one compared, whatever "expensive" measures (money), and "expensive"
+  asks for no column of its own;
+- "at least a million files": "a million" is a figure (1,000,000), as "a day" is, compared
+  with "1000k"."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import assistant_over, cites_every_row, row_names
+
+MACHINES_MD = """# Machines of the network
+
+| Machine | Site    | Class                  |
+| ------- | ------- | ---------------------- |
+| Orca    | Bergen  | Flagship (~1 EF)       |
+| Pike    | Turku   | Regional (~120 PF)     |
+| Wren    | Tartu   | Regional (~30 PF)      |
+"""
+
+
+STORAGE_MD = """# Storage
+
+## Disk storage areas
+
+|              | Quota  | Max files | Retention        | Billing rate |
+| ------------ | ------ | --------- | ---------------- | ------------ |
+| User home    | 10 GB  | 100k      | User lifetime    | NA           |
+| Project work | 100 GB | 100k      | Project lifetime | 1x           |
+| Project temp | 20 TB  | 2000k     | 90 days          | 1x           |
+| Project fast | 1 TB   | 1000k     | 30 days          | 10x          |
+"""
+
+
+@pytest.fixture(scope="module")
+def qa(tmp_path_factory):
+    return assistant_over(tmp_path_factory, "generality11", {"machines.md": MACHINES_MD,
+                                                                   "storage.md": STORAGE_MD})
+
+
+@pytest.mark.parametrize("question", [
+    "Which is the bigger machine, Pike or Wren?",
+    "Going by the table, which is the larger system: Pike or Wren?",
+])
+def test_the_bigger_computer_is_the_one_with_more_compute(qa, question):
+    answer = qa.ask(question)
+    assert answer.mode == "computed" and answer.computation["aggregate"] == "compare"
+    assert answer.computation["measure"] == "Class"
+    assert answer.short.text == "~120 PF"
+    assert row_names(answer) == {"Pike", "Wren"}
+    cites_every_row(qa, answer)
+
+
+def test_in_terms_of_names_the_column_of_a_superlative(qa):
+    answer = qa.ask("Which disk storage area is the most expensive in terms of billing rate?")
+    assert answer.mode == "computed" and answer.computation["aggregate"] == "max"
+    assert answer.computation["measure"] == "Billing rate"
+    assert answer.short.text == "Project fast" and row_names(answer) == {"Project fast"}
+
+
+def test_a_million_is_a_figure(qa):
+    answer = qa.ask("Which disk storage areas let a project keep at least a million files?")
+    assert answer.mode == "computed"
+    assert answer.computation["filters"] == [
+        {"column": "Max files", "operator": ">=", "value": 1000000.0, "dimension": "number"}]
+    assert row_names(answer) == {"Project temp", "Project fast"}
+    cites_every_row(qa, answer)
