@@ -720,28 +720,76 @@ def figure_unstated(question: str, units: list) -> str | None:
 
 def side_not_spoken_of(question: Question, texts: list[str], index: IndexData) -> str | None:
     """For a question that compares two things ("Is flash or object storage billed more
-    heavily than main storage?"): the one the answer's sentences name by none of its own
-    words (those the rest of the question does not say too: "object", not "storage"), so
-    that half an answer is shown as passages; None when both are named, or nothing is
-    compared."""
+    heavily than main storage?", "an AI factory versus a gigafactory", "how does an AI
+    factory's chip count compare with a gigafactory's?"): the one the answer's sentences do
+    not name by its own words (those the rest of the question and the other side do not say
+    too: "object", not "storage"), so that half an answer is shown as passages; None when
+    both are named, or nothing is compared."""
     from .tables.linker import alternatives
     from .tables.rowanswer import one_side
 
-    if not one_side(question.text):
+    text = question.text
+    side_by_side = bool(_VERSUS.search(text)) or bool(_owners_compared(text))
+    if not (one_side(text) or side_by_side):
         return None
-    sides = alternatives(question.text)
+    sides = alternatives(text) or _owners_compared(text)
+    if len(sides) != 2:
+        return None
+    said = set(words(" ".join(texts)))
+    (a, b), (c, d) = sides
+    rest = set(words(text[:a] + " " + text[b:c] + " " + text[d:]))  # "... than main storage"
+    for (start, end), (other, other_end) in zip(sides, reversed(sides)):
+        shared = rest | set(words(text[other:other_end]))  # "queue" of "wide or quick queue"
+        own = {w for w in words(text[start:end]) if w not in shared and
+               index.bm25.document_frequency(w) > 0}
+        # two things set side by side ("an AI factory versus a gigafactory") are each named
+        # by all their own words: "AI gigafactories" says "AI" but not "an AI factory"
+        if own and (not own <= said if side_by_side else not own & said):
+            return text[start:end]
+    return None
+    sides = alternatives(question.text) or _owners_compared(question.text)
     if len(sides) != 2:
         return None
     said = set(words(" ".join(texts)))
     (a, b), (c, d) = sides
     text = question.text
     rest = set(words(text[:a] + " " + text[b:c] + " " + text[d:]))  # "... than main storage"
-    for start, end in sides:
-        own = {w for w in words(text[start:end]) if w not in rest and
+    for (start, end), (other, other_end) in zip(sides, reversed(sides)):
+        shared = rest | set(words(text[other:other_end]))  # "queue" of "wide or quick queue"
+        own = {w for w in words(text[start:end]) if w not in shared and
                index.bm25.document_frequency(w) > 0}
-        if own and not own & said:
+        # a side of one or two words of its own is named by all of them: "an AI factory" is
+        # not spoken of by "AI gigafactories", though "AI" is said; a longer one by any
+        if own and (not own & said if len(own) > 2 else not own <= said):
             return text[start:end]
     return None
+
+
+# "A versus B", "A vs. B": two things set side by side
+_VERSUS = re.compile(r"\s(?:versus|vs\.?)\s", re.I)
+# "how does an AI factory's chip count compare with a gigafactory's?": the two owners
+_OWNERS_COMPARED = re.compile(
+    r"(?P<a>(?:[\w-]+\s+){0,3}[\w-]+)['’]s\s+(?:[\w-]+\s+){0,3}?compared?\s+(?:with|to)\s+"
+    r"(?:(?:the|a|an|that of)\s+)?(?P<b>(?:[\w-]+\s+){0,3}?[\w-]+)(?:['’]s?\b|\s*[?,.;]|$)",
+    re.I)
+_LEADING = frozenset("how what which who whose does do did is are was were the a an under of for "
+                     "in on".split())
+
+
+def _owners_compared(text: str) -> list[tuple[int, int]]:
+    """The two things whose figures "X's ... compare(d) with Y's" sets side by side, each
+    without the words that lead to it ("how does an"); [] when the question says none."""
+    match = _OWNERS_COMPARED.search(text)
+    if not match:
+        return []
+    start = match.start("a")
+    for word in re.finditer(r"[\w-]+\s*", match.group("a")):
+        if word.group().strip().lower() not in _LEADING:
+            break
+        start = match.start("a") + word.end()
+    if start >= match.end("a"):
+        return []
+    return [(start, match.end("a")), match.span("b")]
 
 
 def _distinct(scored: list[ScoredCandidate], index: IndexData) -> list[ScoredCandidate]:
