@@ -3,7 +3,9 @@
 asserted, when it states no figure in the units of the measure asked ("how long does the
 helpdesk take?" of "a few person-days" of help), or when it enumerates several things with
 their own terms and the figures are the others' ("how many GPU hours with the trial tier?" of
-a sentence where only the fast and the large tiers have GPU hours); no day for "on what
+a sentence where only the fast and the large tiers have GPU hours; "how much has Norway
+pledged?" of "the $300 billion campus in Texas, the £60 million machine in York, or Norway's
+pledge ..."); no day for "on what
 date" ("2025–2027 rolling cut-offs"), no number beyond the question's own for "how many", no
 price for "how much does it cost" (but "free of charge" is one), nor one in the currency
 asked ("in euros" of "£40 million"); or when the sentence only
@@ -39,6 +41,11 @@ The large call (2025–2027 rolling cut-offs) is open to companies. The small ca
 
 The trial tier is free of charge for every project. The large tier is priced by agreement with
 each company. The new hub in Leeds cost £40 million to build.
+
+## Abroad
+
+Others invest too, such as the $300 billion campus in Texas, the £60 million machine in York,
+or Norway's pledge to its national research network.
 
 ## Nodes
 
@@ -134,3 +141,21 @@ def test_a_price_in_the_currency_asked(guide):
     assert "the question asks in euros" in _compose(answer)
     answer = qa.ask("What did the new hub in Leeds cost to build?", answerer=forced)
     assert answer.status == "answered" and "£40 million" in answer.text
+
+
+@pytest.mark.parametrize("question, asserted", [
+    ("How much money has Norway pledged to its national research network?", None),
+    ("How much does the York machine cost?", "£60 million"),
+])
+def test_the_figures_of_another_item_of_any_enumeration(guide, question, asserted):
+    from briefqa.question import figure_of_another_item
+
+    text = ("Others invest too, such as the $300 billion campus in Texas, the £60 million "
+            "machine in York, or Norway's pledge to its national research network.")
+    assert (figure_of_another_item(question, text) is None) == bool(asserted)
+    qa, forced = guide
+    answer = qa.ask(question, answerer=forced)
+    if asserted:
+        assert answer.status == "answered" and asserted in answer.text
+    else:
+        assert answer.status == "passages" and "not those of" in _compose(answer)

@@ -332,18 +332,27 @@ _ITEM = re.compile(r"^\W*(?:and\s+|or\s+)?(?P<name>(?:[\w-]+\s+){0,3}?[\w-]+)\s+
                    r"who|offering|granting|giving|providing)\b", re.I)
 
 
+# The last item of an enumeration: "..., or Singapore's commitment", "..., and LUMI"
+_LAST_ITEM = re.compile(r",\s+(?:and|or)\s+(?![\d~<>])\w", re.I)
+
+
 def figure_of_another_item(question: str, text: str) -> str | None:
     """For a question that asks for a measure of one thing ("How many GPU hours do you get
     with Playground access?"), of a sentence that enumerates three things or more, each
-    with its own terms ("X which ..., Y which ..., and Z which ..."): the words naming the
-    thing asked about when they name an item with no figure of that measure while other
-    items have one (Fast Lane's); else None. A word names an item when no other item of
-    the sentence says it ("access" is said of them all)."""
+    with its own terms ("X which ..., Y which ..., and Z which ...", or any "A, B, or C"):
+    the words naming the thing asked about when they name an item with no figure of that
+    measure while other items have one (Fast Lane's; the UK's £750 million beside
+    Singapore's commitment); else None. A word names an item when no other item of the
+    sentence says it ("access" is said of them all)."""
     measure = asked_measure(question)
     if measure is None or measure == "rank":
         return None
-    items = [(match.group("name"), part) for part in _ITEMS.split(without_urls(text))
-             if (match := _ITEM.match(part))]
+    parts = _ITEMS.split(without_urls(text))
+    items = [(match.group("name"), part) for part in parts if (match := _ITEM.match(part))]
+    if len(items) < 3 and _LAST_ITEM.search(text):
+        # "such as the $500 billion project in the U.S., the UK's £750 million investment
+        # ..., or Singapore's commitment to ...": each item named by all its words
+        items = [(part, part) for part in parts if part.strip()]
     if len(items) < 3:
         return None
     figured = [n for n, (_, part) in enumerate(items) if states_measure(measure, part)]
