@@ -5,11 +5,11 @@ helpdesk take?" of "a few person-days" of help), or when it enumerates several t
 their own terms and the figures are the others' ("how many GPU hours with the trial tier?" of
 a sentence where only the fast and the large tiers have GPU hours; "how much has Norway
 pledged?" of "the $300 billion campus in Texas, the £60 million machine in York, or Norway's
-pledge ..."); no day for "on what
-date" ("2025–2027 rolling cut-offs"), no number beyond the question's own for "how many", no
-price for "how much does it cost" (but "free of charge" is one), nor one in the currency
-asked ("in euros" of "£40 million"); or when the sentence only
-announces what follows it ("... these three levels:")."""
+pledge ..."); no day for "on what date" ("2025–2027 rolling cut-offs"), no year for "in what
+year" (a row that gives none), no number beyond the question's own for "how many", no price
+for "how much does it cost" (but "free of charge" is one), nor one in the currency asked ("in
+euros" of "£40 million"); or when the sentence only announces what follows it ("... these
+three levels:")."""
 
 from __future__ import annotations
 
@@ -46,6 +46,13 @@ each company. The new hub in Leeds cost £40 million to build.
 
 Others invest too, such as the $300 billion campus in Texas, the £60 million machine in York,
 or Norway's pledge to its national research network.
+
+## Machines
+
+| Machine | Site   | Class     | Notes                       |
+| ------- | ------ | --------- | --------------------------- |
+| Orca    | Bergen | Flagship  | opened in 2021; HPE Cray EX |
+| Pike    | Turku  | Regional  | BullSequana XH2000          |
 
 ## Nodes
 
@@ -159,3 +166,11 @@ def test_the_figures_of_another_item_of_any_enumeration(guide, question, asserte
         assert answer.status == "answered" and asserted in answer.text
     else:
         assert answer.status == "passages" and "not those of" in _compose(answer)
+
+
+def test_a_year_asked_for_must_be_stated(guide):
+    qa, forced = guide
+    answer = qa.ask("In what year did the Pike machine in Turku open?", answerer=forced)
+    assert answer.status != "answered" and not answer.grounded
+    answer = qa.ask("In what year did the Orca machine in Bergen open?", answerer=forced)
+    assert answer.status == "answered" and "2021" in answer.text

@@ -684,14 +684,19 @@ _ANNOUNCES = re.compile(r"\b(?:these|the following|as follows|below|following)\b
                         re.I)
 
 
+# "In what year ...", "which year": a year must be stated
+_YEAR_ASKED = re.compile(r"\b(?:what|which)\s+year\b", re.I)
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+
+
 def figure_unstated(question: str, units: list) -> str | None:
     """Why the answer's sentences do not give the figure asked for, though likely: no figure
     in the units of the measure asked ("how long does the helpdesk take": "a few
-    person-days" of help), no day for "on what date" ("2025–2027 rolling cut-offs") nor a
-    number of its own for "how many", the best sentence only announcing what follows it, or,
-    in a sentence that enumerates several things with their own terms, the figures are of the
-    others ("how many GPU hours with Playground access": Fast Lane's 50,000); None when
-    they may give it."""
+    person-days" of help), no day for "on what date" ("2025–2027 rolling cut-offs"), no year
+    for "in what year", nor a number of its own for "how many", the best sentence only
+    announcing what follows it, or, in a sentence that enumerates several things with their
+    own terms, the figures are of the others ("how many GPU hours with Playground access":
+    Fast Lane's 50,000); None when they may give it."""
     texts = [u.text for u in units]
     measure = measure_unstated(question, texts)
     if measure:
@@ -706,6 +711,10 @@ def figure_unstated(question: str, units: list) -> str | None:
         # "2025–2027 rolling cut-offs" for a day; "Jobs requesting 64 cores/node will never
         # run" for how many cores jobs can use, 64 being the question's own
         return f"no {kind} is stated beyond the question's own, and it asks for one"
+    if _YEAR_ASKED.search(question) and not any(
+            year not in question for t in texts for year in _YEAR.findall(t)):
+        # "In what year did Vega go into operation?" of a row that gives none
+        return "no year is stated beyond the question's own, and it asks for one"
     first = units[0]
     if _ANNOUNCES.search(first.text):
         return "the best sentence only announces what follows it"
