@@ -272,6 +272,8 @@ def asked_measure(question: str) -> str | None:
     if re.search(r"\b(?:what|which) (?:rank|ranking|place|position)\b|\bwhere does .+ "
                  r"rank\b|\bhow (?:high|highly) (?:is|does) .+ rank", question, re.I):
         return "rank"
+    if re.search(r"\bhow (?:quickly|soon)\b", question, re.I):
+        return "time"  # "How quickly does the helpdesk reply?"
     match = re.search(r"\bhow (?:many|much|long)\b(.*)", question, re.I)
     if match is None:
         subject = _WHAT_IS.match(question)
