@@ -37,6 +37,14 @@ Scratch files are removed after 30 days without access.
 The large call (2025–2027 rolling cut-offs) is open to companies. The small call closes on
 12 March 2026.
 
+## Accounts
+
+If you have lost your password, it can be reset through the different portals, depending on
+the centre that granted your access:
+
+- North centre: the north portal;
+- South centre: the south portal.
+
 ## Prices
 
 The trial tier is free of charge for every project. The large tier is priced by agreement with
@@ -141,6 +149,9 @@ def test_a_sentence_that_announces_what_follows_is_no_answer_alone(guide):
     assert answer.status == "passages"
     assert "announces what follows" in _compose(answer)
     assert any(c.quote.endswith("these three levels:") for c in answer.citations)
+    answer = qa.ask("I have lost my password. Where can I reset it?", answerer=forced)
+    assert answer.status == "passages"  # "... through the different portals, depending ...:"
+    assert "announces what follows" in _compose(answer)
 
 
 def test_a_price_in_the_currency_asked(guide):

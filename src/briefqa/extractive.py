@@ -680,8 +680,8 @@ def document_not_quoted(question: str, sources: list[str], index: IndexData) -> 
 
 # A sentence that ends by pointing at what follows it: "... can be summarized as these three
 # ranks:", "... as follows:"
-_ANNOUNCES = re.compile(r"\b(?:these|the following|as follows|below|following)\b[^.:;]{0,40}:\s*$",
-                        re.I)
+_ANNOUNCES = re.compile(r"\b(?:these|the following|as follows|below|following|the (?:different|"
+                        r"various|several))\b[^.:;]{0,60}:\s*$", re.I)
 
 
 # "In what year ...", "which year": a year must be stated
