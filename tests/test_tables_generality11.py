@@ -6,7 +6,10 @@
   "in terms of" is the one compared, whatever "expensive" measures (money), and "expensive"
   asks for no column of its own;
 - "at least a million files": "a million" is a figure (1,000,000), as "a day" is, compared
-  with "1000k"."""
+  with "1000k";
+- "how many of the disk storage areas only keep your data for a fixed number of days?": what
+  is counted ends at "only keep" (not "a number of days"), and a table with no column of
+  durations (where the areas are) cannot say which keep data for days."""
 
 from __future__ import annotations
 
@@ -24,6 +27,15 @@ MACHINES_MD = """# Machines of the network
 
 
 STORAGE_MD = """# Storage
+
+## Where the disk storage areas are
+
+|              | Path               | Intended use           |
+| ------------ | ------------------ | ---------------------- |
+| User home    | /users/<username>  | Personal files         |
+| Project work | /project/<project> | Shared project files   |
+| Project temp | /temp/<project>    | Temporary data         |
+| Project fast | /fast/<project>    | Fast temporary data    |
 
 ## Disk storage areas
 
@@ -67,5 +79,14 @@ def test_a_million_is_a_figure(qa):
     assert answer.mode == "computed"
     assert answer.computation["filters"] == [
         {"column": "Max files", "operator": ">=", "value": 1000000.0, "dimension": "number"}]
+    assert row_names(answer) == {"Project temp", "Project fast"}
+    cites_every_row(qa, answer)
+
+
+def test_a_condition_no_column_of_the_table_can_meet(qa):
+    answer = qa.ask("How many of the disk storage areas only keep your data for a fixed "
+                    "number of days?")
+    assert answer.mode == "computed" and answer.short.text == "2"
+    assert answer.computation["filters"][0]["column"] == "Retention"
     assert row_names(answer) == {"Project temp", "Project fast"}
     cites_every_row(qa, answer)

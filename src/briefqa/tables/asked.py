@@ -385,7 +385,8 @@ _COUNTED = re.compile(r"\bhow many\s+(?:of\s+(?:the\s+)?)?(?!(?:have|has|are|is|
                       r"on|at|from|with|for|to|get|give|there|sit|stand|appear|exist|made|make|"
                       r"run|use|offer|come|allow|hold|host|support|need|fall|carry|provide|"
                       r"include|will|would|should|may|might|must|that|which|who|whose|"
-                      r"where)\b|\?|$)",
+                      r"where|keeps?|stores?|retains?|costs?|takes?|only|just|also|still)\b|"
+                      r"\?|$)",
                       re.I)
 
 # Questions no table computes: a reason ("Why are most nodes set aside for ...?"), which

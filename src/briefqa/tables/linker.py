@@ -710,6 +710,8 @@ class Linker:
             filters.extend(p for p in present if not set(p.columns) & named)
         if what.intent in ("count", "list"):
             in_units, unit_spans = self._unit_filters(question, tls)
+            if len(in_units) < len(units_said(question)):
+                return None  # "kept for a fixed number of days" of a table of no durations
             filters.extend(in_units)
             present_spans = [*present_spans, *unit_spans]
         if what.intent in ("count", "list", "max", "min"):
