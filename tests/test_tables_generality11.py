@@ -9,7 +9,10 @@
   with "1000k";
 - "how many of the disk storage areas only keep your data for a fixed number of days?": what
   is counted ends at "only keep" (not "a number of days"), and a table with no column of
-  durations (where the areas are) cannot say which keep data for days."""
+  durations (where the areas are) cannot say which keep data for days;
+- "how many of the flags have gpu in their name?": rows whose name holds the word as one of
+  its parts ("--gpus-per-node", "--mem-per-gpu", not "--amdgpu-profile"), over every table of
+  options (a column "Option" lists flags)."""
 
 from __future__ import annotations
 
@@ -48,10 +51,31 @@ STORAGE_MD = """# Storage
 """
 
 
+JOBS_MD = """# Batch jobs
+
+## Request GPUs
+
+| Option            | Description                           |
+| ----------------- | ------------------------------------- |
+| --gpus            | Set the total number of GPUs          |
+| --gpus-per-node   | Set the number of GPUs per node       |
+| --gpu-bind        | Bind tasks to GPUs                    |
+
+## Request memory
+
+| Option            | Description                           |
+| ----------------- | ------------------------------------- |
+| --mem             | Set the memory per node               |
+| --mem-per-gpu     | Set the memory per allocated GPU      |
+| --amdgpu-profile  | Set the profile of the GPU driver     |
+"""
+
+
 @pytest.fixture(scope="module")
 def qa(tmp_path_factory):
     return assistant_over(tmp_path_factory, "generality11", {"machines.md": MACHINES_MD,
-                                                                   "storage.md": STORAGE_MD})
+                                                                   "storage.md": STORAGE_MD,
+                                                                   "jobs.md": JOBS_MD})
 
 
 @pytest.mark.parametrize("question", [
@@ -90,3 +114,24 @@ def test_a_condition_no_column_of_the_table_can_meet(qa):
     assert answer.computation["filters"][0]["column"] == "Retention"
     assert row_names(answer) == {"Project temp", "Project fast"}
     cites_every_row(qa, answer)
+
+
+@pytest.mark.parametrize("question", [
+    "Across the option tables, how many of the flags have gpu in their name?",
+    "How many options' names contain 'gpu'?",
+])
+def test_a_word_in_the_name(qa, question):
+    answer = qa.ask(question)
+    assert answer.mode == "computed" and answer.short.text == "4"
+    assert answer.computation["filters"] == [
+        {"column": "Option", "operator": "named", "value": "gpu"}]
+    assert row_names(answer) == {"--gpus", "--gpus-per-node", "--gpu-bind", "--mem-per-gpu"}
+    assert "holds the word “gpu”" in answer.text
+    cites_every_row(qa, answer)
+
+
+def test_a_hostile_word_in_the_name_is_data(qa):
+    answer = qa.ask("How many options have \"a' OR 1=1\" in their name?")
+    # the phrase is the condition's value, as data: no row holds it (not all six counted)
+    assert answer.computation is None or answer.computation["result"] == 0
+    assert "6 options" not in answer.text

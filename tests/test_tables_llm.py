@@ -187,6 +187,10 @@ REFUSED = {
         {"table": t, "aggregate": "count", "filters": [
             {"column": "notes", "operator": "missing", "value": "x' OR 1=1"}]}),
         "is not \"\""),
+    "sql as a word of a name": (lambda t: json.dumps({"table": t, "aggregate": "count",
+                                                      "filters": [
+        {"column": "machine", "operator": "named", "value": "a' OR 1=1; --"}]}),
+        "is not one word of a name"),
     "not JSON": (lambda t: "There are 2 machines in Finland that are running.",
                  "not a JSON object"),
     "a JSON list": (lambda t: "[1, 2]", "not a JSON object"),
@@ -282,4 +286,13 @@ def test_a_model_plan_may_ask_for_rows_whose_cell_gives_a_value(qa, server):
     assert answer.mode == "computed", answer.notes
     assert answer.computation["result"] == 3  # Aurora, Cirrus, Echo: each has a note
     assert "notes is given" in answer.text
+    assert_verbatim(qa, answer)
+
+
+def test_a_model_plan_may_ask_for_rows_whose_name_holds_a_word(qa, server):
+    serve(server, json.dumps({"table": machines(qa).name, "aggregate": "count", "filters": [
+        {"column": "machine", "operator": "named", "value": "Delta"}]}))
+    answer = qa.ask("How many boxes are called something with delta in it?")
+    assert answer.mode == "computed", answer.notes
+    assert answer.computation["result"] == 1 and "holds the word “delta”" in answer.text
     assert_verbatim(qa, answer)

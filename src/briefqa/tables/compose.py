@@ -29,6 +29,7 @@ from .aliases import ALIASED, SINGLE
 from .asked import ALL_DIMENSION_STEMS, DIMENSION_STEMS, GENERIC_STEMS, keywords
 from .execute import Result, RowResult
 from .matrix import MatrixFinding
+from .namewords import NAMED
 from .plan import HAVING_WORDS, TABLE_GROUP, Filter, Linked, Plan
 from .presence import GIVEN, MISSING
 from .prose import ProseFinding
@@ -239,6 +240,8 @@ class Composer:
                 parts.append(f"{column} gives a figure ({describe(f.dimension)})")
             elif f.operator == GIVEN:
                 parts.append(f"{column} is given")
+            elif f.operator == NAMED:
+                parts.append(f"{column} holds the word “{f.value}”")
             elif f.operator in (ALIASED, SINGLE):
                 names = "more than one name" if f.operator == ALIASED else "one name"
                 parts.append(f"{column} gives {names}")

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field, replace
 from ..errors import BriefqaError
 from .aliases import ALIASED, SINGLE
 from .aliases import PATTERN as ALIAS_PATTERN
+from .namewords import NAMED
+from .namewords import pattern as name_pattern
 from .plan import TABLE_GROUP, ColumnRef, Filter, Join, Plan
 from .presence import GIVEN, MISSING, PLACEHOLDERS
 from .sameness import DIFFERS, SAME
@@ -198,6 +200,9 @@ class Executor:
                 test = f"regexp_matches({column}, ?)"
                 clauses.append(test if f.operator == ALIASED else f"NOT {test}")
                 parameters.append(ALIAS_PATTERN)
+            elif f.operator == NAMED:  # "gpu" in "--gpus-per-node": a part of the name
+                clauses.append(f"regexp_matches(lower({column}), ?)")
+                parameters.append(name_pattern(str(f.value)))
             elif f.operator in ("contains", "excludes"):
                 # the words as a whole: "exascale" is not in "Pre-exascale"
                 test = f"regexp_matches(lower({column}), ?)"

@@ -59,6 +59,7 @@ from .conditions import (
 from .execute import whole_words
 from .joins import RELATION_STEMS, anchor_of, clauses, same_column
 from .matrix import is_matrix
+from .namewords import NAMED, name_words
 from .negation import negated_words, negation_kept
 from .plan import TABLE_GROUP, ColumnRef, Filter, Join, Linked, Plan
 from .presence import GIVEN, is_missing, presences, units_said
@@ -189,7 +190,11 @@ class Linker:
                             n == 1 and tokens[0].istitle())):
                         found |= keywords(tokens[n - 1])  # "disk storage areas": storage
         if table.columns:
-            found |= keywords(table.columns[0].name) - GENERIC_STEMS
+            first = keywords(table.columns[0].name) - GENERIC_STEMS
+            found |= first
+            for words_of_kind in _SAME_ROWS:  # "Option": its rows are flags, too
+                if first & words_of_kind:
+                    found |= words_of_kind
         if not found:
             found |= keywords(table.title) - GENERIC_STEMS
         return found
@@ -714,6 +719,12 @@ class Linker:
                 return None  # "kept for a fixed number of days" of a table of no durations
             filters.extend(in_units)
             present_spans = [*present_spans, *unit_spans]
+            in_name, name_spans = self._name_word_filters(question, tls)
+            if in_name:  # "gpu" of "have gpu in their name": no other condition of its own
+                filters = [f for f in filters if not (f.said and any(
+                    s <= question.find(f.said) < e for s, e in name_spans))]
+                filters.extend(in_name)
+                present_spans = [*present_spans, *name_spans]
         if what.intent in ("count", "list", "max", "min"):
             yes_no, yes_no_spans, subjects = self._yes_no_filters(question, tls, filters)
             filters.extend(yes_no)
@@ -1404,6 +1415,19 @@ class Linker:
             if refs:
                 filters.append(Filter(tuple(refs), GIVEN, "", dimension=dimension,
                                       said=question[start:end]))
+                spans.append((start, end))
+        return filters, spans
+
+    @staticmethod
+    def _name_word_filters(question: str, tls: list[TableLinks]):
+        """"have gpu in their name": rows whose name (the first column, of every table of
+        `tls`) holds the word (see `namewords.py`)."""
+        filters, spans = [], []
+        keys = tuple(ColumnRef(m.table.name, 0, m.table.columns[0].name) for m in tls
+                     if m.table.columns)
+        for word, start, end in name_words(question):
+            if keys:
+                filters.append(Filter(keys, NAMED, word, said=question[start:end]))
                 spans.append((start, end))
         return filters, spans
 
@@ -2244,6 +2268,10 @@ _DATA_FILE = re.compile(r"\bdata\s+files?\b", re.I)
 # "which part of the IT4LIA infrastructure ...", "how many parts of ...": its rows, whatever
 # they are called (not "as part of their base system")
 _PARTS_OF = re.compile(r"\b(?:which|what|how\s+many)\s+(parts?)\s+(?:of|in|within)\b", re.I)
+# Words for the rows of a first column that name one another's rows (English, for any
+# corpus): a column "Option" lists flags.
+_SAME_ROWS = tuple(frozenset(keywords(text)) for text in (
+    "option options flag flags switch switches",))
 _COMPARATIVES = frozenset(MORE.split("|")) | frozenset(LESS.split("|"))
 _STOPS = frozenset("in on at for to from of between is are was were does do did has have had can "
                    "could will would which what who whose whether".split()) | _COMPARATIVES

@@ -29,6 +29,7 @@ from ..settings import Settings
 from .aliases import ALIASED, SINGLE
 from .execute import Executor, PlanError
 from .linker import Linker
+from .namewords import NAMED
 from .plan import AGGREGATES, HAVING_WORDS, OPERATORS, ColumnRef, Filter, Linked, Plan
 from .presence import GIVEN, MISSING
 from .store import ColumnInfo, TableCatalog, TableInfo
@@ -69,7 +70,7 @@ The plan (leave out the keys it does not need):
 | "count_by",
  "filters": [{"column": "<a column's name or index>",
               "operator": "=" | "!=" | "contains" | "excludes" | "in" | "not in" \
-| ">" | ">=" | "<" | "<=" | "missing" | "given",
+| ">" | ">=" | "<" | "<=" | "missing" | "given" | "named",
               "value": "<a cell text as the catalog writes it>"}],
  "measure": "<the column compared, added up, or of which the largest or smallest is wanted>",
  "group": "<the column counted by, for count_by>",
@@ -81,7 +82,9 @@ Rules:
 1. Use only tables and columns of the catalog, and cell texts as its examples write them. \
 For "in" and "not in" the value is a list of cell texts; for > >= < <= it is a figure, \
 such as 200 or "512 GiB"; "missing" keeps the rows whose cell gives no value (blank, \
-"unknown", "N/A") and "given" the others, with the value "".
+"unknown", "N/A") and "given" the others, with the value ""; "named" keeps the rows whose \
+name (first column) holds a word as one of its parts ("gpu" for "--gpus-per-node"), the value \
+that one word.
 2. count and list take filters; max and min take a measure; sum takes a measure (and two \
 items to add two rows); difference, ratio ("how many times more") and compare take a \
 measure and exactly two items (compare with order "asc" when the smaller is asked for); \
@@ -334,6 +337,11 @@ def _filters(raw, table: TableInfo) -> list[Filter]:
             if value not in ("", None):
                 raise PlanRefused(f"its value for “{operator}” is not \"\" ({_said(value)})")
             out.append(Filter((ref,), operator, "", said=operator))
+        elif operator == NAMED:
+            if not isinstance(value, str) or not re.fullmatch(r"[\w.+-]{1,40}", value):
+                raise PlanRefused(f"its value for “{operator}” is not one word of a name "
+                                  f"({_said(value)})")
+            out.append(Filter((ref,), operator, value.lower(), said=value))
         elif operator in ("in", "not in"):
             if not isinstance(value, list) or not value or len(value) > MAX_IN_VALUES:
                 raise PlanRefused(f"its value for “{operator}” is not a list of 1 to "

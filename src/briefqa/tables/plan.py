@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 AGGREGATES = ("count", "list", "max", "min", "sum", "difference", "ratio", "compare",
               "count_by")
 OPERATORS = ("=", "!=", "contains", "excludes", "in", "not in", ">", ">=", "<", "<=",
-             "missing", "given", "same", "differs", "aliased", "single")
+             "missing", "given", "same", "differs", "aliased", "single", "named")
 # count_by over a family's tables, each table one group (its title): the group's position
 # ("Does the map list more first-wave factories or more 2025 ones?")
 TABLE_GROUP = -1
