@@ -12,7 +12,9 @@
   durations (where the areas are) cannot say which keep data for days;
 - "how many of the flags have gpu in their name?": rows whose name holds the word as one of
   its parts ("--gpus-per-node", "--mem-per-gpu", not "--amdgpu-profile"), over every table of
-  options (a column "Option" lists flags)."""
+  options (a column "Option" lists flags);
+- "described as AI-optimised in their role": the words of a cell in the other of British and
+  American spellings ("AI-optimized")."""
 
 from __future__ import annotations
 
@@ -71,11 +73,19 @@ JOBS_MD = """# Batch jobs
 """
 
 
+GRID_CSV = ("component,location,role\n"
+            "Alpha,Bologna,AI-optimized system\n"
+            "Beta,Naples,Storage for the archive\n"
+            "Gamma,Bologna,AI-optimized partition within Alpha\n"
+            "Delta,Naples,Cloud layer\n")
+
+
 @pytest.fixture(scope="module")
 def qa(tmp_path_factory):
     return assistant_over(tmp_path_factory, "generality11", {"machines.md": MACHINES_MD,
                                                                    "storage.md": STORAGE_MD,
-                                                                   "jobs.md": JOBS_MD})
+                                                                   "jobs.md": JOBS_MD,
+                                                                   "grid.csv": GRID_CSV})
 
 
 @pytest.mark.parametrize("question", [
@@ -135,3 +145,10 @@ def test_a_hostile_word_in_the_name_is_data(qa):
     # the phrase is the condition's value, as data: no row holds it (not all six counted)
     assert answer.computation is None or answer.computation["result"] == 0
     assert "6 options" not in answer.text
+
+
+def test_british_words_of_an_american_cell(qa):
+    answer = qa.ask("Which grid components are described as AI-optimised in their role?")
+    assert answer.mode == "computed" and row_names(answer) == {"Alpha", "Gamma"}
+    assert answer.computation["filters"][0]["value"] == "AI-optimized"
+    cites_every_row(qa, answer)

@@ -376,6 +376,8 @@ class Linker:
                 candidates = {tuple(t.low for t in window)}
                 if j == i + 1 and "-" in window[0].low and not re.search(r"\d", window[0].low):
                     candidates |= {(p,) for p in window[0].low.split("-") if len(p) >= 4}
+                # "AI-optimised" of a cell that writes "AI-optimized", and the other way
+                candidates |= {tuple(_other_spelling(w) for w in c) for c in candidates}
                 for candidate in candidates:
                     holders = [(v, rows) for (v, vl, _), rows in zip(values, counts)
                                if _find(vl, list(candidate)) is not None]
@@ -2092,6 +2094,15 @@ def _names_next(text: str, name: str) -> bool:
     """Does the text start with a word of the name ("[a bigger] quota")?"""
     match = re.match(r"\s{1,2}([\w'’-]+)", text)
     return bool(match and keywords(match.group(1)) & keywords(name))
+
+
+_SPELLINGS = re.compile(r"(?<=\w{3})(?:(is)|(iz))(?=(?:e|es|ed|ing|ation|ations|ational)\b)")
+
+
+def _other_spelling(word: str) -> str:
+    """A word in the other of British and American spellings: "optimised" <-> "optimized",
+    "organisation" <-> "organization"; other words as they are."""
+    return _SPELLINGS.sub(lambda m: "iz" if m.group(1) else "is", word)
 
 
 def _needle(value: str, candidate) -> str:
