@@ -5,7 +5,8 @@ helpdesk take?" of "a few person-days" of help), or when it enumerates several t
 their own terms and the figures are the others' ("how many GPU hours with the trial tier?" of
 a sentence where only the fast and the large tiers have GPU hours; "how much has Norway
 pledged?" of "the $300 billion campus in Texas, the £60 million machine in York, or Norway's
-pledge ..."); no day for "on what date" ("2025–2027 rolling cut-offs"), no year for "in what
+pledge ..."), nor only the question's own figure ("how much of the 2 billion euros ...?");
+no day for "on what date" ("2025–2027 rolling cut-offs"), no year for "in what
 year" (a row that gives none), no number beyond the question's own for "how many", no price
 for "how much does it cost" (but "free of charge" is one), nor one in the currency asked ("in
 euros" of "£40 million"); or when the sentence only announces what follows it ("... these
@@ -49,6 +50,11 @@ the centre that granted your access:
 
 The trial tier is free of charge for every project. The large tier is priced by agreement with
 each company. The new hub in Leeds cost £40 million to build.
+
+## Hubs
+
+With the considerable sum of 2 billion euros already invested in regional hubs, hopes are high
+for the regions.
 
 ## Abroad
 
@@ -187,3 +193,13 @@ def test_a_year_asked_for_must_be_stated(guide):
     assert answer.status != "answered" and not answer.grounded
     answer = qa.ask("In what year did the Orca machine in Bergen open?", answerer=forced)
     assert answer.status == "answered" and "2021" in answer.text
+
+
+def test_the_question_s_own_figure_is_no_answer(guide):
+    qa, forced = guide
+    answer = qa.ask("How much of the 2 billion euros invested in regional hubs went to the "
+                    "northern region?", answerer=forced)
+    assert answer.status == "passages"
+    assert "are the question's own" in _compose(answer)
+    answer = qa.ask("How much money has been invested in regional hubs?", answerer=forced)
+    assert answer.status == "answered" and "2 billion euros" in answer.text

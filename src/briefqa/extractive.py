@@ -36,6 +36,7 @@ from .question import (
     documents_named,
     expected_kind,
     figure_of_another_item,
+    figures_only_asked,
     measure_unstated,
 )
 from .retrieve import Hit, Retrieved, cite
@@ -701,6 +702,9 @@ def figure_unstated(question: str, units: list) -> str | None:
     measure = measure_unstated(question, texts)
     if measure:
         return f"no figure of the measure asked ({measure}) is stated"
+    repeated = figures_only_asked(question, texts)
+    if repeated:
+        return f"the only figures of the measure asked ({repeated}) are the question's own"
     currency = currency_unstated(question, texts)
     if currency:
         return f"the question asks in {currency}; the answer states another currency"

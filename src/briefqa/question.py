@@ -310,6 +310,22 @@ def measure_unstated(question: str, texts: list[str]) -> str | None:
     return measure
 
 
+_FIGURE = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+def figures_only_asked(question: str, texts: list[str]) -> str | None:
+    """The measure a "how much" question asks for ("How much of the 10 billion euros went
+    to LUMI?": money) when every figure the answer's sentences state is the question's own
+    ("the considerable sum of 10 billion euros already invested"): they repeat what was
+    asked about, not what was asked; else None."""
+    measure = asked_measure(question)
+    if measure not in _STATED_IN_UNITS or not any(states_measure(measure, t) for t in texts):
+        return None
+    said = {f.replace(",", "") for t in texts for f in _FIGURE.findall(without_urls(t))}
+    own = {f.replace(",", "") for f in _FIGURE.findall(question)}
+    return measure if said and said <= own else None
+
+
 def currency_unstated(question: str, texts: list[str]) -> str | None:
     """The currency a question asks in ("What is the investment worth in euros?") when the
     answer states money only in others ("£750 million"); else None."""
