@@ -31,6 +31,7 @@ from .question import (
     Question,
     another_namesake,
     asks_several,
+    asks_yes_no,
     brings_new,
     currency_unstated,
     documents_named,
@@ -38,6 +39,7 @@ from .question import (
     figure_of_another_item,
     figures_only_asked,
     measure_unstated,
+    name_unsaid,
 )
 from .retrieve import Hit, Retrieved, cite
 from .settings import Settings
@@ -372,6 +374,12 @@ class ExtractiveAnswerer:
             return "the sentences give advice, not the reason asked for"
         if setting_unstated(question.text, units):
             return "the sentences name no setting, which the question asks for"
+        if asks_yes_no(question.text):
+            where = " ".join(f"{u.text} {u.section or ''} {u.source} "
+                             f"{index.documents[u.source].title}" for u in units)
+            unsaid = name_unsaid(question.text, where, index.proper_names)
+            if unsaid:
+                return f"the answer does not speak of {unsaid}, which the question asks about"
         namesake = another_namesake(question.text, texts)
         if namesake:
             return f"the answer speaks of {namesake[1]}, not of the {namesake[0]} asked about"

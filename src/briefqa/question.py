@@ -97,6 +97,30 @@ def documents_named(question: str, index: IndexData) -> list[frozenset[str]]:
     return named
 
 
+# A yes/no question, in any of its sentences ("I already have an ECDSA key. Can I ...?")
+_YES_NO = re.compile(r"(?:^|[.!?:]\s+)\W*(?:is|are|was|were|do|does|did|can|could|will|would|"
+                     r"has|have|should|must|may)\b", re.I)
+
+
+def asks_yes_no(question: str) -> bool:
+    """Is any sentence of the question a yes/no question?"""
+    return _YES_NO.search(question) is not None
+
+
+def name_unsaid(question: str, said: str, names: frozenset[str]) -> str | None:
+    """For a yes/no question about a thing the corpus names ("Does LUMI's AI factory
+    consortium include a university?", `IndexData.proper_names`): the name as the question
+    writes it, when `said` (the answer's sentences, their sections and documents) never says
+    it: "Ten AI factories have at least one university ..." speaks of the factories, not of
+    LUMI; else None."""
+    said_words = set(words(said))
+    for match in re.finditer(r"(?<![\w-])[A-Z][\w+-]{2,}", question):
+        name = match.group()
+        if name in names and not set(words(name)) <= said_words:
+            return name
+    return None
+
+
 # Code-like names, each a family whose members share one part: "LUMI-C", "LUMI-G", "LUMI-P"
 # (a name and a short suffix), and "small-g", "standard-g", "dev-g" (words and a one-letter
 # suffix). Both parts are read case-sensitively, so "LUMI-G" and "small-g" are not siblings.

@@ -87,6 +87,23 @@ class IndexData:
         return named_kinds_from(columns, found)
 
     @functools.cached_property
+    def proper_names(self) -> frozenset[str]:
+        """The names the corpus's tables give their rows, by their first word as written
+        ("LUMI" of "LUMI AI Factory", "Leonardo", "ECDSA"), where the documents write that
+        word so far more often than in lower case ("Training" is a word, not a name): the
+        things a question may ask about by name."""
+        catalog = self.tables
+        firsts = {m.group(1) for table in (catalog.tables if catalog is not None else ())
+                  for value in (table.columns[0].values if table.columns else ())
+                  if (m := re.match(r"[\W_]*([A-Z][\w+-]{2,})", value))}
+        if not firsts:
+            return frozenset()
+        written = Counter(token for unit in self.units for token in re.findall(
+            r"(?<![\w./:@-])[A-Za-z][\w+-]{2,}(?![\w./:@-])", unit.text))  # not paths
+        return frozenset(name for name in firsts
+                         if written[name.lower()] * 10 < written[name])
+
+    @functools.cached_property
     def unit_starting(self) -> dict[tuple[str, int], int]:
         """(source, start offset) -> the unit that begins there (the first, where several)."""
         found: dict[tuple[str, int], int] = {}
