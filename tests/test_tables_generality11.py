@@ -14,7 +14,12 @@
   its parts ("--gpus-per-node", "--mem-per-gpu", not "--amdgpu-profile"), over every table of
   options (a column "Option" lists flags);
 - "described as AI-optimised in their role": the words of a cell in the other of British and
-  American spellings ("AI-optimized")."""
+  American spellings ("AI-optimized");
+- "of the subcommands listed in the docs, how many are just for listing stuff?": rows whose
+  description begins with the verb said as an activity ("List all objects ..."), "docs"
+  names no column, and "the most common" of the rows asked among asks for no count by value;
+  a purpose the table's title says ("options for requesting GPUs" of "Request GPUs") is no
+  condition."""
 
 from __future__ import annotations
 
@@ -80,12 +85,28 @@ GRID_CSV = ("component,location,role\n"
             "Delta,Naples,Cloud layer\n")
 
 
+TOOL_MD = """# Object storage
+
+## The tool's subcommands
+
+| tool subcommand | Description                                   |
+| --------------- | --------------------------------------------- |
+| copy            | Copy files from the source to the destination |
+| move            | Move files from the source to the destination |
+| ls              | List all objects in the path                  |
+| lsd             | List all buckets in the path                  |
+| lsf             | List the objects by their names               |
+| check           | Check if the files match                      |
+"""
+
+
 @pytest.fixture(scope="module")
 def qa(tmp_path_factory):
     return assistant_over(tmp_path_factory, "generality11", {"machines.md": MACHINES_MD,
                                                                    "storage.md": STORAGE_MD,
                                                                    "jobs.md": JOBS_MD,
-                                                                   "grid.csv": GRID_CSV})
+                                                                   "grid.csv": GRID_CSV,
+                                                                   "objects.md": TOOL_MD})
 
 
 @pytest.mark.parametrize("question", [
@@ -152,3 +173,26 @@ def test_british_words_of_an_american_cell(qa):
     assert answer.mode == "computed" and row_names(answer) == {"Alpha", "Gamma"}
     assert answer.computation["filters"][0]["value"] == "AI-optimized"
     cites_every_row(qa, answer)
+
+
+@pytest.mark.parametrize("question, rows", [
+    ("Of the tool subcommands listed in the object storage docs, how many are just for "
+     "listing stuff?", {"ls", "lsd", "lsf"}),
+    ("Which tool subcommands are for copying files?", {"copy"}),
+    ("Of the most common tool subcommands, how many are just for listing stuff?",
+     {"ls", "lsd", "lsf"}),
+])
+def test_what_rows_are_for(qa, question, rows):
+    answer = qa.ask(question)
+    assert answer.mode == "computed" and row_names(answer) == rows
+    assert answer.computation["filters"][0]["column"] == "Description"
+    cites_every_row(qa, answer)
+    if question.startswith("Of"):  # a count of rows, not a count by the commonest value
+        assert answer.short.text == "3" and answer.computation["aggregate"] == "count"
+
+
+def test_a_purpose_the_table_s_title_says_names_the_table(qa):
+    answer = qa.ask("How many options does the jobs page list for requesting GPUs?")
+    assert answer.mode == "computed" and answer.short.text == "3"
+    assert answer.computation["filters"] == []
+    assert row_names(answer) == {"--gpus", "--gpus-per-node", "--gpu-bind"}

@@ -251,7 +251,7 @@ _FILLERS = ("let lets allow allows allowed give gives given just rather whole on
             "although whereas yet already put puts offer offers offered offering provide "
             "provides provided providing built ask asks asking instead grab actually really truly "
             "indeed look looking period periods terms somewhere anywhere elsewhere size sizes "
-            "sign signing register registering enrol enroll subscribe "
+            "sign signing register registering enrol enroll subscribe docs documentation "
             # the verb of a negation ("isn't located in Bologna"), read by negation.py
             "isn aren wasn weren doesn don didn hasn haven hadn won wouldn shouldn couldn")
 # The kinds of document a question may name ("according to the brief"): the table must be
@@ -428,6 +428,10 @@ def asked(question: str, groups_counted: bool = True) -> Asked:
         counting = None
     by = COUNT_BY.search(text)
     most_common = MOST_COMMON.search(text)
+    scope_said = SCOPE.match(text)
+    if most_common and scope_said and scope_said.start("body") <= most_common.start() < \
+            scope_said.end("body"):
+        most_common = None  # "Of the most common s3cmd commands, how many ...": the rows
     bounded = COUNT_HAVING.search(text)
     if bounded and bounded.group("how_many") and not groups_counted:
         bounded = None

@@ -63,6 +63,7 @@ from .namewords import NAMED, name_words
 from .negation import negated_words, negation_kept
 from .plan import TABLE_GROUP, ColumnRef, Filter, Join, Linked, Plan
 from .presence import GIVEN, is_missing, presences, units_said
+from .purpose import first_word_stem, purposes_said
 from .sameness import DIFFERS, SAME, samenesses
 from .store import ColumnInfo, TableCatalog, TableInfo
 from .unchecked import cells_elsewhere, quoted_unchecked, scope_unchecked
@@ -721,6 +722,11 @@ class Linker:
                 return None  # "kept for a fixed number of days" of a table of no durations
             filters.extend(in_units)
             present_spans = [*present_spans, *unit_spans]
+            for_purpose, purpose_spans, unmet = self._purpose_filters(question, tls)
+            if unmet:
+                return None  # "for listing stuff" of a table that says what rows are for nowhere
+            filters.extend(for_purpose)
+            present_spans = [*present_spans, *purpose_spans]
             in_name, name_spans = self._name_word_filters(question, tls)
             if in_name:  # "gpu" of "have gpu in their name": no other condition of its own
                 filters = [f for f in filters if not (f.said and any(
@@ -1419,6 +1425,33 @@ class Linker:
                                       said=question[start:end]))
                 spans.append((start, end))
         return filters, spans
+
+    @staticmethod
+    def _purpose_filters(question: str, tls: list[TableLinks]):
+        """"how many are just for listing stuff": rows whose description begins with the
+        verb ("List all objects ..."), in each table's column of prose that begins some
+        cell with it (see `purpose.py`); a purpose the tables' titles say ("options for
+        requesting GPUs" of "Request GPUs") names them, no condition. (filters, where they
+        are said, how many purposes no column meets)."""
+        filters, spans, unmet = [], [], 0
+        for verb, start, end in purposes_said(question):
+            if all(verb in set(words(m.table.title)) for m in tls):
+                spans.append((start, end))  # "options for requesting GPUs": "Request GPUs"
+                continue
+            refs, written = [], set()
+            for m in tls:
+                for column in m.table.columns[1:]:
+                    begun = [v for v in column.values if first_word_stem(v) == verb]
+                    if begun and len(begun) < len(column.values):
+                        refs.append(ColumnRef(m.table.name, column.position, column.name))
+                        written |= {re.match(r"\W*([A-Za-z]+)", v).group(1) for v in begun}
+            if refs and len(written) == 1:
+                filters.append(Filter(tuple(refs), "contains", written.pop(),
+                                      said=question[start:end]))
+                spans.append((start, end))
+            else:
+                unmet += 1
+        return filters, spans, unmet
 
     @staticmethod
     def _name_word_filters(question: str, tls: list[TableLinks]):
