@@ -5,7 +5,8 @@ helpdesk take?" of "a few person-days" of help), or when it enumerates several t
 their own terms and the figures are the others' ("how many GPU hours with the trial tier?" of
 a sentence where only the fast and the large tiers have GPU hours; "how much has Norway
 pledged?" of "the $300 billion campus in Texas, the £60 million machine in York, or Norway's
-pledge ..."), nor only the question's own figure ("how much of the 2 billion euros ...?");
+pledge ..."), nor only the question's own figure ("how much of the 2 billion euros ...?"),
+nor a phone number, email address, port or web address asked for;
 no day for "on what date" ("2025–2027 rolling cut-offs"), no year for "in what
 year" (a row that gives none), no number beyond the question's own for "how many", no price
 for "how much does it cost" (but "free of charge" is one), nor one in the currency asked ("in
@@ -50,6 +51,11 @@ the centre that granted your access:
 
 The trial tier is free of charge for every project. The large tier is priced by agreement with
 each company. The new hub in Leeds cost £40 million to build.
+
+## Contact
+
+Technical support answers at support@tarn.example, by email only. The login nodes accept SSH
+connections on port 22.
 
 ## Hubs
 
@@ -203,3 +209,14 @@ def test_the_question_s_own_figure_is_no_answer(guide):
     assert "are the question's own" in _compose(answer)
     answer = qa.ask("How much money has been invested in regional hubs?", answerer=forced)
     assert answer.status == "answered" and "2 billion euros" in answer.text
+
+
+def test_a_phone_number_asked_for_must_be_stated(guide):
+    qa, forced = guide
+    answer = qa.ask("What phone number do I call for technical support?", answerer=forced)
+    assert answer.status == "passages"
+    assert "no phone number is stated" in _compose(answer)
+    answer = qa.ask("What email address do I write to for technical support?", answerer=forced)
+    assert answer.status == "answered" and "support@tarn.example" in answer.text
+    answer = qa.ask("Which port do SSH connections to the login nodes use?", answerer=forced)
+    assert answer.status == "answered" and "port 22" in answer.text

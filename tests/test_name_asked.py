@@ -2,7 +2,9 @@
 speak of it (`briefqa.question.name_unsaid`, over `IndexData.proper_names`): "Does the Wren
 hub have a university partner?" is not answered by "Ten hubs have at least one university
 partner", said in the trace; the sentence that names the hub answers, and the names are the
-tables' row names that the documents do not write in lower case ("Training" is a word)."""
+tables' row names that the documents do not write in lower case ("Training" is a word). A
+table row answers any question only where it, its section or its document names the thing
+asked about (the Orca hub's support address is not the Pike hub's)."""
 
 from __future__ import annotations
 
@@ -14,6 +16,13 @@ BRIEF = """# Hubs
 
 Ten hubs have at least one university partner in their consortium. Only the Orca hub and the
 Pike hub have no university partner at all.
+
+## Orca hub contacts
+
+| Purpose           | Contact            |
+| ----------------- | ------------------ |
+| Technical support | help@orca.example  |
+| Press             | press@orca.example |
 
 ## Training
 
@@ -53,3 +62,12 @@ def test_a_sentence_that_never_names_the_thing_asked_is_no_answer(qa):
 def test_the_sentence_that_names_it_answers(qa):
     answer = qa.ask("Does the Orca hub have a university partner?", answerer=qa.forced_answerer())
     assert answer.status == "answered" and "Orca hub" in answer.text
+
+
+def test_a_row_of_another_thing_s_table_is_no_answer(qa):
+    answer = qa.ask("What email address should I use for technical support at the Pike hub?",
+                    answerer=qa.forced_answerer())
+    assert answer.status != "answered" and "help@orca.example" not in answer.text
+    answer = qa.ask("What email address should I use for technical support at the Orca hub?",
+                    answerer=qa.forced_answerer())
+    assert answer.status == "answered" and "help@orca.example" in answer.text

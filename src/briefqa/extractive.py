@@ -33,6 +33,7 @@ from .question import (
     asks_several,
     asks_yes_no,
     brings_new,
+    contact_unstated,
     currency_unstated,
     documents_named,
     expected_kind,
@@ -374,7 +375,8 @@ class ExtractiveAnswerer:
             return "the sentences give advice, not the reason asked for"
         if setting_unstated(question.text, units):
             return "the sentences name no setting, which the question asks for"
-        if asks_yes_no(question.text):
+        # a yes/no question, or any answered by table rows (a row of another thing's table)
+        if asks_yes_no(question.text) or all(u.kind == "table_row" for u in units):
             where = " ".join(f"{u.text} {u.section or ''} {u.source} "
                              f"{index.documents[u.source].title}" for u in units)
             unsaid = name_unsaid(question.text, where, index.proper_names)
@@ -710,6 +712,9 @@ def figure_unstated(question: str, units: list) -> str | None:
     measure = measure_unstated(question, texts)
     if measure:
         return f"no figure of the measure asked ({measure}) is stated"
+    contact = contact_unstated(question, texts)
+    if contact:
+        return f"no {contact} is stated, and the question asks for one"
     repeated = figures_only_asked(question, texts)
     if repeated:
         return f"the only figures of the measure asked ({repeated}) are the question's own"

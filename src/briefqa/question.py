@@ -350,6 +350,28 @@ def figures_only_asked(question: str, texts: list[str]) -> str | None:
     return measure if said and said <= own else None
 
 
+# Ways to reach something a question may ask for, each with how a sentence gives one
+_CONTACTS = {
+    "phone number": (r"(?:tele)?phone(?:\s+number)?", r"\+?\d[\d ()./-]{5,}\d"),
+    "email address": (r"e-?mail(?:\s+address)?", r"[\w.+-]+@[\w-]+\.\w"),
+    "port": (r"port(?:\s+number)?", r"\d{2,5}"),
+    "web address": (r"url|website|web\s*site|web\s+address|web\s*page",
+                    r"https?://|\bwww\.|\b[\w-]+\.(?:eu|com|org|net|fi|it|de|es)\b"),
+}
+
+
+def contact_unstated(question: str, texts: list[str]) -> str | None:
+    """The way of reaching something the question asks for ("What phone number do I call for
+    technical support?", "which port ...", "what email address ...") when none of the
+    answer's sentences gives one (an email address for a phone number); else None."""
+    for kind, (asks, gives) in _CONTACTS.items():
+        if re.search(rf"\b(?:what|which)(?:['’]s|\s+is|\s+are)?\s+(?:the\s+)?"
+                     rf"(?:[\w-]+\s+){{0,3}}?(?:{asks})\b", question, re.I) and \
+                not any(re.search(gives, t) for t in texts):
+            return kind
+    return None
+
+
 def currency_unstated(question: str, texts: list[str]) -> str | None:
     """The currency a question asks in ("What is the investment worth in euros?") when the
     answer states money only in others ("£750 million"); else None."""
