@@ -11,7 +11,8 @@ no day for "on what date" ("2025–2027 rolling cut-offs"), no year for "in what
 year" (a row that gives none), no number beyond the question's own for "how many", no price
 for "how much does it cost" (but "free of charge" is one), nor one in the currency asked ("in
 euros" of "£40 million"); or when the sentence only announces what follows it ("... these
-three levels:")."""
+three levels:"), or goes on from one before it that a code block interrupted ("and then switch
+...")."""
 
 from __future__ import annotations
 
@@ -51,6 +52,20 @@ the centre that granted your access:
 
 The trial tier is free of charge for every project. The large tier is priced by agreement with
 each company. The new hub in Leeds cost £40 million to build.
+
+## Compilers
+
+The compilers come with the `PrgEnv-tarn` module. To use another version, list them with
+
+```bash
+$ module avail tarncc
+```
+
+and then switch to the desired version using
+
+```bash
+$ module swap tarncc tarncc/<version>
+```
 
 ## Contact
 
@@ -220,3 +235,10 @@ def test_a_phone_number_asked_for_must_be_stated(guide):
     assert answer.status == "answered" and "support@tarn.example" in answer.text
     answer = qa.ask("Which port do SSH connections to the login nodes use?", answerer=forced)
     assert answer.status == "answered" and "port 22" in answer.text
+
+
+def test_a_sentence_that_goes_on_from_one_before_is_no_answer_alone(guide):
+    qa, forced = guide
+    answer = qa.ask("How do I switch to another version of the tarncc compiler?", answerer=forced)
+    assert answer.status == "passages"
+    assert "goes on from one before it" in _compose(answer)

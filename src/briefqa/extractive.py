@@ -695,6 +695,10 @@ _ANNOUNCES = re.compile(r"\b(?:these|the following|as follows|below|following|th
                         r"various|several))\b[^.:;]{0,60}:\s*$", re.I)
 
 
+# A sentence that goes on from one a code block interrupted: "... you can list the available
+# versions with `module avail gcc` [code] and then switch to the desired version using ..."
+_CONTINUES = re.compile(r"^\W*(?:and|or|but|then|so|which)\b")  # lower case: mid-sentence
+
 # "In what year ...", "which year": a year must be stated
 _YEAR_ASKED = re.compile(r"\b(?:what|which)\s+year\b", re.I)
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
@@ -735,6 +739,8 @@ def figure_unstated(question: str, units: list) -> str | None:
     first = units[0]
     if _ANNOUNCES.search(first.text):
         return "the best sentence only announces what follows it"
+    if _CONTINUES.match(first.text):
+        return "the best sentence goes on from one before it (“and then ...”)"
     # (a row's figures are its own, see `tables.rowanswer`)
     named = figure_of_another_item(question, first.text) if first.kind != "table_row" else None
     if named:
