@@ -49,6 +49,11 @@ def test_a_sentence_that_gives_the_setting_answers(guide):
 
 
 def test_a_question_that_asks_no_setting_is_answered_as_before(guide):
+    from briefqa.extractive import setting_unstated
+
     qa, forced = guide
     answer = qa.ask("Which applications benefit from striping?", answerer=forced)
     assert answer.status == "answered" and "hundreds of nodes" in answer.text
+    # "setting" as a place or a kind of thing asks for no value to set
+    units = [qa.index.units[0]]
+    assert not setting_unstated("In what kind of setting does innovation thrive?", units)

@@ -627,8 +627,10 @@ def advice_for_reason(texts: list[str]) -> bool:
 # A question that asks for a setting by name ("What stripe setting should I use?", "which
 # flag ..."), and what a sentence needs to give one: code, an option, an assignment, a number, a
 # path or a VARIABLE_NAME.
-_ASKS_SETTING = re.compile(r"\b(?:what|which)\s+(?:[\w-]+\s+){0,3}?(?:setting|option|flag|"
-                           r"command|parameter|variable|argument|directive|switch)s?\b", re.I)
+# (not "what kind of setting": a place, a kind of thing)
+_ASKS_SETTING = re.compile(r"\b(?:what|which)\s+(?!(?:kind|sort|type)s?\s+of\b)"
+                           r"(?:[\w-]+\s+){0,3}?(?:setting|option|flag|command|parameter|"
+                           r"variable|argument|directive|switch)s?\b", re.I)
 _GIVES_SETTING = re.compile(r"`|\n|(?<![\w-])--?[A-Za-z0-9]|\w=|\d|(?<![\w.])/\w|"
                             r"\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b")
 
