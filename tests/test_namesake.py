@@ -2,7 +2,9 @@
 (`briefqa.question.another_namesake`): "What is the HPL performance of TARN-C?" is not answered
 by the sentence that gives TARN-G's, said in the trace; the sentence about TARN-G answers
 the question about TARN-G. The same holds of a family of lowercase names with a one-letter
-suffix ("large-g", asked of a table whose rows are "small-g" and "standard-g")."""
+suffix ("large-g", asked of a table whose rows are "small-g" and "standard-g"), and of a
+code-like name no document writes at all ("the gpu-long queue": `question.code_name_unknown`),
+unless the documents write its words apart ("the fast-lane queue" of "a fast lane")."""
 
 from __future__ import annotations
 
@@ -22,6 +24,8 @@ of memory each. Both partitions share the TARN-P file system.
 | small-g | 3 days | 4 |
 | standard-g | 2 days | 1024 |
 | debug-c | 30 minutes | 4 |
+
+Short test jobs go through a fast lane.
 """
 
 
@@ -60,3 +64,16 @@ def test_the_row_asked_about_answers(guide):
     qa, forced = guide
     answer = qa.ask("What's the max walltime on the standard-g queue?", answerer=forced)
     assert answer.status == "answered" and "2 days" in answer.text
+
+
+def test_a_row_for_a_code_name_no_document_writes_is_not_asserted(guide):
+    from briefqa.question import code_name_unknown
+
+    qa, forced = guide
+    answer = qa.ask("What's the max walltime on the gpu-long queue?", answerer=forced)
+    assert answer.status != "answered" and not answer.grounded
+    compose = [s.did for s in answer.trace if s.stage == "compose"]
+    assert compose and "asks about gpu-long, which no document mentions" in compose[0]
+    known = qa.index.code_names
+    assert code_name_unknown("What's the limit of the fast-lane queue?", "", known) is None
+    assert code_name_unknown("Can I run a multi-node job?", "", known) is None  # a word

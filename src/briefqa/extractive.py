@@ -33,6 +33,7 @@ from .question import (
     asks_several,
     asks_yes_no,
     brings_new,
+    code_name_unknown,
     contact_unstated,
     currency_unstated,
     documents_named,
@@ -382,6 +383,9 @@ class ExtractiveAnswerer:
             unsaid = name_unsaid(question.text, where, index.proper_names)
             if unsaid:
                 return f"the answer does not speak of {unsaid}, which the question asks about"
+            unknown = code_name_unknown(question.text, where, index.code_names)
+            if unknown:
+                return f"the question asks about {unknown}, which no document mentions"
         namesake = another_namesake(question.text, texts)
         if namesake:
             return f"the answer speaks of {namesake[1]}, not of the {namesake[0]} asked about"

@@ -107,6 +107,33 @@ def asks_yes_no(question: str) -> bool:
     return _YES_NO.search(question) is not None
 
 
+def code_name_unknown(question: str, said: str, known: frozenset[str]) -> str | None:
+    """A code-like name the question asks about ("LUMI's gpu-long partition") that no document
+    writes (`known`, `IndexData.code_names`) and `said` does not say: the answer is about
+    something else; else None."""
+    from .store import CODE_NAME
+
+    for match in CODE_NAME.finditer(question):
+        name = match.group()
+        if not (_NAMED_AFTER.match(question, match.end()) and
+                _NAMING_BEFORE.search(question, 0, match.start())):
+            continue  # "a multi-node job", "to double-check partition ...": words, not a name
+        if name.lower() not in known and name.lower() not in said.lower():
+            return name
+    return None
+
+
+# What stands before a thing's name: "the", "LUMI's", "our" ("LUMI's gpu-long partition")
+_NAMING_BEFORE = re.compile(r"(?:\b(?:the|a|an|my|our|your|its|their|this|that)|['’]s)\s+$",
+                            re.I)
+
+
+# The kinds of thing a code-like name names, said right after it ("the gpu-long partition")
+_NAMED_AFTER = re.compile(r"\s+(?:partition|queue|module|flag|option|command|nodes?|tier|"
+                          r"file\s*system|bucket|toolchain|package|container|image|"
+                          r"environment|variable|stack|service)s?\b", re.I)
+
+
 def name_unsaid(question: str, said: str, names: frozenset[str]) -> str | None:
     """For a yes/no question about a thing the corpus names ("Does LUMI's AI factory
     consortium include a university?", `IndexData.proper_names`): the name as the question

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import itertools
 import json
 import re
 from collections import Counter
@@ -104,6 +105,18 @@ class IndexData:
                          if written[name.lower()] * 10 < written[name])
 
     @functools.cached_property
+    def code_names(self) -> frozenset[str]:
+        """Every code-like name the documents write, lower case ("small-g", "lumi-o",
+        "slurm_job_id"), and every two words they write one after the other, joined by a
+        hyphen ("data-analytics"): a question that names a thing by none of them ("gpu-long")
+        asks about a thing they never mention."""
+        names = {m.group().lower() for unit in self.units for m in CODE_NAME.finditer(unit.text)}
+        # and the phrases the documents write apart ("data analytics" of "data-analytics")
+        pairs = {f"{a}-{b}" for unit in self.units
+                 for a, b in itertools.pairwise(re.findall(r"[a-z0-9]+", unit.text.lower()))}
+        return frozenset(names | pairs)
+
+    @functools.cached_property
     def unit_starting(self) -> dict[tuple[str, int], int]:
         """(source, start offset) -> the unit that begins there (the first, where several)."""
         found: dict[tuple[str, int], int] = {}
@@ -184,6 +197,11 @@ def kind_evidence(units) -> tuple[Counter[str], set[str]]:
             if colon and len(column) <= 40:
                 columns[column.strip()] += 1
     return columns, found
+
+
+# A code-like name: words joined by hyphens or underscores ("small-g", "gpu-long",
+# "SLURM_JOB_ID"), not a path nor an address
+CODE_NAME = re.compile(r"(?<![\w./:@-])[A-Za-z][A-Za-z0-9]*(?:[-_][A-Za-z0-9]+)+(?![\w/@-])")
 
 
 def named_kinds_from(columns: Counter[str], found: set[str]) -> frozenset[str]:
