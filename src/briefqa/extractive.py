@@ -376,16 +376,9 @@ class ExtractiveAnswerer:
             return "the sentences give advice, not the reason asked for"
         if setting_unstated(question.text, units):
             return "the sentences name no setting, which the question asks for"
-        # a yes/no question, or any answered by table rows (a row of another thing's table)
-        if asks_yes_no(question.text) or all(u.kind == "table_row" for u in units):
-            where = " ".join(f"{u.text} {u.section or ''} {u.source} "
-                             f"{index.documents[u.source].title}" for u in units)
-            unsaid = name_unsaid(question.text, where, index.proper_names)
-            if unsaid:
-                return f"the answer does not speak of {unsaid}, which the question asks about"
-            unknown = code_name_unknown(question.text, where, index.code_names)
-            if unknown:
-                return f"the question asks about {unknown}, which no document mentions"
+        unnamed = thing_unspoken_of(question.text, units, index)
+        if unnamed:
+            return unnamed
         namesake = another_namesake(question.text, texts)
         if namesake:
             return f"the answer speaks of {namesake[1]}, not of the {namesake[0]} asked about"
@@ -628,6 +621,25 @@ def advice_for_reason(texts: list[str]) -> bool:
     return bool(_ADVICE.search(said)) and not GIVES_REASON.search(said)
 
 
+def thing_unspoken_of(question: str, units: list, index: IndexData) -> str | None:
+    """For a yes/no question, or any answered by table rows (a row of another thing's
+    table): why the answer is not about the thing the question names, when neither its
+    sentences nor their sections or documents speak of a name the documents give
+    (`question.name_unsaid`), or the question names it by a code-like name no document
+    writes (`question.code_name_unknown`); else None."""
+    if not (asks_yes_no(question) or all(u.kind == "table_row" for u in units)):
+        return None
+    where = " ".join(f"{u.text} {u.section or ''} {u.source} "
+                     f"{index.documents[u.source].title}" for u in units)
+    unsaid = name_unsaid(question, where, index.proper_names)
+    if unsaid:
+        return f"the answer does not speak of {unsaid}, which the question asks about"
+    unknown = code_name_unknown(question, where, index.code_names)
+    if unknown:
+        return f"the question asks about {unknown}, which no document mentions"
+    return None
+
+
 # A question that asks for a setting by name ("What stripe setting should I use?", "which
 # flag ..."), and what a sentence needs to give one: code, an option, an assignment, a number, a
 # path or a VARIABLE_NAME.
@@ -713,11 +725,13 @@ _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 def figure_unstated(question: str, units: list) -> str | None:
     """Why the answer's sentences do not give the figure asked for, though likely: no figure
     in the units of the measure asked ("how long does the helpdesk take": "a few
-    person-days" of help), no day for "on what date" ("2025–2027 rolling cut-offs"), no year
-    for "in what year", nor a number of its own for "how many", the best sentence only
-    announcing what follows it, or, in a sentence that enumerates several things with their
-    own terms, the figures are of the others ("how many GPU hours with Playground access":
-    Fast Lane's 50,000); None when they may give it."""
+    person-days" of help), no phone number, email address, port or web address asked for,
+    only the question's own figures for "how much", none in the currency asked, no day for
+    "on what date" ("2025–2027 rolling cut-offs"), no year for "in what year", nor a number
+    of its own for "how many"; the best sentence only announcing what follows it or going on
+    from one before it; or, in a sentence that enumerates several things with their own
+    terms, the figures are of the others ("how many GPU hours with Playground access": Fast
+    Lane's 50,000); None when they may give it."""
     texts = [u.text for u in units]
     measure = measure_unstated(question, texts)
     if measure:
