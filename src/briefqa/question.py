@@ -135,11 +135,12 @@ _NAMED_AFTER = re.compile(r"\s+(?:partition|queue|module|flag|option|command|nod
 
 
 def name_unsaid(question: str, said: str, names: frozenset[str]) -> str | None:
-    """For a yes/no question about a thing the corpus names ("Does LUMI's AI factory
-    consortium include a university?", `IndexData.proper_names`): the name as the question
-    writes it, when `said` (the answer's sentences, their sections and documents) never says
-    it: "Ten AI factories have at least one university ..." speaks of the factories, not of
-    LUMI; else None."""
+    """For a question about a thing the corpus names ("Does LUMI's AI factory consortium
+    include a university?", `IndexData.proper_names`): the name as the question writes it,
+    when `said` (the answer's sentences, their sections and documents) never says it: "Ten
+    AI factories have at least one university ..." speaks of the factories, not of LUMI;
+    else None. (`extractive.thing_unspoken_of` asks it of yes/no questions and of table
+    rows.)"""
     said_words = set(words(said))
     for match in re.finditer(r"(?<![\w-])[A-Z][\w+-]{2,}", question):
         name = match.group()
