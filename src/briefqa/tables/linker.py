@@ -63,7 +63,7 @@ from .namewords import NAMED, name_words
 from .negation import negated_words, negation_kept
 from .plan import TABLE_GROUP, ColumnRef, Filter, Join, Linked, Plan
 from .presence import GIVEN, is_missing, presences, units_said
-from .purpose import first_word_stem, purposes_said
+from .purpose import first_word, first_word_stem, purposes_said
 from .sameness import DIFFERS, SAME, samenesses
 from .store import ColumnInfo, TableCatalog, TableInfo
 from .unchecked import cells_elsewhere, quoted_unchecked, scope_unchecked
@@ -1444,7 +1444,7 @@ class Linker:
                     begun = [v for v in column.values if first_word_stem(v) == verb]
                     if begun and len(begun) < len(column.values):
                         refs.append(ColumnRef(m.table.name, column.position, column.name))
-                        written |= {re.match(r"\W*([A-Za-z]+)", v).group(1) for v in begun}
+                        written |= {first_word(v) for v in begun}
             if refs and len(written) == 1:
                 filters.append(Filter(tuple(refs), "contains", written.pop(),
                                       said=question[start:end]))

@@ -24,7 +24,13 @@ def purposes_said(question: str) -> list[tuple[str, int, int]]:
             for m in _SAID.finditer(question)]
 
 
+def first_word(cell: str) -> str | None:
+    """The word a cell begins with, as written ("List all objects ...": "List")."""
+    m = re.match(r"\W*([A-Za-z]+)", cell)
+    return m.group(1) if m else None
+
+
 def first_word_stem(cell: str) -> str | None:
     """The stem of the word a cell begins with ("List all objects ...": "list")."""
-    m = re.match(r"\W*([A-Za-z]+)", cell)
-    return stem(m.group(1).lower()) if m else None
+    word = first_word(cell)
+    return stem(word.lower()) if word else None
