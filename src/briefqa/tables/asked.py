@@ -179,10 +179,10 @@ _ADJECTIVE_DIMENSION = {"longest": SECONDS, "shortest": SECONDS, "longer": SECON
                         "shorter": SECONDS, "earliest": DATE, "latest": DATE, "earlier": DATE,
                         "later": DATE, "oldest": DATE, "newest": DATE, "first": DATE,
                         "fastest": FLOPS, "faster": FLOPS, "slower": FLOPS}
-# A computer's size is its compute: "the bigger machine", "the largest supercomputer" ask for
+# A computer's size is its compute: "the bigger machine", "the largest system" ask for
 # performance, as "faster" does.
 _SIZE = frozenset(words("bigger larger biggest largest"))
-_COMPUTERS = "machine machines system systems supercomputer supercomputers computer computers " \
+_COMPUTERS = "machine machines system systems computer computers " \
     "cluster clusters"
 
 
@@ -498,7 +498,7 @@ def asked(question: str, groups_counted: bool = True) -> Asked:
             after += number_of.end()
         attribute = _phrase_after(text, after)
         if dimension is None and _size_of_computer(word, attribute):
-            dimension, attribute = FLOPS, []  # "the largest supercomputer": the most compute
+            dimension, attribute = FLOPS, []  # "the largest system": the most compute
         measured_by = _MEASURED_BY.search(text, after)
         if measured_by and _phrase_after(text, measured_by.end()):
             # "the most expensive in terms of billing rate": the rate, whatever "expensive"
