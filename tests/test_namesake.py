@@ -74,6 +74,6 @@ def test_a_row_for_a_code_name_no_document_writes_is_not_asserted(guide):
     assert answer.status != "answered" and not answer.grounded
     compose = [s.did for s in answer.trace if s.stage == "compose"]
     assert compose and "asks about gpu-long, which no document mentions" in compose[0]
-    known = qa.index.code_names
-    assert code_name_unknown("What's the limit of the fast-lane queue?", "", known) is None
-    assert code_name_unknown("Can I run a multi-node job?", "", known) is None  # a word
+    writes = qa.index.writes
+    assert code_name_unknown("What's the limit of the fast-lane queue?", "", writes) is None
+    assert code_name_unknown("Can I run a multi-node job?", "", writes) is None  # a word

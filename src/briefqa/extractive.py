@@ -634,7 +634,7 @@ def thing_unspoken_of(question: str, units: list, index: IndexData) -> str | Non
     unsaid = name_unsaid(question, where, index.proper_names)
     if unsaid:
         return f"the answer does not speak of {unsaid}, which the question asks about"
-    unknown = code_name_unknown(question, where, index.code_names)
+    unknown = code_name_unknown(question, where, index.writes)
     if unknown:
         return f"the question asks about {unknown}, which no document mentions"
     return None

@@ -6,12 +6,13 @@ from __future__ import annotations
 import functools
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from .lexical import STOPWORDS, fold, without_urls, words
-from .store import IndexData
+from .store import CODE_NAME, IndexData
 
 # The kind of fact asked for
 
@@ -107,18 +108,16 @@ def asks_yes_no(question: str) -> bool:
     return _YES_NO.search(question) is not None
 
 
-def code_name_unknown(question: str, said: str, known: frozenset[str]) -> str | None:
+def code_name_unknown(question: str, said: str, writes: Callable[[str], bool]) -> str | None:
     """A code-like name the question asks about ("LUMI's gpu-long partition") that no document
-    writes (`known`, `IndexData.code_names`) and `said` does not say: the answer is about
+    writes (`writes`: `IndexData.writes`) and `said` does not say: the answer is about
     something else; else None."""
-    from .store import CODE_NAME
-
     for match in CODE_NAME.finditer(question):
         name = match.group()
         if not (_NAMED_AFTER.match(question, match.end()) and
                 _NAMING_BEFORE.search(question, 0, match.start())):
             continue  # "a multi-node job", "to double-check partition ...": words, not a name
-        if name.lower() not in known and name.lower() not in said.lower():
+        if name.lower() not in said.lower() and not writes(name):
             return name
     return None
 

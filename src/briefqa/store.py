@@ -92,29 +92,24 @@ class IndexData:
         """The names the corpus's tables give their rows, by their first word as written
         ("LUMI" of "LUMI AI Factory", "Leonardo", "ECDSA"), where the documents write that
         word so far more often than in lower case ("Training" is a word, not a name): the
-        things a question may ask about by name."""
-        catalog = self.tables
-        firsts = {m.group(1) for table in (catalog.tables if catalog is not None else ())
-                  for value in (table.columns[0].values if table.columns else ())
-                  if (m := re.match(r"[\W_]*([A-Z][\w+-]{2,})", value))}
-        if not firsts:
-            return frozenset()
-        written = Counter(token for unit in self.units for token in re.findall(
-            r"(?<![\w./:@-])[A-Za-z][\w+-]{2,}(?![\w./:@-])", unit.text))  # not paths
-        return frozenset(name for name in firsts
-                         if written[name.lower()] * 10 < written[name])
+        things a question may ask about by name (`proper_names_of`)."""
+        return proper_names_of(self.tables, (unit.text for unit in self.units))
 
     @functools.cached_property
     def code_names(self) -> frozenset[str]:
         """Every code-like name the documents write, lower case ("small-g", "lumi-o",
         "slurm_job_id"), and every two words they write one after the other, joined by a
-        hyphen ("data-analytics"): a question that names a thing by none of them ("gpu-long")
-        asks about a thing they never mention."""
+        hyphen ("data-analytics")."""
         names = {m.group().lower() for unit in self.units for m in CODE_NAME.finditer(unit.text)}
-        # and the phrases the documents write apart ("data analytics" of "data-analytics")
         pairs = {f"{a}-{b}" for unit in self.units
                  for a, b in itertools.pairwise(re.findall(r"[a-z0-9]+", unit.text.lower()))}
         return frozenset(names | pairs)
+
+    def writes(self, name: str) -> bool:
+        """Does a document write this code-like name ("small-g"), or its two words apart
+        ("data analytics" for "data-analytics")? A question that names a thing by a name no
+        document writes ("gpu-long") asks about a thing they never mention."""
+        return name.lower() in self.code_names
 
     @functools.cached_property
     def unit_starting(self) -> dict[tuple[str, int], int]:
@@ -197,6 +192,29 @@ def kind_evidence(units) -> tuple[Counter[str], set[str]]:
             if colon and len(column) <= 40:
                 columns[column.strip()] += 1
     return columns, found
+
+
+def row_name_words(catalog) -> set[str]:
+    """The first word of each row name of the tables, as written ("LUMI" of "LUMI AI
+    Factory")."""
+    return {m.group(1) for table in (catalog.tables if catalog is not None else ())
+            for value in (table.columns[0].values if table.columns else ())
+            if (m := re.match(r"[\W_]*([A-Z][\w+-]{2,})", value))}
+
+
+_WRITTEN = re.compile(r"(?<![\w./:@-])[A-Za-z][\w+-]{2,}(?![\w./:@-])")  # words, not paths
+
+
+def proper_names_of(catalog, texts) -> frozenset[str]:
+    """Of the tables' row names (`row_name_words`), those the texts write at least ten times
+    as often as written than in lower case: names, not words ("Training")."""
+    firsts = row_name_words(catalog)
+    if not firsts:
+        return frozenset()
+    wanted = firsts | {name.lower() for name in firsts}
+    written = Counter(token for text in texts for token in _WRITTEN.findall(text)
+                      if token in wanted)
+    return frozenset(name for name in firsts if written[name.lower()] * 10 < written[name])
 
 
 # A code-like name: words joined by hyphens or underscores ("small-g", "gpu-long",

@@ -1,13 +1,13 @@
 """Reader: one generation of the store, read the way answering reads an `IndexData`.
 
 `PgIndex` has the attributes and methods answering uses (`units`, `documents`, `bm25`,
-`named_kinds`, `unit_words`, `vectors_for`, `window_vectors_for`, `dense_ranking`,
-`lexical_ranking`, `sources`, `manifest`, and for the computed answers `tables` and
-`unit_starting`), but holds no index: units, their vectors and documents are fetched by id
-when first asked for and kept in bounded caches (a fetched unit brings its neighbours, which
-answering reads next). A process serving questions therefore needs the same memory whatever
-the corpus's size. The generation's tables are written once into the local folder from the
-store (`pgstore.tables`), and DuckDB reads them there.
+`named_kinds`, `proper_names`, `writes`, `unit_words`, `vectors_for`, `window_vectors_for`,
+`dense_ranking`, `lexical_ranking`, `sources`, `manifest`, and for the computed answers
+`tables` and `unit_starting`), but holds no index: units, their vectors and documents are
+fetched by id when first asked for and kept in bounded caches (a fetched unit brings its
+neighbours, which answering reads next). A process serving questions therefore needs the
+same memory whatever the corpus's size. The generation's tables are written once into the
+local folder from the store (`pgstore.tables`), and DuckDB reads them there.
 
 A reader is pinned to the generation it opened; that generation's rows never change. `latest`
 gives the reader of the newest committed generation (the same object when nothing changed),
@@ -17,8 +17,10 @@ question is asked again of the newest.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
@@ -32,7 +34,7 @@ from ..document import Block, Document
 from ..errors import IndexReplacedError, StoreError, StoreUnavailableError
 from ..lexical import words
 from ..settings import Settings
-from ..store import LexicalRanking, SourceInfo
+from ..store import LexicalRanking, SourceInfo, proper_names_of, row_name_words
 from . import schema, search
 from .connect import Store
 
@@ -258,6 +260,7 @@ class PgIndex:
     _words: _LRU = field(default_factory=lambda: _LRU(UNIT_CACHE), repr=False)
     _tables: object = field(default=None, repr=False)
     _tables_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _written: dict = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         self.units = Units(self)
@@ -391,6 +394,39 @@ class PgIndex:
                     catalog = TableCatalog(self.folder / CACHE_FOLDER, [])
                 self._tables = catalog
             return self._tables
+
+    # -- names --------------------------------------------------------------------------------
+
+    @functools.cached_property
+    def proper_names(self) -> frozenset[str]:
+        """As `IndexData.proper_names`: the tables' row names the documents write as names,
+        their units' texts read once, streamed, counting only those names."""
+        catalog = self.tables
+        if not row_name_words(catalog):
+            return frozenset()
+        g = self.generation.generation
+
+        def texts(conn):
+            return proper_names_of(catalog, (row[0] for row in conn.cursor().stream(
+                "SELECT u.text FROM briefqa_generation_files f JOIN briefqa_units u "
+                "ON u.doc_id = f.doc_id WHERE f.generation = %s", (g,))))
+        return self.store.run(texts)
+
+    def writes(self, name: str) -> bool:
+        """As `IndexData.writes`: does a unit of the generation write this code-like name, or
+        its two words apart? Asked of the store, each name once."""
+        key = name.lower()
+        if key not in self._written:
+            parts = re.findall(r"[a-z0-9]+", key)
+            apart = "[^a-z0-9]+".join(parts) if len(parts) == 2 else re.escape(key)
+            pattern = (rf"(^|[^a-z0-9_-]){re.escape(key)}($|[^a-z0-9_-])|"
+                       rf"(^|[^a-z0-9]){apart}($|[^a-z0-9])")
+            g = self.generation.generation
+            self._written[key] = bool(self.store.run(lambda conn: conn.execute(
+                "SELECT EXISTS (SELECT 1 FROM briefqa_generation_files f JOIN briefqa_units u "
+                "ON u.doc_id = f.doc_id WHERE f.generation = %s AND lower(u.text) ~ %s)",
+                (g, pattern)).fetchone()[0]))
+        return self._written[key]
 
     @property
     def unit_starting(self) -> UnitStarting:
