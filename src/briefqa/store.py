@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import itertools
 import json
 import re
 from collections import Counter
@@ -65,6 +64,7 @@ class IndexData:
     window_index: object = None
     window_owners: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     _unit_words: dict[int, frozenset[str]] = field(default_factory=dict, repr=False)
+    _written: dict[str, bool] = field(default_factory=dict, repr=False)
 
     @functools.cached_property
     def window_of(self) -> dict[int, int]:
@@ -95,21 +95,17 @@ class IndexData:
         things a question may ask about by name (`proper_names_of`)."""
         return proper_names_of(self.tables, (unit.text for unit in self.units))
 
-    @functools.cached_property
-    def code_names(self) -> frozenset[str]:
-        """Every code-like name the documents write, lower case ("small-g", "lumi-o",
-        "slurm_job_id"), and every two words they write one after the other, joined by a
-        hyphen ("data-analytics")."""
-        names = {m.group().lower() for unit in self.units for m in CODE_NAME.finditer(unit.text)}
-        pairs = {f"{a}-{b}" for unit in self.units
-                 for a, b in itertools.pairwise(re.findall(r"[a-z0-9]+", unit.text.lower()))}
-        return frozenset(names | pairs)
-
     def writes(self, name: str) -> bool:
         """Does a document write this code-like name ("small-g"), or its two words apart
         ("data analytics" for "data-analytics")? A question that names a thing by a name no
-        document writes ("gpu-long") asks about a thing they never mention."""
-        return name.lower() in self.code_names
+        document writes ("gpu-long") asks about a thing they never mention. Each name is
+        looked for once, unit by unit (no set of every name is kept: a large corpus has
+        millions)."""
+        key = name.lower()
+        if key not in self._written:
+            found = re.compile(written_pattern(key))
+            self._written[key] = any(found.search(unit.text.lower()) for unit in self.units)
+        return self._written[key]
 
     @functools.cached_property
     def unit_starting(self) -> dict[tuple[str, int], int]:
@@ -215,6 +211,16 @@ def proper_names_of(catalog, texts) -> frozenset[str]:
     written = Counter(token for text in texts for token in _WRITTEN.findall(text)
                       if token in wanted)
     return frozenset(name for name in firsts if written[name.lower()] * 10 < written[name])
+
+
+def written_pattern(name: str) -> str:
+    """The regular expression (over lower-cased text; Python's and PostgreSQL's alike) for a
+    code-like name as a whole ("gpu-long", not inside "xgpu-longer"), or, of two words, the
+    two words apart ("gpu long", "gpu: long")."""
+    parts = re.findall(r"[a-z0-9]+", name)
+    apart = "[^a-z0-9]+".join(parts) if len(parts) == 2 else re.escape(name)
+    return (rf"(^|[^a-z0-9_-]){re.escape(name)}($|[^a-z0-9_-])|"
+            rf"(^|[^a-z0-9]){apart}($|[^a-z0-9])")
 
 
 # A code-like name: words joined by hyphens or underscores ("small-g", "gpu-long",

@@ -20,7 +20,6 @@ from __future__ import annotations
 import functools
 import json
 import logging
-import re
 import threading
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
@@ -34,7 +33,7 @@ from ..document import Block, Document
 from ..errors import IndexReplacedError, StoreError, StoreUnavailableError
 from ..lexical import words
 from ..settings import Settings
-from ..store import LexicalRanking, SourceInfo, proper_names_of, row_name_words
+from ..store import LexicalRanking, SourceInfo, proper_names_of, row_name_words, written_pattern
 from . import schema, search
 from .connect import Store
 
@@ -417,10 +416,7 @@ class PgIndex:
         its two words apart? Asked of the store, each name once."""
         key = name.lower()
         if key not in self._written:
-            parts = re.findall(r"[a-z0-9]+", key)
-            apart = "[^a-z0-9]+".join(parts) if len(parts) == 2 else re.escape(key)
-            pattern = (rf"(^|[^a-z0-9_-]){re.escape(key)}($|[^a-z0-9_-])|"
-                       rf"(^|[^a-z0-9]){apart}($|[^a-z0-9])")
+            pattern = written_pattern(key)
             g = self.generation.generation
             self._written[key] = bool(self.store.run(lambda conn: conn.execute(
                 "SELECT EXISTS (SELECT 1 FROM briefqa_generation_files f JOIN briefqa_units u "
