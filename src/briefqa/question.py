@@ -98,9 +98,10 @@ def documents_named(question: str, index: IndexData) -> list[frozenset[str]]:
     return named
 
 
+# The verbs a yes/no question begins with ("Is ...", "Can I ...")
+YES_NO_VERBS = r"is|are|was|were|do|does|did|can|could|will|would|has|have|should|must|may"
 # A yes/no question, in any of its sentences ("I already have an ECDSA key. Can I ...?")
-_YES_NO = re.compile(r"(?:^|[.!?:]\s+)\W*(?:is|are|was|were|do|does|did|can|could|will|would|"
-                     r"has|have|should|must|may)\b", re.I)
+_YES_NO = re.compile(rf"(?:^|[.!?:]\s+)\W*(?:{YES_NO_VERBS})\b", re.I)
 
 
 def asks_yes_no(question: str) -> bool:

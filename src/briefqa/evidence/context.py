@@ -12,6 +12,7 @@ from ..lexical import fold, words
 from ..question import (
     CAPITALISED,
     META_WORDS,
+    YES_NO_VERBS,
     CountedCheck,
     Question,
     asked_event,
@@ -34,8 +35,7 @@ GIVES_REASON = re.compile(r"\b(?:because|explained by|due to|owing to|as a resul
 _ASKS_HOW = re.compile(r"^\W*(?:how (?:do|can|should|would|to|does)|what (?:command|option|"
                        r"flag|setting|module)|where (?:do|can|should)|can i|is there a way)\b",
                        re.I)
-_ASKS_YES_NO = re.compile(r"^\W*(?:is|are|was|were|do|does|did|can|could|will|would|has|have|"
-                          r"should|must|may)\b", re.I)
+_ASKS_YES_NO = re.compile(rf"^\W*(?:{YES_NO_VERBS})\b", re.I)
 
 # What asks how to do something, or for the thing to type, set or load, anywhere in the question
 # (it often comes after a sentence about the asker's situation: "My job was killed ... How do I
