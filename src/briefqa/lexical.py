@@ -69,6 +69,14 @@ _BRITISH = [(re.compile(r"(?<=\w{3})is(ation|ations|e|ed|es|ing)$"), r"iz\1"),
             (re.compile(r"(?<=\w{3})tre(s)?$"), r"ter\1")]
 
 
+def american(word: str) -> str:
+    """A lower-case word in its American spelling ("organisation": "organization"); others
+    as they are."""
+    for british, american_form in _BRITISH:
+        word = british.sub(american_form, word)
+    return word
+
+
 @functools.lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """Snowball's English stemmer (Porter2): "applicable" and "applicability", "hosting" and
@@ -76,9 +84,7 @@ def stem(word: str) -> str:
     are kept as they are."""
     if len(word) <= 3 or not word.isalpha():
         return re.sub(r"(?<=\d)s$", "", word)  # "H100s" is the plural of "H100"
-    for british, american in _BRITISH:
-        word = british.sub(american, word)
-    return _english().stemWord(word)
+    return _english().stemWord(american(word))
 
 
 def words(text: str) -> list[str]:

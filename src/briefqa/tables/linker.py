@@ -23,7 +23,7 @@ import math
 import re
 from dataclasses import dataclass, field
 
-from ..lexical import STOPWORDS, fold, words
+from ..lexical import STOPWORDS, american, fold, words
 from .aliases import alias_condition, has_aliases
 from .asked import (
     ALL_DIMENSION_STEMS,
@@ -2129,13 +2129,15 @@ def _names_next(text: str, name: str) -> bool:
     return bool(match and keywords(match.group(1)) & keywords(name))
 
 
-_SPELLINGS = re.compile(r"(?<=\w{3})(?:(is)|(iz))(?=(?:e|es|ed|ing|ation|ations|ational)\b)")
+_AMERICAN_IZ = re.compile(r"(?<=\w{3})iz(?=(?:e|es|ed|ing|ation|ations)$)")
 
 
 def _other_spelling(word: str) -> str:
     """A word in the other of British and American spellings: "optimised" <-> "optimized",
-    "organisation" <-> "organization"; other words as they are."""
-    return _SPELLINGS.sub(lambda m: "iz" if m.group(1) else "is", word)
+    "organisation" <-> "organization" (the American form as `lexical.american` gives it);
+    other words as they are."""
+    spelled = american(word)
+    return spelled if spelled != word else _AMERICAN_IZ.sub("is", word)
 
 
 def _needle(value: str, candidate) -> str:
