@@ -799,22 +799,6 @@ def side_not_spoken_of(question: Question, texts: list[str], index: IndexData) -
         if own and (not own <= said if side_by_side else not own & said):
             return text[start:end]
     return None
-    sides = alternatives(question.text) or _owners_compared(question.text)
-    if len(sides) != 2:
-        return None
-    said = set(words(" ".join(texts)))
-    (a, b), (c, d) = sides
-    text = question.text
-    rest = set(words(text[:a] + " " + text[b:c] + " " + text[d:]))  # "... than main storage"
-    for (start, end), (other, other_end) in zip(sides, reversed(sides)):
-        shared = rest | set(words(text[other:other_end]))  # "queue" of "wide or quick queue"
-        own = {w for w in words(text[start:end]) if w not in shared and
-               index.bm25.document_frequency(w) > 0}
-        # a side of one or two words of its own is named by all of them: "an AI factory" is
-        # not spoken of by "AI gigafactories", though "AI" is said; a longer one by any
-        if own and (not own & said if len(own) > 2 else not own <= said):
-            return text[start:end]
-    return None
 
 
 # "A versus B", "A vs. B": two things set side by side
