@@ -115,7 +115,10 @@ _LISTING = re.compile(r"^\W*(?:(?:in|of|from|according to|per|on|for|among|among
                       re.I)
 _EXCLUDE = re.compile(r"\b(?:(?:leaving|setting|putting) aside|leaving out|except(?: for)?|"
                       r"excluding|other than|apart from|besides|not counting|aside from|"
-                      r"ignoring|rather than|instead of)\s+(?:the\s+)?", re.I)
+                      r"ignoring|rather than|instead of|"
+                      # "Leaving bench aside, ...": the name before "aside"
+                      r"(?:leaving|setting|putting)(?=\s+(?:the\s+)?[\w-]+(?:\s+[\w-]+)?\s+"
+                      r"aside\b))\s+(?:the\s+)?", re.I)
 AT_LEAST = re.compile(r"\b(?:or more|or above|or higher|or greater|and above|and up|or "
                        r"over|or longer|or larger|or bigger|at least|minimum of)\b", re.I)
 AT_MOST = re.compile(r"\b(?:or less|or fewer|or below|or lower|or shorter|or smaller|and "
@@ -582,7 +585,18 @@ def _phrase_after(text: str, position: int) -> list[str]:
     match = re.match(r"\s*((?:[\w'’/-]+\s*){0,4}?)(?=\b(?:of|in|on|at|for|to|from|with|per|a|"
                      r"an|the|than|or|and|between|among|is|are|does|do|can|has|have|across|"
                      r"allowed|available|run|runs)\b|[?,.;:]|$)", rest, re.I)
-    return sorted(keywords(match.group(1))) if match else []
+    if not match:
+        return []
+    phrase = sorted(keywords(match.group(1)))
+    capped = _CAP_ON.match(rest[match.end():]) if set(phrase) <= _CAPS else None
+    return sorted(keywords(capped.group("what"))) if capped else phrase
+
+
+# "the tightest cap on the number of jobs I can submit": the limit is of what follows it
+_CAPS = frozenset(keywords("cap caps limit limits ceiling maximum max"))
+_CAP_ON = re.compile(r"\s*(?:on|of|for)\s+(?:the\s+|a\s+)?(?:(?:total\s+)?(?:number|amount|count)"
+                     r"\s+of\s+)?(?P<what>(?:[\w-]+\s*){1,2}?)(?=\b(?:i|you|we|one|a|per|that|"
+                     r"which|can|is|are|in|on)\b|[?,.;:]|$)", re.I)
 
 
 def _said(question: str, stems: list[str]) -> str:

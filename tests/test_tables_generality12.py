@@ -1,0 +1,54 @@
+"""The linker's mechanisms of round 33, each on a small corpus of its own:
+
+- "Leaving bench aside, which queue lets one job take the most nodes?": the name between
+  "leaving" and "aside" is set aside, as after "leaving aside";
+- "which queue has the tightest cap on the number of jobs I can submit?": a cap, limit or
+  ceiling is of what follows it ("the number of jobs": the column "Max jobs"), not a column
+  named "cap"."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import assistant_over, cites_every_row, row_names
+
+QUEUES_MD = """# Queues
+
+## Queues of whole nodes
+
+| Name     | Max walltime | Max jobs          | Max resources/job |
+| -------- | ------------ | ----------------- | ----------------- |
+| wide     | 2 days       | 120 (100 running) | 512 nodes         |
+| bench    | 6 hours      | n/a               | All nodes         |
+| quick    | 1 hour       | 3 (1 running)     | 8 nodes           |
+| bulk     | 3 days       | 200 (150 running) | 64 nodes          |
+"""
+
+
+@pytest.fixture(scope="module")
+def qa(tmp_path_factory):
+    return assistant_over(tmp_path_factory, "generality12", {"queues.md": QUEUES_MD})
+
+
+@pytest.mark.parametrize("question", [
+    "Leaving bench aside, which queue lets one job take the most nodes?",
+    "Setting the bench queue aside, which queue allows the most nodes per job?",
+])
+def test_a_name_set_aside_before_aside_is_excluded(qa, question):
+    answer = qa.ask(question)
+    assert answer.mode == "computed" and answer.status == "answered"
+    assert answer.computation["aggregate"] == "max"
+    assert "bench" not in row_names(answer)
+    assert answer.short.text == "512 nodes" and "wide" in answer.text
+    cites_every_row(qa, answer)
+
+
+@pytest.mark.parametrize("question, winner", [
+    ("Which queue has the tightest cap on the number of jobs I can submit?", "quick"),
+    ("Which queue has the highest limit on the number of jobs?", "bulk"),
+])
+def test_a_cap_is_of_what_follows_it(qa, question, winner):
+    answer = qa.ask(question)
+    assert answer.mode == "computed" and answer.status == "answered"
+    assert answer.computation["measure"] == "Max jobs"
+    assert row_names(answer) == {winner}
+    cites_every_row(qa, answer)
