@@ -26,7 +26,9 @@ An AI factory has up to 25,000 AI-optimised chips and serves start-ups and resea
 
 QUESTIONS = ("What's the maximum chip count for an AI factory versus a gigafactory?",
              "Under these definitions, how does an AI factory's chip count compare with a "
-             "gigafactory's?")
+             "gigafactory's?",
+             # a thing measured against another: named by the word that ends it, "factory"
+             "Chip-wise, how much bigger is a gigafactory than a regular AI factory?")
 
 
 @pytest.fixture(scope="module")

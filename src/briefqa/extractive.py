@@ -21,7 +21,7 @@ import numpy as np
 
 from .answer import NOT_ANSWERED, PASSAGES, Answer, Citation, Disagreement, Span, Step
 from .evidence import EvidenceModel, ScoredCandidate, load_model, score_candidates
-from .evidence.context import GIVES_REASON, QuestionContext, question_context
+from .evidence.context import GIVES_REASON, QuestionContext, asks_why, question_context
 from .evidence.model import sigmoid
 from .evidence.verifier import candidate_text
 from .figures import figure_near, short_span
@@ -42,6 +42,7 @@ from .question import (
     figures_only_asked,
     measure_unstated,
     name_unsaid,
+    second_count_unstated,
 )
 from .retrieve import Hit, Retrieved, cite
 from .settings import Settings
@@ -372,8 +373,11 @@ class ExtractiveAnswerer:
         unquoted = document_not_quoted(question.text, [u.source for u in units], index)
         if unquoted:
             return unquoted
-        if evidence.context.asks_reason and advice_for_reason(texts):
-            return "the sentences give advice, not the reason asked for"
+        if asks_why(question.text):
+            if advice_for_reason(texts):
+                return "the sentences give advice, not the reason asked for"
+            if restates_question(question.text, texts):
+                return "the sentences say again what the question says, and give no reason"
         if setting_unstated(question.text, units):
             return "the sentences name no setting, which the question asks for"
         unnamed = thing_unspoken_of(question.text, units, index)
@@ -592,7 +596,8 @@ def reason_after(evidence: Evidence, index: IndexData) -> ScoredCandidate | None
     the best candidates that points back and gives it ("This strong representation is likely
     explained by ...")."""
     best = evidence.best
-    if not evidence.context.asks_reason or GIVES_REASON.search(index.units[best.unit_id].text):
+    if not asks_why(evidence.context.question.text) or \
+            GIVES_REASON.search(index.units[best.unit_id].text):
         return None
     for candidate in evidence.candidates[:REASON_CANDIDATES]:
         unit_id = candidate.unit_id
@@ -619,6 +624,18 @@ def advice_for_reason(texts: list[str]) -> bool:
     "because", "due to", ...)? The reason the reader asked for is elsewhere."""
     said = " ".join(texts)
     return bool(_ADVICE.search(said)) and not GIVES_REASON.search(said)
+
+
+def restates_question(question: str, texts: list[str]) -> bool:
+    """For a "why" question: do the answer's sentences only say again what the question
+    says ("My job asks for 64 cores per node and never starts. Why?": "Jobs requesting 64
+    cores/node will never run."), with no reason ("because", "due to", ...) and most of their
+    words the question's own? A sentence that gives a reason brings words of its own."""
+    said = " ".join(texts)
+    if GIVES_REASON.search(said):
+        return False
+    theirs = set(words(said))
+    return 2 * len(theirs - set(words(question))) < len(theirs)
 
 
 def thing_unspoken_of(question: str, units: list, index: IndexData) -> str | None:
@@ -736,6 +753,8 @@ def figure_unstated(question: str, units: list) -> str | None:
     measure = measure_unstated(question, texts)
     if measure:
         return f"no figure of the measure asked ({measure}) is stated"
+    if second_count_unstated(question, texts):
+        return "the question asks for two counts side by side; the sentences state one"
     contact = contact_unstated(question, texts)
     if contact:
         return f"no {contact} is stated, and the question asks for one"
@@ -794,13 +813,24 @@ def side_not_spoken_of(question: Question, texts: list[str], index: IndexData) -
         shared = rest | set(words(text[other:other_end]))  # "queue" of "wide or quick queue"
         own = {w for w in words(text[start:end]) if w not in shared and
                index.bm25.document_frequency(w) > 0}
+        if not own:
+            continue
         # two things set side by side ("an AI factory versus a gigafactory") are each named
-        # by all their own words: "AI gigafactories" says "AI" but not "an AI factory"
-        if own and (not own <= said if side_by_side else not own & said):
+        # by all their own words: "AI gigafactories" says "AI" but not "an AI factory"; a
+        # thing measured against another ("how much bigger is a gigafactory than a regular AI
+        # factory?") by one of them, and by the word that ends it when that is its own
+        # the word that ends a thing ("a regular AI factory"), not a clause ("get an
+        # allocation approved"), nor a word that stands for another ("the moderate ones")
+        said_as = text[start:end].split()
+        head = words(said_as[-1])[-1:] if said_as[-1].lower() not in _PRO_FORMS and (
+            len(said_as) <= 3 or said_as[0].lower() in ("a", "an", "the")) else None
+        if not own <= said if side_by_side else \
+                not own & said or (bool(head) and head[0] in own and head[0] not in said):
             return text[start:end]
     return None
 
 
+_PRO_FORMS = frozenset("one ones that those it them".split())
 # "A versus B", "A vs. B": two things set side by side
 _VERSUS = re.compile(r"\s(?:versus|vs\.?)\s", re.I)
 # "how does an AI factory's chip count compare with a gigafactory's?": the two owners

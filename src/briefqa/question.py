@@ -378,6 +378,23 @@ def figures_only_asked(question: str, texts: list[str]) -> str | None:
     return measure if said and said <= own else None
 
 
+# "How many X ... compared with / versus / as opposed to Y?": two counts are asked for
+_COUNTS_COMPARED = re.compile(r"\bhow many\b[^?]*?\b(?:compared? (?:with|to)|versus|vs\.?|"
+                              r"as opposed to|against)\s", re.I)
+
+
+def second_count_unstated(question: str, texts: list[str]) -> bool:
+    """Whether a question asks for two counts side by side ("How many factories have
+    regionally concentrated consortia compared with ones that bring in international
+    partners?") and the answer's sentences state fewer than two numbers ("Three AI factories
+    have consortia with partners distributed nationally"): half of the answer."""
+    if not _COUNTS_COMPARED.search(question):
+        return False
+    said = {m.group().lower().replace(",", "") for t in texts
+            for m in _NUMBER.finditer(without_urls(t))}
+    return len(said) < 2
+
+
 # Ways to reach something a question may ask for, each with how a sentence gives one
 _CONTACTS = {
     "phone number": (r"(?:tele)?phone(?:\s+number)?", r"\+?\d[\d ()./-]{5,}\d"),
@@ -619,11 +636,16 @@ def acronym_matches(question: str, text: str) -> set[str]:
 # The question, parsed once
 
 # Where one question holds several: "...? ...?", "...; ...", "..., and what/how ...".
-_PART_SPLIT = re.compile(r"(?<=\?)\s+|;\s+|,?\s+and\s+(?=(?:up to\s+)?(?:what|which|who|when|"
-                         r"where|how|why)\b)|(?<=\.)\s+(?=(?:what|which|who|when|where|how|why)\b)",
-                         re.I)
-_ASKS = re.compile(r"^\W*(?:[\w-]+\s+){0,3}?(?:what|which|who|whom|whose|when|where|how|why)\b|"
-                   r"\?\s*$", re.I)
+# "..., and what ...", "... and about how many ...": a second question joined by "and"
+_PART_SPLIT = re.compile(r"(?<=\?)\s+|;\s+|,?\s+and\s+(?=(?:(?:up to|about|roughly|approximately|"
+                         r"around|also|then|exactly)\s+)?(?:what|which|who|when|where|how|why)\b)|"
+                         r"(?<=\.)\s+(?=(?:what|which|who|when|where|how|why)\b)", re.I)
+# a piece that asks: a question word among its first words, or after a lead-in that a comma
+# ends ("For large-scale access to an AI factory, how fast is it granted"), or a question mark
+_OF_EACH = re.compile(r"\b(?:each|respectively)\b", re.I)
+_WH = r"(?:what|which|who|whom|whose|when|where|how|why)\b"
+_ASKS = re.compile(rf"^\W*(?:[\w-]+[:,]?\s+){{0,3}}?{_WH}|^[^,?]{{3,80}},\s*(?:what|how|why)\b|"
+                   r"\?\s*$", re.I)  # (", where ...", ", which ...": a relative clause)
 
 
 @dataclass(frozen=True)
@@ -727,8 +749,8 @@ def split_parts(text: str) -> list[str]:
     pieces = [p.strip() for p in _PART_SPLIT.split(text) if p and p.strip()]
     asking = [p for p in pieces if _ASKS.search(p) and len(re.findall(r"\w+", p)) >= 3]
     context = " ".join(p for p in pieces if p not in asking)  # "The brief and the map differ."
-    if not asking:
-        return [text]
+    if not asking or any(_OF_EACH.search(p) for p in asking[1:]):
+        return [text]  # "..., and which industry in each case?": asked of the first's items
     parts = [asking[0]]
     for piece in asking[1:]:
         parts.append(_with_names_of(resolve_reference(piece, parts[-1]), parts[0]))

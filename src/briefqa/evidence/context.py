@@ -54,6 +54,19 @@ def asks_how(question: str) -> bool:
     return bool(_ASKS_HOW_ANYWHERE.search(question))
 
 
+# "Why" asked anywhere, after a sentence of the asker's situation too ("My job asks for 64
+# cores per node and never starts. Why would that be?"); `ASKS_REASON`, which the scorers
+# read, holds only for a question that opens with it
+_WHY_ANYWHERE = re.compile(r"\bwhy\s+(?:would|does|do|did|is|are|was|were|can|can['’]t|cannot|"
+                           r"won['’]t|doesn['’]t|don['’]t|didn['’]t|isn['’]t|aren['’]t|might|"
+                           r"should|could|has|have|will|not)\b", re.I)
+
+
+def asks_why(question: str) -> bool:
+    """Whether the question asks for a reason, wherever in it the asking is."""
+    return bool(ASKS_REASON.search(question) or _WHY_ANYWHERE.search(question))
+
+
 MIN_NAME_WEIGHT = 1.0  # BM25 idf: a name in more than about a quarter of the units weighs less
 
 
