@@ -26,17 +26,17 @@ MARGIN = 2  # questions
 # only the documents and the format. A regression is fewer right, more wrong, fewer declined
 # or fewer best answers right.
 MEASURED = {
-    "facts": (81, 4, 13, 101),
-    "heldout": (12, 3, 5, 17),
+    "facts": (82, 4, 13, 101),
+    "heldout": (13, 3, 5, 17),
     "dev": (35, 0, 18, 45),
     "blind": (30, 2, 15, 40),
-    "final": (25, 2, 13, 30),
+    "final": (26, 2, 13, 30),
     "hard-dev": (25, 2, 16, 38),
-    "hard-final": (31, 3, 16, 37),
-    "lists": (11, 1, 0, 11),
-    "realistic": (40, 7, 13, 57),
+    "hard-final": (32, 2, 16, 37),
+    "lists": (11, 2, 0, 11),
+    "realistic": (41, 7, 13, 57),
     "near-miss": (17, 6, 83, 19),
-    "lumi-howto": (15, 8, 17, 35),
+    "lumi-howto": (16, 8, 17, 36),
 }
 # (The LUMI guide's own suite, "lumi", is held in tests/test_lumi.py over the guide alone.)
 # Suites asked of the brief and the map together with the LUMI guide.
