@@ -45,9 +45,9 @@ def qa(tmp_path_factory):
     ("TildeOpen: which supercomputers was it trained on, and about how many GPU hours did it "
      "take?", ["TildeOpen: which supercomputers was it trained on",
                "about how many GPU hours did TildeOpen take?"]),
-    ("For large-scale access to an AI factory, how fast is it granted and what kind of work is "
-     "it aimed at?", ["For large-scale access to an AI factory, how fast is it granted",
-                      "what kind of work is it aimed at?"]),
+    # a lead-in said of both questions: each alone would ask too little
+    ("If I keep data under /scratch/<project>, what's the default quota and how long is it "
+     "kept?", None),
     ("How do I submit a job on the small partition?", None),
     # a relative clause after a comma asks nothing
     ("I'm coming from CUDA, where a warp is 32 threads. How many threads make up a "

@@ -640,12 +640,12 @@ def acronym_matches(question: str, text: str) -> set[str]:
 _PART_SPLIT = re.compile(r"(?<=\?)\s+|;\s+|,?\s+and\s+(?=(?:(?:up to|about|roughly|approximately|"
                          r"around|also|then|exactly)\s+)?(?:what|which|who|when|where|how|why)\b)|"
                          r"(?<=\.)\s+(?=(?:what|which|who|when|where|how|why)\b)", re.I)
-# a piece that asks: a question word among its first words, or after a lead-in that a comma
-# ends ("For large-scale access to an AI factory, how fast is it granted"), or a question mark
 _OF_EACH = re.compile(r"\b(?:each|respectively)\b", re.I)
 _WH = r"(?:what|which|who|whom|whose|when|where|how|why)\b"
-_ASKS = re.compile(rf"^\W*(?:[\w-]+[:,]?\s+){{0,3}}?{_WH}|^[^,?]{{3,80}},\s*(?:what|how|why)\b|"
-                   r"\?\s*$", re.I)  # (", where ...", ", which ...": a relative clause)
+# a piece that asks: a question word among its first words ("TildeOpen: which ..."), or a
+# question mark. Not after a longer lead-in ("If I keep data under /scratch, what's the quota
+# and how long is it kept?"): the lead-in is said of every part, which alone asks too little
+_ASKS = re.compile(rf"^\W*(?:[\w-]+[:,]?\s+){{0,3}}?{_WH}|\?\s*$", re.I)
 
 
 @dataclass(frozen=True)
