@@ -103,3 +103,27 @@ def test_two_counts_side_by_side_need_two_numbers(qa):
     answer = qa.ask(question, answerer=qa.forced_answerer())
     if answer.status == "answered":
         assert "Ten" in answer.text and "Three" in answer.text
+
+
+def test_a_sentence_two_parts_cite_is_said_once(qa):
+    from briefqa.answer import Answer, Citation
+    from briefqa.extractive import merge_parts
+
+    question = qa.parse("How long is the scratch area kept? And how many cores can a job use?")
+    assert len(question.parts) == 2
+
+    def cited(n, quote, start):
+        return Citation(n, "guide.md", "Running jobs", None, None, quote, start, start + 9)
+
+    shared = "The scratch area is cleaned every 90 days."
+    first = Answer(question.parts[0].text, f"{shared} [1]", True, [cited(1, shared, 500)],
+                   confidence=0.9, status="answered")
+    second = Answer(question.parts[1].text,
+                    f"{shared} [2] Only 56 cores per node can be used. [1]", True,
+                    [cited(1, "Only 56", 100), cited(2, shared, 500)],
+                    confidence=0.9, status="answered")
+    merged = merge_parts(question, [first, second])
+    assert merged.status == "answered"
+    assert merged.text.count(shared) == 1
+    assert merged.text == f"{shared} [1] Only 56 cores per node can be used. [2]"
+    assert [c.id for c in merged.citations] == [1, 2]

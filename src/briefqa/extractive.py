@@ -557,7 +557,8 @@ def merge_parts(question: Question, answers: list[Answer]) -> Answer:
                       status=SHOWN_PASSAGES)
     citations: list[Citation] = []
     numbers: dict[tuple, int] = {}
-    texts = []
+    texts: list[str] = []
+    said: set[str] = set()  # the cited sentences said so far, numbered as merged
     for answer in answers:
         if all((c.source, c.start, c.end) in numbers for c in answer.citations):
             continue  # what answers this part answers an earlier one too: said once
@@ -568,9 +569,22 @@ def merge_parts(question: Question, answers: list[Answer]) -> Answer:
                 numbers[key] = len(citations) + 1
                 citations.append(dataclasses.replace(c, id=numbers[key]))
             renumber[c.id] = numbers[key]
-        texts.append(_renumbered(answer.text, renumber))
-    return Answer(question.text, " ".join(texts), True, citations,
+        texts.append(_unsaid(_renumbered(answer.text, renumber), said))
+    return Answer(question.text, " ".join(t for t in texts if t), True, citations,
                   confidence=min(a.confidence for a in answers), status=ANSWERED)
+
+
+def _unsaid(text: str, said: set[str]) -> str:
+    """The text without the cited sentences (each ending in its [n] markers) that an earlier
+    part said already, word for word and number for number; what is kept joins `said`."""
+    pieces = re.split(r"(?<=\])(\s+)", text)
+    kept = []
+    for sentence, space in zip(pieces[::2], [*pieces[1::2], ""]):
+        if sentence.strip() and sentence.strip() in said:
+            continue
+        said.add(sentence.strip())
+        kept.append(sentence + space)
+    return "".join(kept).strip()
 
 
 def _numbered(citations: list[Citation]) -> list[Citation]:
