@@ -4,7 +4,10 @@
   "leaving" and "aside" is set aside, as after "leaving aside";
 - "which queue has the tightest cap on the number of jobs I can submit?": a cap, limit or
   ceiling is of what follows it ("the number of jobs": the column "Max jobs"), not a column
-  named "cap"."""
+  named "cap";
+- "How many queues (both tables) let a job run a full day or more?": an aside about which
+  tables are meant reads as if said without its brackets, and "a full day" ("an entire
+  day") is a day."""
 
 from __future__ import annotations
 
@@ -21,6 +24,13 @@ QUEUES_MD = """# Queues
 | bench    | 6 hours      | n/a               | All nodes         |
 | quick    | 1 hour       | 3 (1 running)     | 8 nodes           |
 | bulk     | 3 days       | 200 (150 running) | 64 nodes          |
+
+## Queues of part of a node
+
+| Name     | Max walltime | Max jobs          | Max resources/job |
+| -------- | ------------ | ----------------- | ----------------- |
+| small    | 3 days       | 150 (100 running) | 4 nodes           |
+| dev      | 30 minutes   | 5 (1 running)     | 2 nodes           |
 """
 
 
@@ -51,4 +61,17 @@ def test_a_cap_is_of_what_follows_it(qa, question, winner):
     assert answer.mode == "computed" and answer.status == "answered"
     assert answer.computation["measure"] == "Max jobs"
     assert row_names(answer) == {winner}
+    cites_every_row(qa, answer)
+
+
+@pytest.mark.parametrize("question", [
+    "How many queues (both tables) let a job run a full day or more?",
+    "How many queues in both tables let a job run an entire day or more?",
+])
+def test_a_full_day_over_both_tables(qa, question):
+    answer = qa.ask(question)
+    assert answer.mode == "computed" and answer.status == "answered"
+    assert answer.computation["aggregate"] == "count"
+    assert row_names(answer) == {"wide", "bulk", "small"}
+    assert answer.short.text.startswith("3")
     cites_every_row(qa, answer)

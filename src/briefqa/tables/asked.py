@@ -208,9 +208,10 @@ _ABBREVIATIONS = {"maximum": "max", "minimum": "min", "number": "no", "num": "no
 _NUMBER_WORDS = {w: str(n) for n, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
     "fifteen sixteen seventeen eighteen nineteen twenty".split())}
-# Figures written as words ("one day", "two jobs", "a week"): read as digits.
+# Figures written as words ("one day", "two jobs", "a week", "a full day"): read as digits.
 _FIGURE_WORDS = re.compile(r"\b(?:(?P<n>" + "|".join(list(_NUMBER_WORDS)[1:]) +
-                           r")|(?P<a>an?)(?=\s+(?:second|minute|hour|day|week|month|year|thousand|million|"
+                           r")|(?P<a>an?(?:\s+(?:full|whole|entire|complete|single))?)"
+                           r"(?=\s+(?:second|minute|hour|day|week|month|year|thousand|million|"
                            r"billion)s?\b))"
                            r"\b", re.I)
 
@@ -255,6 +256,7 @@ _FILLERS = ("let lets allow allows allowed give gives given just rather whole on
             "provides provided providing built ask asks asking instead grab actually really truly "
             "indeed look looking period periods terms somewhere anywhere elsewhere size sizes "
             "sign signing register registering enrol enroll subscribe docs documentation "
+            "table tables "  # "how many partitions (both tables) ...": where, not what
             # the verb of a negation ("isn't located in Bologna"), read by negation.py
             "isn aren wasn weren doesn don didn hasn haven hadn won wouldn shouldn couldn")
 # The kinds of document a question may name ("according to the brief"): the table must be

@@ -116,6 +116,11 @@ class TableLinks:
     mentioned: dict[int, tuple[int, int]] = field(default_factory=dict)  # where mentioned
 
 
+# an aside about which tables are meant: "(both tables)", "(across all lists)"
+_ASIDE = re.compile(r"\(((?:\s*\b(?:in|across|from|of|both|all|either|any|the|tables?|lists?|"
+                    r"combined|together)\b)+\s*)\)", re.I)
+
+
 class Linker:
     """Links questions to plans over one catalog (its word statistics worked out once)."""
 
@@ -394,6 +399,9 @@ class Linker:
 
     def link(self, question: str, groups_counted: bool = True) -> Linked:
         """The question's plans (see the module)."""
+        # "how many partitions (both tables) ...": the aside reads as if said without its
+        # brackets (blanked, every offset kept)
+        question = _ASIDE.sub(lambda m: f" {m.group(1)} ", question)
         what = asked(question, groups_counted)
         if what.intent is None or not self.tables:
             return Linked(intent=what.intent)
