@@ -242,3 +242,20 @@ def test_a_sentence_that_goes_on_from_one_before_is_no_answer_alone(guide):
     answer = qa.ask("How do I switch to another version of the tarncc compiler?", answerer=forced)
     assert answer.status == "passages"
     assert "goes on from one before it" in _compose(answer)
+
+
+def test_a_sentence_that_ends_on_is_and_a_colon_announces_too():
+    from types import SimpleNamespace
+
+    from briefqa.extractive import figure_unstated
+
+    def unit(text):
+        return SimpleNamespace(text=text, kind="sentence")
+
+    question = "sbatch rejects my job with 'Invalid account'. What are the usual culprits?"
+    assert "announces what follows" in figure_unstated(
+        question, [unit("The most common causes are:")])
+    # a sentence that answers and only ends on a colon before its details still answers
+    assert figure_unstated("On which days is the helpdesk open?", [unit(
+        "The helpdesk is open every weekday from Monday to Friday except bank holidays:")]) \
+        is None

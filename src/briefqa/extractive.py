@@ -739,9 +739,10 @@ def document_not_quoted(question: str, sources: list[str], index: IndexData) -> 
 # Figures: a measure asked for is stated, and of the thing asked about
 
 # A sentence that ends by pointing at what follows it: "... can be summarized as these three
-# ranks:", "... as follows:"
+# ranks:", "... as follows:", "The most common causes are:"
 _ANNOUNCES = re.compile(r"\b(?:these|the following|as follows|below|following|the (?:different|"
-                        r"various|several))\b[^.:;]{0,60}:\s*$", re.I)
+                        r"various|several))\b[^.:;]{0,60}:\s*$|"
+                        r"\b(?:are|is|were|was|include|includes)\s*:\s*$", re.I)
 
 
 # A sentence that goes on from one a code block interrupted: "... you can list the available
