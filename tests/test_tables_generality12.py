@@ -7,7 +7,9 @@
   named "cap";
 - "How many queues (both tables) let a job run a full day or more?": an aside about which
   tables are meant reads as if said without its brackets, and "a full day" ("an entire
-  day") is a day."""
+  day") is a day;
+- "How many factories don't have a known lead or host yet?": a value said not to be had is a
+  value not given (blank, "unknown"), as "have no known lead" was."""
 
 from __future__ import annotations
 
@@ -34,9 +36,17 @@ QUEUES_MD = """# Queues
 """
 
 
+FACTORIES_CSV = ("name,country,lead_or_host\n"
+                 "Orca AI,Norway,Polar Computing Centre\n"
+                 "Pike AI,Finland,unknown\n"
+                 "Wren AI,Estonia,unknown\n"
+                 "Lynx AI,Latvia,Baltic HPC\n")
+
+
 @pytest.fixture(scope="module")
 def qa(tmp_path_factory):
-    return assistant_over(tmp_path_factory, "generality12", {"queues.md": QUEUES_MD})
+    return assistant_over(tmp_path_factory, "generality12", {"queues.md": QUEUES_MD,
+                                                               "factories.csv": FACTORIES_CSV})
 
 
 @pytest.mark.parametrize("question", [
@@ -74,4 +84,17 @@ def test_a_full_day_over_both_tables(qa, question):
     assert answer.computation["aggregate"] == "count"
     assert row_names(answer) == {"wide", "bulk", "small"}
     assert answer.short.text.startswith("3")
+    cites_every_row(qa, answer)
+
+
+@pytest.mark.parametrize("question", [
+    "How many factories don't have a known lead or host yet?",
+    "How many of the factories do not have a lead or host?",
+])
+def test_a_value_said_not_to_be_had_is_not_given(qa, question):
+    answer = qa.ask(question)
+    assert answer.mode == "computed" and answer.status == "answered"
+    assert answer.computation["aggregate"] == "count"
+    assert row_names(answer) == {"Pike AI", "Wren AI"}
+    assert answer.short.text.startswith("2")
     cites_every_row(qa, answer)

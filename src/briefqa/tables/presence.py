@@ -41,7 +41,9 @@ _KNOWN = rf"(?:(?:{_GIVEN_WORDS})\s+)?"
 # The words that say a value is missing: before the column ("without a Fortran flag", "do we
 # not know who leads", "nothing on the C/C++ side") or after it ("whose host is unknown").
 _MISSING_BEFORE = re.compile(
-    r"\b(?:(?:not|n[o']t)\s+(?:yet\s+)?(?:know|known|given|listed|stated|specified|named|"
+    r"\b(?:(?:do|does|did)(?:n['’]t|\s+not)\s+(?:yet\s+)?(?:have|list|give|state|come\s+with)"
+    r"(?:\s+(?:a|an|any))?|"  # "don't have a known lead"
+    r"(?:not|n[o']t)\s+(?:yet\s+)?(?:know|known|given|listed|stated|specified|named|"
     r"say|said|public)|without(?:\s+(?:a|an|any))?|(?:but|and|yet|or)\s+no|lacks?(?:\s+(?:a|an|any))?|lacking(?:\s+"
     r"(?:a|an|any))?|missing(?:\s+(?:a|an|its|their))?|(?:has|have|having|with|gives?|"
     r"lists?|(?:is|are)(?:\s+there)?)\s+no|nothing\s+(?:on|for|in|under|as)(?:\s+(?:the|its|their))?|unknown)"
