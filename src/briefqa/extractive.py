@@ -580,9 +580,10 @@ def _unsaid(text: str, said: set[str]) -> str:
     pieces = re.split(r"(?<=\])(\s+)", text)
     kept = []
     for sentence, space in zip(pieces[::2], [*pieces[1::2], ""]):
-        if sentence.strip() and sentence.strip() in said:
+        key = sentence.strip()
+        if key and key in said:
             continue
-        said.add(sentence.strip())
+        said.add(key)
         kept.append(sentence + space)
     return "".join(kept).strip()
 
@@ -833,9 +834,9 @@ def side_not_spoken_of(question: Question, texts: list[str], index: IndexData) -
         # two things set side by side ("an AI factory versus a gigafactory") are each named
         # by all their own words: "AI gigafactories" says "AI" but not "an AI factory"; a
         # thing measured against another ("how much bigger is a gigafactory than a regular AI
-        # factory?") by one of them, and by the word that ends it when that is its own
-        # the word that ends a thing ("a regular AI factory"), not a clause ("get an
-        # allocation approved"), nor a word that stands for another ("the moderate ones")
+        # factory?") by one of them, and by its head when that is its own: the word that ends
+        # a thing ("factory"), not a clause ("get an allocation approved"), nor a word that
+        # stands for another ("the moderate ones")
         said_as = text[start:end].split()
         head = words(said_as[-1])[-1:] if said_as[-1].lower() not in _PRO_FORMS and (
             len(said_as) <= 3 or said_as[0].lower() in ("a", "an", "the")) else None
@@ -846,6 +847,7 @@ def side_not_spoken_of(question: Question, texts: list[str], index: IndexData) -
 
 
 _PRO_FORMS = frozenset("one ones that those it them".split())
+
 # "A versus B", "A vs. B": two things set side by side
 _VERSUS = re.compile(r"\s(?:versus|vs\.?)\s", re.I)
 # "how does an AI factory's chip count compare with a gigafactory's?": the two owners
