@@ -590,7 +590,7 @@ def _phrase_after(text: str, position: int) -> list[str]:
     if not match:
         return []
     phrase = sorted(keywords(match.group(1)))
-    capped = _CAP_ON.match(rest[match.end():]) if set(phrase) <= _CAPS else None
+    capped = _CAP_ON.match(rest[match.end():]) if phrase and set(phrase) <= _CAPS else None
     return sorted(keywords(capped.group("what"))) if capped else phrase
 
 
