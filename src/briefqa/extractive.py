@@ -21,7 +21,7 @@ import numpy as np
 
 from .answer import NOT_ANSWERED, PASSAGES, Answer, Citation, Disagreement, Span, Step
 from .evidence import EvidenceModel, ScoredCandidate, load_model, score_candidates
-from .evidence.context import GIVES_REASON, QuestionContext, asks_why, question_context
+from .evidence.context import GIVES_REASON, QuestionContext, question_context
 from .evidence.model import sigmoid
 from .evidence.verifier import candidate_text
 from .figures import figure_near, short_span
@@ -373,7 +373,7 @@ class ExtractiveAnswerer:
         unquoted = document_not_quoted(question.text, [u.source for u in units], index)
         if unquoted:
             return unquoted
-        if asks_why(question.text):
+        if evidence.context.asks_why:
             if advice_for_reason(texts):
                 return "the sentences give advice, not the reason asked for"
             if restates_question(question.text, texts):
@@ -611,8 +611,7 @@ def reason_after(evidence: Evidence, index: IndexData) -> ScoredCandidate | None
     the best candidates that points back and gives it ("This strong representation is likely
     explained by ...")."""
     best = evidence.best
-    if not asks_why(evidence.context.question.text) or \
-            GIVES_REASON.search(index.units[best.unit_id].text):
+    if not evidence.context.asks_why or GIVES_REASON.search(index.units[best.unit_id].text):
         return None
     for candidate in evidence.candidates[:REASON_CANDIDATES]:
         unit_id = candidate.unit_id

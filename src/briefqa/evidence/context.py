@@ -85,9 +85,10 @@ class QuestionContext:
     measure: str | None  # the measure asked for, by name or unit ("performance": compute)
     unknown: tuple[str, ...]  # names no document mentions
     unheard: tuple[str, ...]  # what it asks for, when no document uses the word
-    asks_reason: bool
+    asks_reason: bool  # opens with "why" (what the scorers were trained on)
     asks_how: bool
     asks_yes_no: bool
+    asks_why: bool  # asks for a reason anywhere in it (`asks_why`: the answer step's checks)
     pair: dict[int, float] = field(default_factory=dict)  # unit -> cosine read with the one before
     best: dict[str, float] = field(default_factory=dict)  # best of a score among the candidates
     reader: dict[int, float] = field(default_factory=dict)  # unit -> the reader's score
@@ -112,7 +113,7 @@ def question_context(question: Question, hits: list[Hit], index: IndexData) -> Q
         question, index, hits, terms, names, counts, attribute,
         question.measure or names_measure(text), tuple(unknown_names(text, index)),
         tuple(never_mentioned(text, question.kind, index)), bool(ASKS_REASON.search(text)),
-        bool(_ASKS_HOW.search(text)), bool(_ASKS_YES_NO.search(text)))
+        bool(_ASKS_HOW.search(text)), bool(_ASKS_YES_NO.search(text)), asks_why(text))
     context.pair = pair_similarities(hits, index, question.vector)
     if hits:
         context.best = {"dense": max(h.dense for h in hits),
