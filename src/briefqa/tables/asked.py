@@ -60,6 +60,14 @@ _SUM = re.compile(r"\b(?:in total|total|altogether|combined|between them|togethe
                   r"add(?:ing)? up|add(?:ing)? (?:them|these|those|both)(?: \w+){0,2}? "
                   r"together|add(?:ing)? (?:them|these|those|both))\b", re.I)
 
+# where the question proper starts after a clause before it ("Leaving X aside, how ...")
+_QUESTION_AFTER_CLAUSE = re.compile(r",\s*(?=(?:which|what|how|who|where|when|is|are|was|were|"
+                                    r"does|do|did|can|could|will|would|in|on|of|for|among)\b)",
+                                    re.I)
+# the words of adding itself, which a count of rows never says
+_ADDING = re.compile(r"\b(?:add(?:ing)? up|sum of|add(?:ing)? (?:them|these|those|both))\b",
+                     re.I)
+
 
 def adding_spans(text: str) -> list[tuple[int, int]]:
     """Where a question says it adds up ("adding up", "add them together", "in total"):
@@ -105,6 +113,13 @@ BOUND = re.compile(r"\b(?:or (?:more|less|fewer|above|higher|greater|below|lower
                     r"at (?:least|most)|and (?:above|up|below)|"
                     # "more memory than the standard 256 GiB": a bound on what is named
                     rf"{_THAN_FIGURE})\b", re.I)
+# "partitions with a maximum walltime of less than a day", "whose minimum ... is above 2":
+# the word names a limit column (Max walltime) whose bound is the condition, not the row
+# with the largest value
+_LIMIT_NAMED = re.compile(r"\b(?:a|an|its|their|whose)\s+(?:max(?:imum)?|min(?:imum)?)\b"
+                          r"(?=(?:\s+[\w/-]+){1,3}?\s+(?:(?:of|is|are|was|were)\s+)?"
+                          r"(?:less|more|fewer|greater|longer|shorter|under|over|below|above|"
+                          r"at least|at most|up to|beyond|exceeding|within)\b)", re.I)
 _LISTING = re.compile(r"^\W*(?:(?:in|of|from|according to|per|on|for|among|amongst|within)\b"
                       r"[^?]{0,80}?,\s*|"
                       r"(?:on|in|at|for|from|with|under|across)\s+(?=which\b))?"
@@ -357,6 +372,9 @@ class Asked:
     # count_by with a bound: asked how many groups meet it ("how many countries have more
     # than one AI factory"), not which
     counts_groups: bool = False
+    # where what is set aside ends, when a clause before the question sets it aside
+    # ("Leaving Leonardo aside, how much do GAIA and MEGARIDE ..."); None: at the end
+    excluded_to: int | None = None
 
 
 # ("which is the most powerful": no noun; a verb right after "which" starts none)
@@ -420,8 +438,13 @@ def asked(question: str, groups_counted: bool = True) -> Asked:
         return Asked(None, [], [], None, None, "")
     exclusion = _EXCLUDE.search(text)
     excluded_from = exclusion.end() if exclusion else None
+    leading = exclusion and not text[:exclusion.start()].strip(" \t\"'“(") and \
+        _QUESTION_AFTER_CLAUSE.search(text, exclusion.end())
+    excluded_to = leading.start() if leading else None
     unbounded = BOUND.sub(lambda m: m.group() if _or_more_compared(text, m) else
                           " " * len(m.group()), text)
+    for limit in _LIMIT_NAMED.finditer(text):
+        unbounded = unbounded[:limit.start()] + " " * len(limit.group()) + unbounded[limit.end():]
     superlative = SUPERLATIVE.search(unbounded)
     comparative = COMPARATIVE.search(unbounded)
     names_two = re.search(r"\S\s+(?:or|vs\.?|versus)\s+\S|\bthan\b", unbounded, re.I) or \
@@ -488,8 +511,11 @@ def asked(question: str, groups_counted: bool = True) -> Asked:
         intent = None  # "how many MPI tasks per GPU should I use?": a setting to choose
     elif counting:
         intent = "count"
-        if _SUM.search(text) and re.search(r"[A-Z0-9][\w-]*\s+and\s+[A-Z0-9]", text):
-            intent = "sum"  # "how many ... do X and Y have between them": two figures added
+        if _SUM.search(text) and (re.search(r"[A-Z0-9][\w-]*\s+and\s+[A-Z0-9]", text) or
+                                  _ADDING.search(text) and re.search(r"\w\s+and\s+\w", text)):
+            # "how many ... do X and Y have between them", "adding up the job limits of the
+            # standard and standard-g partitions, how many ...": two figures added
+            intent = "sum"
     elif superlative:
         intent = "max" if superlative.group("max") else "min"
         word = superlative.group().lower()
@@ -548,15 +574,17 @@ def asked(question: str, groups_counted: bool = True) -> Asked:
         entity = _phrase_after(text, bounded.end())  # "... more than one [AI factory]"
         return Asked(intent, entity, attribute, dimension, excluded_from, said, group,
                      having, bounded.span(), _clause_of(bounded),
-                     counts_groups=bounded.group("how_many") is not None)
+                     counts_groups=bounded.group("how_many") is not None,
+                     excluded_to=excluded_to)
     if by:
         entity = _phrase_after(text, by.end())  # "which country has the most [AI factories]"
         if intent == "count_by":
             return Asked(intent, entity, attribute, dimension, excluded_from, said, group,
-                         group_clause=_clause_of(by))
+                         group_clause=_clause_of(by), excluded_to=excluded_to)
     return Asked(intent, entity, attribute, dimension, excluded_from, said, group,
                  less=intent == "compare" and comparative.group("less") is not None,
-                 common=intent == "count_by" and most_common is not None)
+                 common=intent == "count_by" and most_common is not None,
+                 excluded_to=excluded_to)
 
 
 def _clause_of(match: re.Match) -> tuple[int, int] | None:

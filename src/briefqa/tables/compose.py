@@ -582,9 +582,13 @@ class Composer:
 
     def say_ratio(self, head: str, values: list[float], spans: list, names: list[str],
                   measured: str, caveat: str):
-        """"How many times more files": the first figure divided by the second, said as a
-        multiple ("20 times the figure of User home"); none where the second is zero."""
+        """"How many times more files": the larger figure divided by the smaller, said as a
+        multiple ("20 times the figure of User home"), whichever the question named first
+        ("which has more, GAIA or MEGARIDE, and how many times as much?" asks it of the
+        larger; a multiple below one answers no one); none where the smaller is zero."""
         figures = [s.text if s else plain(v, NUMBER) for s, v in zip(spans, values)]
+        if values[0] < values[1]:
+            figures, values, names = figures[::-1], values[::-1], names[::-1]
         if not values[1]:
             return (head + f"; {names[1]} has none, so no multiple can be given.", None, True,
                     [])

@@ -644,9 +644,13 @@ class Linker:
             strength >= 0.99 and names_column(v, m, position)
             for m in tls for position, strength in m.columns.items()
             if position in m.mentioned))]
-        grouped = self._group_items(what, values, tls, entity_words, question) \
+        set_aside = [v for v in values if what.excluded_from is not None and
+                     v.start >= what.excluded_from and
+                     (what.excluded_to is None or v.start < what.excluded_to)]
+        named = [v for v in values if v not in set_aside]  # what the items may be
+        grouped = self._group_items(what, named, tls, entity_words, question) \
             if what.intent in ("compare", "difference") else []
-        items = grouped or (self._items(values, tls, question) if what.intent in (
+        items = grouped or (self._items(named, tls, question) if what.intent in (
             "compare", "difference", "ratio", "sum") else [])
         # two rows named by their names (the first column's cells, as written): the table
         # that lists them is the one asked about
@@ -664,8 +668,7 @@ class Linker:
         item_spans = {(f.said_start, f.said_end) for f in items}
         values = [v for v in values if not any(s <= v.start and v.end <= e
                                                for s, e in item_spans)]
-        excluded = [v for v in values if what.excluded_from is not None
-                    and v.start >= what.excluded_from]
+        excluded = [v for v in values if v in set_aside]
         values = [v for v in values if v not in excluded]
         filters, used = self._filters(values, mentioned, where, question, tls)
         for v in excluded:
