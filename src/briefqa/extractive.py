@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .answer import NOT_ANSWERED, PASSAGES, Answer, Citation, Disagreement, Span, Step
+from .enumeration import announces_unfollowed, items_after
 from .evidence import EvidenceModel, ScoredCandidate, load_model, score_candidates
 from .evidence.context import GIVES_REASON, QuestionContext, question_context
 from .evidence.model import sigmoid
@@ -263,14 +264,16 @@ class ExtractiveAnswerer:
     def compose(self, evidence: Evidence, index: IndexData, most: int) -> list[ScoredCandidate]:
         """The sentences of an answer: the best, after the sentence it points back to when it
         cannot stand alone; the one that gives its reason, for "why"; the command it
-        introduces, for "how do I"; runner-ups nearly as likely to answer (more of them, in
-        document order, for a question asking for several things)."""
+        introduces, for "how do I"; the items of a list it announces; runner-ups nearly as
+        likely to answer (more of them, in document order, for a question asking for several
+        things)."""
         tuning = self.settings.answer
         best = evidence.best
         antecedent = antecedent_before(evidence, index)
         chosen = [best] if antecedent is None else [antecedent, best]
         taken = {s.unit_id for s in chosen}
-        for added in (reason_after(evidence, index), command_after(evidence, index)):
+        for added in (reason_after(evidence, index), command_after(evidence, index),
+                      *items_after(evidence, index)):
             if added is not None and added.unit_id not in taken:
                 chosen.append(added)
                 taken.add(added.unit_id)
@@ -738,13 +741,6 @@ def document_not_quoted(question: str, sources: list[str], index: IndexData) -> 
 
 # Figures: a measure asked for is stated, and of the thing asked about
 
-# A sentence that ends by pointing at what follows it: "... can be summarized as these three
-# ranks:", "... as follows:", "The most common causes are:"
-_ANNOUNCES = re.compile(r"\b(?:these|the following|as follows|below|following|the (?:different|"
-                        r"various|several))\b[^.:;]{0,60}:\s*$|"
-                        r"\b(?:are|is|were|was|include|includes)\s*:\s*$", re.I)
-
-
 # A sentence that goes on from one a code block interrupted: "... you can list the available
 # versions with `module avail gcc` [code] and then switch to the desired version using ..."
 _CONTINUES = re.compile(r"^\W*(?:and|or|but|then|so|which)\b")  # lower case: mid-sentence
@@ -791,7 +787,7 @@ def figure_unstated(question: str, units: list) -> str | None:
         # "In what year did Vega go into operation?" of a row that gives none
         return "no year is stated beyond the question's own, and it asks for one"
     first = units[0]
-    if _ANNOUNCES.search(first.text):
+    if announces_unfollowed(units):
         return "the best sentence only announces what follows it"
     if _CONTINUES.match(first.text):
         return "the best sentence goes on from one before it (“and then ...”)"

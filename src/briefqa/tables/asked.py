@@ -256,8 +256,8 @@ _CUES = ("how many much number count total altogether combined together sum betw
          "cheapest narrowest lightest steeper costlier pricier dearer deeper tighter stricter "
          "cheaper narrower lighter fattest thickest broadest thinnest slimmest fatter thicker "
          "broader thinner slimmer far expensive costly pricey")
-_FILLERS = ("let lets allow allows allowed give gives given just rather whole only always "
-            "simply also still currently exactly approximately around roughly there here me "
+_FILLERS = ("let lets allow allows allowed accept accepts accepted give gives given just rather "
+            "whole only always simply also still currently exactly approximately around roughly there here me "
             "my you your we our they their it its them get gets got use uses used using make "
             "makes made available listed lists mentioned named shown say says said according "
             "going include includes including contain contains containing have has had run "
