@@ -40,12 +40,26 @@ def assistant(corpus_copy, index_dir):
 @pytest.fixture(scope="session")
 def combined(tmp_path_factory):
     """An Assistant over the brief and the map with the LUMI guide beside them, as the suites
-    that ask of both (realistic, near-miss, lumi-howto, computed-dev) are asked."""
+    that ask of both (realistic, near-miss, lumi-howto, computed-dev) are asked. Built once
+    per test run: with several workers (pytest-xdist), in a folder of the run that they share,
+    the first to come builds it while the others wait, then open it."""
+    import fcntl
+
     from briefqa.suites import suites
 
     if not LUMI_GUIDE.is_dir():
         pytest.skip(f"the LUMI guide is not in the shared data ({LUMI_GUIDE})")
-    return suites()["computed-dev"].assistant(tmp_path_factory.mktemp("combined"))
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        work = tmp_path_factory.getbasetemp().parent / "combined"  # the run's, not the worker's
+        work.mkdir(exist_ok=True)
+    else:
+        work = tmp_path_factory.mktemp("combined")
+    with open(work / ".building", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            return suites()["computed-dev"].assistant(work)
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 ALPHA = ("Alpha Report\nFindings\nThe Zephyr cluster has 512 GPUs in Tampere. "

@@ -11,8 +11,8 @@ no day for "on what date" ("2025–2027 rolling cut-offs"), no year for "in what
 year" (a row that gives none), no number beyond the question's own for "how many", no price
 for "how much does it cost" (but "free of charge" is one), nor one in the currency asked ("in
 euros" of "£40 million"); or when the sentence only announces what follows it ("... these
-three levels:"), or goes on from one before it that a code block interrupted ("and then switch
-...")."""
+three levels:") and the answer does not go on with the list's items, or goes on from one before
+it that a code block interrupted ("and then switch ...")."""
 
 from __future__ import annotations
 
@@ -169,16 +169,38 @@ def test_a_price_asked_for_must_be_stated(guide):
     assert answer.status == "answered" and "free of charge" in answer.text
 
 
-def test_a_sentence_that_announces_what_follows_is_no_answer_alone(guide):
+def test_a_sentence_that_announces_what_follows_is_quoted_with_it(guide):
+    """"... these three levels:" answers with the levels listed after it (enumeration.py)."""
     qa, forced = guide
     answer = qa.ask("The network is described in three levels. What makes up each level?",
                     answerer=forced)
-    assert answer.status == "passages"
-    assert "announces what follows" in _compose(answer)
-    assert any(c.quote.endswith("these three levels:") for c in answer.citations)
+    assert answer.status == "answered"
+    quotes = [c.quote for c in answer.citations]
+    at = next(n for n, q in enumerate(quotes) if q.endswith("these three levels:"))
+    assert quotes[at + 1:at + 4] == ["nodes in a chassis share one switch;",
+                                     "chassis in a cabinet are joined by copper cables;",
+                                     "cabinets are joined by optical cables."]
     answer = qa.ask("I have lost my password. Where can I reset it?", answerer=forced)
-    assert answer.status == "passages"  # "... through the different portals, depending ...:"
-    assert "announces what follows" in _compose(answer)
+    assert answer.status == "answered"  # "... through the different portals, depending ...:"
+    assert any("north portal" in c.quote for c in answer.citations)
+    assert any("south portal" in c.quote for c in answer.citations)
+
+
+def test_a_sentence_that_announces_what_follows_is_no_answer_alone():
+    from types import SimpleNamespace as Unit
+
+    from briefqa.enumeration import announces_unfollowed
+
+    lead = Unit(text="The network can be summarized as these three levels:", kind="paragraph",
+                source="guide.md", start=0, end=52)
+    item = Unit(text="nodes share one switch;", kind="list_item", source="guide.md", start=56,
+                end=79)
+    other = Unit(text="The scratch area is cleaned every 90 days.", kind="paragraph",
+                 source="guide.md", start=200, end=242)
+    assert announces_unfollowed([lead])
+    assert announces_unfollowed([lead, other])
+    assert not announces_unfollowed([lead, item])
+    assert not announces_unfollowed([other, lead])  # only the first sentence leads
 
 
 def test_a_price_in_the_currency_asked(guide):

@@ -24,6 +24,8 @@ QUESTION = "How many Hopper GPUs does MareNostrum 5 have?"
 FACT = "4,480 NVIDIA Hopper"
 BACKENDS = ("openai", "ollama")
 TIMEOUT = 1.5  # seconds, for the fault tests
+# seconds, for the others: a reply the scripted server sends at once, however busy the machine
+PATIENT = 30.0
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +41,7 @@ def url(server: ScriptedLLM, backend: str) -> str:
 
 def answerer(assistant, server, backend="openai", **changes) -> LLMAnswerer:
     settings = assistant.settings.with_(llm=backend, llm_url=url(server, backend),
-                                        llm_model=MODEL, llm_timeout_seconds=TIMEOUT)
+                                        llm_model=MODEL, llm_timeout_seconds=PATIENT)
     if changes:
         settings = settings.with_(**changes)
     return LLMAnswerer(settings, fallback=assistant.extractive,
@@ -197,13 +199,14 @@ def test_each_fault_gives_one_message_and_the_extractive_answer(assistant, serve
         changes["llm_url"] = "http://briefqa-no-such-host.invalid:8000/v1"
     else:
         server.reply(reply)
-    llm = answerer(assistant, server, backend, **changes)
+    llm = answerer(assistant, server, backend, llm_timeout_seconds=TIMEOUT, **changes)
     expected = assistant.ask(QUESTION, answerer=assistant.extractive).text
     caplog.set_level(logging.WARNING)
     started = time.perf_counter()
     answer = assistant.ask(QUESTION, answerer=llm)
     elapsed = time.perf_counter() - started
-    assert elapsed < TIMEOUT + 1.5, f"{fault} took {elapsed:.1f} s"
+    # gave up before the late reply (TIMEOUT + 3 s) came, with room for a busy machine
+    assert elapsed < TIMEOUT + 2.5, f"{fault} took {elapsed:.1f} s"
     assert answer.mode == "extractive" and answer.text == expected
     notes = [n for n in answer.notes if n.startswith("Extractive answer:")]
     assert len(notes) == 1 and says in notes[0], answer.notes
