@@ -32,13 +32,13 @@ MEASURED = {
     "blind": (30, 2, 15, 40),
     "final": (26, 2, 13, 30),
     "hard-dev": (25, 2, 16, 38),
-    "hard-final": (32, 3, 16, 37),
+    "hard-final": (33, 3, 16, 37),
     "lists": (11, 2, 0, 11),
     "realistic": (41, 7, 13, 57),
     "near-miss": (17, 6, 83, 19),
-    "lumi-howto": (16, 8, 17, 35),
+    "lumi-howto": (16, 9, 17, 35),
 }
-# (The LUMI guide's own suite, "lumi", is held in tests/test_lumi.py over the guide alone.)
+# (The LUMI guide's own suite, "lumi", is held in tests/test_lumi.py, over the combined index.)
 # Suites asked of the brief and the map together with the LUMI guide.
 COMBINED = {"realistic", "near-miss", "lumi-howto"}
 
