@@ -164,3 +164,36 @@ def cites_every_row(qa, answer) -> None:
     assert len(answer.citations) >= len(answer.computation["rows"])
     for c in answer.citations:
         assert qa.source_text(c.source)[c.start:c.end] == c.quote
+
+
+def holds_its_measured_level(qa, name: str, recorded: tuple[int, int, int, int],
+                             margin: int) -> None:
+    """A suite of evals/suites.json, run for real: verbatim citations all, and (asserted right,
+    asserted wrong, unanswerable not asserted, best answers right) within `margin` questions
+    of `recorded`, as measured (README, "Quality"). The measured figures are printed."""
+    from briefqa.evaluate import run_suite
+    from briefqa.suites import suites
+
+    report = run_suite(qa, suites()[name].file)
+    summary = report.summary()
+    right = sum(r.right for r in report.asserted)
+    wrong = len(report.asserted) - right
+    declined = sum(not r.asserted for r in report.results if not r.case.answerable)
+    forced = sum(r.forced_right for r in report.answerable)
+    measured = (f"{name}: {summary['asserted']} asserted, {right} right, {wrong} wrong "
+                f"(precision {summary['precision']:.1%}, coverage {summary['coverage']:.1%}), "
+                f"{declined} of {summary['unanswerable']} unanswerable not asserted, "
+                f"{summary['passages']} shown as passages, {forced} best answers right; "
+                f"supporting sentence in the top 1/5/20: {summary['recall_at_1']:.0%} / "
+                f"{summary['recall_at_5']:.0%} / {summary['recall_at_20']:.0%}; "
+                f"recorded {recorded}; encoder {summary['encoder']}")
+    print("\n" + measured)
+    failed = [f"{r.case.id} [{r.status}]: {r.case.question} -> {r.answer[:120]}"
+              for r in report.asserted if not r.right]
+    why = measured + "\nasserted and wrong:\n" + "\n".join(failed)
+    assert summary["verbatim_citations"] == 1.0, why
+    right_then, wrong_then, declined_then, forced_then = recorded
+    assert right >= right_then - margin, why
+    assert wrong <= wrong_then + margin, why
+    assert declined >= min(declined_then - margin, summary["unanswerable"]), why
+    assert forced >= forced_then - margin, why

@@ -12,9 +12,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import holds_its_measured_level
 
-from briefqa.evaluate import load_suite, run_suite
-from briefqa.suites import suites
+from briefqa.evaluate import load_suite
 
 ROOT = Path(__file__).resolve().parents[1]
 SUITE = ROOT / "evals" / "facts.jsonl"
@@ -34,13 +34,9 @@ MEASURED = {
     "hard-dev": (25, 2, 16, 38),
     "hard-final": (33, 3, 16, 37),
     "lists": (11, 2, 0, 11),
-    "realistic": (41, 7, 13, 57),
-    "near-miss": (17, 6, 83, 19),
-    "lumi-howto": (16, 9, 17, 35),
 }
-# (The LUMI guide's own suite, "lumi", is held in tests/test_lumi.py, over the combined index.)
-# Suites asked of the brief and the map together with the LUMI guide.
-COMBINED = {"realistic", "near-miss", "lumi-howto"}
+# (The suites asked of the brief and the map with the LUMI guide beside them are held in
+# tests/test_eval_combined.py; the guide's own suite, "lumi", in tests/test_lumi.py.)
 
 
 def test_suite_covers_every_section_the_map_and_unanswerable_questions():
@@ -55,31 +51,8 @@ def test_suite_covers_every_section_the_map_and_unanswerable_questions():
 
 
 @pytest.mark.parametrize("name", list(MEASURED))
-def test_fact_check_suite_holds_its_measured_level(request, name):
-    qa = request.getfixturevalue("combined" if name in COMBINED else "assistant")
-    report = run_suite(qa, suites()[name].file)
-    summary = report.summary()
-    right = sum(r.right for r in report.asserted)
-    wrong = len(report.asserted) - right
-    declined = sum(not r.asserted for r in report.results if not r.case.answerable)
-    forced = sum(r.forced_right for r in report.answerable)
-    measured = (f"{name}: {summary['asserted']} asserted, {right} right, {wrong} wrong "
-                f"(precision {summary['precision']:.1%}, coverage {summary['coverage']:.1%}), "
-                f"{declined} of {summary['unanswerable']} unanswerable not asserted, "
-                f"{summary['passages']} shown as passages, {forced} best answers right; "
-                f"supporting sentence in the top 1/5/20: {summary['recall_at_1']:.0%} / "
-                f"{summary['recall_at_5']:.0%} / {summary['recall_at_20']:.0%}; "
-                f"recorded {MEASURED[name]}; encoder {summary['encoder']}")
-    print("\n" + measured)
-    failed = [f"{r.case.id} [{r.status}]: {r.case.question} -> {r.answer[:120]}"
-              for r in report.asserted if not r.right]
-    why = measured + "\nasserted and wrong:\n" + "\n".join(failed)
-    assert summary["verbatim_citations"] == 1.0, why
-    right_then, wrong_then, declined_then, forced_then = MEASURED[name]
-    assert right >= right_then - MARGIN, why
-    assert wrong <= wrong_then + MARGIN, why
-    assert declined >= min(declined_then - MARGIN, summary["unanswerable"]), why
-    assert forced >= forced_then - MARGIN, why
+def test_fact_check_suite_holds_its_measured_level(assistant, name):
+    holds_its_measured_level(assistant, name, MEASURED[name], MARGIN)
 
 
 def test_eval_command_writes_json_and_a_markdown_report(small_corpus, tmp_path):
