@@ -197,3 +197,18 @@ def holds_its_measured_level(qa, name: str, recorded: tuple[int, int, int, int],
     assert wrong <= wrong_then + margin, why
     assert declined >= min(declined_then - margin, summary["unanswerable"]), why
     assert forced >= forced_then - margin, why
+
+
+def composed(qa, question: str, min_confidence: float = 0.0):
+    """The answer as it is composed when asserted (parts, reasons, lists, disagreements, the
+    short answer), at a confidence threshold of `min_confidence` (by default none): how
+    confident it may be is the suites' business (tests/test_eval.py)."""
+    import dataclasses
+
+    from briefqa.extractive import ExtractiveAnswerer
+
+    answer = dataclasses.replace(qa.settings.answer, min_confidence=min_confidence)
+    shipped = qa.extractive
+    return qa.ask(question, answerer=ExtractiveAnswerer(
+        qa.settings.with_(answer=answer), shipped.encode, shipped.reader, shipped.model,
+        shipped.verifier))

@@ -7,12 +7,10 @@ quote) is shown as passages, as before."""
 
 from __future__ import annotations
 
-import dataclasses
-
 import pytest
+from conftest import composed
 
 from briefqa.enumeration import ITEMS_MAX
-from briefqa.extractive import ExtractiveAnswerer
 
 GUIDE = """# Troubleshooting
 
@@ -50,16 +48,6 @@ def qa(tmp_path_factory):
     corpus = tmp_path_factory.mktemp("announced")
     (corpus / "guide.md").write_text(GUIDE, encoding="utf-8")
     return Assistant.open(corpus_dir=corpus, index_dir=tmp_path_factory.mktemp("index"))
-
-
-def composed(qa, question: str):
-    """The answer as composed when asserted (no confidence threshold: that is the suites'
-    business)."""
-    answer = dataclasses.replace(qa.settings.answer, min_confidence=0.0)
-    shipped = qa.extractive
-    return qa.ask(question, answerer=ExtractiveAnswerer(
-        qa.settings.with_(answer=answer), shipped.encode, shipped.reader, shipped.model,
-        shipped.verifier))
 
 
 def test_an_announced_list_is_quoted_with_its_items(qa):

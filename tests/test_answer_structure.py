@@ -4,14 +4,13 @@ parts, two documents that disagree, the short answer, near misses, "why", lists,
 from __future__ import annotations
 
 import ast
-import dataclasses
 import io
 import logging
 import re
 import tokenize
 from pathlib import Path
 
-from conftest import found
+from conftest import composed, found
 
 from briefqa import Assistant
 from briefqa.answer import Answer, Answerer
@@ -26,17 +25,6 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "briefqa"
 def _verbatim(qa, answer) -> None:
     for c in answer.citations:
         assert qa.source_text(c.source)[c.start:c.end] == c.quote
-
-
-def composed(qa, question: str, min_confidence: float = 0.0) -> Answer:
-    """The answer as it is composed when asserted (parts, reasons, lists, disagreements, the
-    short answer), at a confidence threshold of `min_confidence` (by default none): how
-    confident it may be is the suites' business (tests/test_eval.py)."""
-    answer = dataclasses.replace(qa.settings.answer, min_confidence=min_confidence)
-    shipped = qa.extractive
-    return qa.ask(question, answerer=ExtractiveAnswerer(
-        qa.settings.with_(answer=answer), shipped.encode, shipped.reader, shipped.model,
-        shipped.verifier))
 
 
 def test_a_new_way_of_answering_is_one_class(assistant):
